@@ -1,0 +1,104 @@
+import { z } from "zod";
+
+/**
+ * The OpenAI Chat Completions request, as callers send it.
+ * Reference: https://platform.openai.com/docs/api-reference/chat/create
+ * Unknown top-level fields are kept (looseObject) so adapters can pass them on or warn about them.
+ */
+const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+const imagePartSchema = z.object({
+  type: z.literal("image_url"),
+  image_url: z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() }),
+});
+const audioPartSchema = z.object({
+  type: z.literal("input_audio"),
+  input_audio: z.object({ data: z.string(), format: z.string() }),
+});
+const filePartSchema = z.object({
+  type: z.literal("file"),
+  file: z.object({ file_data: z.string().optional(), file_id: z.string().optional(), filename: z.string().optional() }),
+});
+const contentPartSchema = z.discriminatedUnion("type", [textPartSchema, imagePartSchema, audioPartSchema, filePartSchema]);
+export type ContentPart = z.infer<typeof contentPartSchema>;
+
+const toolCallSchema = z.object({
+  id: z.string(),
+  type: z.literal("function"),
+  function: z.object({ name: z.string(), arguments: z.string() }),
+});
+export type ToolCall = z.infer<typeof toolCallSchema>;
+
+const messageSchema = z.discriminatedUnion("role", [
+  z.object({ role: z.literal("system"), content: z.union([z.string(), z.array(textPartSchema)]), name: z.string().optional() }),
+  z.object({ role: z.literal("developer"), content: z.union([z.string(), z.array(textPartSchema)]), name: z.string().optional() }),
+  z.object({ role: z.literal("user"), content: z.union([z.string(), z.array(contentPartSchema)]), name: z.string().optional() }),
+  z.object({
+    role: z.literal("assistant"),
+    content: z.union([z.string(), z.array(textPartSchema), z.null()]).optional(),
+    name: z.string().optional(),
+    tool_calls: z.array(toolCallSchema).optional(),
+    /** Reasoning text from an earlier turn (see README: reasoning field). */
+    reasoning_content: z.string().optional(),
+  }),
+  z.object({ role: z.literal("tool"), content: z.union([z.string(), z.array(textPartSchema)]), tool_call_id: z.string() }),
+]);
+export type ChatMessage = z.infer<typeof messageSchema>;
+
+const toolSchema = z.object({
+  type: z.literal("function"),
+  function: z.object({
+    name: z.string().min(1),
+    description: z.string().optional(),
+    parameters: z.record(z.string(), z.unknown()).optional(),
+    strict: z.boolean().nullish(),
+  }),
+});
+export type ToolDefinition = z.infer<typeof toolSchema>;
+
+const toolChoiceSchema = z.union([
+  z.enum(["none", "auto", "required"]),
+  z.object({ type: z.literal("function"), function: z.object({ name: z.string() }) }),
+]);
+export type ToolChoice = z.infer<typeof toolChoiceSchema>;
+
+const responseFormatSchema = z.discriminatedUnion("type", [
+  z.object({ type: z.literal("text") }),
+  z.object({ type: z.literal("json_object") }),
+  z.object({
+    type: z.literal("json_schema"),
+    json_schema: z.object({
+      name: z.string(),
+      description: z.string().optional(),
+      schema: z.record(z.string(), z.unknown()).optional(),
+      strict: z.boolean().nullish(),
+    }),
+  }),
+]);
+export type ResponseFormat = z.infer<typeof responseFormatSchema>;
+
+export const chatRequestSchema = z.looseObject({
+  model: z.string().min(1),
+  messages: z.array(messageSchema).min(1),
+  stream: z.boolean().nullish(),
+  stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
+  temperature: z.number().min(0).max(2).nullish(),
+  top_p: z.number().min(0).max(1).nullish(),
+  max_tokens: z.number().int().positive().nullish(),
+  max_completion_tokens: z.number().int().positive().nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
+  n: z.number().int().min(1).max(128).nullish(),
+  seed: z.number().int().nullish(),
+  presence_penalty: z.number().min(-2).max(2).nullish(),
+  frequency_penalty: z.number().min(-2).max(2).nullish(),
+  logprobs: z.boolean().nullish(),
+  top_logprobs: z.number().int().min(0).max(20).nullish(),
+  logit_bias: z.record(z.string(), z.number()).nullish(),
+  user: z.string().nullish(),
+  metadata: z.record(z.string(), z.string()).nullish(),
+  tools: z.array(toolSchema).nullish(),
+  tool_choice: toolChoiceSchema.nullish(),
+  parallel_tool_calls: z.boolean().nullish(),
+  response_format: responseFormatSchema.nullish(),
+  reasoning_effort: z.enum(["minimal", "low", "medium", "high"]).nullish(),
+});
+export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -1,0 +1,125 @@
+/**
+ * The gateway's transport- and provider-neutral shapes. Providers import only from here.
+ */
+export type { ChatRequest, ChatMessage, ContentPart, ToolCall, ToolDefinition, ToolChoice, ResponseFormat } from "./chat-request";
+import type { ChatRequest } from "./chat-request";
+
+/** Wire format an adapter speaks. New providers add their id here. */
+export type ProviderId = "openai" | "anthropic" | "gemini";
+
+export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
+
+/** Token counts with OpenAI semantics: inputTokens includes cached and cache-write tokens. */
+export interface Usage {
+  inputTokens: number;
+  outputTokens: number;
+  /** Prompt tokens read from the provider's cache (a subset of inputTokens). */
+  cachedInputTokens?: number;
+  /** Prompt tokens written to the provider's cache (a subset of inputTokens; Anthropic). */
+  cacheWriteTokens?: number;
+  /** Reasoning tokens (a subset of outputTokens). */
+  reasoningTokens?: number;
+}
+
+/** A parameter the provider could not honour as asked. Stored on the request, never silent. */
+export interface Warning {
+  code: "unsupported_parameter" | "clamped_parameter" | "renamed_parameter" | "other";
+  param?: string;
+  message: string;
+}
+
+/** Where one attempt goes: a provider connection plus the upstream model id. */
+export interface Target {
+  provider: ProviderId;
+  connectionId: string;
+  /** Base URL without trailing slash, e.g. https://api.openai.com/v1 */
+  baseUrl: string;
+  /** Decrypted credential; empty string for keyless local servers. */
+  apiKey: string;
+  /** The provider's own model id. */
+  upstreamModel: string;
+  /** The public name the caller asked for. */
+  modelName: string;
+  /** Max output tokens the model allows (for defaults/clamping), if known. */
+  maxOutputTokens?: number;
+}
+
+export interface UpstreamRequest {
+  /** POST unless said otherwise (connection probes use GET). */
+  method?: "GET" | "POST";
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+  warnings: Warning[];
+}
+
+export interface ChatToolCall {
+  id: string;
+  name: string;
+  arguments: string;
+}
+
+export interface ChatChoice {
+  index: number;
+  text: string | null;
+  reasoning?: string;
+  toolCalls?: ChatToolCall[];
+  finishReason: FinishReason;
+}
+
+/** A complete (non-stream) answer, normalized. */
+export interface ChatResult {
+  choices: ChatChoice[];
+  /** Undefined when the provider sent no usage (the gateway then estimates). */
+  usage?: Usage;
+  /** Upstream's own response id, for the log only. */
+  upstreamId?: string;
+}
+
+/** Normalized stream events. `choice` defaults to 0. */
+export type StreamEvent =
+  | { type: "text-delta"; choice?: number; text: string }
+  | { type: "reasoning-delta"; choice?: number; text: string }
+  | { type: "tool-call-delta"; choice?: number; toolIndex: number; id?: string; name?: string; argumentsDelta: string }
+  /** Exactly once, last, on a clean upstream finish: finish reason per choice index, usage if the provider sent it. */
+  | { type: "finish"; finishReasons: FinishReason[]; usage?: Usage }
+  /** Last event when the stream failed; no finish follows. */
+  | { type: "error"; error: GatewayError };
+
+/** One decoded server-sent event. */
+export interface SseEvent {
+  event?: string;
+  data: string;
+  id?: string;
+}
+
+export type GatewayError =
+  | { kind: "invalid_request"; message: string; param?: string; code?: string }
+  | { kind: "unauthorized"; message?: string }
+  | { kind: "forbidden"; reason: "residency" | "keyword" | "role" | "region" | "model"; message?: string; ruleId?: string }
+  | { kind: "not_found"; message: string }
+  | { kind: "payload_too_large"; limitBytes: number }
+  | { kind: "budget_exceeded"; scope: "key" | "org" }
+  | { kind: "rate_limited"; retryAfterMs?: number }
+  | { kind: "upstream"; provider: ProviderId; status: number; message: string; retryAfterMs?: number; type?: string; code?: string; param?: string }
+  | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body" }
+  | { kind: "stream_cut"; provider: ProviderId }
+  | { kind: "no_route"; model: string }
+  | { kind: "internal" };
+
+export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayError };
+
+export interface ProviderAdapter {
+  readonly id: ProviderId;
+  /** Pure: no network. Translates an OpenAI-shaped request into the provider's request. */
+  buildRequest(request: ChatRequest, target: Target): UpstreamRequest;
+  /** Parses a successful (2xx) non-stream response body (already JSON-decoded). */
+  parseResponse(body: unknown): Result<ChatResult>;
+  /**
+   * Turns decoded SSE events into normalized events. flush() ends with `finish` when the upstream
+   * ended cleanly, or with `error` ({kind:"stream_cut"}) when its end marker never came.
+   */
+  parseStream(): TransformStream<SseEvent, StreamEvent>;
+  /** Maps a non-2xx upstream response to a GatewayError (kind "upstream" unless something better fits). */
+  parseError(status: number, body: string, headers: Headers): GatewayError;
+}
