@@ -1,0 +1,54 @@
+/**
+ * How an OpenAI-compatible provider deviates from OpenAI's Chat Completions API.
+ * An empty table means "speaks OpenAI exactly". Parameter names are OpenAI's top-level field names.
+ * The table is applied to the finished upstream body, in this order: unsupported → renamed → clamp.
+ */
+import type { ContentPart, Warning } from "@/server/gateway/types";
+
+export interface OpenAICompatibleQuirks {
+  /** Path appended to target.baseUrl. Default "/chat/completions". */
+  path?: string;
+  /** Top-level parameters the provider rejects: omitted with an "unsupported_parameter" warning. */
+  unsupported?: readonly string[];
+  /** Top-level parameters the provider knows by another name (OpenAI name → provider name). */
+  renamed?: Readonly<Record<string, string>>;
+  /** Numeric ranges the provider accepts; values outside are clamped with a "clamped_parameter" warning. */
+  clamp?: Readonly<Record<string, { min?: number; max?: number }>>;
+  /** Pass unknown extra top-level fields through (default true). When false each one is omitted with a warning. */
+  keepUnknownFields?: boolean;
+  /** Send stream_options.include_usage when streaming (default true). */
+  streamUsage?: boolean;
+  /** Role used for "developer" messages (default "developer"; older servers only know "system"). */
+  developerRole?: "developer" | "system";
+  /** "any" (default): image URLs pass as sent. "data-only": http(s) image URLs are omitted with a warning. */
+  imageUrls?: "any" | "data-only";
+  /** Content part types the provider rejects in user messages; omitted with a warning. */
+  unsupportedContentParts?: readonly ContentPart["type"][];
+  /** Send assistant `reasoning_content` of earlier turns back (default false: omitted with a warning). */
+  reasoningHistory?: boolean;
+}
+
+type JsonBody = Record<string, unknown>;
+
+/** Applies the param table (unsupported, renamed, clamp) to a built body, recording a warning for each change. */
+export function applyQuirks(body: JsonBody, quirks: OpenAICompatibleQuirks, warnings: Warning[]): void {
+  for (const param of quirks.unsupported ?? []) {
+    if (body[param] === undefined) continue;
+    delete body[param];
+    warnings.push({ code: "unsupported_parameter", param, message: `${param} is not supported by this provider and was omitted.` });
+  }
+  for (const [param, renamedTo] of Object.entries(quirks.renamed ?? {})) {
+    if (body[param] === undefined) continue;
+    body[renamedTo] = body[param];
+    delete body[param];
+    warnings.push({ code: "renamed_parameter", param, message: `${param} was sent as ${renamedTo}.` });
+  }
+  for (const [param, range] of Object.entries(quirks.clamp ?? {})) {
+    const value = body[param];
+    if (typeof value !== "number") continue;
+    const clamped = Math.min(range.max ?? Infinity, Math.max(range.min ?? -Infinity, value));
+    if (clamped === value) continue;
+    body[param] = clamped;
+    warnings.push({ code: "clamped_parameter", param, message: `${param} ${value} was clamped to ${clamped}.` });
+  }
+}
