@@ -1,0 +1,203 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { request } from "undici";
+import { chatRequestSchema } from "@/server/gateway/chat-request";
+import { sseDecoder } from "@/server/gateway/sse";
+import type { StreamEvent, Target } from "@/server/gateway/types";
+import { anthropic } from "@/server/providers/anthropic";
+import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "./anthropic-fake";
+import { FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "./common";
+
+let fake: FakeUpstream;
+beforeAll(async () => {
+  fake = await startFakeAnthropic(0);
+});
+afterAll(async () => {
+  await fake.close();
+});
+
+const headers = { "content-type": "application/json", "anthropic-version": "2023-06-01", "x-api-key": FAKE_ANTHROPIC_API_KEY };
+const validBody = { model: "claude-sonnet-4-5", max_tokens: 256, messages: [{ role: "user", content: "Hi" }] };
+
+async function post(body: unknown, requestHeaders: Record<string, string> = headers, path = "/v1/messages") {
+  const response = await request(`${fake.url}${path}`, { method: "POST", headers: requestHeaders, body: JSON.stringify(body) });
+  return { status: response.statusCode, headers: response.headers, body: (await response.body.json()) as Record<string, unknown> };
+}
+
+function target(): Target {
+  return { provider: "anthropic", connectionId: "conn_fake", baseUrl: `${fake.url}/v1`, apiKey: FAKE_ANTHROPIC_API_KEY, upstreamModel: "claude-sonnet-4-5", modelName: "claude" };
+}
+
+function chat(fields: Record<string, unknown>) {
+  return chatRequestSchema.parse({ model: "claude", messages: [{ role: "user", content: "Hi" }], ...fields });
+}
+
+/** adapter.buildRequest → fake → sseDecoder → adapter.parseStream, feeding whatever bytes arrived (as the gateway does). */
+async function roundTripStream(fields: Record<string, unknown>): Promise<StreamEvent[]> {
+  const upstream = anthropic.buildRequest(chat({ ...fields, stream: true }), target());
+  const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
+  expect(response.statusCode).toBe(200);
+  const iterator = response.body[Symbol.asyncIterator]();
+  const bytes = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { value, done } = await iterator.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value));
+      } catch {
+        controller.close(); // socket cut: the parser's flush decides what that means
+      }
+    },
+  });
+  const events: StreamEvent[] = [];
+  for await (const event of bytes.pipeThrough(sseDecoder()).pipeThrough(anthropic.parseStream()) as unknown as AsyncIterable<StreamEvent>) events.push(event);
+  return events;
+}
+
+describe("anthropic fake: direct requests", () => {
+  test("a valid non-stream request gets the fixed answer", async () => {
+    const response = await post(validBody);
+    expect(response.status).toBe(200);
+    expect(response.body).toMatchObject({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "text", text: FAKE_TEXT }],
+      stop_reason: "end_turn",
+      usage: { input_tokens: 21, cache_read_input_tokens: 0, output_tokens: 7 },
+    });
+  });
+
+  const withoutKey = { "content-type": "application/json", "anthropic-version": "2023-06-01" };
+  test.each([
+    ["missing x-api-key", validBody, withoutKey, 401, "authentication_error", "x-api-key header is required"],
+    ["an OpenAI bearer token", validBody, { ...withoutKey, authorization: `Bearer ${FAKE_ANTHROPIC_API_KEY}` }, 401, "authentication_error", "x-api-key header is required"],
+    ["a wrong key", validBody, { ...withoutKey, "x-api-key": "vk_not_anthropic" }, 401, "authentication_error", "invalid x-api-key"],
+    ["missing anthropic-version", validBody, { "content-type": "application/json", "x-api-key": FAKE_ANTHROPIC_API_KEY }, 400, "invalid_request_error", "anthropic-version: header is required"],
+    ["missing max_tokens", { model: "claude", messages: [{ role: "user", content: "Hi" }] }, headers, 400, "invalid_request_error", "max_tokens: Invalid input: expected number, received undefined"],
+    ["an OpenAI-only field", { ...validBody, n: 1 }, headers, 400, "invalid_request_error", "n: Extra inputs are not permitted"],
+    ["a system role message", { ...validBody, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi" }] }, headers, 400, "invalid_request_error", undefined],
+    ["temperature above 1", { ...validBody, temperature: 1.5 }, headers, 400, "invalid_request_error", undefined],
+    ["consecutive user turns", { ...validBody, messages: [{ role: "user", content: "Hi" }, { role: "user", content: "Again" }] }, headers, 400, "invalid_request_error", 'messages: roles must alternate between "user" and "assistant", but found multiple "user" roles in a row'],
+    [
+      "a tool_result without its tool_use",
+      { ...validBody, messages: [{ role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "18C" }] }] },
+      headers,
+      400,
+      "invalid_request_error",
+      "messages.0.content.0: unexpected `tool_use_id` found in `tool_result` blocks: toolu_1. Each `tool_result` block must have a corresponding `tool_use` block in the previous message.",
+    ],
+    ["a thinking budget above max_tokens", { ...validBody, thinking: { type: "enabled", budget_tokens: 1024 } }, headers, 400, "invalid_request_error", "max_tokens: must be greater than thinking.budget_tokens"],
+  ])("rejects %s", async (_name, body, requestHeaders, status, type, message) => {
+    const response = await post(body, requestHeaders as Record<string, string>);
+    expect(response.status).toBe(status);
+    expect(response.body).toMatchObject({ type: "error", error: { type, ...(message ? { message } : {}) } });
+    expect(response.body.request_id).toMatch(/^req_/);
+  });
+
+  test("an unknown path is the provider's 404", async () => {
+    const response = await post(validBody, headers, "/v1/chat/completions");
+    expect(response).toMatchObject({ status: 404, body: { type: "error", error: { type: "not_found_error", message: "Not Found" } } });
+  });
+
+  test.each([
+    [429, "rate_limit_error", 1000],
+    [500, "api_error", undefined],
+    [529, "overloaded_error", undefined],
+  ])("[[fake:error:%i]] answers the documented error body", async (status, type, retryAfterMs) => {
+    const response = await request(`${fake.url}/v1/messages`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ ...validBody, messages: [{ role: "user", content: `Hi [[fake:error:${status}]]` }] }),
+    });
+    expect(response.statusCode).toBe(status);
+    const text = await response.body.text();
+    const error = anthropic.parseError(status, text, new Headers(response.headers as Record<string, string>));
+    expect(error).toMatchObject({ kind: "upstream", provider: "anthropic", status, type });
+    expect((error as { retryAfterMs?: number }).retryAfterMs).toBe(retryAfterMs);
+  });
+});
+
+describe("anthropic fake: adapter round trip", () => {
+  test("text stream", async () => {
+    const events = await roundTripStream({ stream_options: { include_usage: true } });
+    expect(events).toEqual([
+      ...FAKE_TEXT_DELTAS.map((text) => ({ type: "text-delta", text })),
+      { type: "finish", finishReasons: ["stop"], usage: { inputTokens: 21, outputTokens: 7 } },
+    ]);
+  });
+
+  test("cached usage", async () => {
+    const events = await roundTripStream({ messages: [{ role: "user", content: "Hi [[fake:cached]]" }] });
+    expect(events.at(-1)).toEqual({ type: "finish", finishReasons: ["stop"], usage: { inputTokens: 21, cachedInputTokens: 8, outputTokens: 7 } });
+  });
+
+  test("no usage", async () => {
+    const events = await roundTripStream({ messages: [{ role: "user", content: "Hi [[fake:nousage]]" }] });
+    expect(events.at(-1)).toEqual({ type: "finish", finishReasons: ["stop"] });
+  });
+
+  test("tool call stream", async () => {
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } }];
+    const events = await roundTripStream({ tools, tool_choice: "required", messages: [{ role: "user", content: "Weather? [[fake:tool]]" }] });
+    const deltas = events.filter((event): event is Extract<StreamEvent, { type: "tool-call-delta" }> => event.type === "tool-call-delta");
+    expect(deltas[0]).toMatchObject({ toolIndex: 0, name: "get_weather" });
+    expect(deltas.every((delta) => delta.toolIndex === 0)).toBe(true);
+    expect(JSON.parse(deltas.map((delta) => delta.argumentsDelta).join(""))).toEqual({ city: "Paris" });
+    expect(events.at(-1)).toEqual({ type: "finish", finishReasons: ["tool_calls"], usage: { inputTokens: 21, outputTokens: 7 } });
+  });
+
+  test("a cut stream ends with stream_cut and no finish", async () => {
+    const events = await roundTripStream({ messages: [{ role: "user", content: "Hi [[fake:cut]]" }] });
+    expect(events).toEqual([
+      { type: "text-delta", text: FAKE_TEXT_DELTAS[0] },
+      { type: "text-delta", text: FAKE_TEXT_DELTAS[1] },
+      { type: "error", error: { kind: "stream_cut", provider: "anthropic" } },
+    ]);
+  });
+
+  test("a translated multi-turn tool conversation with every parameter passes the fake's validation", async () => {
+    const chatRequest = chat({
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "developer", content: "Use metric units." },
+        { role: "user", content: [{ type: "text", text: "Weather?" }, { type: "image_url", image_url: { url: "data:image/png;base64,iVBORw0KGgo=" } }] },
+        { role: "assistant", content: "", tool_calls: [{ id: "call_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+        { role: "tool", tool_call_id: "call_1", content: "18C" },
+        { role: "user", content: "Thanks. And in Rome?" },
+      ],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }],
+      tool_choice: "auto",
+      parallel_tool_calls: false,
+      temperature: 1.4,
+      top_p: 0.9,
+      stop: ["END"],
+      max_completion_tokens: 300,
+      user: "user-1",
+      seed: 3,
+      response_format: { type: "json_schema", json_schema: { name: "answer", schema: { type: "object", properties: { text: { type: "string" } } } } },
+    });
+    const upstream = anthropic.buildRequest(chatRequest, target());
+    const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
+    const body = await response.body.json();
+    expect(response.statusCode).toBe(200);
+    expect(anthropic.parseResponse(body)).toMatchObject({ ok: true, value: { choices: [{ text: FAKE_TEXT, finishReason: "stop" }], usage: { inputTokens: 21, outputTokens: 7 } } });
+  });
+
+  test("reasoning_effort translates into a thinking config the fake accepts", async () => {
+    const upstream = anthropic.buildRequest(chat({ reasoning_effort: "high", temperature: 0.3, max_tokens: 1000 }), target());
+    const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+  });
+
+  test.each([["stall"], ["slow"]])("[[fake:%s]] keeps the stream open until the client leaves", async (scenario) => {
+    const controller = new AbortController();
+    const upstream = anthropic.buildRequest(chat({ stream: true, messages: [{ role: "user", content: `Hi [[fake:${scenario}]]` }] }), target());
+    const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body, signal: controller.signal });
+    const first = await response.body[Symbol.asyncIterator]().next();
+    expect(Buffer.from(first.value).toString("utf8")).toContain("event: message_start");
+    controller.abort();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const recorded = fake.received.find((entry) => JSON.stringify(entry.body).includes(`[[fake:${scenario}]]`));
+    expect(recorded?.outcome).toBe("client_closed");
+  });
+});
