@@ -1,0 +1,65 @@
+import { z } from "zod";
+
+const booleanish = z
+  .enum(["true", "false", "1", "0", "yes", "no", ""])
+  .optional()
+  .transform((value) => value === "true" || value === "1" || value === "yes");
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every environment variable the app reads, parsed once. Documented in the README. */
+export const envSchema = z.object({
+  NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
+  PORT: positiveInt(3000),
+  HOST: z.string().default("0.0.0.0"),
+  PUBLIC_URL: z.string().url().optional(),
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default("./.data"),
+  GATEWAY_ENCRYPTION_KEY: z.string().optional(),
+  GATEWAY_ADMIN_KEY: z.string().min(16, "GATEWAY_ADMIN_KEY must be at least 16 characters").optional(),
+  AUTH_SECRET: z.string().optional(),
+  ADMIN_EMAIL: z.string().email().optional(),
+  ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
+  OPENAI_API_KEY: z.string().optional(),
+  OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
+  ANTHROPIC_API_KEY: z.string().optional(),
+  ANTHROPIC_BASE_URL: z.string().url().default("https://api.anthropic.com/v1"),
+  GEMINI_API_KEY: z.string().optional(),
+  GEMINI_BASE_URL: z.string().url().default("https://generativelanguage.googleapis.com/v1beta"),
+  /** Comma-separated host names or CIDRs an admin may point provider base URLs at although they are private; "*" allows all. */
+  GATEWAY_ALLOW_PRIVATE_HOSTS: z.string().default(""),
+  MAX_REQUEST_BODY_BYTES: positiveInt(20 * 1024 * 1024),
+  CLIENT_BODY_TIMEOUT_MS: positiveInt(30_000),
+  UPSTREAM_CONNECT_TIMEOUT_MS: positiveInt(10_000),
+  /** Time to the first response byte (headers) and, for streams, to the first event. */
+  UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: positiveInt(120_000),
+  /** Longest silence allowed between two stream events. */
+  UPSTREAM_IDLE_TIMEOUT_MS: positiveInt(60_000),
+  UPSTREAM_TOTAL_TIMEOUT_MS: positiveInt(600_000),
+  /** Extra attempts after a retryable upstream failure (before the first streamed byte). */
+  UPSTREAM_MAX_RETRIES: z.coerce.number().int().min(0).max(5).default(1),
+  /** Longest Retry-After the gateway waits out itself before retrying; longer ones go back to the caller. */
+  UPSTREAM_MAX_RETRY_AFTER_MS: positiveInt(5_000),
+  LOG_PROMPTS: booleanish,
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  USAGE_FLUSH_INTERVAL_MS: positiveInt(250),
+  CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
+});
+export type Env = z.infer<typeof envSchema>;
+
+let cached: Env | undefined;
+
+export function readEnv(source: NodeJS.ProcessEnv = process.env): Env {
+  const parsed = envSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
+    throw new Error(`Invalid environment:\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** The process environment, parsed once. */
+export function env(): Env {
+  cached ??= readEnv();
+  return cached;
+}

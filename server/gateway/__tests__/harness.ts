@@ -1,0 +1,77 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { UsageRow } from "@/db/queries/usage-ledger";
+import { issueToken } from "@/server/crypto/tokens";
+import { adapters } from "@/server/providers";
+import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type ModelEntry } from "../config/config-source";
+import type { GatewayDeps } from "../deps";
+import { createNodeHandler } from "../transports/node";
+import { createUpstreamClient } from "../upstream";
+import type { ProviderId } from "../types";
+
+export const ORG = "00000000-0000-4000-8000-000000000001";
+
+export function makeKey(overrides: Partial<KeyEntry> = {}): { token: string; entry: KeyEntry } {
+  const issued = issueToken("vk");
+  return {
+    token: issued.token,
+    entry: { id: crypto.randomUUID(), orgId: ORG, teamId: null, name: "test", prefix: issued.prefix, hash: issued.hash, allowedModels: null, expiresAt: null, ...overrides },
+  };
+}
+
+export function makeModel(name: string, kind: ProviderId, baseUrl: string, apiKey: string, upstreamModel: string): ModelEntry {
+  const connection: ConnectionEntry = { id: crypto.randomUUID(), orgId: ORG, kind, name: kind, baseUrl, apiKey, trusted: true, region: null };
+  return {
+    id: crypto.randomUUID(),
+    orgId: ORG,
+    name,
+    upstreamModel,
+    contextWindow: 128_000,
+    maxOutputTokens: 16_384,
+    region: null,
+    createdAt: Date.now(),
+    connection,
+    prices: [{ id: crypto.randomUUID(), effectiveFrom: 0, inputPerMtok: "0.15", outputPerMtok: "0.60", cachedInputPerMtok: "0.075", cacheWritePerMtok: null }],
+  };
+}
+
+/** A gateway on a random port with an in-memory config and a capturing usage sink. */
+export async function startTestGateway(options: { keys: KeyEntry[]; models: ModelEntry[]; firstTokenTimeoutMs?: number; idleMs?: number; maxBodyBytes?: number; maxRetries?: number }) {
+  const rows: UsageRow[] = [];
+  const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
+  const deps: GatewayDeps = {
+    config: createStaticConfigSource({ keys: options.keys, models: options.models }),
+    usage: { record: (row) => void rows.push(row) },
+    upstream,
+    adapters,
+    options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
+  };
+  const handler = createNodeHandler(async () => deps, { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 });
+  const server = http.createServer((request, response) => void handler(request, response));
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    url,
+    rows,
+    /** Resolves once the ledger holds `count` rows (settling runs off the response path). */
+    async waitForRows(count: number, timeoutMs = 3000): Promise<UsageRow[]> {
+      const deadline = Date.now() + timeoutMs;
+      while (rows.length < count && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      return rows;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+      await upstream.close();
+    },
+  };
+}
+
+/** Reads an SSE body into its data payloads. */
+export async function readSse(response: Response): Promise<string[]> {
+  const text = await response.text();
+  return text
+    .split("\n\n")
+    .map((block) => block.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
+    .filter((data) => data.length > 0);
+}

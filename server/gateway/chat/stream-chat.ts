@@ -1,0 +1,116 @@
+import type { GatewayResponse, OutboundFrame } from "../contract";
+import type { GatewayDeps } from "../deps";
+import { toOpenAIError } from "../errors";
+import { completeUsage } from "../estimate-tokens";
+import { settleInBackground, type Outcome, type RequestRecord } from "../ledger";
+import { completionId } from "../request-id";
+import { sseDecoder } from "../sse";
+import { ChunkEncoder } from "../stream/chunk-encoder";
+import { readFirstEvent } from "../stream/read-first-event";
+import { StreamTally } from "../stream/stream-tally";
+import type { ChatRequest, GatewayError, ProviderAdapter, StreamEvent, UpstreamRequest } from "../types";
+import { classifyUpstreamFailure } from "../upstream";
+import { responseHeaders } from "./response-headers";
+import { sendWithAttempts } from "./send-attempts";
+
+interface OpenedStream {
+  reader: ReadableStreamDefaultReader<StreamEvent>;
+  first: StreamEvent;
+}
+
+/**
+ * Streaming chat completion. The first event is read before answering, so a failure before it
+ * still gets a proper HTTP status (and a retry); after it, failures end the stream with an
+ * error frame and never with [DONE]. Settled exactly once: on finish, on error, or on abort.
+ */
+export async function streamChat(
+  deps: GatewayDeps,
+  record: RequestRecord,
+  chatRequest: ChatRequest,
+  adapter: ProviderAdapter,
+  upstreamRequest: UpstreamRequest,
+  signal: AbortSignal,
+  clientSignal: AbortSignal,
+): Promise<GatewayResponse> {
+  record.stream = true;
+  const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
+    const reader = response.body.pipeThrough(sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
+    const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
+    return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
+  });
+
+  if (!opened.ok) {
+    const mapped = toOpenAIError(opened.error);
+    const aborted = clientSignal.aborted;
+    settleInBackground(record, { status: aborted ? "aborted" : "error", httpStatus: aborted ? 499 : mapped.status, error: opened.error, clientAborted: aborted }, deps);
+    return { type: "json", status: mapped.status, headers: { ...responseHeaders(record), ...mapped.headers }, body: mapped.body };
+  }
+
+  record.firstTokenAt = Date.now();
+  const { reader, first } = opened.value;
+  const tally = new StreamTally();
+  const encoder = new ChunkEncoder({
+    id: completionId(record.id),
+    model: record.requestedModel!,
+    created: Math.floor(record.startedAt / 1000),
+    includeUsage: chatRequest.stream_options?.include_usage === true,
+  });
+  let settled = false;
+  const settle = (outcome: Outcome) => {
+    if (settled) return;
+    settled = true;
+    clientSignal.removeEventListener("abort", onAbort);
+    settleInBackground(record, { ...outcome, usage: tally.usage, producedText: tally.producedText }, deps);
+  };
+  const onAbort = () => {
+    settle({ status: "aborted", httpStatus: 499, clientAborted: true });
+    reader.cancel().catch(() => {});
+  };
+  clientSignal.addEventListener("abort", onAbort, { once: true });
+
+  const encode = async (event: StreamEvent): Promise<OutboundFrame[]> => {
+    tally.observe(event);
+    if (event.type === "finish") {
+      const { usage } = await completeUsage(event.usage, chatRequest, tally.producedText);
+      settle({ status: "success", httpStatus: 200 });
+      return encoder.encode(event, usage);
+    }
+    if (event.type === "error") {
+      settle({ status: "error", httpStatus: toOpenAIError(event.error).status, error: event.error });
+      reader.cancel().catch(() => {});
+    }
+    return encoder.encode(event);
+  };
+  const fail = (error: GatewayError) => encode({ type: "error", error });
+
+  const frames = new ReadableStream<OutboundFrame>(
+    {
+      async start(controller) {
+        for (const frame of await encode(first)) controller.enqueue(frame);
+        if (first.type === "finish" || first.type === "error") controller.close();
+      },
+      async pull(controller) {
+        let next: ReadableStreamReadResult<StreamEvent>;
+        try {
+          next = await reader.read();
+        } catch (error) {
+          // Mid-stream: a timeout keeps its phase; any other read failure (reset socket, bad bytes) is a cut stream.
+          const failure = classifyUpstreamFailure(error, adapter.id);
+          const reason: GatewayError = failure.kind === "timeout" ? failure : { kind: "stream_cut", provider: adapter.id };
+          for (const frame of await fail(reason)) controller.enqueue(frame);
+          controller.close();
+          return;
+        }
+        // Adapters end with finish or error; a bare end means the decoder chain lost the marker.
+        const event: StreamEvent = next.done ? { type: "error", error: { kind: "stream_cut", provider: adapter.id } } : next.value;
+        for (const frame of await encode(event)) controller.enqueue(frame);
+        if (event.type === "finish" || event.type === "error") controller.close();
+      },
+      cancel() {
+        onAbort();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+  return { type: "stream", status: 200, headers: responseHeaders(record), frames };
+}

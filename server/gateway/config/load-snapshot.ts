@@ -1,0 +1,88 @@
+import { and, eq, isNull } from "drizzle-orm";
+import type { Executor } from "@/db/client";
+import { modelPrices, models, providerConnections, virtualKeys } from "@/db/schema";
+import { decryptSecret } from "@/server/crypto/secret-box";
+import { logger } from "@/server/logger";
+import type { ProviderId } from "../types";
+import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
+
+/** Reads every active key, enabled model (with an enabled connection) and price in four queries. */
+export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
+  const [keyRows, connectionRows, modelRows, priceRows] = await Promise.all([
+    db.select().from(virtualKeys).where(isNull(virtualKeys.revokedAt)),
+    db.select().from(providerConnections).where(eq(providerConnections.enabled, true)),
+    db.select().from(models).where(eq(models.enabled, true)),
+    db.select().from(modelPrices).innerJoin(models, and(eq(models.id, modelPrices.modelId), eq(models.enabled, true))),
+  ]);
+
+  const connections = new Map<string, ConnectionEntry>();
+  for (const row of connectionRows) {
+    if (!knownProviders.has(row.kind)) continue;
+    let apiKey = "";
+    if (row.credentialCiphertext) {
+      try {
+        apiKey = decryptSecret(row.credentialCiphertext, encryptionKey);
+      } catch {
+        logger.error("provider credential cannot be decrypted (was GATEWAY_ENCRYPTION_KEY changed?)", { connection_id: row.id });
+        continue;
+      }
+    }
+    connections.set(row.id, {
+      id: row.id,
+      orgId: row.orgId,
+      kind: row.kind as ProviderId,
+      name: row.name,
+      baseUrl: row.baseUrl.replace(/\/+$/, ""),
+      apiKey,
+      trusted: row.source === "env",
+      region: row.region,
+    });
+  }
+
+  const prices = new Map<string, PriceEntry[]>();
+  for (const { model_prices: price } of priceRows) {
+    const list = prices.get(price.modelId) ?? [];
+    list.push({
+      id: price.id,
+      effectiveFrom: price.effectiveFrom.getTime(),
+      inputPerMtok: price.inputPerMtok,
+      outputPerMtok: price.outputPerMtok,
+      cachedInputPerMtok: price.cachedInputPerMtok,
+      cacheWritePerMtok: price.cacheWritePerMtok,
+    });
+    prices.set(price.modelId, list);
+  }
+
+  const modelEntries: ModelEntry[] = [];
+  for (const row of modelRows) {
+    const connection = connections.get(row.connectionId);
+    if (!connection) continue;
+    modelEntries.push({
+      id: row.id,
+      orgId: row.orgId,
+      name: row.name,
+      upstreamModel: row.upstreamModel,
+      contextWindow: row.contextWindow,
+      maxOutputTokens: row.maxOutputTokens,
+      region: row.region,
+      createdAt: row.createdAt.getTime(),
+      connection,
+      prices: (prices.get(row.id) ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom),
+    });
+  }
+
+  const now = Date.now();
+  const keys = keyRows
+    .filter((row) => row.expiresAt === null || row.expiresAt.getTime() > now - 86_400_000)
+    .map((row) => ({
+      id: row.id,
+      orgId: row.orgId,
+      teamId: row.teamId,
+      name: row.name,
+      prefix: row.keyPrefix,
+      hash: row.keyHash,
+      allowedModels: row.allowedModels ? new Set(row.allowedModels) : null,
+      expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+    }));
+  return { keys, models: modelEntries };
+}

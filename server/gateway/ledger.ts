@@ -1,0 +1,112 @@
+import type { UsageRow } from "@/db/queries/usage-ledger";
+import { describeError, logger } from "@/server/logger";
+import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
+import type { GatewayDeps } from "./deps";
+import { toOpenAIError } from "./errors";
+import { completeUsage } from "./estimate-tokens";
+import { costUsd } from "./pricing";
+import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
+
+/** What the pipeline learns about one authenticated request as it goes. */
+export interface RequestRecord {
+  id: string;
+  startedAt: number;
+  endpoint: string;
+  stream: boolean;
+  key: KeyEntry;
+  requestedModel?: string;
+  model?: ModelEntry;
+  chatRequest?: ChatRequest;
+  warnings: Warning[];
+  attempts: number;
+  firstTokenAt?: number;
+}
+
+export interface Outcome {
+  status: "success" | "error" | "aborted";
+  httpStatus: number;
+  error?: GatewayError;
+  /** Usage the provider reported, if any. */
+  usage?: Usage;
+  /** Text (and tool arguments) produced so far, for estimates when usage is missing. */
+  producedText?: string;
+  clientAborted?: boolean;
+}
+
+export function newRecord(id: string, key: KeyEntry, endpoint: string): RequestRecord {
+  return { id, startedAt: Date.now(), endpoint, stream: false, key, warnings: [], attempts: 0 };
+}
+
+/**
+ * Turns a finished request into exactly one ledger row (queued for the batch writer) and one
+ * log line. A request that reached a provider is billed for what it produced, estimated when
+ * the provider reported nothing; one that never reached a provider costs nothing.
+ */
+export async function settleRequest(record: RequestRecord, outcome: Outcome, deps: GatewayDeps): Promise<void> {
+  const endedAt = Date.now();
+  const reachedProvider = record.attempts > 0;
+  let usage: Usage = { inputTokens: 0, outputTokens: 0 };
+  let estimated = false;
+  if (reachedProvider && (outcome.status === "success" || outcome.usage || outcome.producedText !== undefined)) {
+    ({ usage, estimated } = await completeUsage(outcome.usage, record.chatRequest, outcome.producedText ?? ""));
+  }
+  const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
+  const row: UsageRow = {
+    id: record.id,
+    orgId: record.key.orgId,
+    teamId: record.key.teamId,
+    keyId: record.key.id,
+    keyPrefix: record.key.prefix,
+    requestedModel: record.requestedModel ?? null,
+    servedModel: record.model?.upstreamModel ?? null,
+    provider: record.model?.connection.kind ?? null,
+    connectionId: record.model?.connection.id ?? null,
+    endpoint: record.endpoint,
+    stream: record.stream,
+    status: outcome.status,
+    httpStatus: outcome.httpStatus,
+    errorKind: outcome.error?.kind ?? null,
+    errorMessage: outcome.error ? toOpenAIError(outcome.error).body.error.message : null,
+    inputTokens: usage.inputTokens,
+    outputTokens: usage.outputTokens,
+    cachedInputTokens: usage.cachedInputTokens ?? 0,
+    cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+    reasoningTokens: usage.reasoningTokens ?? 0,
+    tokensEstimated: estimated,
+    costUsd: costUsd(usage, price),
+    priceId: price?.id ?? null,
+    latencyMs: endedAt - record.startedAt,
+    ttftMs: record.firstTokenAt ? record.firstTokenAt - record.startedAt : null,
+    startedAt: new Date(record.startedAt),
+    endedAt: new Date(endedAt),
+    clientAborted: outcome.clientAborted ?? false,
+    warnings: record.warnings,
+    upstreamAttempts: record.attempts,
+  };
+  deps.usage.record(row);
+  logger.info("request", {
+    request_id: row.id,
+    key_prefix: row.keyPrefix,
+    endpoint: row.endpoint,
+    model: row.requestedModel,
+    provider: row.provider,
+    stream: row.stream,
+    status: row.status,
+    http_status: row.httpStatus,
+    error_kind: row.errorKind,
+    latency_ms: row.latencyMs,
+    ttft_ms: row.ttftMs,
+    input_tokens: row.inputTokens,
+    output_tokens: row.outputTokens,
+    tokens_estimated: row.tokensEstimated,
+    cost_usd: row.costUsd,
+    attempts: row.upstreamAttempts,
+    warnings: record.warnings.length,
+    ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
+  });
+}
+
+/** Settles without blocking the response; a failure here is a bug, logged, never thrown at a client. */
+export function settleInBackground(record: RequestRecord, outcome: Outcome, deps: GatewayDeps): void {
+  settleRequest(record, outcome, deps).catch((error) => logger.error("settling a request failed", { request_id: record.id, ...describeError(error) }));
+}

@@ -1,0 +1,25 @@
+import type { KeyEntry, ModelEntry, ConfigSource } from "./config/config-source";
+import type { Result, Target } from "./types";
+
+export function isModelAllowed(key: KeyEntry, modelName: string): boolean {
+  return key.allowedModels === null || key.allowedModels.has(modelName);
+}
+
+/** The model a caller named, if it exists, is enabled and the key may use it. */
+export function resolveModel(config: ConfigSource, key: KeyEntry, modelName: string): Result<ModelEntry> {
+  const model = config.findModel(key.orgId, modelName);
+  if (!model || !isModelAllowed(key, modelName)) return { ok: false, error: { kind: "no_route", model: modelName } };
+  return { ok: true, value: model };
+}
+
+export function toTarget(model: ModelEntry): Target {
+  return {
+    provider: model.connection.kind,
+    connectionId: model.connection.id,
+    baseUrl: model.connection.baseUrl,
+    apiKey: model.connection.apiKey,
+    upstreamModel: model.upstreamModel,
+    modelName: model.name,
+    maxOutputTokens: model.maxOutputTokens ?? undefined,
+  };
+}

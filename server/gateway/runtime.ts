@@ -1,0 +1,74 @@
+import { getDatabase } from "@/db/client";
+import { insertUsageRows } from "@/db/queries/usage-ledger";
+import { touchKeysLastUsed } from "@/db/queries/virtual-keys";
+import { getEncryptionKey } from "@/server/crypto/instance-secrets";
+import { env } from "@/server/env";
+import { adapters } from "@/server/providers";
+import { loadSnapshot } from "./config/load-snapshot";
+import { startLiveConfig, type LiveConfig } from "./config/live-config";
+import type { GatewayDeps } from "./deps";
+import { createUpstreamClient } from "./upstream";
+import { UsageWriter } from "./usage-writer";
+
+export interface GatewayRuntime {
+  deps: GatewayDeps;
+  config: LiveConfig;
+  usageWriter: UsageWriter;
+  limits: { maxBodyBytes: number; bodyTimeoutMs: number };
+  stop(): Promise<void>;
+}
+
+const globalKey = Symbol.for("modelgate.gatewayRuntime");
+type Store = typeof globalThis & { [globalKey]?: Promise<GatewayRuntime> };
+
+/** The process's gateway (config snapshot, usage writer, upstream pools), shared by every transport. */
+export function getGatewayRuntime(): Promise<GatewayRuntime> {
+  const store = globalThis as Store;
+  store[globalKey] ??= startGatewayRuntime().catch((error) => {
+    delete store[globalKey];
+    throw error;
+  });
+  return store[globalKey];
+}
+
+async function startGatewayRuntime(): Promise<GatewayRuntime> {
+  const settings = env();
+  const handle = await getDatabase();
+  const encryptionKey = getEncryptionKey();
+  const known = new Set(Object.keys(adapters));
+  const config = await startLiveConfig(handle, () => loadSnapshot(handle.db, encryptionKey, known), { refreshIntervalMs: settings.CONFIG_REFRESH_INTERVAL_MS });
+  const usageWriter = new UsageWriter({
+    write: async (rows) => void (await insertUsageRows(handle.db, rows)),
+    touchKeys: (ids, at) => touchKeysLastUsed(handle.db, ids, at),
+    intervalMs: settings.USAGE_FLUSH_INTERVAL_MS,
+  });
+  usageWriter.start();
+  const upstream = createUpstreamClient(
+    { connectMs: settings.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS, idleMs: settings.UPSTREAM_IDLE_TIMEOUT_MS },
+    settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
+  );
+  const deps: GatewayDeps = {
+    config,
+    usage: usageWriter,
+    upstream,
+    adapters,
+    options: {
+      maxRetries: settings.UPSTREAM_MAX_RETRIES,
+      maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
+      firstTokenTimeoutMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS,
+      totalTimeoutMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS,
+      logPrompts: settings.LOG_PROMPTS,
+    },
+  };
+  return {
+    deps,
+    config,
+    usageWriter,
+    limits: { maxBodyBytes: settings.MAX_REQUEST_BODY_BYTES, bodyTimeoutMs: settings.CLIENT_BODY_TIMEOUT_MS },
+    async stop() {
+      await config.stop();
+      await usageWriter.stop(10_000);
+      await upstream.close();
+    },
+  };
+}

@@ -1,0 +1,13 @@
+import type { ProviderAdapter, ProviderId } from "@/server/gateway/types";
+import { anthropic } from "./anthropic";
+import { gemini } from "./gemini";
+import { openai } from "./openai";
+
+/** Every wire format the gateway speaks, by provider kind. */
+export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = { openai, anthropic, gemini };
+
+export const providerKinds = Object.keys(adapters) as ProviderId[];
+
+export function isProviderKind(kind: string): kind is ProviderId {
+  return Object.hasOwn(adapters, kind);
+}
