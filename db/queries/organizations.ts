@@ -1,0 +1,12 @@
+import { eq } from "drizzle-orm";
+import type { Executor } from "../client";
+import { organizations } from "../schema";
+
+export const DEFAULT_ORG_SLUG = "default";
+
+/** The org a fresh install works in. Idempotent and safe when replicas race. */
+export async function ensureDefaultOrg(db: Executor): Promise<string> {
+  await db.insert(organizations).values({ name: "Default organization", slug: DEFAULT_ORG_SLUG }).onConflictDoNothing();
+  const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, DEFAULT_ORG_SLUG));
+  return org.id;
+}

@@ -1,0 +1,133 @@
+import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { executeRows, type Executor } from "../client";
+import { usageLedger } from "../schema";
+
+export type UsageRow = typeof usageLedger.$inferInsert;
+
+/** Idempotent batch insert: a row whose request id exists already is skipped, so retries never bill twice. */
+export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<number> {
+  if (rows.length === 0) return 0;
+  const inserted = await db.insert(usageLedger).values(rows).onConflictDoNothing({ target: usageLedger.id }).returning({ id: usageLedger.id });
+  return inserted.length;
+}
+
+export interface RequestFilters {
+  orgId: string;
+  keyId?: string;
+  model?: string;
+  status?: "success" | "error" | "aborted";
+  from?: Date;
+  to?: Date;
+}
+
+export interface RequestCursor {
+  startedAt: Date;
+  id: string;
+}
+
+function filterConditions(filters: RequestFilters): SQL[] {
+  const conditions: SQL[] = [eq(usageLedger.orgId, filters.orgId)];
+  if (filters.keyId) conditions.push(eq(usageLedger.keyId, filters.keyId));
+  if (filters.model) conditions.push(eq(usageLedger.requestedModel, filters.model));
+  if (filters.status) conditions.push(eq(usageLedger.status, filters.status));
+  if (filters.from) conditions.push(gte(usageLedger.startedAt, filters.from));
+  if (filters.to) conditions.push(lte(usageLedger.startedAt, filters.to));
+  return conditions;
+}
+
+/** Newest first, keyset-paginated on (started_at, id). */
+export async function listRequests(db: Executor, filters: RequestFilters, options: { cursor?: RequestCursor; limit: number }) {
+  const conditions = filterConditions(filters);
+  if (options.cursor) {
+    const { startedAt, id } = options.cursor;
+    conditions.push(or(lt(usageLedger.startedAt, startedAt), and(eq(usageLedger.startedAt, startedAt), lt(usageLedger.id, id)))!);
+  }
+  const rows = await db
+    .select()
+    .from(usageLedger)
+    .where(and(...conditions))
+    .orderBy(desc(usageLedger.startedAt), desc(usageLedger.id))
+    .limit(options.limit + 1);
+  const hasMore = rows.length > options.limit;
+  const page = hasMore ? rows.slice(0, options.limit) : rows;
+  const last = page.at(-1);
+  return { rows: page, nextCursor: hasMore && last ? { startedAt: last.startedAt, id: last.id } : null };
+}
+
+export async function findRequest(db: Executor, orgId: string, id: string) {
+  const [row] = await db.select().from(usageLedger).where(and(eq(usageLedger.orgId, orgId), eq(usageLedger.id, id)));
+  return row;
+}
+
+export interface OverviewBucket {
+  bucket: Date;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+/** Time series for the Overview page; bucket is a PostgreSQL date_trunc unit. Sums are exact numerics. */
+export async function overviewSeries(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "minute" | "hour" | "day" }): Promise<OverviewBucket[]> {
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select date_trunc(${options.bucket}, started_at) as bucket,
+          count(*)::int as requests,
+          count(*) filter (where status <> 'success')::int as errors,
+          coalesce(sum(input_tokens), 0)::bigint as input_tokens,
+          coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+          coalesce(sum(cost_usd), 0)::text as cost_usd,
+          percentile_cont(0.5) within group (order by latency_ms) as p50,
+          percentile_cont(0.95) within group (order by latency_ms) as p95
+        from usage_ledger
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}
+        group by 1 order by 1`,
+  );
+  return rows.map((row) => ({
+    bucket: new Date(row.bucket as string),
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: String(row.cost_usd),
+    p50Ms: row.p50 === null ? null : Number(row.p50),
+    p95Ms: row.p95 === null ? null : Number(row.p95),
+  }));
+}
+
+export interface OverviewTotals {
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  p50Ms: number | null;
+  p95Ms: number | null;
+}
+
+export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date }): Promise<OverviewTotals> {
+  const [row] = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select count(*)::int as requests,
+          count(*) filter (where status <> 'success')::int as errors,
+          coalesce(sum(input_tokens), 0)::bigint as input_tokens,
+          coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+          coalesce(sum(cost_usd), 0)::text as cost_usd,
+          percentile_cont(0.5) within group (order by latency_ms) as p50,
+          percentile_cont(0.95) within group (order by latency_ms) as p95
+        from usage_ledger
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}`,
+  );
+  return {
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: String(row.cost_usd),
+    p50Ms: row.p50 === null ? null : Number(row.p50),
+    p95Ms: row.p95 === null ? null : Number(row.p95),
+  };
+}

@@ -1,0 +1,57 @@
+import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
+import type { Executor } from "../client";
+import { virtualKeys } from "../schema";
+
+/** Everything but the hash. */
+export const publicKeyColumns = {
+  id: virtualKeys.id,
+  orgId: virtualKeys.orgId,
+  teamId: virtualKeys.teamId,
+  userId: virtualKeys.userId,
+  name: virtualKeys.name,
+  keyPrefix: virtualKeys.keyPrefix,
+  allowedModels: virtualKeys.allowedModels,
+  expiresAt: virtualKeys.expiresAt,
+  revokedAt: virtualKeys.revokedAt,
+  metadata: virtualKeys.metadata,
+  createdBy: virtualKeys.createdBy,
+  createdAt: virtualKeys.createdAt,
+  lastUsedAt: virtualKeys.lastUsedAt,
+};
+
+export async function insertKey(tx: Executor, values: typeof virtualKeys.$inferInsert) {
+  const [row] = await tx.insert(virtualKeys).values(values).returning(publicKeyColumns);
+  return row;
+}
+
+export async function listKeys(db: Executor, orgId: string, options: { userId?: string } = {}) {
+  return db
+    .select(publicKeyColumns)
+    .from(virtualKeys)
+    .where(and(eq(virtualKeys.orgId, orgId), options.userId ? eq(virtualKeys.userId, options.userId) : undefined))
+    .orderBy(desc(virtualKeys.createdAt));
+}
+
+export async function findKey(db: Executor, orgId: string, id: string) {
+  const [row] = await db.select(publicKeyColumns).from(virtualKeys).where(and(eq(virtualKeys.orgId, orgId), eq(virtualKeys.id, id)));
+  return row;
+}
+
+export async function revokeKeyRow(tx: Executor, orgId: string, id: string) {
+  const [row] = await tx
+    .update(virtualKeys)
+    .set({ revokedAt: sql`coalesce(${virtualKeys.revokedAt}, now())` })
+    .where(and(eq(virtualKeys.orgId, orgId), eq(virtualKeys.id, id)))
+    .returning(publicKeyColumns);
+  return row;
+}
+
+/** Marks keys used; skips rows touched within the last minute so a busy key costs one write a minute. */
+export async function touchKeysLastUsed(db: Executor, keyIds: string[], at: Date): Promise<void> {
+  if (keyIds.length === 0) return;
+  const cutoff = new Date(at.getTime() - 60_000);
+  await db
+    .update(virtualKeys)
+    .set({ lastUsedAt: at })
+    .where(and(inArray(virtualKeys.id, keyIds), or(isNull(virtualKeys.lastUsedAt), lt(virtualKeys.lastUsedAt, cutoff))));
+}

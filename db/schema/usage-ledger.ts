@@ -1,0 +1,48 @@
+import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * One row per request that passed authentication. The id is the request id returned in
+ * `x-request-id`; inserts use ON CONFLICT DO NOTHING so a retried batch never bills twice.
+ * cost_usd is an exact decimal (never a float): tokens × price per 1M tokens / 1e6.
+ */
+export const usageLedger = pgTable(
+  "usage_ledger",
+  {
+    id: text("id").primaryKey(),
+    orgId: uuid("org_id").notNull(),
+    teamId: uuid("team_id"),
+    keyId: uuid("key_id"),
+    keyPrefix: text("key_prefix"),
+    requestedModel: text("requested_model"),
+    servedModel: text("served_model"),
+    provider: text("provider"),
+    connectionId: uuid("connection_id"),
+    endpoint: text("endpoint").notNull(),
+    stream: boolean("stream").notNull().default(false),
+    /** success | error | aborted */
+    status: text("status").notNull(),
+    httpStatus: integer("http_status").notNull(),
+    errorKind: text("error_kind"),
+    errorMessage: text("error_message"),
+    inputTokens: integer("input_tokens").notNull().default(0),
+    outputTokens: integer("output_tokens").notNull().default(0),
+    cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
+    cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    reasoningTokens: integer("reasoning_tokens").notNull().default(0),
+    tokensEstimated: boolean("tokens_estimated").notNull().default(false),
+    costUsd: numeric("cost_usd", { precision: 24, scale: 12 }).notNull().default("0"),
+    priceId: uuid("price_id"),
+    latencyMs: integer("latency_ms").notNull(),
+    ttftMs: integer("ttft_ms"),
+    startedAt: timestamp("started_at", { withTimezone: true }).notNull(),
+    endedAt: timestamp("ended_at", { withTimezone: true }).notNull(),
+    clientAborted: boolean("client_aborted").notNull().default(false),
+    warnings: jsonb("warnings").$type<{ code: string; param?: string; message: string }[]>().notNull().default([]),
+    upstreamAttempts: integer("upstream_attempts").notNull().default(0),
+  },
+  (table) => [
+    index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),
+    index("usage_ledger_key_started_idx").on(table.keyId, table.startedAt),
+    index("usage_ledger_model_started_idx").on(table.requestedModel, table.startedAt),
+  ],
+);
