@@ -1,0 +1,117 @@
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { notifyConfigChanged } from "@/db/client";
+import { writeAudit } from "@/db/queries/audit";
+import { findModel, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
+import { findConnection } from "@/db/queries/provider-connections";
+import { can } from "./permissions";
+import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
+
+/** Dollars per 1M tokens: a non-negative decimal with at most six decimals, given as a string or number. */
+const priceSchema = z
+  .union([z.string(), z.number()])
+  .transform((value) => (typeof value === "number" ? String(value) : value.trim()))
+  .refine((value) => /^\d{1,12}(\.\d{1,6})?$/.test(value), "must be a non-negative decimal with at most 6 decimals (dollars per 1M tokens)");
+
+export const priceInputSchema = z.object({
+  input: priceSchema,
+  output: priceSchema,
+  cached_input: priceSchema.nullish(),
+  cache_write: priceSchema.nullish(),
+  effective_from: z.iso.datetime({ offset: true }).optional(),
+});
+export type PriceInput = z.infer<typeof priceInputSchema>;
+
+export const createModelInputSchema = z.object({
+  name: z.string().trim().min(1).max(200).regex(/^[A-Za-z0-9._:/@-]+$/, "name may use letters, digits and . _ : / @ -"),
+  connection_id: z.uuid(),
+  upstream_model: z.string().trim().min(1).max(200),
+  context_window: z.number().int().positive().nullish(),
+  max_output_tokens: z.number().int().positive().nullish(),
+  region: z.string().trim().max(64).nullish(),
+  enabled: z.boolean().optional(),
+  price: priceInputSchema,
+});
+export type CreateModelInput = z.infer<typeof createModelInputSchema>;
+
+export const updateModelInputSchema = createModelInputSchema.omit({ price: true, connection_id: true }).partial().extend({
+  connection_id: z.uuid().optional(),
+  /** A new price row; the old one stays for the requests it priced. */
+  price: priceInputSchema.optional(),
+});
+export type UpdateModelInput = z.infer<typeof updateModelInputSchema>;
+
+export type ModelView = Awaited<ReturnType<typeof listModelsWithConnections>>[number];
+
+function priceValues(modelId: string, price: PriceInput) {
+  return {
+    modelId,
+    inputPerMtok: price.input,
+    outputPerMtok: price.output,
+    cachedInputPerMtok: price.cached_input ?? null,
+    cacheWritePerMtok: price.cache_write ?? null,
+    effectiveFrom: price.effective_from ? new Date(price.effective_from) : new Date(),
+  };
+}
+
+export async function listModelCatalog(db: Database, actor: Actor): Promise<ServiceResult<ModelView[]>> {
+  if (!can(actor.role, "models:read")) return failure({ code: "forbidden", message: "Your role cannot view models." });
+  return ok(await listModelsWithConnections(db, actor.orgId));
+}
+
+export async function createModel(db: Database, actor: Actor, input: CreateModelInput): Promise<ServiceResult<{ id: string }>> {
+  if (!can(actor.role, "models:write")) return failure({ code: "forbidden", message: "Your role cannot add models." });
+  if (!(await findConnection(db, actor.orgId, input.connection_id))) return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
+  try {
+    const id = await db.transaction(async (tx) => {
+      const model = await insertModel(tx, {
+        orgId: actor.orgId,
+        name: input.name,
+        connectionId: input.connection_id,
+        upstreamModel: input.upstream_model,
+        contextWindow: input.context_window ?? null,
+        maxOutputTokens: input.max_output_tokens ?? null,
+        region: input.region ?? null,
+        enabled: input.enabled ?? true,
+      });
+      const price = await insertPrice(tx, priceValues(model.id, input.price));
+      await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "model.create", targetType: "model", targetId: model.id, after: { ...model, price } });
+      await notifyConfigChanged(tx, "models");
+      return model.id;
+    });
+    return ok({ id });
+  } catch (error) {
+    if (isUniqueViolation(error)) return failure({ code: "conflict", message: `A model named "${input.name}" exists already.`, field: "name" });
+    throw error;
+  }
+}
+
+export async function updateModel(db: Database, actor: Actor, id: string, input: UpdateModelInput): Promise<ServiceResult<{ id: string }>> {
+  if (!can(actor.role, "models:write")) return failure({ code: "forbidden", message: "Your role cannot edit models." });
+  const existing = await findModel(db, actor.orgId, id);
+  if (!existing) return failure({ code: "not_found", message: "No such model." });
+  if (input.connection_id && !(await findConnection(db, actor.orgId, input.connection_id))) {
+    return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
+  }
+  const patch = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.connection_id !== undefined ? { connectionId: input.connection_id } : {}),
+    ...(input.upstream_model !== undefined ? { upstreamModel: input.upstream_model } : {}),
+    ...(input.context_window !== undefined ? { contextWindow: input.context_window } : {}),
+    ...(input.max_output_tokens !== undefined ? { maxOutputTokens: input.max_output_tokens } : {}),
+    ...(input.region !== undefined ? { region: input.region } : {}),
+    ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
+  };
+  try {
+    await db.transaction(async (tx) => {
+      const updated = Object.keys(patch).length > 0 ? await updateModelRow(tx, actor.orgId, id, patch) : existing;
+      const price = input.price ? await insertPrice(tx, priceValues(id, input.price)) : undefined;
+      await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: input.price ? "model.update_price" : "model.update", targetType: "model", targetId: id, before: existing, after: { ...updated, ...(price ? { price } : {}) } });
+      await notifyConfigChanged(tx, "models");
+    });
+    return ok({ id });
+  } catch (error) {
+    if (isUniqueViolation(error)) return failure({ code: "conflict", message: `A model named "${input.name}" exists already.`, field: "name" });
+    throw error;
+  }
+}

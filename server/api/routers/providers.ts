@@ -1,0 +1,23 @@
+import { z } from "zod";
+import {
+  createConnectionInputSchema,
+  createProviderConnection,
+  listProviderConnections,
+  updateConnectionInputSchema,
+  updateProviderConnection,
+} from "@/server/admin/providers";
+import { testProviderConnection } from "@/server/admin/test-connection";
+import { providerKinds } from "@/server/providers";
+import { defaultBaseUrls } from "@/server/providers/probe";
+import { procedureWith, router, unwrap } from "../trpc";
+
+export const providersRouter = router({
+  list: procedureWith("providers:read").query(async ({ ctx }) => unwrap(await listProviderConnections(ctx.db, ctx.actor))),
+  /** Provider kinds the gateway speaks, with their default base URLs (for the add form). */
+  kinds: procedureWith("providers:read").query(() => providerKinds.map((kind) => ({ kind, defaultBaseUrl: defaultBaseUrls[kind] }))),
+  create: procedureWith("providers:write").input(createConnectionInputSchema).mutation(async ({ ctx, input }) => unwrap(await createProviderConnection(ctx.db, ctx.actor, input))),
+  update: procedureWith("providers:write")
+    .input(z.object({ id: z.uuid(), patch: updateConnectionInputSchema }))
+    .mutation(async ({ ctx, input }) => unwrap(await updateProviderConnection(ctx.db, ctx.actor, input.id, input.patch))),
+  test: procedureWith("providers:write").input(z.object({ id: z.uuid() })).mutation(async ({ ctx, input }) => unwrap(await testProviderConnection(ctx.db, ctx.actor, input.id))),
+});

@@ -1,0 +1,102 @@
+import { and, eq } from "drizzle-orm";
+import type { Database } from "@/db/client";
+import { notifyConfigChanged } from "@/db/client";
+import { writeAudit } from "@/db/queries/audit";
+import { findModelByName, insertModel, insertPrice } from "@/db/queries/models";
+import { ensureDefaultOrg } from "@/db/queries/organizations";
+import { countUsers, findUserByEmail, insertUserWithRole } from "@/db/queries/users";
+import { writeSetting } from "@/db/queries/settings";
+import { providerConnections } from "@/db/schema";
+import { modelCatalog } from "./catalog/model-catalog";
+import { encryptSecret, decryptSecret } from "./crypto/secret-box";
+import { hashPassword } from "./crypto/password";
+import { issueToken } from "./crypto/tokens";
+import type { Env } from "./env";
+import type { ProviderId } from "./gateway/types";
+import { logger } from "./logger";
+
+interface EnvProvider {
+  kind: ProviderId;
+  name: string;
+  apiKey: string | undefined;
+  baseUrl: string;
+}
+
+function envProviders(settings: Env): EnvProvider[] {
+  return [
+    { kind: "openai", name: "openai", apiKey: settings.OPENAI_API_KEY, baseUrl: settings.OPENAI_BASE_URL },
+    { kind: "anthropic", name: "anthropic", apiKey: settings.ANTHROPIC_API_KEY, baseUrl: settings.ANTHROPIC_BASE_URL },
+    { kind: "gemini", name: "gemini", apiKey: settings.GEMINI_API_KEY, baseUrl: settings.GEMINI_BASE_URL },
+  ];
+}
+
+/**
+ * Connections from OPENAI_/ANTHROPIC_/GEMINI_ variables. Created once (with the built-in
+ * catalog); on later starts an env connection follows the environment's key and base URL.
+ * A connection an admin has since edited in the console is left alone.
+ */
+export async function syncEnvConnections(db: Database, settings: Env, orgId: string, encryptionKey: Buffer): Promise<void> {
+  for (const provider of envProviders(settings)) {
+    if (!provider.apiKey) continue;
+    const baseUrl = provider.baseUrl.replace(/\/+$/, "");
+    await db.transaction(async (tx) => {
+      const [existing] = await tx.select().from(providerConnections).where(and(eq(providerConnections.orgId, orgId), eq(providerConnections.name, provider.name)));
+      if (existing) {
+        if (existing.source !== "env") return;
+        const currentKey = existing.credentialCiphertext ? decryptSecret(existing.credentialCiphertext, encryptionKey) : "";
+        if (currentKey === provider.apiKey && existing.baseUrl === baseUrl) return;
+        await tx
+          .update(providerConnections)
+          .set({ baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: provider.apiKey!.slice(-4), updatedAt: new Date() })
+          .where(eq(providerConnections.id, existing.id));
+        await writeAudit(tx, { orgId, actor: "system", action: "provider.sync_env", targetType: "provider_connection", targetId: existing.id, before: { baseUrl: existing.baseUrl }, after: { baseUrl } });
+        await notifyConfigChanged(tx, "providers");
+        return;
+      }
+      const [created] = await tx
+        .insert(providerConnections)
+        .values({ orgId, kind: provider.kind, name: provider.name, baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: provider.apiKey!.slice(-4), source: "env" })
+        .returning({ id: providerConnections.id });
+      await writeAudit(tx, { orgId, actor: "system", action: "provider.create", targetType: "provider_connection", targetId: created.id, after: { kind: provider.kind, name: provider.name, baseUrl, source: "env" } });
+      for (const entry of modelCatalog.filter((item) => item.provider === provider.kind)) {
+        if (await findModelByName(tx, orgId, entry.name)) continue;
+        const model = await insertModel(tx, { orgId, name: entry.name, connectionId: created.id, upstreamModel: entry.upstreamModel, contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens });
+        await insertPrice(tx, { modelId: model.id, inputPerMtok: entry.input, outputPerMtok: entry.output, cachedInputPerMtok: entry.cachedInput, cacheWritePerMtok: entry.cacheWrite, effectiveFrom: new Date(0) });
+      }
+      await notifyConfigChanged(tx, "providers");
+      logger.info("created provider connection from environment", { provider: provider.kind });
+    });
+  }
+}
+
+export const SETUP_TOKEN_SETTING = "setup_token";
+const SETUP_TOKEN_TTL_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * The first owner: from ADMIN_EMAIL/ADMIN_PASSWORD, or else a one-time setup link printed to
+ * the log while no user exists. Returns the link to print, if any.
+ */
+export async function ensureOwner(db: Database, settings: Env, orgId: string, publicUrl: string): Promise<string | null> {
+  if (settings.ADMIN_EMAIL && settings.ADMIN_PASSWORD) {
+    if (!(await findUserByEmail(db, settings.ADMIN_EMAIL))) {
+      const passwordHash = await hashPassword(settings.ADMIN_PASSWORD);
+      await db.transaction(async (tx) => {
+        const user = await insertUserWithRole(tx, { email: settings.ADMIN_EMAIL!, passwordHash, orgId, role: "owner" });
+        await writeAudit(tx, { orgId, actor: "system", action: "user.create_owner", targetType: "user", targetId: user.id, after: { email: user.email, role: "owner", source: "ADMIN_EMAIL" } });
+      });
+      logger.info("created owner from ADMIN_EMAIL", { email: settings.ADMIN_EMAIL });
+    }
+    return null;
+  }
+  if ((await countUsers(db)) > 0) return null;
+  const issued = issueToken("mga");
+  await writeSetting(db, SETUP_TOKEN_SETTING, { hash: issued.hash, expiresAt: Date.now() + SETUP_TOKEN_TTL_MS });
+  return `${publicUrl.replace(/\/+$/, "")}/setup?token=${encodeURIComponent(issued.token)}`;
+}
+
+export async function bootstrap(db: Database, settings: Env, encryptionKey: Buffer, publicUrl: string): Promise<{ orgId: string; setupLink: string | null }> {
+  const orgId = await ensureDefaultOrg(db);
+  await syncEnvConnections(db, settings, orgId, encryptionKey);
+  const setupLink = await ensureOwner(db, settings, orgId, publicUrl);
+  return { orgId, setupLink };
+}

@@ -1,0 +1,38 @@
+import type { ProviderId } from "@/server/gateway/types";
+
+/**
+ * The built-in catalog enabled on first start for each provider that has a key in the
+ * environment. Standard-tier list prices in USD per 1M tokens, as published on 2026-11-27:
+ *   OpenAI    https://platform.openai.com/docs/pricing
+ *   Anthropic https://platform.claude.com/docs/en/about-claude/pricing  (cache writes: 5-minute rate)
+ *   Google    https://ai.google.dev/gemini-api/docs/pricing  (Gemini 2.5 Pro: the ≤200k-token prompt tier)
+ * Prices are data, editable in the console (Models) or the admin API; edits add a new
+ * effective-dated price row and never rewrite what past requests cost.
+ */
+export interface CatalogEntry {
+  provider: ProviderId;
+  name: string;
+  upstreamModel: string;
+  contextWindow: number;
+  maxOutputTokens: number;
+  input: string;
+  output: string;
+  cachedInput: string | null;
+  cacheWrite: string | null;
+}
+
+export const PRICES_AS_OF = "2026-11-27";
+
+export const modelCatalog: CatalogEntry[] = [
+  { provider: "openai", name: "gpt-4o-mini", upstreamModel: "gpt-4o-mini", contextWindow: 128_000, maxOutputTokens: 16_384, input: "0.15", output: "0.60", cachedInput: "0.075", cacheWrite: null },
+  { provider: "openai", name: "gpt-4o", upstreamModel: "gpt-4o", contextWindow: 128_000, maxOutputTokens: 16_384, input: "2.50", output: "10.00", cachedInput: "1.25", cacheWrite: null },
+  { provider: "openai", name: "gpt-4.1", upstreamModel: "gpt-4.1", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "2.00", output: "8.00", cachedInput: "0.50", cacheWrite: null },
+  { provider: "openai", name: "gpt-4.1-mini", upstreamModel: "gpt-4.1-mini", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "0.40", output: "1.60", cachedInput: "0.10", cacheWrite: null },
+  { provider: "openai", name: "gpt-4.1-nano", upstreamModel: "gpt-4.1-nano", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "0.10", output: "0.40", cachedInput: "0.025", cacheWrite: null },
+  { provider: "anthropic", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5-20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75" },
+  { provider: "anthropic", name: "claude-haiku-4-5", upstreamModel: "claude-haiku-4-5-20251001", contextWindow: 200_000, maxOutputTokens: 64_000, input: "1.00", output: "5.00", cachedInput: "0.10", cacheWrite: "1.25" },
+  { provider: "anthropic", name: "claude-opus-4-5", upstreamModel: "claude-opus-4-5-20251101", contextWindow: 200_000, maxOutputTokens: 64_000, input: "5.00", output: "25.00", cachedInput: "0.50", cacheWrite: "6.25" },
+  { provider: "gemini", name: "gemini-2.5-flash", upstreamModel: "gemini-2.5-flash", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.30", output: "2.50", cachedInput: "0.03", cacheWrite: null },
+  { provider: "gemini", name: "gemini-2.5-pro", upstreamModel: "gemini-2.5-pro", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "1.25", output: "10.00", cachedInput: "0.125", cacheWrite: null },
+  { provider: "gemini", name: "gemini-2.5-flash-lite", upstreamModel: "gemini-2.5-flash-lite", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.10", output: "0.40", cachedInput: "0.01", cacheWrite: null },
+];
