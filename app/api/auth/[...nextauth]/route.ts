@@ -1,0 +1,2 @@
+export const runtime = "nodejs";
+export { GET, POST } from "@/server/auth/handlers";

@@ -1,0 +1,87 @@
+/**
+ * modelgate's process: a Next.js custom server. `/v1/*` goes to the gateway's node transport
+ * before Next's router sees it (the hot path; see ../shared/STACK.md for why); everything else
+ * (console, tRPC, auth, admin API, health) goes to Next.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import next from "next";
+import { getDatabase } from "@/db/client";
+import { migrateDatabase } from "@/db/migrate";
+import { bootstrap } from "@/server/bootstrap";
+import { acquireDataDirLock } from "@/server/data-dir-lock";
+import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-secrets";
+import { env } from "@/server/env";
+import { createNodeHandler } from "@/server/gateway/transports/node";
+import { getGatewayRuntime } from "@/server/gateway/runtime";
+import { describeError, logger } from "@/server/logger";
+
+async function main(): Promise<void> {
+  const settings = env();
+  const dev = process.env.NODE_ENV !== "production";
+  const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`;
+  process.env.AUTH_SECRET = resolveAuthSecret(settings.AUTH_SECRET, settings.DATA_DIR);
+  process.env.AUTH_URL ??= publicUrl;
+  process.env.AUTH_TRUST_HOST ??= "true";
+  if (settings.DATABASE_URL && !settings.GATEWAY_ENCRYPTION_KEY) {
+    logger.warn("GATEWAY_ENCRYPTION_KEY is not set: using a key generated into DATA_DIR. Replicas sharing this database need the same key.");
+  }
+  const releaseLock = settings.DATABASE_URL ? () => {} : acquireDataDirLock(settings.DATA_DIR);
+
+  const started = Date.now();
+  const handle = await getDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
+  await migrateDatabase(handle);
+  const { setupLink } = await bootstrap(handle.db, settings, getEncryptionKey(), publicUrl);
+  const runtime = await getGatewayRuntime();
+  const gateway = createNodeHandler(async () => runtime.deps, runtime.limits);
+
+  const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT });
+  await app.prepare();
+  const handleNext = app.getRequestHandler();
+  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
+    const url = request.url ?? "/";
+    if (url.startsWith("/v1/") || url === "/v1") {
+      void gateway(request, response);
+      return;
+    }
+    void handleNext(request, response);
+  });
+  if (dev) server.on("upgrade", app.getUpgradeHandler());
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 0; // streams may run long; body reads have their own timeout
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve) => server.listen(settings.PORT, settings.HOST, resolve));
+
+  const database = settings.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${settings.DATA_DIR}`;
+  logger.info("modelgate ready", { url: publicUrl, database, startup_ms: Date.now() - started, mode: dev ? "development" : "production" });
+  const banner = [`\n  modelgate is running at ${publicUrl}`, `  gateway:  ${publicUrl}/v1  (OpenAI-compatible; use a virtual key)`, `  database: ${database}`];
+  if (setupLink) banner.push("", "  No console user exists yet. Create the owner account (one-time link, valid 24 hours):", `  ${setupLink}`);
+  else if (settings.ADMIN_EMAIL) banner.push(`  sign in:  ${publicUrl}/login as ${settings.ADMIN_EMAIL}`);
+  else banner.push(`  sign in:  ${publicUrl}/login`);
+  process.stdout.write(banner.join("\n") + "\n\n");
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info("shutting down", { signal });
+    server.close();
+    server.closeIdleConnections();
+    // Give in-flight requests a moment; usage rows are flushed below either way.
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline && (await new Promise<number>((resolve) => server.getConnections((_e, count) => resolve(count)))) > 0) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    server.closeAllConnections();
+    await runtime.stop();
+    await handle.close();
+    releaseLock();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error) => {
+  logger.error("modelgate failed to start", describeError(error));
+  process.exit(1);
+});
