@@ -68,7 +68,7 @@ function upstreamError(error: Extract<GatewayError, { kind: "upstream" }>): Open
   const message = prefix + (error.message || `upstream answered ${error.status}`);
   const status = error.status;
   if (status === 429) {
-    return { status: 429, body: body(message, error.type ?? "rate_limit_error", error.code ?? "rate_limit_exceeded", error.param ?? null), headers: retryAfterHeaders(error.retryAfterMs) };
+    return { status: 429, body: body(message, "rate_limit_error", error.code ?? "rate_limit_exceeded", error.param ?? null), headers: retryAfterHeaders(error.retryAfterMs) };
   }
   if (status === 400 || status === 404 || status === 413 || status === 422) {
     return { status: status === 422 ? 400 : status, body: body(message, "invalid_request_error", error.code ?? "upstream_invalid_request", error.param ?? null), headers: {} };
