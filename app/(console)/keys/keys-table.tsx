@@ -1,0 +1,83 @@
+"use client";
+
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { Badge, StatusBadge } from "@/app/_components/badge";
+import { ConfirmButton } from "@/app/_components/confirm-button";
+import { ErrorBanner } from "@/app/_components/error-banner";
+import { formatDate, formatKeyPrefix, formatRelative } from "@/app/_components/format";
+import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
+import { useTRPC } from "@/app/_trpc/client";
+import type { usePermissions } from "@/app/_trpc/use-permissions";
+import { keyStatus } from "./key-status";
+
+function AllowedModels({ models }: { models: string[] | null }) {
+  if (!models || models.length === 0) return <span className="text-neutral-500">all models</span>;
+  const shown = models.slice(0, 3);
+  return (
+    <span className="flex flex-wrap gap-1" title={models.join(", ")}>
+      {shown.map((model) => (
+        <Badge key={model} tone="blue">
+          {model}
+        </Badge>
+      ))}
+      {models.length > shown.length ? <Badge>+{models.length - shown.length}</Badge> : null}
+    </span>
+  );
+}
+
+export function KeysTable({ permissions }: { permissions: ReturnType<typeof usePermissions> }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const keys = useQuery(trpc.keys.list.queryOptions());
+  const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() }) }));
+  const canRevoke = (key: { userId: string | null }) => permissions.can("keys:write") || (permissions.can("keys:write-own") && key.userId !== null && key.userId === permissions.me?.userId);
+
+  return (
+    <div className="space-y-3">
+      <ErrorBanner error={keys.error} title="Could not load keys" />
+      <Table aria-label="Virtual keys">
+        <TableHead>
+          <Th>Name</Th>
+          <Th>Key</Th>
+          <Th>Allowed models</Th>
+          <Th>Expires</Th>
+          <Th>Created</Th>
+          <Th>Last used</Th>
+          <Th>Status</Th>
+          <Th className="text-right">Actions</Th>
+        </TableHead>
+        <TableBody>
+          {keys.isLoading ? <TableMessage colSpan={8}>Loading…</TableMessage> : null}
+          {keys.data?.length === 0 ? <TableMessage colSpan={8}>No keys yet. Create one to call the gateway.</TableMessage> : null}
+          {keys.data?.map((key) => {
+            const status = keyStatus(key);
+            return (
+              <Tr key={key.id} data-testid="key-row">
+                <Td className="font-medium">{key.name}</Td>
+                <Td className="font-mono text-xs text-neutral-600">{formatKeyPrefix(key.keyPrefix)}</Td>
+                <Td>
+                  <AllowedModels models={key.allowedModels} />
+                </Td>
+                <Td className="whitespace-nowrap text-neutral-600">{key.expiresAt ? formatDate(key.expiresAt) : "never"}</Td>
+                <Td className="whitespace-nowrap text-neutral-600">{formatDate(key.createdAt)}</Td>
+                <Td className="whitespace-nowrap text-neutral-600">{key.lastUsedAt ? formatRelative(key.lastUsedAt) : "never"}</Td>
+                <Td>
+                  <StatusBadge status={status} />
+                </Td>
+                <Td className="text-right">
+                  {status !== "revoked" && canRevoke(key) ? (
+                    <ConfirmButton label="Revoke" aria-label={`Revoke ${key.name}`} title="Revoke key" confirmLabel="Revoke key" onConfirm={() => revoke.mutateAsync({ id: key.id })}>
+                      <p>
+                        Revoke <strong>{key.name}</strong> ({formatKeyPrefix(key.keyPrefix)})? Requests with it fail with 401 from now on. This cannot be undone.
+                      </p>
+                    </ConfirmButton>
+                  ) : null}
+                </Td>
+              </Tr>
+            );
+          })}
+        </TableBody>
+      </Table>
+    </div>
+  );
+}

@@ -1,0 +1,35 @@
+import type { ReactNode } from "react";
+import { formatCompact, formatInteger, formatMs, formatPercent, formatUsd } from "@/app/_components/format";
+import type { RouterOutputs } from "@/app/_trpc/types";
+
+type OverviewTotals = RouterOutputs["overview"]["get"]["totals"];
+
+function StatCard({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId: string }) {
+  return (
+    <div className="rounded-lg border border-neutral-200 bg-white px-4 py-3 shadow-xs">
+      <p className="text-xs font-medium text-neutral-500">{label}</p>
+      <p className="tabular mt-1 text-xl font-semibold text-neutral-900" data-testid={testId}>
+        {value}
+      </p>
+      {detail ? <p className="tabular mt-0.5 text-xs text-neutral-500">{detail}</p> : null}
+    </div>
+  );
+}
+
+export function StatCards({ totals }: { totals: OverviewTotals }) {
+  const errorRate = totals.requests > 0 ? totals.errors / totals.requests : 0;
+  return (
+    <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
+      <StatCard label="Requests" value={formatInteger(totals.requests)} testId="stat-requests" detail={`${formatInteger(totals.errors)} failed`} />
+      <StatCard
+        label="Tokens (in / out)"
+        value={`${formatCompact(totals.inputTokens)} / ${formatCompact(totals.outputTokens)}`}
+        testId="stat-tokens"
+        detail={`${formatInteger(totals.inputTokens + totals.outputTokens)} total`}
+      />
+      <StatCard label="Cost (USD)" value={formatUsd(totals.costUsd)} testId="stat-cost" detail="exact, from the ledger" />
+      <StatCard label="Error rate" value={formatPercent(errorRate)} testId="stat-error-rate" detail="errors and aborts" />
+      <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail="whole request" />
+    </div>
+  );
+}

@@ -1,0 +1,22 @@
+import type { Metadata } from "next";
+import { NoAccess } from "@/app/_components/no-access";
+import { PageHeader } from "@/app/_components/page-header";
+import { requirePermission } from "@/app/_components/require-permission";
+import { AdminApiHelp } from "./admin-api-help";
+import { AdminTokensPanel } from "./admin-tokens-panel";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const { actor, allowed } = await requirePermission("admin-tokens:write");
+  if (!allowed) return <NoAccess role={actor.role} what="settings" />;
+  return (
+    <>
+      <PageHeader title="Settings" description="Tokens for the admin REST API." />
+      <div className="grid grid-cols-1 gap-6 xl:grid-cols-[1fr_22rem]">
+        <AdminTokensPanel />
+        <AdminApiHelp />
+      </div>
+    </>
+  );
+}
