@@ -43,7 +43,7 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
       const [existing] = await tx.select().from(providerConnections).where(and(eq(providerConnections.orgId, orgId), eq(providerConnections.name, provider.name)));
       if (existing) {
         if (existing.source !== "env") return;
-        const currentKey = existing.credentialCiphertext ? decryptSecret(existing.credentialCiphertext, encryptionKey) : "";
+        const currentKey = readStoredKey(existing.credentialCiphertext, encryptionKey);
         if (currentKey === provider.apiKey && existing.baseUrl === baseUrl) return;
         await tx
           .update(providerConnections)
@@ -66,6 +66,17 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
       await notifyConfigChanged(tx, "providers");
       logger.info("created provider connection from environment", { provider: provider.kind });
     });
+  }
+}
+
+/** The stored credential, or null when it cannot be decrypted (GATEWAY_ENCRYPTION_KEY changed): the env value then replaces it. */
+function readStoredKey(ciphertext: string | null, encryptionKey: Buffer): string | null {
+  if (!ciphertext) return "";
+  try {
+    return decryptSecret(ciphertext, encryptionKey);
+  } catch {
+    logger.warn("a stored provider credential cannot be decrypted with the current encryption key; replacing it from the environment");
+    return null;
   }
 }
 

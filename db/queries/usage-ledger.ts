@@ -1,13 +1,34 @@
-import { and, desc, eq, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
 import { usageLedger } from "../schema";
 
 export type UsageRow = typeof usageLedger.$inferInsert;
 
-/** Idempotent batch insert: a row whose request id exists already is skipped, so retries never bill twice. */
+const ledgerColumns = Object.entries(getTableColumns(usageLedger)).map(([property, column]) => ({ property, name: column.name, column }));
+
+function toRecord(row: UsageRow): Record<string, unknown> {
+  const record: Record<string, unknown> = {};
+  for (const { property, name, column } of ledgerColumns) {
+    const value = (row as Record<string, unknown>)[property];
+    // json_populate_recordset fills absent keys with NULL, so apply column defaults here.
+    record[name] = value === undefined ? (column.default ?? null) : value instanceof Date ? value.toISOString() : value;
+  }
+  return record;
+}
+
+/**
+ * Idempotent batch insert: one statement with one JSON parameter, whatever the batch size
+ * (building a multi-row insert with the query builder cost ~0.2 ms of CPU per row on the
+ * gateway's event loop). A row whose request id exists already is skipped, so a retried
+ * batch never bills twice. Returns how many rows were new.
+ */
 export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const inserted = await db.insert(usageLedger).values(rows).onConflictDoNothing({ target: usageLedger.id }).returning({ id: usageLedger.id });
+  const payload = JSON.stringify(rows.map(toRecord));
+  const inserted = await executeRows<{ id: string }>(
+    db,
+    sql`insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, ${payload}::json) on conflict (id) do nothing returning id`,
+  );
   return inserted.length;
 }
 

@@ -33,7 +33,7 @@ export async function testProviderConnection(db: Database, actor: Actor, id: str
   });
   const latencyMs = Date.now() - started;
   if (!sent.ok) return ok({ ok: false, latencyMs, status: null, message: toOpenAIError(sent.error).body.error.message });
-  const text = await new Response(sent.value.body).text().catch(() => "");
+  const text = await sent.value.text().catch(() => "");
   if (sent.value.status >= 200 && sent.value.status < 300) return ok({ ok: true, latencyMs, status: sent.value.status, message: "Connected: the provider accepted the credential." });
   const error = adapters[connection.kind].parseError(sent.value.status, text, sent.value.headers);
   const message = error.kind === "upstream" ? error.message : toOpenAIError(error).body.error.message;

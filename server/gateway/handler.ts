@@ -10,6 +10,7 @@ import { newRecord, settleInBackground, type RequestRecord } from "./ledger";
 import { listModels } from "./list-models";
 import { parseBody } from "./parse-body";
 import { newRequestId } from "./request-id";
+import { createRequestSignal } from "./request-signal";
 import { resolveModel, toTarget } from "./resolve-target";
 import type { GatewayError } from "./types";
 
@@ -51,7 +52,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const upstreamRequest = adapter.buildRequest(chatRequest, toTarget(model.value));
   record.warnings.push(...upstreamRequest.warnings);
 
-  const signal = AbortSignal.any([request.signal, AbortSignal.timeout(deps.options.totalTimeoutMs)]);
+  const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
+  record.onSettled = dispose;
   return record.stream
     ? streamChat(deps, record, chatRequest, adapter, upstreamRequest, signal, request.signal)
     : completeChat(deps, record, chatRequest, adapter, upstreamRequest, signal, request.signal);

@@ -20,6 +20,8 @@ export interface RequestRecord {
   warnings: Warning[];
   attempts: number;
   firstTokenAt?: number;
+  /** Releases per-request resources (timers) once the request is settled. */
+  onSettled?: () => void;
 }
 
 export interface Outcome {
@@ -44,6 +46,7 @@ export function newRecord(id: string, key: KeyEntry, endpoint: string): RequestR
  */
 export async function settleRequest(record: RequestRecord, outcome: Outcome, deps: GatewayDeps): Promise<void> {
   const endedAt = Date.now();
+  record.onSettled?.();
   const reachedProvider = record.attempts > 0;
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   let estimated = false;

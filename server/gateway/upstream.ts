@@ -21,7 +21,12 @@ export interface UpstreamTimeouts {
 export interface UpstreamResponse {
   status: number;
   headers: Headers;
-  body: ReadableStream<Uint8Array>;
+  /** The whole body as text (non-stream answers and error bodies): undici's own reader, no web-stream hop. */
+  text(): Promise<string>;
+  /** The body as a web stream, for the streaming chain. */
+  stream(): ReadableStream<Uint8Array>;
+  /** Drops the body and frees the connection. */
+  discard(): void;
 }
 
 export interface UpstreamClient {
@@ -69,7 +74,17 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
           response.body.destroy();
           return { ok: false, error: { kind: "upstream", provider, status: 502, message: "the provider answered with a redirect, which the gateway does not follow" } };
         }
-        return { ok: true, value: { status: response.statusCode, headers, body: Readable.toWeb(response.body) as ReadableStream<Uint8Array> } };
+        const body = response.body;
+        return {
+          ok: true,
+          value: {
+            status: response.statusCode,
+            headers,
+            text: () => body.text(),
+            stream: () => Readable.toWeb(body) as ReadableStream<Uint8Array>,
+            discard: () => body.destroy(),
+          },
+        };
       } catch (error) {
         return { ok: false, error: classifyUpstreamFailure(error, provider) };
       }
@@ -91,12 +106,8 @@ export function classifyUpstreamFailure(error: unknown, provider: ProviderId): G
   if (code === "EPRIVATEADDRESS" || cause === "EPRIVATEADDRESS") {
     return { kind: "upstream", provider, status: 502, message: "the provider's address is private and not allowed (GATEWAY_ALLOW_PRIVATE_HOSTS)" };
   }
-  if (name === "AbortError" || code === "UND_ERR_ABORTED") return { kind: "timeout", phase: "total" };
+  // The request signal aborts on the total timeout (TimeoutError) or when the client left (the caller tells those apart).
+  if (name === "AbortError" || name === "TimeoutError" || code === "UND_ERR_ABORTED") return { kind: "timeout", phase: "total" };
   const reason = code || cause || name || "network error";
   return { kind: "upstream", provider, status: 502, message: sanitizeUpstreamMessage(`could not reach the provider (${reason})`) };
-}
-
-/** Reads a whole body as text, with the same idle timeout as streams. */
-export async function readText(body: ReadableStream<Uint8Array>): Promise<string> {
-  return new Response(body).text();
 }

@@ -23,7 +23,7 @@ export async function completeChat(
   const result = await sendWithAttempts<ChatResult>(deps, record, adapter, upstreamRequest, signal, async (response) => {
     let text: string;
     try {
-      text = await new Response(response.body).text();
+      text = await response.text();
     } catch (error) {
       return { ok: false, error: classifyUpstreamFailure(error, adapter.id) };
     }

@@ -25,7 +25,7 @@ export async function sendWithAttempts<T>(
       if (!sent.ok) return sent;
       const response = sent.value;
       if (response.status < 200 || response.status >= 300) {
-        const text = await new Response(response.body).text().catch(() => "");
+        const text = await response.text().catch(() => "");
         return { ok: false, error: adapter.parseError(response.status, text, response.headers) };
       }
       return accept(response);

@@ -34,7 +34,7 @@ export async function streamChat(
 ): Promise<GatewayResponse> {
   record.stream = true;
   const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    const reader = response.body.pipeThrough(sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
+    const reader = response.stream().pipeThrough(sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
     const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
     return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
   });
