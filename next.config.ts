@@ -7,6 +7,7 @@ readEnv();
 const nextConfig: NextConfig = {
   serverExternalPackages: ["@electric-sql/pglite", "postgres", "@node-rs/argon2", "undici", "gpt-tokenizer"],
   poweredByHeader: false,
+  devIndicators: { position: "bottom-right" },
   reactStrictMode: true,
   typescript: { ignoreBuildErrors: false },
 };

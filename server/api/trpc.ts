@@ -20,7 +20,12 @@ const t = initTRPC.context<TrpcContext>().create({
   errorFormatter({ shape, error }) {
     // Never send stacks or driver messages to the browser.
     const internal = error.code === "INTERNAL_SERVER_ERROR";
-    return { ...shape, message: internal ? "Something went wrong on the server." : shape.message, data: { ...shape.data, stack: undefined } };
+    const field = (error.cause as { field?: unknown } | undefined)?.field;
+    return {
+      ...shape,
+      message: internal ? "Something went wrong on the server." : shape.message,
+      data: { ...shape.data, stack: undefined, field: typeof field === "string" ? field : null },
+    };
   },
 });
 
