@@ -80,45 +80,6 @@ export async function findRequest(db: Executor, orgId: string, id: string) {
   return row;
 }
 
-export interface OverviewBucket {
-  bucket: Date;
-  requests: number;
-  errors: number;
-  inputTokens: number;
-  outputTokens: number;
-  costUsd: string;
-  p50Ms: number | null;
-  p95Ms: number | null;
-}
-
-/** Time series for the Overview page; bucket is a PostgreSQL date_trunc unit. Sums are exact numerics. */
-export async function overviewSeries(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "minute" | "hour" | "day" }): Promise<OverviewBucket[]> {
-  const rows = await executeRows<Record<string, unknown>>(
-    db,
-    sql`select date_trunc(${options.bucket}, started_at) as bucket,
-          count(*)::int as requests,
-          count(*) filter (where status <> 'success')::int as errors,
-          coalesce(sum(input_tokens), 0)::bigint as input_tokens,
-          coalesce(sum(output_tokens), 0)::bigint as output_tokens,
-          coalesce(sum(cost_usd), 0)::text as cost_usd,
-          percentile_cont(0.5) within group (order by latency_ms) as p50,
-          percentile_cont(0.95) within group (order by latency_ms) as p95
-        from usage_ledger
-        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}
-        group by 1 order by 1`,
-  );
-  return rows.map((row) => ({
-    bucket: new Date(row.bucket as string),
-    requests: Number(row.requests),
-    errors: Number(row.errors),
-    inputTokens: Number(row.input_tokens),
-    outputTokens: Number(row.output_tokens),
-    costUsd: String(row.cost_usd),
-    p50Ms: row.p50 === null ? null : Number(row.p50),
-    p95Ms: row.p95 === null ? null : Number(row.p95),
-  }));
-}
-
 export interface OverviewTotals {
   requests: number;
   errors: number;
@@ -129,19 +90,20 @@ export interface OverviewTotals {
   p95Ms: number | null;
 }
 
-export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date }): Promise<OverviewTotals> {
-  const [row] = await executeRows<Record<string, unknown>>(
-    db,
-    sql`select count(*)::int as requests,
-          count(*) filter (where status <> 'success')::int as errors,
-          coalesce(sum(input_tokens), 0)::bigint as input_tokens,
-          coalesce(sum(output_tokens), 0)::bigint as output_tokens,
-          coalesce(sum(cost_usd), 0)::text as cost_usd,
-          percentile_cont(0.5) within group (order by latency_ms) as p50,
-          percentile_cont(0.95) within group (order by latency_ms) as p95
-        from usage_ledger
-        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}`,
-  );
+export interface OverviewBucket extends OverviewTotals {
+  bucket: Date;
+}
+
+// The aggregates shared by the Overview totals and its time series. Sums are exact numerics.
+const overviewAggregates = sql`count(*)::int as requests,
+  count(*) filter (where status <> 'success')::int as errors,
+  coalesce(sum(input_tokens), 0)::bigint as input_tokens,
+  coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+  coalesce(sum(cost_usd), 0)::text as cost_usd,
+  percentile_cont(0.5) within group (order by latency_ms) as p50,
+  percentile_cont(0.95) within group (order by latency_ms) as p95`;
+
+function toTotals(row: Record<string, unknown>): OverviewTotals {
   return {
     requests: Number(row.requests),
     errors: Number(row.errors),
@@ -151,4 +113,26 @@ export async function overviewTotals(db: Executor, orgId: string, options: { fro
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
   };
+}
+
+/** Time series for the Overview page; bucket is a PostgreSQL date_trunc unit. */
+export async function overviewSeries(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "minute" | "hour" | "day" }): Promise<OverviewBucket[]> {
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select date_trunc(${options.bucket}, started_at) as bucket, ${overviewAggregates}
+        from usage_ledger
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}
+        group by 1 order by 1`,
+  );
+  return rows.map((row) => ({ bucket: new Date(row.bucket as string), ...toTotals(row) }));
+}
+
+export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date }): Promise<OverviewTotals> {
+  const [row] = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select ${overviewAggregates}
+        from usage_ledger
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}`,
+  );
+  return toTotals(row);
 }

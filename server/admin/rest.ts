@@ -51,3 +51,10 @@ export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promi
   const param = issue.path.map(String).join(".") || null;
   return { ok: false, response: errorJson(400, param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_value", param) };
 }
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Route ids are UUIDs; anything else is answered 404 before touching the database. */
+export function isUuid(value: string | undefined): value is string {
+  return typeof value === "string" && uuidPattern.test(value);
+}

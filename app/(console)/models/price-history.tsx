@@ -7,7 +7,8 @@ type Price = RouterOutputs["models"]["list"][number]["prices"][number];
 /** Every price row of a model, newest first, marking the one in force and scheduled ones. */
 export function PriceHistory({ prices, currentId }: { prices: Price[]; currentId: string | null }) {
   if (prices.length === 0) return null;
-  const now = Date.now();
+  // Newest first: rows above the one in force take effect later (scheduled).
+  const currentIndex = currentId === null ? prices.length : prices.findIndex((price) => price.id === currentId);
   return (
     <div>
       <p className="mb-1 text-xs font-semibold text-neutral-700">Price history</p>
@@ -23,7 +24,7 @@ export function PriceHistory({ prices, currentId }: { prices: Price[]; currentId
           </tr>
         </thead>
         <tbody className="tabular divide-y divide-neutral-100">
-          {prices.map((price) => (
+          {prices.map((price, index) => (
             <tr key={price.id}>
               <td className="py-1">{price.effectiveFrom.getTime() === 0 ? "initial (catalog)" : formatDateTime(price.effectiveFrom)}</td>
               <td className="py-1">{formatPrice(price.inputPerMtok)}</td>
@@ -31,7 +32,7 @@ export function PriceHistory({ prices, currentId }: { prices: Price[]; currentId
               <td className="py-1">{formatPrice(price.cachedInputPerMtok)}</td>
               <td className="py-1">{formatPrice(price.cacheWritePerMtok)}</td>
               <td className="py-1 text-right">
-                {price.id === currentId ? <Badge tone="green">current</Badge> : price.effectiveFrom.getTime() > now ? <Badge tone="blue">scheduled</Badge> : null}
+                {price.id === currentId ? <Badge tone="green">current</Badge> : index < currentIndex ? <Badge tone="blue">scheduled</Badge> : null}
               </td>
             </tr>
           ))}

@@ -1,12 +1,12 @@
 import type { GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
-import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type RequestRecord } from "../ledger";
 import { toOpenAICompletion } from "../openai-format";
 import { completionId } from "../request-id";
 import type { ChatRequest, ChatResult, ProviderAdapter, UpstreamRequest } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
+import { failedAnswer } from "./failed-answer";
 import { sendWithAttempts } from "./send-attempts";
 import { responseHeaders } from "./response-headers";
 
@@ -36,14 +36,7 @@ export async function completeChat(
     return adapter.parseResponse(json);
   });
 
-  if (!result.ok) {
-    const clientAborted = clientSignal.aborted;
-    const mapped = toOpenAIError(result.error);
-    // A client that left after the prompt was sent is billed (estimated) for the prompt: the provider already has it.
-    const outcome = { status: clientAborted ? "aborted" : "error", httpStatus: clientAborted ? 499 : mapped.status, error: result.error, clientAborted } as const;
-    settleInBackground(record, clientAborted ? { ...outcome, producedText: "" } : outcome, deps);
-    return { type: "json", status: mapped.status, headers: { ...responseHeaders(record), ...mapped.headers }, body: mapped.body };
-  }
+  if (!result.ok) return failedAnswer(deps, record, result.error, clientSignal);
 
   record.firstTokenAt = Date.now();
   const produced = result.value.choices.map((choice) => (choice.text ?? "") + (choice.toolCalls ?? []).map((call) => call.name + call.arguments).join("")).join("");

@@ -11,6 +11,7 @@ import { StreamTally } from "../stream/stream-tally";
 import type { ChatRequest, GatewayError, ProviderAdapter, StreamEvent, UpstreamRequest } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
 import { responseHeaders } from "./response-headers";
+import { failedAnswer } from "./failed-answer";
 import { sendWithAttempts } from "./send-attempts";
 
 interface OpenedStream {
@@ -39,12 +40,7 @@ export async function streamChat(
     return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
   });
 
-  if (!opened.ok) {
-    const mapped = toOpenAIError(opened.error);
-    const aborted = clientSignal.aborted;
-    settleInBackground(record, { status: aborted ? "aborted" : "error", httpStatus: aborted ? 499 : mapped.status, error: opened.error, clientAborted: aborted }, deps);
-    return { type: "json", status: mapped.status, headers: { ...responseHeaders(record), ...mapped.headers }, body: mapped.body };
-  }
+  if (!opened.ok) return failedAnswer(deps, record, opened.error, clientSignal);
 
   record.firstTokenAt = Date.now();
   const { reader, first } = opened.value;

@@ -1,13 +1,11 @@
 import { revokeVirtualKey } from "@/server/admin/keys";
-import { adminRoute, errorJson, resultJson } from "@/server/admin/rest";
+import { adminRoute, errorJson, isUuid, resultJson } from "@/server/admin/rest";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
-const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** DELETE /api/admin/keys/:id — revokes the key (the row stays for the ledger). Takes effect on every replica within seconds. */
 export const DELETE = adminRoute(async ({ db, actor, params }) => {
-  if (!uuid.test(params.id)) return errorJson(404, "No such key.", "not_found");
+  if (!isUuid(params.id)) return errorJson(404, "No such key.", "not_found");
   return resultJson(await revokeVirtualKey(db, actor, params.id));
 });

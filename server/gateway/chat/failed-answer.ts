@@ -1,0 +1,22 @@
+import type { GatewayResponse } from "../contract";
+import type { GatewayDeps } from "../deps";
+import { toOpenAIError } from "../errors";
+import { settleInBackground, type RequestRecord } from "../ledger";
+import type { GatewayError } from "../types";
+import { responseHeaders } from "./response-headers";
+
+/**
+ * The answer when every attempt failed before a response was committed (stream or not).
+ * A client that left after the prompt was sent is billed, estimated, for the prompt: the
+ * provider already has it.
+ */
+export function failedAnswer(deps: GatewayDeps, record: RequestRecord, error: GatewayError, clientSignal: AbortSignal): GatewayResponse {
+  const mapped = toOpenAIError(error);
+  const clientAborted = clientSignal.aborted;
+  settleInBackground(
+    record,
+    clientAborted ? { status: "aborted", httpStatus: 499, error, clientAborted, producedText: "" } : { status: "error", httpStatus: mapped.status, error },
+    deps,
+  );
+  return { type: "json", status: mapped.status, headers: { ...responseHeaders(record), ...mapped.headers }, body: mapped.body };
+}
