@@ -110,3 +110,14 @@ test("health and readiness", async ({ request }) => {
   expect(await (await request.get("/api/health")).json()).toEqual({ status: "ok" });
   expect(await (await request.get("/api/ready")).json()).toMatchObject({ status: "ready" });
 });
+
+test("console tRPC procedures and pages refuse callers without a session", async ({ request }) => {
+  const query = await request.get(`/api/trpc/keys.list?input=${encodeURIComponent(JSON.stringify({ json: null }))}`);
+  expect(query.status()).toBe(401);
+  const mutation = await request.post("/api/trpc/providers.create", { data: { json: { kind: "openai", name: "x", api_key: "k" } } });
+  expect(mutation.status()).toBe(401);
+  expect(JSON.stringify(await mutation.json())).not.toMatch(/stack|at [\w.]+ \(/);
+  const page = await request.get("/keys", { maxRedirects: 0 });
+  expect([302, 303, 307, 308]).toContain(page.status());
+  expect(page.headers().location).toContain("/login");
+});

@@ -32,7 +32,7 @@ export function createNodeHandler(getDeps: () => Promise<GatewayDeps>, limits: B
     };
     try {
       const result = await handleGatewayRequest(gatewayRequest, await getDeps());
-      await writeResponse(response, result);
+      await writeResponse(response, result, limits.bodyTimeoutMs);
     } catch (error) {
       logger.error("gateway request failed", describeError(error));
       if (!response.headersSent) {
@@ -101,7 +101,24 @@ export function encodeSseFrame(frame: OutboundFrame): string {
 
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache, no-transform", "x-accel-buffering": "no" };
 
-async function writeResponse(response: ServerResponse, result: GatewayResponse): Promise<void> {
+/** Resolves true once the socket drains, false if the client stopped reading for `stallMs` (or left). */
+function waitForDrain(response: ServerResponse, stallMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (drained: boolean) => {
+      clearTimeout(timer);
+      response.off("drain", onDrain);
+      response.off("close", onClose);
+      resolve(drained);
+    };
+    const onDrain = () => done(true);
+    const onClose = () => done(false);
+    const timer = setTimeout(() => done(false), stallMs);
+    response.once("drain", onDrain);
+    response.once("close", onClose);
+  });
+}
+
+async function writeResponse(response: ServerResponse, result: GatewayResponse, stallMs: number): Promise<void> {
   if (result.type === "json") {
     const payload = JSON.stringify(result.body);
     response.writeHead(result.status, { "content-type": "application/json", "content-length": Buffer.byteLength(payload), ...result.headers });
@@ -118,10 +135,11 @@ async function writeResponse(response: ServerResponse, result: GatewayResponse):
       const { done, value } = await reader.read();
       if (done) break;
       if (response.destroyed) break;
-      if (!response.write(encodeSseFrame(value))) await new Promise<void>((resolve) => {
-        response.once("drain", resolve);
-        response.once("close", resolve);
-      });
+      // A client that stops reading is disconnected after the stall limit, which aborts the upstream too.
+      if (!response.write(encodeSseFrame(value)) && !(await waitForDrain(response, stallMs))) {
+        response.destroy();
+        break;
+      }
     }
   } finally {
     response.off("close", onClose);
