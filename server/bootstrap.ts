@@ -27,11 +27,19 @@ function envProviders(settings: Env): EnvProvider[] {
     { kind: "openai", name: "openai", apiKey: settings.OPENAI_API_KEY, baseUrl: settings.OPENAI_BASE_URL },
     { kind: "anthropic", name: "anthropic", apiKey: settings.ANTHROPIC_API_KEY, baseUrl: settings.ANTHROPIC_BASE_URL },
     { kind: "gemini", name: "gemini", apiKey: settings.GEMINI_API_KEY, baseUrl: settings.GEMINI_BASE_URL },
+    { kind: "deepseek", name: "deepseek", apiKey: settings.DEEPSEEK_API_KEY, baseUrl: settings.DEEPSEEK_BASE_URL },
+    { kind: "mistral", name: "mistral", apiKey: settings.MISTRAL_API_KEY, baseUrl: settings.MISTRAL_BASE_URL },
+    { kind: "qwen", name: "qwen", apiKey: settings.QWEN_API_KEY, baseUrl: settings.QWEN_BASE_URL },
+    { kind: "groq", name: "groq", apiKey: settings.GROQ_API_KEY, baseUrl: settings.GROQ_BASE_URL },
+    { kind: "together", name: "together", apiKey: settings.TOGETHER_API_KEY, baseUrl: settings.TOGETHER_BASE_URL },
+    { kind: "fireworks", name: "fireworks", apiKey: settings.FIREWORKS_API_KEY, baseUrl: settings.FIREWORKS_BASE_URL },
+    { kind: "xai", name: "xai", apiKey: settings.XAI_API_KEY, baseUrl: settings.XAI_BASE_URL },
+    { kind: "openrouter", name: "openrouter", apiKey: settings.OPENROUTER_API_KEY, baseUrl: settings.OPENROUTER_BASE_URL },
   ];
 }
 
 /**
- * Connections from OPENAI_/ANTHROPIC_/GEMINI_ variables. Created once (with the built-in
+ * Connections from the providers' *_API_KEY / *_BASE_URL variables (see envProviders). Created once (with the built-in
  * catalog); on later starts an env connection follows the environment's key and base URL.
  * A connection an admin has since edited in the console is left alone.
  */

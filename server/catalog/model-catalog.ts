@@ -6,6 +6,10 @@ import type { ProviderId } from "@/server/gateway/types";
  *   OpenAI    https://platform.openai.com/docs/pricing
  *   Anthropic https://platform.claude.com/docs/en/about-claude/pricing  (cache writes: 5-minute rate)
  *   Google    https://ai.google.dev/gemini-api/docs/pricing  (Gemini 2.5 Pro: the ≤200k-token prompt tier)
+ *   DeepSeek  https://api-docs.deepseek.com/quick_start/pricing  (cached input: the cache-hit rate)
+ *   Mistral   https://mistral.ai/pricing#api-pricing
+ *   Qwen      https://www.alibabacloud.com/help/en/model-studio/models  (international deployment, Singapore; lowest prompt tier)
+ *   Groq      https://groq.com/pricing
  * Prices are data, editable in the console (Models) or the admin API; edits add a new
  * effective-dated price row and never rewrite what past requests cost.
  */
@@ -35,4 +39,9 @@ export const modelCatalog: CatalogEntry[] = [
   { provider: "gemini", name: "gemini-2.5-flash", upstreamModel: "gemini-2.5-flash", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.30", output: "2.50", cachedInput: "0.03", cacheWrite: null },
   { provider: "gemini", name: "gemini-2.5-pro", upstreamModel: "gemini-2.5-pro", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "1.25", output: "10.00", cachedInput: "0.125", cacheWrite: null },
   { provider: "gemini", name: "gemini-2.5-flash-lite", upstreamModel: "gemini-2.5-flash-lite", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.10", output: "0.40", cachedInput: "0.01", cacheWrite: null },
+  { provider: "deepseek", name: "deepseek-chat", upstreamModel: "deepseek-chat", contextWindow: 128_000, maxOutputTokens: 8_192, input: "0.28", output: "0.42", cachedInput: "0.028", cacheWrite: null },
+  { provider: "deepseek", name: "deepseek-reasoner", upstreamModel: "deepseek-reasoner", contextWindow: 128_000, maxOutputTokens: 65_536, input: "0.28", output: "0.42", cachedInput: "0.028", cacheWrite: null },
+  { provider: "mistral", name: "mistral-small-latest", upstreamModel: "mistral-small-latest", contextWindow: 128_000, maxOutputTokens: 128_000, input: "0.10", output: "0.30", cachedInput: null, cacheWrite: null },
+  { provider: "qwen", name: "qwen-plus", upstreamModel: "qwen-plus", contextWindow: 131_072, maxOutputTokens: 16_384, input: "0.40", output: "1.20", cachedInput: null, cacheWrite: null },
+  { provider: "groq", name: "llama-3.3-70b-versatile", upstreamModel: "llama-3.3-70b-versatile", contextWindow: 131_072, maxOutputTokens: 32_768, input: "0.59", output: "0.79", cachedInput: null, cacheWrite: null },
 ];

@@ -5,7 +5,19 @@ export type { ChatRequest, ChatMessage, ContentPart, ToolCall, ToolDefinition, T
 import type { ChatRequest } from "./chat-request";
 
 /** Wire format an adapter speaks. New providers add their id here. */
-export type ProviderId = "openai" | "anthropic" | "gemini";
+export type ProviderId =
+  | "openai"
+  | "anthropic"
+  | "gemini"
+  | "deepseek"
+  | "mistral"
+  | "qwen"
+  | "groq"
+  | "together"
+  | "fireworks"
+  | "xai"
+  | "openrouter"
+  | "local";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 

@@ -1,10 +1,24 @@
 import type { ProviderAdapter, ProviderId } from "@/server/gateway/types";
 import { anthropic } from "./anthropic";
+import { deepseek, fireworks, groq, local, mistral, openrouter, qwen, together, xai } from "./compatible";
 import { gemini } from "./gemini";
 import { openai } from "./openai";
 
 /** Every wire format the gateway speaks, by provider kind. */
-export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = { openai, anthropic, gemini };
+export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = {
+  openai,
+  anthropic,
+  gemini,
+  deepseek,
+  mistral,
+  qwen,
+  groq,
+  together,
+  fireworks,
+  xai,
+  openrouter,
+  local,
+};
 
 export const providerKinds = Object.keys(adapters) as ProviderId[];
 

@@ -6,12 +6,24 @@ import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
  *   OpenAI    GET {base}/models              https://platform.openai.com/docs/api-reference/models/list
  *   Anthropic GET {base}/models              https://docs.claude.com/en/api/models-list
  *   Gemini    GET {base}/models              https://ai.google.dev/api/models#method:-models.list
+ *   DeepSeek, Mistral, Qwen (DashScope compatible mode), Groq, Together, Fireworks, xAI, OpenRouter:
+ *             GET {base}/models with Bearer, as OpenAI (see each adapter in ./compatible for its reference)
+ *   Local (Ollama, vLLM, LM Studio): GET {base}/models, no credential (a key, if set, is sent as Bearer)
  */
 export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string): UpstreamRequest {
   const base = baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json" };
   switch (kind) {
     case "openai":
+    case "deepseek":
+    case "mistral":
+    case "qwen":
+    case "groq":
+    case "together":
+    case "fireworks":
+    case "xai":
+    case "openrouter":
+    case "local":
       if (apiKey) headers.authorization = `Bearer ${apiKey}`;
       break;
     case "anthropic":
@@ -30,4 +42,13 @@ export const defaultBaseUrls: Record<ProviderId, string> = {
   openai: "https://api.openai.com/v1",
   anthropic: "https://api.anthropic.com/v1",
   gemini: "https://generativelanguage.googleapis.com/v1beta",
+  deepseek: "https://api.deepseek.com",
+  mistral: "https://api.mistral.ai/v1",
+  qwen: "https://dashscope-intl.aliyuncs.com/compatible-mode/v1",
+  groq: "https://api.groq.com/openai/v1",
+  together: "https://api.together.xyz/v1",
+  fireworks: "https://api.fireworks.ai/inference/v1",
+  xai: "https://api.x.ai/v1",
+  openrouter: "https://openrouter.ai/api/v1",
+  local: "http://localhost:11434/v1",
 };

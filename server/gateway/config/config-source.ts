@@ -59,20 +59,56 @@ export interface ConfigSnapshot {
   models: ModelEntry[];
 }
 
-/** An immutable in-memory ConfigSource (tests build one directly; production swaps snapshots). */
+/**
+ * An immutable in-memory ConfigSource (tests build one directly; production swaps snapshots).
+ * Every model is also addressable as `<connection kind>/<model name>` (e.g. `anthropic/claude-haiku-4-5`), unless a
+ * model with that exact name exists. The aliases are built here, once per snapshot, so the hot path stays one map
+ * lookup; listModels returns plain names only. A key's allow-list names plain models, so each allowed model's alias
+ * is added to that key's set.
+ */
 export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource {
-  const keys = new Map(snapshot.keys.map((key) => [key.prefix, key]));
   const modelsByOrg = new Map<string, Map<string, ModelEntry>>();
   for (const model of snapshot.models) {
     const byName = modelsByOrg.get(model.orgId) ?? new Map<string, ModelEntry>();
     byName.set(model.name, model);
     modelsByOrg.set(model.orgId, byName);
   }
+  const lookupByOrg = new Map<string, Map<string, ModelEntry>>();
+  const aliasesByOrg = new Map<string, Map<string, string>>();
+  for (const [orgId, byName] of modelsByOrg) {
+    const lookup = new Map(byName);
+    const aliases = new Map<string, string>();
+    for (const model of byName.values()) {
+      const alias = providerAddress(model);
+      if (byName.has(alias)) continue;
+      lookup.set(alias, model);
+      aliases.set(model.name, alias);
+    }
+    lookupByOrg.set(orgId, lookup);
+    aliasesByOrg.set(orgId, aliases);
+  }
+  const keys = new Map(snapshot.keys.map((key) => [key.prefix, withAliases(key, aliasesByOrg.get(key.orgId))]));
   return {
     findKey: (prefix) => keys.get(prefix),
-    findModel: (orgId, name) => modelsByOrg.get(orgId)?.get(name),
+    findModel: (orgId, name) => lookupByOrg.get(orgId)?.get(name),
     listModels: (orgId) => [...(modelsByOrg.get(orgId)?.values() ?? [])],
   };
+}
+
+/** `<connection kind>/<model name>`: the address that picks a model's provider explicitly. */
+export function providerAddress(model: ModelEntry): string {
+  return `${model.connection.kind}/${model.name}`;
+}
+
+/** The key with its allow-list extended by the provider address of each allowed model. */
+function withAliases(key: KeyEntry, aliases: ReadonlyMap<string, string> | undefined): KeyEntry {
+  if (key.allowedModels === null || aliases === undefined) return key;
+  const added = [...key.allowedModels].flatMap((name) => {
+    const alias = aliases.get(name);
+    return alias !== undefined && !key.allowedModels!.has(alias) ? [alias] : [];
+  });
+  if (added.length === 0) return key;
+  return { ...key, allowedModels: new Set([...key.allowedModels, ...added]) };
 }
 
 /** The price in force at a time (prices are newest first). */
