@@ -45,3 +45,19 @@ test("openai SDK: errors surface as APIError with status and code; a cut stream 
   })();
   await expect(consumed).rejects.toThrow(/stream ended before it was complete/);
 });
+
+// The official Anthropic SDK against /v1/messages, served by every provider behind it.
+test("anthropic SDK: /v1/messages against OpenAI, Anthropic and Gemini models", async ({ request }) => {
+  const { default: Anthropic } = await import("@anthropic-ai/sdk");
+  const { key } = await createKey(request);
+  const client = new Anthropic({ baseURL: e2eEnv().baseURL, apiKey: key, maxRetries: 0 });
+  for (const model of ["gpt-4o-mini", "claude-haiku-4-5", "gemini-2.5-flash"]) {
+    const message = await client.messages.create({ model, max_tokens: 64, messages: [{ role: "user", content: "Say hi" }] });
+    expect(message.content[0]).toMatchObject({ type: "text", text: "Hello from the fake provider." });
+    expect(message.usage.output_tokens).toBe(7);
+    const streamed = await client.messages.stream({ model, max_tokens: 64, messages: [{ role: "user", content: "Say hi" }] }).finalMessage();
+    expect(streamed.content[0]).toMatchObject({ type: "text", text: "Hello from the fake provider." });
+  }
+  const missing = await client.messages.create({ model: "nope", max_tokens: 8, messages: [{ role: "user", content: "x" }] }).catch((error) => error);
+  expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
+});

@@ -17,7 +17,12 @@ export interface GatewayRequest {
 }
 
 /** One frame of a normalized stream; transports encode it as SSE or WebSocket messages. */
-export type OutboundFrame = { type: "data"; data: unknown } | { type: "done" } | { type: "error"; status: number; body: OpenAIErrorBody };
+export type OutboundFrame =
+  | { type: "data"; data: unknown }
+  /** A named server-sent event (`event: <name>`), as Anthropic's Messages stream uses. */
+  | { type: "event"; event: string; data: unknown }
+  | { type: "done" }
+  | { type: "error"; status: number; body: OpenAIErrorBody };
 
 export type GatewayResponse =
   | { type: "json"; status: number; headers: Record<string, string>; body: unknown }

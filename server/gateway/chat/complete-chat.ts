@@ -1,25 +1,16 @@
 import type { GatewayResponse } from "../contract";
-import type { GatewayDeps } from "../deps";
 import { completeUsage } from "../estimate-tokens";
-import { settleInBackground, type RequestRecord } from "../ledger";
-import { toOpenAICompletion } from "../openai-format";
-import { completionId } from "../request-id";
-import type { ChatRequest, ChatResult, ProviderAdapter, UpstreamRequest } from "../types";
+import { settleInBackground } from "../ledger";
+import type { ChatResult } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
+import { answerMeta, type ChatCall } from "./chat-call";
 import { failedAnswer } from "./failed-answer";
 import { sendWithAttempts } from "./send-attempts";
 import { responseHeaders } from "./response-headers";
 
 /** Non-stream chat completion: one JSON answer, settled once. */
-export async function completeChat(
-  deps: GatewayDeps,
-  record: RequestRecord,
-  chatRequest: ChatRequest,
-  adapter: ProviderAdapter,
-  upstreamRequest: UpstreamRequest,
-  signal: AbortSignal,
-  clientSignal: AbortSignal,
-): Promise<GatewayResponse> {
+export async function completeChat(call: ChatCall): Promise<GatewayResponse> {
+  const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
   const result = await sendWithAttempts<ChatResult>(deps, record, adapter, upstreamRequest, signal, async (response) => {
     let text: string;
     try {
@@ -36,12 +27,12 @@ export async function completeChat(
     return adapter.parseResponse(json);
   });
 
-  if (!result.ok) return failedAnswer(deps, record, result.error, clientSignal);
+  if (!result.ok) return failedAnswer(deps, record, format, result.error, clientSignal);
 
   record.firstTokenAt = Date.now();
   const produced = result.value.choices.map((choice) => (choice.text ?? "") + (choice.toolCalls ?? []).map((call) => call.name + call.arguments).join("")).join("");
   const { usage } = await completeUsage(result.value.usage, chatRequest, produced);
   settleInBackground(record, { status: "success", httpStatus: 200, usage: result.value.usage, producedText: produced }, deps);
-  const body = toOpenAICompletion(result.value, { id: completionId(record.id), model: record.requestedModel!, created: Math.floor(record.startedAt / 1000) }, usage);
+  const body = format.encodeResult(result.value, usage, answerMeta(call));
   return { type: "json", status: 200, headers: responseHeaders(record), body };
 }

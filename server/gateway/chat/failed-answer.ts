@@ -1,6 +1,6 @@
 import type { GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
-import { toOpenAIError } from "../errors";
+import type { InboundFormat } from "../inbound/inbound-format";
 import { settleInBackground, type RequestRecord } from "../ledger";
 import type { GatewayError } from "../types";
 import { responseHeaders } from "./response-headers";
@@ -10,8 +10,8 @@ import { responseHeaders } from "./response-headers";
  * A client that left after the prompt was sent is billed, estimated, for the prompt: the
  * provider already has it.
  */
-export function failedAnswer(deps: GatewayDeps, record: RequestRecord, error: GatewayError, clientSignal: AbortSignal): GatewayResponse {
-  const mapped = toOpenAIError(error);
+export function failedAnswer(deps: GatewayDeps, record: RequestRecord, format: InboundFormat, error: GatewayError, clientSignal: AbortSignal): GatewayResponse {
+  const mapped = format.encodeError(error);
   const clientAborted = clientSignal.aborted;
   settleInBackground(
     record,

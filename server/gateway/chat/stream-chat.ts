@@ -1,15 +1,13 @@
 import type { GatewayResponse, OutboundFrame } from "../contract";
-import type { GatewayDeps } from "../deps";
 import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
-import { settleInBackground, type Outcome, type RequestRecord } from "../ledger";
-import { completionId } from "../request-id";
+import { settleInBackground, type Outcome } from "../ledger";
 import { sseDecoder } from "../sse";
-import { ChunkEncoder } from "../stream/chunk-encoder";
 import { readFirstEvent } from "../stream/read-first-event";
 import { StreamTally } from "../stream/stream-tally";
-import type { ChatRequest, GatewayError, ProviderAdapter, StreamEvent, UpstreamRequest } from "../types";
+import type { GatewayError, StreamEvent } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
+import { answerMeta, type ChatCall } from "./chat-call";
 import { responseHeaders } from "./response-headers";
 import { failedAnswer } from "./failed-answer";
 import { sendWithAttempts } from "./send-attempts";
@@ -24,15 +22,8 @@ interface OpenedStream {
  * still gets a proper HTTP status (and a retry); after it, failures end the stream with an
  * error frame and never with [DONE]. Settled exactly once: on finish, on error, or on abort.
  */
-export async function streamChat(
-  deps: GatewayDeps,
-  record: RequestRecord,
-  chatRequest: ChatRequest,
-  adapter: ProviderAdapter,
-  upstreamRequest: UpstreamRequest,
-  signal: AbortSignal,
-  clientSignal: AbortSignal,
-): Promise<GatewayResponse> {
+export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
+  const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
   record.stream = true;
   const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
     const reader = response.stream().pipeThrough(sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
@@ -40,17 +31,12 @@ export async function streamChat(
     return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
   });
 
-  if (!opened.ok) return failedAnswer(deps, record, opened.error, clientSignal);
+  if (!opened.ok) return failedAnswer(deps, record, format, opened.error, clientSignal);
 
   record.firstTokenAt = Date.now();
   const { reader, first } = opened.value;
   const tally = new StreamTally();
-  const encoder = new ChunkEncoder({
-    id: completionId(record.id),
-    model: record.requestedModel!,
-    created: Math.floor(record.startedAt / 1000),
-    includeUsage: chatRequest.stream_options?.include_usage === true,
-  });
+  const encoder = format.createStreamEncoder(answerMeta(call));
   let settled = false;
   const settle = (outcome: Outcome) => {
     if (settled) return;

@@ -91,6 +91,8 @@ export function encodeSseFrame(frame: OutboundFrame): string {
   switch (frame.type) {
     case "data":
       return `data: ${JSON.stringify(frame.data)}\n\n`;
+    case "event":
+      return `event: ${frame.event}\ndata: ${JSON.stringify(frame.data)}\n\n`;
     case "done":
       return "data: [DONE]\n\n";
     case "error":

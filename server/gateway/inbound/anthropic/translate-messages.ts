@@ -1,0 +1,109 @@
+import type { ChatMessage, ContentPart, ToolCall, Warning } from "../../types";
+import type { MessagesContentBlock, MessagesMessage, MessagesRequest } from "./request";
+
+type Block<T extends MessagesContentBlock["type"]> = Extract<MessagesContentBlock, { type: T }>;
+type SystemBlock = Exclude<MessagesRequest["system"], string | undefined>[number];
+
+/** Collects warnings, reporting each parameter once per request. */
+export class WarningList {
+  readonly items: Warning[] = [];
+
+  unsupported(param: string, message: string): void {
+    this.add({ code: "unsupported_parameter", param, message });
+  }
+
+  add(warning: Warning): void {
+    if (!this.items.some((item) => item.code === warning.code && item.param === warning.param)) this.items.push(warning);
+  }
+}
+
+export function noteCacheControl(block: Record<string, unknown>, warnings: WarningList): void {
+  if (block.cache_control !== undefined) warnings.unsupported("cache_control", "cache_control breakpoints cannot be expressed for every provider; they were ignored.");
+}
+
+function imageUrl(block: Block<"image">): ContentPart {
+  const url = block.source.type === "base64" ? `data:${block.source.media_type};base64,${block.source.data}` : block.source.url;
+  return { type: "image_url", image_url: { url } };
+}
+
+export function translateSystem(system: MessagesRequest["system"], warnings: WarningList): ChatMessage[] {
+  if (system === undefined) return [];
+  if (typeof system === "string") return system === "" ? [] : [{ role: "system", content: system }];
+  system.forEach((block: SystemBlock) => noteCacheControl(block, warnings));
+  return system.length === 0 ? [] : [{ role: "system", content: system.map((block) => ({ type: "text" as const, text: block.text })) }];
+}
+
+/** Anthropic turns → OpenAI messages: tool_result blocks become `tool` messages, tool_use blocks `tool_calls`. */
+export function translateMessages(messages: MessagesMessage[], warnings: WarningList): ChatMessage[] {
+  return messages.flatMap((message): ChatMessage[] => {
+    if (typeof message.content === "string") return [{ role: message.role, content: message.content }];
+    message.content.forEach((block) => noteCacheControl(block, warnings));
+    return message.role === "user" ? userMessages(message.content, warnings) : [assistantMessage(message.content, warnings)];
+  });
+}
+
+function userMessages(blocks: MessagesContentBlock[], warnings: WarningList): ChatMessage[] {
+  const toolMessages: ChatMessage[] = [];
+  const parts: ContentPart[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case "tool_result":
+        toolMessages.push({ role: "tool", tool_call_id: block.tool_use_id, content: toolResultText(block, warnings) });
+        break;
+      case "text":
+        parts.push({ type: "text", text: block.text });
+        break;
+      case "image":
+        parts.push(imageUrl(block));
+        break;
+      default:
+        warnings.unsupported(block.type, `${block.type} blocks in user turns are not supported; the block was dropped.`);
+    }
+  }
+  // Tool results answer the previous assistant turn, so they come before the user's own content.
+  return parts.length > 0 ? [...toolMessages, { role: "user", content: parts }] : toolMessages;
+}
+
+function toolResultText(block: Block<"tool_result">, warnings: WarningList): string {
+  let text = "";
+  if (typeof block.content === "string") text = block.content;
+  else {
+    for (const part of block.content ?? []) {
+      noteCacheControl(part, warnings);
+      if (part.type === "text") text += (text ? "\n" : "") + part.text;
+      else warnings.unsupported("tool_result.image", "Images in tool results are not supported; the image was dropped.");
+    }
+  }
+  if (block.is_error) {
+    warnings.add({ code: "other", param: "is_error", message: "is_error has no equivalent; the tool result was sent prefixed with 'Error: '." });
+    return `Error: ${text}`;
+  }
+  return text;
+}
+
+function assistantMessage(blocks: MessagesContentBlock[], warnings: WarningList): ChatMessage {
+  const texts: string[] = [];
+  const reasoning: string[] = [];
+  const toolCalls: ToolCall[] = [];
+  for (const block of blocks) {
+    switch (block.type) {
+      case "text":
+        texts.push(block.text);
+        break;
+      case "thinking":
+        reasoning.push(block.thinking);
+        break;
+      case "tool_use":
+        toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input) } });
+        break;
+      default:
+        warnings.unsupported(block.type, `${block.type} blocks in assistant turns are not supported; the block was dropped.`);
+    }
+  }
+  return {
+    role: "assistant",
+    content: texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? null : "",
+    ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
+    ...(reasoning.length > 0 ? { reasoning_content: reasoning.join("") } : {}),
+  };
+}
