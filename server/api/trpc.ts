@@ -21,10 +21,11 @@ const t = initTRPC.context<TrpcContext>().create({
     // Never send stacks or driver messages to the browser.
     const internal = error.code === "INTERNAL_SERVER_ERROR";
     const field = (error.cause as { field?: unknown } | undefined)?.field;
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
       message: internal ? "Something went wrong on the server." : shape.message,
-      data: { ...shape.data, stack: undefined, field: typeof field === "string" ? field : null },
+      data: { ...data, field: typeof field === "string" ? field : null },
     };
   },
 });
