@@ -14,6 +14,7 @@ import { issueToken } from "./crypto/tokens";
 import type { Env } from "./env";
 import type { ProviderId } from "./gateway/types";
 import { logger } from "./logger";
+import { withApiVersion } from "./providers/azure";
 
 interface EnvProvider {
   kind: ProviderId;
@@ -35,6 +36,8 @@ function envProviders(settings: Env): EnvProvider[] {
     { kind: "fireworks", name: "fireworks", apiKey: settings.FIREWORKS_API_KEY, baseUrl: settings.FIREWORKS_BASE_URL },
     { kind: "xai", name: "xai", apiKey: settings.XAI_API_KEY, baseUrl: settings.XAI_BASE_URL },
     { kind: "openrouter", name: "openrouter", apiKey: settings.OPENROUTER_API_KEY, baseUrl: settings.OPENROUTER_BASE_URL },
+    // The api-version travels in the base URL's query (see server/providers/azure/endpoint.ts).
+    { kind: "azure", name: "azure", apiKey: settings.AZURE_OPENAI_API_KEY, baseUrl: withApiVersion(settings.AZURE_OPENAI_ENDPOINT ?? "", settings.AZURE_OPENAI_API_VERSION) },
   ];
 }
 
@@ -67,8 +70,11 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
         .returning({ id: providerConnections.id });
       await writeAudit(tx, { orgId, actor: "system", action: "provider.create", targetType: "provider_connection", targetId: created.id, after: { kind: provider.kind, name: provider.name, baseUrl, source: "env" } });
       for (const entry of modelCatalog.filter((item) => item.provider === provider.kind)) {
-        if (await findModelByName(tx, orgId, entry.name)) continue;
-        const model = await insertModel(tx, { orgId, name: entry.name, connectionId: created.id, upstreamModel: entry.upstreamModel, contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens });
+        // A name another provider already serves (gpt-4o-mini on OpenAI and on Azure) is
+        // created as <kind>/<name>, which is also how callers address it explicitly.
+        const name = (await findModelByName(tx, orgId, entry.name)) ? `${provider.kind}/${entry.name}` : entry.name;
+        if (await findModelByName(tx, orgId, name)) continue;
+        const model = await insertModel(tx, { orgId, name, connectionId: created.id, upstreamModel: entry.upstreamModel, contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens });
         await insertPrice(tx, { modelId: model.id, inputPerMtok: entry.input, outputPerMtok: entry.output, cachedInputPerMtok: entry.cachedInput, cacheWritePerMtok: entry.cacheWrite, effectiveFrom: new Date(0) });
       }
       await notifyConfigChanged(tx, "providers");

@@ -43,6 +43,13 @@ export const envSchema = z.object({
   XAI_BASE_URL: z.string().url().default("https://api.x.ai/v1"),
   OPENROUTER_API_KEY: z.string().optional(),
   OPENROUTER_BASE_URL: z.string().url().default("https://openrouter.ai/api/v1"),
+  /** Azure OpenAI: a resource key or a Microsoft Entra ID token, the resource endpoint (https://<resource>.openai.azure.com), and the api-version. */
+  AZURE_OPENAI_API_KEY: z.string().optional(),
+  AZURE_OPENAI_ENDPOINT: z.string().url().optional(),
+  AZURE_OPENAI_API_VERSION: z
+    .string()
+    .regex(/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/, "AZURE_OPENAI_API_VERSION must be a dated version such as 2024-10-21 (or 2025-04-01-preview), or v1")
+    .optional(),
   /** Comma-separated host names or CIDRs an admin may point provider base URLs at although they are private; "*" allows all. */
   GATEWAY_ALLOW_PRIVATE_HOSTS: z.string().default(""),
   MAX_REQUEST_BODY_BYTES: positiveInt(20 * 1024 * 1024),
@@ -61,6 +68,11 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   USAGE_FLUSH_INTERVAL_MS: positiveInt(250),
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
+}).superRefine((settings, context) => {
+  // Azure has no default endpoint: a key alone cannot be used.
+  if (settings.AZURE_OPENAI_API_KEY && !settings.AZURE_OPENAI_ENDPOINT) {
+    context.addIssue({ code: "custom", path: ["AZURE_OPENAI_ENDPOINT"], message: "AZURE_OPENAI_ENDPOINT is required when AZURE_OPENAI_API_KEY is set" });
+  }
 });
 export type Env = z.infer<typeof envSchema>;
 

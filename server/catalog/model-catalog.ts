@@ -10,6 +10,9 @@ import type { ProviderId } from "@/server/gateway/types";
  *   Mistral   https://mistral.ai/pricing#api-pricing
  *   Qwen      https://www.alibabacloud.com/help/en/model-studio/models  (international deployment, Singapore; lowest prompt tier)
  *   Groq      https://groq.com/pricing
+ *   Azure     https://azure.microsoft.com/en-us/pricing/details/cognitive-services/openai-service/  (Global deployment,
+ *             pay-as-you-go; gpt-4o-mini 2024-07-18 and gpt-4.1 2025-04-14). The upstream id is the deployment name,
+ *             assumed equal to the model name; change it in Models when a deployment is named otherwise.
  * Prices are data, editable in the console (Models) or the admin API; edits add a new
  * effective-dated price row and never rewrite what past requests cost.
  */
@@ -43,5 +46,7 @@ export const modelCatalog: CatalogEntry[] = [
   { provider: "deepseek", name: "deepseek-reasoner", upstreamModel: "deepseek-reasoner", contextWindow: 128_000, maxOutputTokens: 65_536, input: "0.28", output: "0.42", cachedInput: "0.028", cacheWrite: null },
   { provider: "mistral", name: "mistral-small-latest", upstreamModel: "mistral-small-latest", contextWindow: 128_000, maxOutputTokens: 128_000, input: "0.10", output: "0.30", cachedInput: null, cacheWrite: null },
   { provider: "qwen", name: "qwen-plus", upstreamModel: "qwen-plus", contextWindow: 131_072, maxOutputTokens: 16_384, input: "0.40", output: "1.20", cachedInput: null, cacheWrite: null },
+  { provider: "azure", name: "gpt-4o-mini", upstreamModel: "gpt-4o-mini", contextWindow: 128_000, maxOutputTokens: 16_384, input: "0.15", output: "0.60", cachedInput: "0.075", cacheWrite: null },
+  { provider: "azure", name: "gpt-4.1", upstreamModel: "gpt-4.1", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "2.00", output: "8.00", cachedInput: "0.50", cacheWrite: null },
   { provider: "groq", name: "llama-3.3-70b-versatile", upstreamModel: "llama-3.3-70b-versatile", contextWindow: 131_072, maxOutputTokens: 32_768, input: "0.59", output: "0.79", cachedInput: null, cacheWrite: null },
 ];

@@ -17,7 +17,8 @@ export type ProviderId =
   | "fireworks"
   | "xai"
   | "openrouter"
-  | "local";
+  | "local"
+  | "azure";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 

@@ -1,5 +1,6 @@
 import type { ProviderAdapter, ProviderId } from "@/server/gateway/types";
 import { anthropic } from "./anthropic";
+import { azure } from "./azure";
 import { deepseek, fireworks, groq, local, mistral, openrouter, qwen, together, xai } from "./compatible";
 import { gemini } from "./gemini";
 import { openai } from "./openai";
@@ -18,6 +19,7 @@ export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = {
   xai,
   openrouter,
   local,
+  azure,
 };
 
 export const providerKinds = Object.keys(adapters) as ProviderId[];

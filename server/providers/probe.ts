@@ -1,4 +1,5 @@
 import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
+import { azureAuthHeaders, modelsUrl, parseAzureBaseUrl } from "./azure";
 
 /**
  * A cheap authenticated GET that tells whether a connection works ("test connection"):
@@ -9,10 +10,17 @@ import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
  *   DeepSeek, Mistral, Qwen (DashScope compatible mode), Groq, Together, Fireworks, xAI, OpenRouter:
  *             GET {base}/models with Bearer, as OpenAI (see each adapter in ./compatible for its reference)
  *   Local (Ollama, vLLM, LM Studio): GET {base}/models, no credential (a key, if set, is sent as Bearer)
+ *   Azure     GET {endpoint}/openai/models?api-version={version} (Models - List, same api-key / Entra auth as chat),
+ *             or GET {endpoint}/openai/v1/models for the v1 API
+ *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/authoring-reference (Models - List)
+ *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/latest
  */
 export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string): UpstreamRequest {
   const base = baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json" };
+  if (kind === "azure") {
+    return { method: "GET", url: modelsUrl(parseAzureBaseUrl(base)), headers: { ...headers, ...azureAuthHeaders(apiKey) }, body: "", warnings: [] };
+  }
   switch (kind) {
     case "openai":
     case "deepseek":
@@ -37,7 +45,7 @@ export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: str
   return { method: "GET", url: `${base}/models`, headers, body: "", warnings: [] };
 }
 
-/** Default base URL per provider kind (official endpoints). */
+/** Default base URL per provider kind (official endpoints; Azure has none, so its entry is the form's hint). */
 export const defaultBaseUrls: Record<ProviderId, string> = {
   openai: "https://api.openai.com/v1",
   anthropic: "https://api.anthropic.com/v1",
@@ -51,4 +59,5 @@ export const defaultBaseUrls: Record<ProviderId, string> = {
   xai: "https://api.x.ai/v1",
   openrouter: "https://openrouter.ai/api/v1",
   local: "http://localhost:11434/v1",
+  azure: "https://YOUR-RESOURCE.openai.azure.com",
 };

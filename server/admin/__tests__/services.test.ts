@@ -133,3 +133,17 @@ describe("keys, models and the gateway snapshot", () => {
     expect(updated).toMatchObject({ ok: true, value: { credentialLast4: "1234" } });
   });
 });
+
+describe("environment connections", () => {
+  test("a catalog name another provider already serves is created as <kind>/<name>", async () => {
+    const { syncEnvConnections } = await import("@/server/bootstrap");
+    const { readEnv } = await import("@/server/env");
+    const settings = readEnv({ OPENAI_API_KEY: "sk-env-openai", AZURE_OPENAI_API_KEY: "az-key", AZURE_OPENAI_ENDPOINT: "https://example.openai.azure.com" } as unknown as NodeJS.ProcessEnv);
+    await syncEnvConnections(database.handle.db, settings, owner.orgId, getEncryptionKey());
+    const names = (await rows<{ name: string; kind: string }>(sql`select m.name, c.kind from models m join provider_connections c on c.id = m.connection_id where m.name like '%gpt-4o-mini'`)).map((row) => `${row.kind}:${row.name}`).sort();
+    expect(names).toEqual(["azure:azure/gpt-4o-mini", "openai:gpt-4o-mini"]);
+    // A second start changes nothing.
+    await syncEnvConnections(database.handle.db, settings, owner.orgId, getEncryptionKey());
+    expect((await rows<{ n: number }>(sql`select count(*)::int as n from models where name like '%gpt-4o-mini'`))[0].n).toBe(2);
+  });
+});
