@@ -1,9 +1,11 @@
 /**
  * modelgate's process: a Next.js custom server. `/v1/*` goes to the gateway's node transport
  * before Next's router sees it (the hot path; see ../shared/STACK.md for why); everything else
- * (console, tRPC, auth, admin API, health) goes to Next.
+ * (console, tRPC, auth, admin API, health) goes to Next. WebSocket upgrades under `/v1/` go to the
+ * gateway's WebSocket transport (README "WebSocket streaming"); others go to Next in dev only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { Duplex } from "node:stream";
 import next from "next";
 import { getDatabase } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -12,6 +14,7 @@ import { acquireDataDirLock } from "@/server/data-dir-lock";
 import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { createNodeHandler } from "@/server/gateway/transports/node";
+import { createWebSocketTransport } from "@/server/gateway/transports/websocket";
 import { getGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
 
@@ -45,7 +48,14 @@ async function main(): Promise<void> {
     }
     void handleNext(request, response);
   });
-  if (dev) server.on("upgrade", app.getUpgradeHandler());
+  // WebSocket upgrades: `/v1/*` to the gateway's WebSocket transport; the rest to Next in dev only (HMR).
+  const websocket = createWebSocketTransport(async () => runtime.deps, runtime.limits);
+  const handleNextUpgrade = dev ? app.getUpgradeHandler() : undefined;
+  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if ((request.url ?? "/").startsWith("/v1/")) void websocket.handleUpgrade(request, socket, head);
+    else if (handleNextUpgrade) void handleNextUpgrade(request, socket, head);
+    else socket.destroy();
+  });
   server.headersTimeout = 60_000;
   server.requestTimeout = 0; // streams may run long; body reads have their own timeout
   server.keepAliveTimeout = 65_000;
@@ -66,6 +76,7 @@ async function main(): Promise<void> {
     logger.info("shutting down", { signal });
     server.close();
     server.closeIdleConnections();
+    websocket.close();
     // Give in-flight requests a moment; usage rows are flushed below either way.
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && (await new Promise<number>((resolve) => server.getConnections((_e, count) => resolve(count)))) > 0) {

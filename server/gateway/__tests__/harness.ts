@@ -6,6 +6,7 @@ import { adapters } from "@/server/providers";
 import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import { createNodeHandler } from "../transports/node";
+import { createWebSocketTransport } from "../transports/websocket";
 import { createUpstreamClient } from "../upstream";
 import type { ProviderId } from "../types";
 
@@ -46,13 +47,17 @@ export async function startTestGateway(options: { keys: KeyEntry[]; models: Mode
     adapters,
     options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
   };
-  const handler = createNodeHandler(async () => deps, { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 });
+  const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
+  const handler = createNodeHandler(async () => deps, limits);
   const server = http.createServer((request, response) => void handler(request, response));
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
     rows,
+    server,
+    deps,
+    limits,
     /** Resolves once the ledger holds `count` rows (settling runs off the response path). */
     async waitForRows(count: number, timeoutMs = 3000): Promise<UsageRow[]> {
       const deadline = Date.now() + timeoutMs;
@@ -65,6 +70,13 @@ export async function startTestGateway(options: { keys: KeyEntry[]; models: Mode
       await upstream.close();
     },
   };
+}
+
+/** Mounts the WebSocket transport on a test gateway's port, as server.ts does; close it before the gateway. */
+export function attachWebSocketTransport(gateway: Pick<Awaited<ReturnType<typeof startTestGateway>>, "url" | "server" | "deps" | "limits">) {
+  const transport = createWebSocketTransport(async () => gateway.deps, gateway.limits);
+  gateway.server.on("upgrade", (request, socket, head) => void transport.handleUpgrade(request, socket, head));
+  return { url: `${gateway.url.replace(/^http/, "ws")}/v1/realtime/chat`, close: () => transport.close() };
 }
 
 /** Reads an SSE body into its data payloads. */
