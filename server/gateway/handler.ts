@@ -4,6 +4,7 @@ import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
 import type { GatewayRequest, GatewayResponse } from "./contract";
 import type { GatewayDeps } from "./deps";
+import { createEmbeddings, EMBEDDINGS_ENDPOINT } from "./embeddings/create-embeddings";
 import { anthropicInbound } from "./inbound/anthropic";
 import type { InboundFormat } from "./inbound/inbound-format";
 import { openaiInbound } from "./inbound/openai";
@@ -25,14 +26,17 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
  *   authenticate → read + validate body (inbound format → ChatRequest) → resolve model
  *   → adapter.buildRequest → attempt loop (upstream.ts) → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
+ * POST /v1/embeddings shares authentication here, then runs its own short flow (embeddings/).
  */
 export async function handleGatewayRequest(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const requestId = newRequestId();
   const path = request.path.replace(/\/+$/, "");
   const format = Object.hasOwn(CHAT_FORMATS, path) ? CHAT_FORMATS[path] : undefined;
   const isModels = path === "/v1/models";
-  if (!(format && request.method === "POST") && !(isModels && request.method === "GET")) {
-    const known = format !== undefined || isModels;
+  const isEmbeddings = path === EMBEDDINGS_ENDPOINT;
+  const isPost = format !== undefined || isEmbeddings;
+  if (!(isPost && request.method === "POST") && !(isModels && request.method === "GET")) {
+    const known = isPost || isModels;
     return errorResponse(
       known ? { kind: "invalid_request", message: `Method ${request.method} is not allowed on ${request.path}.`, code: "method_not_allowed" } : { kind: "not_found", message: `Unknown endpoint: ${request.method} ${request.path}` },
       requestId,
@@ -42,6 +46,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   }
   const key = authenticate(request, deps.config, { allowXApiKey: format?.allowXApiKey ?? false });
   if (!key.ok) return errorResponse(key.error, requestId, format ?? openaiInbound);
+  if (isEmbeddings) return createEmbeddings(request, key.value, requestId, deps);
   if (!format) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value) };
 
   const record = newRecord(requestId, key.value, format.endpoint);

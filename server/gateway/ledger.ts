@@ -32,6 +32,8 @@ export interface Outcome {
   usage?: Usage;
   /** Text (and tool arguments) produced so far, for estimates when usage is missing. */
   producedText?: string;
+  /** The caller already estimated `usage` (e.g. embeddings counted with the tokenizer). */
+  usageEstimated?: boolean;
   clientAborted?: boolean;
 }
 
@@ -53,6 +55,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   if (reachedProvider && (outcome.status === "success" || outcome.usage || outcome.producedText !== undefined)) {
     ({ usage, estimated } = await completeUsage(outcome.usage, record.chatRequest, outcome.producedText ?? ""));
   }
+  estimated ||= outcome.usageEstimated === true;
   const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
   const row: UsageRow = {
     id: record.id,

@@ -4,6 +4,9 @@ import type { RequestRecord } from "../ledger";
 import type { UpstreamResponse } from "../upstream";
 import type { ProviderAdapter, Result, UpstreamRequest } from "../types";
 
+/** What the attempt loop needs from an adapter (chat or embeddings): who it is and how its errors read. */
+export type ErrorMapper = Pick<ProviderAdapter, "id" | "parseError">;
+
 /**
  * Sends the request until a 2xx arrives or retries run out. Non-2xx bodies are read and mapped
  * by the adapter. `accept` may inspect a 2xx response further (e.g. peek a stream's first event)
@@ -12,7 +15,7 @@ import type { ProviderAdapter, Result, UpstreamRequest } from "../types";
 export async function sendWithAttempts<T>(
   deps: GatewayDeps,
   record: RequestRecord,
-  adapter: ProviderAdapter,
+  adapter: ErrorMapper,
   upstreamRequest: UpstreamRequest,
   signal: AbortSignal,
   accept: (response: UpstreamResponse) => Promise<Result<T>>,
