@@ -50,6 +50,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^(v1|\d{4}-\d{2}-\d{2}(-preview)?)$/, "AZURE_OPENAI_API_VERSION must be a dated version such as 2024-10-21 (or 2025-04-01-preview), or v1")
     .optional(),
+  /** Amazon Bedrock: an IAM access key pair (and a session token for temporary credentials) and the runtime region. */
+  AWS_BEDROCK_ACCESS_KEY_ID: z.string().optional(),
+  AWS_BEDROCK_SECRET_ACCESS_KEY: z.string().optional(),
+  AWS_BEDROCK_SESSION_TOKEN: z.string().optional(),
+  AWS_BEDROCK_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "AWS_BEDROCK_REGION must be a region code such as us-east-1").default("us-east-1"),
   /** Comma-separated host names or CIDRs an admin may point provider base URLs at although they are private; "*" allows all. */
   GATEWAY_ALLOW_PRIVATE_HOSTS: z.string().default(""),
   MAX_REQUEST_BODY_BYTES: positiveInt(20 * 1024 * 1024),
@@ -70,6 +75,9 @@ export const envSchema = z.object({
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
 }).superRefine((settings, context) => {
   // Azure has no default endpoint: a key alone cannot be used.
+  if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {
+    context.addIssue({ code: "custom", path: ["AWS_BEDROCK_SECRET_ACCESS_KEY"], message: "AWS_BEDROCK_ACCESS_KEY_ID and AWS_BEDROCK_SECRET_ACCESS_KEY are set together" });
+  }
   if (settings.AZURE_OPENAI_API_KEY && !settings.AZURE_OPENAI_ENDPOINT) {
     context.addIssue({ code: "custom", path: ["AZURE_OPENAI_ENDPOINT"], message: "AZURE_OPENAI_ENDPOINT is required when AZURE_OPENAI_API_KEY is set" });
   }

@@ -13,6 +13,10 @@ import type { ProviderId } from "@/server/gateway/types";
  *   Azure     https://azure.microsoft.com/en-us/pricing/details/cognitive-services/openai-service/  (Global deployment,
  *             pay-as-you-go; gpt-4o-mini 2024-07-18 and gpt-4.1 2025-04-14). The upstream id is the deployment name,
  *             assumed equal to the model name; change it in Models when a deployment is named otherwise.
+ *   Bedrock   https://aws.amazon.com/bedrock/pricing/  (on-demand, us-east-1. Claude Haiku 4.5 through the `us.` geo
+ *             inference profile: Anthropic's list price plus the 10% regional-endpoint premium that applies from the 4.5
+ *             models on, https://platform.claude.com/docs/en/about-claude/pricing (third-party platforms); cache writes:
+ *             5-minute rate. Amazon Nova Lite in-region; cached input at the 75% discount.)
  * Prices are data, editable in the console (Models) or the admin API; edits add a new
  * effective-dated price row and never rewrite what past requests cost.
  */
@@ -48,5 +52,7 @@ export const modelCatalog: CatalogEntry[] = [
   { provider: "qwen", name: "qwen-plus", upstreamModel: "qwen-plus", contextWindow: 131_072, maxOutputTokens: 16_384, input: "0.40", output: "1.20", cachedInput: null, cacheWrite: null },
   { provider: "azure", name: "gpt-4o-mini", upstreamModel: "gpt-4o-mini", contextWindow: 128_000, maxOutputTokens: 16_384, input: "0.15", output: "0.60", cachedInput: "0.075", cacheWrite: null },
   { provider: "azure", name: "gpt-4.1", upstreamModel: "gpt-4.1", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "2.00", output: "8.00", cachedInput: "0.50", cacheWrite: null },
+  { provider: "bedrock", name: "claude-haiku-4-5", upstreamModel: "us.anthropic.claude-haiku-4-5-20251001-v1:0", contextWindow: 200_000, maxOutputTokens: 64_000, input: "1.10", output: "5.50", cachedInput: "0.11", cacheWrite: "1.375" },
+  { provider: "bedrock", name: "nova-lite", upstreamModel: "amazon.nova-lite-v1:0", contextWindow: 300_000, maxOutputTokens: 10_000, input: "0.06", output: "0.24", cachedInput: "0.015", cacheWrite: null },
   { provider: "groq", name: "llama-3.3-70b-versatile", upstreamModel: "llama-3.3-70b-versatile", contextWindow: 131_072, maxOutputTokens: 32_768, input: "0.59", output: "0.79", cachedInput: null, cacheWrite: null },
 ];

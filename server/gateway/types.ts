@@ -18,7 +18,8 @@ export type ProviderId =
   | "xai"
   | "openrouter"
   | "local"
-  | "azure";
+  | "azure"
+  | "bedrock";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
@@ -133,6 +134,11 @@ export interface ProviderAdapter {
    * ended cleanly, or with `error` ({kind:"stream_cut"}) when its end marker never came.
    */
   parseStream(): TransformStream<SseEvent, StreamEvent>;
+  /**
+   * Optional: turns the upstream stream body into SseEvents when the provider does not speak SSE (Bedrock's binary
+   * event-stream). When absent the gateway uses sseDecoder().
+   */
+  streamDecoder?(): TransformStream<Uint8Array, SseEvent>;
   /** Maps a non-2xx upstream response to a GatewayError (kind "upstream" unless something better fits). */
   parseError(status: number, body: string, headers: Headers): GatewayError;
 }

@@ -1,6 +1,7 @@
 import type { ProviderAdapter, ProviderId } from "@/server/gateway/types";
 import { anthropic } from "./anthropic";
 import { azure } from "./azure";
+import { bedrock } from "./bedrock";
 import { deepseek, fireworks, groq, local, mistral, openrouter, qwen, together, xai } from "./compatible";
 import { gemini } from "./gemini";
 import { openai } from "./openai";
@@ -20,6 +21,7 @@ export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = {
   openrouter,
   local,
   azure,
+  bedrock,
 };
 
 export const providerKinds = Object.keys(adapters) as ProviderId[];

@@ -1,5 +1,6 @@
 import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
 import { azureAuthHeaders, modelsUrl, parseAzureBaseUrl } from "./azure";
+import { foundationModelsUrl, parseBedrockBaseUrl, parseCredentials, SIGNING_SERVICE, signRequest } from "./bedrock";
 
 /**
  * A cheap authenticated GET that tells whether a connection works ("test connection"):
@@ -14,10 +15,15 @@ import { azureAuthHeaders, modelsUrl, parseAzureBaseUrl } from "./azure";
  *             or GET {endpoint}/openai/v1/models for the v1 API
  *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/authoring-reference (Models - List)
  *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/latest
+ *   Bedrock   GET https://bedrock.{region}.amazonaws.com/foundation-models (ListFoundationModels, the control-plane host of
+ *             the runtime base URL's region; other hosts: {base}/foundation-models), SigV4-signed at `now`. It checks the
+ *             credential and its signature; model access (bedrock:InvokeModel) is only proven by a first chat request.
+ *             https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html
  */
-export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string): UpstreamRequest {
+export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string, now = new Date()): UpstreamRequest {
   const base = baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json" };
+  if (kind === "bedrock") return bedrockProbe(base, apiKey, headers, now);
   if (kind === "azure") {
     return { method: "GET", url: modelsUrl(parseAzureBaseUrl(base)), headers: { ...headers, ...azureAuthHeaders(apiKey) }, body: "", warnings: [] };
   }
@@ -45,6 +51,14 @@ export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: str
   return { method: "GET", url: `${base}/models`, headers, body: "", warnings: [] };
 }
 
+function bedrockProbe(base: string, apiKey: string, headers: Record<string, string>, now: Date): UpstreamRequest {
+  const endpoint = parseBedrockBaseUrl(base);
+  const url = foundationModelsUrl(endpoint);
+  const credentials = parseCredentials(apiKey);
+  const signed = credentials ? signRequest({ method: "GET", url, headers, body: "" }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now }) : {};
+  return { method: "GET", url, headers: { ...headers, ...signed }, body: "", warnings: [] };
+}
+
 /** Default base URL per provider kind (official endpoints; Azure has none, so its entry is the form's hint). */
 export const defaultBaseUrls: Record<ProviderId, string> = {
   openai: "https://api.openai.com/v1",
@@ -60,4 +74,5 @@ export const defaultBaseUrls: Record<ProviderId, string> = {
   openrouter: "https://openrouter.ai/api/v1",
   local: "http://localhost:11434/v1",
   azure: "https://YOUR-RESOURCE.openai.azure.com",
+  bedrock: "https://bedrock-runtime.us-east-1.amazonaws.com",
 };

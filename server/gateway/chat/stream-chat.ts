@@ -26,7 +26,7 @@ export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
   const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
   record.stream = true;
   const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    const reader = response.stream().pipeThrough(sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
+    const reader = response.stream().pipeThrough(adapter.streamDecoder?.() ?? sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
     const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
     return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
   });

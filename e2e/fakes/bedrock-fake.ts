@@ -1,0 +1,305 @@
+/**
+ * A fake Amazon Bedrock runtime (Converse, ConverseStream, and ListFoundationModels for the connection probe).
+ * Configure the gateway with baseUrl `${fake.url}` (region us-east-1) or `${fake.url}?region=eu-west-1`, and the
+ * credential FAKE_BEDROCK_CREDENTIAL (or FAKE_BEDROCK_SESSION_CREDENTIAL, temporary credentials with a session token).
+ *
+ * References:
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html        (request and response, errors)
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStream.html  (stream events, event-stream framing)
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InferenceConfiguration.html (ranges)
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html, API_runtime_ToolChoice.html
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html
+ *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html (SigV4)
+ *
+ * Every request must carry a valid SigV4 signature: the fake recomputes it from what it received (method, raw path,
+ * query, the signed headers, the body) with the known secret, for the scope's region and service `bedrock`, and
+ * answers 403 like AWS (MissingAuthenticationTokenException, UnrecognizedClientException, InvalidSignatureException).
+ * The signed headers must include host and x-amz-date, x-amz-content-sha256 must match the body, and the date must be
+ * within 15 minutes. The body is hashed as re-serialized JSON (common.ts keeps only the parsed body), which equals the
+ * bytes a JSON.stringify client sent. Bodies are validated strictly (unknown fields, roles that do not alternate, blank
+ * text, tool blocks without toolConfig, unknown tool results, ranges) with 400 ValidationException.
+ * Errors carry `x-amzn-errortype` and `{"message"}`; [[fake:error:NNN]] answers NNN with the matching exception type.
+ */
+import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
+import { encodeEvent } from "@/server/providers/bedrock/event-stream";
+import { FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
+import { FAKE_TOOL_ARGUMENTS } from "./openai-fake";
+
+export const FAKE_BEDROCK_ACCESS_KEY_ID = "AKIAFAKEBEDROCK00001";
+export const FAKE_BEDROCK_SECRET_ACCESS_KEY = "fAkE/bedrock+secret/0123456789abcdefghij";
+export const FAKE_BEDROCK_CREDENTIAL = `${FAKE_BEDROCK_ACCESS_KEY_ID}:${FAKE_BEDROCK_SECRET_ACCESS_KEY}`;
+export const FAKE_BEDROCK_TEMP_ACCESS_KEY_ID = "ASIAFAKEBEDROCK00002";
+export const FAKE_BEDROCK_SESSION_TOKEN = "FwoGZXIvYXdzEFAKE//session+token=";
+export const FAKE_BEDROCK_SESSION_CREDENTIAL = `${FAKE_BEDROCK_TEMP_ACCESS_KEY_ID}:${FAKE_BEDROCK_SECRET_ACCESS_KEY}:${FAKE_BEDROCK_SESSION_TOKEN}`;
+export const FAKE_BEDROCK_MODELS = ["us.anthropic.claude-haiku-4-5-20251001-v1:0", "amazon.nova-lite-v1:0"];
+
+type Json = Record<string, unknown>;
+class ValidationError extends Error {}
+
+const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
+function fail(message: string): never {
+  throw new ValidationError(message);
+}
+
+export function startFakeBedrock(port = 0): Promise<FakeUpstream> {
+  return startFake("bedrock", handle, port);
+}
+
+function sendError(context: FakeContext, status: number, type: string, message: string, extra: Record<string, string> = {}): void {
+  context.json(status, { message }, { "x-amzn-errortype": `${type}:http://internal.amazon.com/coral/com.amazon.bedrock/`, "x-amzn-requestid": "fake-request-id", ...extra });
+}
+
+async function handle(context: FakeContext): Promise<void> {
+  const { pathname } = context.url;
+  const method = context.request.method;
+  const converse = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(pathname);
+  if (!(method === "POST" && converse) && !(method === "GET" && pathname === "/foundation-models")) {
+    return sendError(context, 404, "UnknownOperationException", "Unknown operation");
+  }
+  const authFailure = verifySignature(context);
+  if (authFailure) return sendError(context, 403, authFailure.type, authFailure.message);
+  if (method === "GET") {
+    return context.json(200, { modelSummaries: FAKE_BEDROCK_MODELS.map((id) => ({ modelId: id, modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${id}`, providerName: "fake" })) });
+  }
+  const modelId = decodeURIComponent(converse![1]);
+  if (!FAKE_BEDROCK_MODELS.includes(modelId)) return sendError(context, 400, "ValidationException", "The provided model identifier is invalid.");
+  let toolNames: string[];
+  try {
+    toolNames = validateConverse(context.body);
+  } catch (error) {
+    if (error instanceof ValidationError) return sendError(context, 400, "ValidationException", error.message);
+    throw error;
+  }
+  const scenario = context.record.scenario;
+  if (scenario.name === "error") return sendScenarioError(context, scenario.status);
+  const toolName = scenario.name === "tool" ? toolNames[0] : undefined;
+  if (converse![2] === "converse-stream") return streamAnswer(context, scenario, toolName);
+  return jsonAnswer(context, scenario, toolName);
+}
+
+// ---------------------------------------------------------------- SigV4
+
+function verifySignature(context: FakeContext): { type: string; message: string } | undefined {
+  const headers = context.request.headers;
+  const authorization = headers.authorization;
+  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization ?? "");
+  if (!authorization) return { type: "MissingAuthenticationTokenException", message: "Missing Authentication Token" };
+  if (!match) return { type: "IncompleteSignatureException", message: "Authorization header requires 'Credential', 'Signature' and 'SignedHeaders' parameters." };
+  const [, accessKeyId, day, region, service, signedHeaders, signature] = match;
+  const isTemporary = accessKeyId === FAKE_BEDROCK_TEMP_ACCESS_KEY_ID;
+  if (accessKeyId !== FAKE_BEDROCK_ACCESS_KEY_ID && !isTemporary) return { type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+  if (isTemporary && headers["x-amz-security-token"] !== FAKE_BEDROCK_SESSION_TOKEN) return { type: "UnrecognizedClientException", message: "The security token included in the request is invalid." };
+  const amzDate = String(headers["x-amz-date"] ?? "");
+  const names = signedHeaders.split(";");
+  if (!names.includes("host") || !names.includes("x-amz-date") || (isTemporary && !names.includes("x-amz-security-token"))) {
+    return { type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
+  }
+  const time = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, "$1-$2-$3T$4:$5:$6Z"));
+  if (!Number.isFinite(time) || amzDate.slice(0, 8) !== day) return { type: "IncompleteSignatureException", message: "Date must be in ISO-8601 'basic format'." };
+  if (Math.abs(Date.now() - time) > 15 * 60_000) return { type: "InvalidSignatureException", message: "Signature expired." };
+  const body = context.body === undefined ? "" : JSON.stringify(context.body);
+  const contentHash = headers["x-amz-content-sha256"];
+  if (contentHash !== undefined && contentHash !== sha256Hex(body)) return { type: "InvalidSignatureException", message: "The provided 'x-amz-content-sha256' header does not match what was computed." };
+  if (service !== "bedrock") return { type: "InvalidSignatureException", message: `Credential should be scoped to correct service: 'bedrock'.` };
+  const signed: Record<string, string> = {};
+  for (const name of names) {
+    const value = headers[name];
+    if (value === undefined) return { type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
+    signed[name] = Array.isArray(value) ? value.join(",") : value;
+  }
+  const expected = computeSignature({
+    method: context.request.method ?? "POST",
+    url: `http://${headers.host}${context.request.url}`,
+    headers: signed,
+    body,
+    credentials: { accessKeyId, secretAccessKey: FAKE_BEDROCK_SECRET_ACCESS_KEY },
+    region,
+    service,
+    amzDate,
+  });
+  if (expected.signature !== signature) {
+    return { type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." };
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------- validation
+
+function only(value: unknown, path: string, allowed: string[]): Json {
+  if (!isObject(value)) fail(`${path} must be an object.`);
+  for (const key of Object.keys(value)) if (!allowed.includes(key)) fail(`Malformed input request: extraneous key [${key}] is not permitted at ${path}, please reformat your input and try again.`);
+  return value;
+}
+
+function oneMember(block: Json, path: string): string {
+  const members = Object.keys(block);
+  if (members.length !== 1) fail(`${path} must set exactly one member of the union.`);
+  return members[0];
+}
+
+function text(value: unknown, path: string): void {
+  if (typeof value !== "string") fail(`${path}.text must be a string.`);
+  if (value.trim() === "") fail(`The text field in the ContentBlock object at ${path} is blank. Add text to the text field, and try again.`);
+}
+
+function validateBlock(raw: unknown, path: string, role: string): { kind: string; toolUseId?: string } {
+  const block = only(raw, path, ["text", "image", "document", "toolUse", "toolResult", "reasoningContent"]);
+  const kind = oneMember(block, path);
+  if (kind === "text") text(block.text, path);
+  if (kind === "image") {
+    const image = only(block.image, `${path}.image`, ["format", "source"]);
+    if (!["png", "jpeg", "gif", "webp"].includes(String(image.format))) fail(`${path}.image.format must be png, jpeg, gif or webp.`);
+    const source = only(image.source, `${path}.image.source`, ["bytes", "s3Location"]);
+    if (typeof source.bytes !== "string" || !/^[A-Za-z0-9+/]+={0,2}$/.test(source.bytes)) fail(`${path}.image.source.bytes must be base64.`);
+  }
+  if (kind === "toolUse") {
+    if (role !== "assistant") fail(`${path}: toolUse blocks are only allowed in assistant messages.`);
+    const toolUse = only(block.toolUse, `${path}.toolUse`, ["toolUseId", "name", "input"]);
+    if (typeof toolUse.toolUseId !== "string" || typeof toolUse.name !== "string" || toolUse.input === undefined) fail(`${path}.toolUse needs toolUseId, name and input.`);
+    return { kind, toolUseId: toolUse.toolUseId };
+  }
+  if (kind === "toolResult") {
+    if (role !== "user") fail(`${path}: toolResult blocks are only allowed in user messages.`);
+    const result = only(block.toolResult, `${path}.toolResult`, ["toolUseId", "content", "status"]);
+    if (typeof result.toolUseId !== "string") fail(`${path}.toolResult.toolUseId must be a string.`);
+    if (!Array.isArray(result.content)) fail(`${path}.toolResult.content must be an array.`);
+    result.content.forEach((item, index) => {
+      const content = only(item, `${path}.toolResult.content.${index}`, ["text", "json", "image", "document"]);
+      if (oneMember(content, `${path}.toolResult.content.${index}`) === "text") text(content.text, `${path}.toolResult.content.${index}`);
+    });
+    if (result.status !== undefined && result.status !== "success" && result.status !== "error") fail(`${path}.toolResult.status must be success or error.`);
+    return { kind, toolUseId: result.toolUseId };
+  }
+  return { kind };
+}
+
+function validateMessages(value: unknown): boolean {
+  if (!Array.isArray(value) || value.length === 0) fail("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
+  let usesTools = false;
+  let pendingToolUses: string[] = [];
+  value.forEach((raw, index) => {
+    const message = only(raw, `messages.${index}`, ["role", "content"]);
+    const expectedRole = index % 2 === 0 ? "user" : "assistant";
+    if (message.role !== "user" && message.role !== "assistant") fail(`messages.${index}.role must be user or assistant.`);
+    if (index === 0 && message.role !== "user") fail("A conversation must start with a user message. Try again with a conversation that starts with a user message.");
+    if (message.role !== expectedRole) fail("A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.");
+    if (!Array.isArray(message.content) || message.content.length === 0) fail(`messages.${index}.content must not be empty.`);
+    const blocks = message.content.map((block, blockIndex) => validateBlock(block, `messages.${index}.content.${blockIndex}`, String(message.role)));
+    const results = blocks.filter((block) => block.kind === "toolResult").map((block) => block.toolUseId!);
+    for (const id of results) if (!pendingToolUses.includes(id)) fail(`messages.${index}: toolResult ${id} does not match a toolUse in the previous assistant message.`);
+    if (message.role === "user" && pendingToolUses.length > 0 && results.length !== pendingToolUses.length) {
+      fail(`Expected toolResult blocks at messages.${index}.content for the following Ids: ${pendingToolUses.join(", ")}`);
+    }
+    pendingToolUses = blocks.filter((block) => block.kind === "toolUse").map((block) => block.toolUseId!);
+    usesTools ||= blocks.some((block) => block.kind === "toolUse" || block.kind === "toolResult");
+  });
+  return usesTools;
+}
+
+function validateInferenceConfig(value: unknown): void {
+  if (value === undefined) return;
+  const config = only(value, "inferenceConfig", ["maxTokens", "temperature", "topP", "stopSequences"]);
+  if (config.maxTokens !== undefined && (!Number.isInteger(config.maxTokens) || (config.maxTokens as number) < 1)) fail("inferenceConfig.maxTokens must be an integer >= 1.");
+  for (const name of ["temperature", "topP"]) {
+    const number = config[name];
+    if (number !== undefined && (typeof number !== "number" || number < 0 || number > 1)) fail(`inferenceConfig.${name} must be between 0 and 1.`);
+  }
+  if (config.stopSequences !== undefined && (!Array.isArray(config.stopSequences) || config.stopSequences.some((item) => typeof item !== "string" || item === ""))) {
+    fail("inferenceConfig.stopSequences must be non-empty strings.");
+  }
+}
+
+function validateToolConfig(value: unknown, usesTools: boolean): string[] {
+  if (value === undefined) {
+    if (usesTools) fail("The toolConfig field must be defined when using toolUse and toolResult content blocks.");
+    return [];
+  }
+  const config = only(value, "toolConfig", ["tools", "toolChoice"]);
+  if (!Array.isArray(config.tools) || config.tools.length === 0) fail("toolConfig.tools must not be empty.");
+  const names = config.tools.map((raw, index) => {
+    const tool = only(raw, `toolConfig.tools.${index}`, ["toolSpec", "cachePoint"]);
+    const spec = only(tool.toolSpec, `toolConfig.tools.${index}.toolSpec`, ["name", "description", "inputSchema"]);
+    if (typeof spec.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) fail(`toolConfig.tools.${index}.toolSpec.name must match [a-zA-Z0-9_-]{1,64}.`);
+    if (spec.description !== undefined && (typeof spec.description !== "string" || spec.description === "")) fail(`toolConfig.tools.${index}.toolSpec.description must be a non-empty string.`);
+    const schema = only(spec.inputSchema, `toolConfig.tools.${index}.toolSpec.inputSchema`, ["json"]);
+    if (!isObject(schema.json)) fail(`toolConfig.tools.${index}.toolSpec.inputSchema.json must be an object.`);
+    return spec.name;
+  });
+  if (config.toolChoice !== undefined) {
+    const choice = only(config.toolChoice, "toolConfig.toolChoice", ["auto", "any", "tool"]);
+    const kind = oneMember(choice, "toolConfig.toolChoice");
+    if (kind === "tool") {
+      const tool = only(choice.tool, "toolConfig.toolChoice.tool", ["name"]);
+      if (!names.includes(String(tool.name))) fail(`toolConfig.toolChoice.tool.name ${String(tool.name)} is not a defined tool.`);
+    } else if (Object.keys(only(choice[kind], `toolConfig.toolChoice.${kind}`, [])).length > 0) fail(`toolConfig.toolChoice.${kind} must be {}.`);
+  }
+  return names;
+}
+
+/** Validates a Converse body; returns the declared tool names. */
+export function validateConverse(body: unknown): string[] {
+  const request = only(body, "request", [
+    "messages", "system", "inferenceConfig", "toolConfig", "guardrailConfig", "additionalModelRequestFields",
+    "additionalModelResponseFieldPaths", "promptVariables", "requestMetadata", "performanceConfig",
+  ]);
+  const usesTools = validateMessages(request.messages);
+  if (request.system !== undefined) {
+    if (!Array.isArray(request.system)) fail("system must be an array.");
+    request.system.forEach((raw, index) => text(only(raw, `system.${index}`, ["text", "cachePoint", "guardContent"]).text, `system.${index}`));
+  }
+  validateInferenceConfig(request.inferenceConfig);
+  if (request.requestMetadata !== undefined && (!isObject(request.requestMetadata) || Object.values(request.requestMetadata).some((value) => typeof value !== "string"))) {
+    fail("requestMetadata must map strings to strings.");
+  }
+  return validateToolConfig(request.toolConfig, usesTools);
+}
+
+// ---------------------------------------------------------------- answers
+
+function usage(scenario: Scenario): Json {
+  const cached = scenario.name === "cached" ? FAKE_USAGE.cached : 0;
+  const inputTokens = FAKE_USAGE.input - cached;
+  return { inputTokens, outputTokens: FAKE_USAGE.output, totalTokens: FAKE_USAGE.input + FAKE_USAGE.output, cacheReadInputTokens: cached, cacheWriteInputTokens: 0 };
+}
+
+function jsonAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined): void {
+  const content = toolName ? [{ toolUse: { toolUseId: "tooluse_fake_1", name: toolName, input: JSON.parse(FAKE_TOOL_ARGUMENTS) } }] : [{ text: FAKE_TEXT }];
+  const answer: Json = { output: { message: { role: "assistant", content } }, stopReason: toolName ? "tool_use" : "end_turn", metrics: { latencyMs: 42 } };
+  if (scenario.name !== "nousage") answer.usage = usage(scenario);
+  context.json(200, answer, { "x-amzn-requestid": "fake-request-id" });
+}
+
+async function streamAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined): Promise<void> {
+  context.response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": "fake-request-id" });
+  context.response.flushHeaders();
+  const send = (eventType: string, payload: Json) => {
+    if (!context.isClosed()) context.response.write(encodeEvent(eventType, payload));
+  };
+  send("messageStart", { role: "assistant" });
+  if (toolName) {
+    send("contentBlockStart", { start: { toolUse: { toolUseId: "tooluse_fake_1", name: toolName } }, contentBlockIndex: 0 });
+    send("contentBlockDelta", { delta: { toolUse: { input: FAKE_TOOL_ARGUMENTS } }, contentBlockIndex: 0 });
+  } else if (!(await streamDeltas(context, scenario, (delta) => send("contentBlockDelta", { delta: { text: delta }, contentBlockIndex: 0 })))) {
+    return;
+  }
+  send("contentBlockStop", { contentBlockIndex: 0 });
+  send("messageStop", { stopReason: toolName ? "tool_use" : "end_turn" });
+  send("metadata", scenario.name === "nousage" ? { metrics: { latencyMs: 42 } } : { usage: usage(scenario), metrics: { latencyMs: 42 } });
+  context.end();
+}
+
+const SCENARIO_ERRORS: Record<number, [string, string]> = {
+  400: ["ValidationException", "The model returned the following errors: Input is too long for requested model."],
+  403: ["AccessDeniedException", "You don't have access to the model with the specified model ID."],
+  404: ["ResourceNotFoundException", "Model not found."],
+  408: ["ModelTimeoutException", "Model has timed out in processing the request. Try your request again."],
+  424: ["ModelErrorException", "The model returned an error."],
+  429: ["ThrottlingException", "Too many requests, please wait before trying again."],
+  500: ["InternalServerException", "The server encountered an internal error."],
+  503: ["ServiceUnavailableException", "The service is temporarily unable to handle the request."],
+};
+
+function sendScenarioError(context: FakeContext, status: number): void {
+  const [type, message] = SCENARIO_ERRORS[status] ?? ["InternalServerException", "The server encountered an internal error."];
+  sendError(context, status, type, message);
+}

@@ -1,0 +1,210 @@
+/**
+ * OpenAI chat request → Bedrock Converse / ConverseStream request, signed with SigV4.
+ *
+ * References:
+ * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html (messages, system, inferenceConfig,
+ *   toolConfig, requestMetadata)
+ * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ContentBlock.html (text, image, document,
+ *   toolUse, toolResult — one member per block)
+ * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ImageBlock.html (format png|jpeg|gif|webp,
+ *   source.bytes base64 in JSON; no http URLs)
+ * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InferenceConfiguration.html (maxTokens >= 1,
+ *   temperature 0..1 — larger values are clamped with a warning —, topP 0..1, stopSequences)
+ * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html (auto | any | tool{name}; no "none")
+ * - https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html (roles alternate, blank
+ *   text blocks are rejected)
+ */
+import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { converseUrl, parseBedrockBaseUrl, SIGNING_SERVICE } from "./endpoint";
+import { parseCredentials, signRequest } from "./sigv4";
+
+type Block = Record<string, unknown>;
+interface ConverseMessage {
+  role: "user" | "assistant";
+  content: Block[];
+}
+
+const IMAGE_FORMATS: Record<string, string> = { "image/png": "png", "image/jpeg": "jpeg", "image/jpg": "jpeg", "image/gif": "gif", "image/webp": "webp" };
+const KNOWN_FIELDS = new Set([
+  "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "n", "seed",
+  "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "user", "metadata", "tools", "tool_choice",
+  "parallel_tool_calls", "response_format", "reasoning_effort",
+]);
+
+const unsupported = (param: string, message: string): Warning => ({ code: "unsupported_parameter", param, message });
+
+function addWarning(warnings: Warning[], warning: Warning): void {
+  if (!warnings.some((existing) => existing.code === warning.code && existing.param === warning.param)) warnings.push(warning);
+}
+
+/** The Converse JSON body (no model: it rides in the URL). Exported for tests. */
+export function buildConverseBody(request: ChatRequest, warnings: Warning[]): Record<string, unknown> {
+  const { system, messages } = translateMessages(request.messages, warnings);
+  const body: Record<string, unknown> = { messages };
+  if (system.length > 0) body.system = system;
+  const inferenceConfig = buildInferenceConfig(request, warnings);
+  if (Object.keys(inferenceConfig).length > 0) body.inferenceConfig = inferenceConfig;
+  const toolConfig = buildToolConfig(request, warnings);
+  if (toolConfig) body.toolConfig = toolConfig;
+  if (request.metadata && Object.keys(request.metadata).length > 0) body.requestMetadata = request.metadata;
+  warnUnsupported(request, warnings);
+  return body;
+}
+
+export function createBuildRequest(now: () => Date) {
+  return function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
+    const warnings: Warning[] = [];
+    const body = JSON.stringify(buildConverseBody(request, warnings));
+    const endpoint = parseBedrockBaseUrl(target.baseUrl);
+    const url = converseUrl(endpoint, target.upstreamModel, request.stream === true);
+    const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
+    const credentials = parseCredentials(target.apiKey);
+    if (!credentials) {
+      warnings.push({ code: "other", message: "The Bedrock credential is not ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]; the request was sent unsigned." });
+      return { url, headers, body, warnings };
+    }
+    const signed = signRequest({ method: "POST", url, headers, body }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now: now() });
+    return { url, headers: { ...headers, ...signed }, body, warnings };
+  };
+}
+
+// ---- messages ------------------------------------------------------------------------------------
+
+function translateMessages(input: ChatMessage[], warnings: Warning[]): { system: Block[]; messages: ConverseMessage[] } {
+  const system: Block[] = [];
+  const messages: ConverseMessage[] = [];
+  for (const message of input) {
+    if ("name" in message && message.name) addWarning(warnings, unsupported("name", "Bedrock messages have no participant name; `name` was omitted."));
+    switch (message.role) {
+      case "system":
+      case "developer":
+        system.push(...textBlocks(message.content));
+        break;
+      case "user":
+        appendTurn(messages, "user", userBlocks(message.content, warnings));
+        break;
+      case "assistant":
+        appendTurn(messages, "assistant", assistantBlocks(message, warnings));
+        break;
+      case "tool":
+        appendTurn(messages, "user", [{ toolResult: { toolUseId: message.tool_call_id, content: toolResultContent(message.content) } }]);
+        break;
+    }
+  }
+  return { system, messages };
+}
+
+/** Converse wants alternating roles: consecutive same-role messages become one turn. */
+function appendTurn(messages: ConverseMessage[], role: ConverseMessage["role"], blocks: Block[]): void {
+  if (blocks.length === 0) return;
+  const last = messages.at(-1);
+  if (last?.role === role) last.content.push(...blocks);
+  else messages.push({ role, content: blocks });
+}
+
+function textBlocks(content: string | { type: "text"; text: string }[] | null | undefined): Block[] {
+  if (content == null) return [];
+  const texts = typeof content === "string" ? [content] : content.map((part) => part.text);
+  return texts.filter((text) => text.trim() !== "").map((text) => ({ text }));
+}
+
+function toolResultContent(content: string | { type: "text"; text: string }[]): Block[] {
+  const blocks = textBlocks(content);
+  return blocks.length > 0 ? blocks : [{ text: "(empty)" }];
+}
+
+function userBlocks(content: string | ContentPart[], warnings: Warning[]): Block[] {
+  if (typeof content === "string") return textBlocks(content);
+  const blocks: Block[] = [];
+  for (const part of content) {
+    if (part.type === "text") blocks.push(...textBlocks(part.text));
+    else if (part.type === "image_url") {
+      const image = imageBlock(part.image_url.url);
+      if (image) blocks.push(image);
+      else addWarning(warnings, unsupported("image_url", "Bedrock accepts base64 png/jpeg/gif/webp data URLs only; an image was omitted."));
+      if (part.image_url.detail && part.image_url.detail !== "auto") addWarning(warnings, unsupported("detail", "Bedrock has no image detail setting; it was omitted."));
+    } else addWarning(warnings, unsupported(part.type, `Bedrock Converse input of type ${part.type} is not supported here; the part was omitted.`));
+  }
+  return blocks;
+}
+
+function imageBlock(url: string): Block | undefined {
+  const match = /^data:([^;,]+);base64,(.*)$/s.exec(url);
+  const format = match ? IMAGE_FORMATS[match[1].toLowerCase()] : undefined;
+  return match && format ? { image: { format, source: { bytes: match[2] } } } : undefined;
+}
+
+function assistantBlocks(message: Extract<ChatMessage, { role: "assistant" }>, warnings: Warning[]): Block[] {
+  if (message.reasoning_content) addWarning(warnings, unsupported("reasoning_content", "Bedrock needs signed reasoning blocks to replay reasoning; earlier reasoning_content was omitted."));
+  const blocks = textBlocks(message.content);
+  for (const call of message.tool_calls ?? []) blocks.push({ toolUse: { toolUseId: call.id, name: call.function.name, input: parseToolInput(call.function.arguments, warnings) } });
+  return blocks;
+}
+
+function parseToolInput(text: string, warnings: Warning[]): unknown {
+  try {
+    return JSON.parse(text === "" ? "{}" : text);
+  } catch {
+    addWarning(warnings, { code: "other", param: "tool_calls", message: "A tool call's arguments were not JSON; sent as {} to Bedrock." });
+    return {};
+  }
+}
+
+// ---- inference and tools ------------------------------------------------------------------------
+
+function buildInferenceConfig(request: ChatRequest, warnings: Warning[]): Record<string, unknown> {
+  const config: Record<string, unknown> = {};
+  const maxTokens = request.max_completion_tokens ?? request.max_tokens;
+  if (maxTokens != null) config.maxTokens = maxTokens;
+  if (request.temperature != null && request.temperature > 1) {
+    warnings.push({ code: "clamped_parameter", param: "temperature", message: `Bedrock's temperature range is 0..1; ${request.temperature} was sent as 1.` });
+    config.temperature = 1;
+  } else if (request.temperature != null) config.temperature = request.temperature;
+  if (request.top_p != null) config.topP = request.top_p;
+  const stop = request.stop == null ? [] : typeof request.stop === "string" ? [request.stop] : request.stop;
+  if (stop.length > 0) config.stopSequences = stop;
+  return config;
+}
+
+function buildToolConfig(request: ChatRequest, warnings: Warning[]): Record<string, unknown> | undefined {
+  const tools = request.tools ?? [];
+  const choice = request.tool_choice;
+  if (tools.length === 0) {
+    if (choice === "required" || (choice != null && typeof choice === "object")) warnings.push(unsupported("tool_choice", "tool_choice needs tools; none were given, so it was omitted."));
+    return undefined;
+  }
+  const config: Record<string, unknown> = {
+    tools: tools.map((tool) => ({
+      toolSpec: {
+        name: tool.function.name,
+        ...(tool.function.description ? { description: tool.function.description } : {}),
+        inputSchema: { json: tool.function.parameters ?? { type: "object", properties: {} } },
+      },
+    })),
+  };
+  if (choice === "auto") config.toolChoice = { auto: {} };
+  else if (choice === "required") config.toolChoice = { any: {} };
+  else if (choice != null && typeof choice === "object") config.toolChoice = { tool: { name: choice.function.name } };
+  else if (choice === "none") warnings.push(unsupported("tool_choice", "Bedrock has no tool_choice none; the model may still call a tool."));
+  if (request.parallel_tool_calls === false) warnings.push(unsupported("parallel_tool_calls", "Bedrock cannot turn off parallel tool calls; parallel_tool_calls was omitted."));
+  return config;
+}
+
+function warnUnsupported(request: ChatRequest, warnings: Warning[]): void {
+  const checks: [string, boolean, string][] = [
+    ["n", request.n != null && request.n > 1, "Bedrock returns one choice per request; n was omitted."],
+    ["seed", request.seed != null, "Bedrock Converse has no seed; it was omitted."],
+    ["presence_penalty", !!request.presence_penalty, "Bedrock Converse has no presence_penalty; it was omitted."],
+    ["frequency_penalty", !!request.frequency_penalty, "Bedrock Converse has no frequency_penalty; it was omitted."],
+    ["logprobs", !!request.logprobs, "Bedrock returns no log probabilities; logprobs was omitted."],
+    ["top_logprobs", request.top_logprobs != null, "Bedrock returns no log probabilities; top_logprobs was omitted."],
+    ["logit_bias", !!request.logit_bias && Object.keys(request.logit_bias).length > 0, "Bedrock has no logit_bias; it was omitted."],
+    ["user", !!request.user, "Bedrock Converse has no end-user field; user was omitted."],
+    ["response_format", !!request.response_format && request.response_format.type !== "text", "Bedrock Converse structured output is not mapped; response_format was omitted."],
+    ["reasoning_effort", !!request.reasoning_effort, "Bedrock reasoning settings are model-specific; reasoning_effort was omitted."],
+  ];
+  for (const [param, isSet, message] of checks) if (isSet) warnings.push(unsupported(param, message));
+  for (const [key, value] of Object.entries(request)) {
+    if (!KNOWN_FIELDS.has(key) && value !== undefined) warnings.push(unsupported(key, `Bedrock does not support \`${key}\`; it was omitted.`));
+  }
+}
