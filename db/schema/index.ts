@@ -8,3 +8,4 @@ export * from "./admin-tokens";
 export * from "./usage-ledger";
 export * from "./audit-log";
 export * from "./settings";
+export * from "./responses";

@@ -1,4 +1,5 @@
 import type { ConfigSource } from "./config/config-source";
+import type { ResponseStore } from "./inbound/responses/response-store";
 import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
 import type { ProviderAdapter, ProviderId } from "./types";
@@ -10,6 +11,8 @@ export interface GatewayDeps {
   upstream: UpstreamClient;
   adapters: Readonly<Partial<Record<ProviderId, ProviderAdapter>>>;
   options: GatewayOptions;
+  /** Stored conversations for POST /v1/responses (previous_response_id); optional. */
+  responses?: ResponseStore;
 }
 
 export interface GatewayOptions {

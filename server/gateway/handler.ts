@@ -8,6 +8,7 @@ import { createEmbeddings, EMBEDDINGS_ENDPOINT } from "./embeddings/create-embed
 import { anthropicInbound } from "./inbound/anthropic";
 import type { InboundFormat } from "./inbound/inbound-format";
 import { openaiInbound } from "./inbound/openai";
+import { responsesInbound } from "./inbound/responses";
 import { newRecord, settleInBackground, type RequestRecord } from "./ledger";
 import { listModels } from "./list-models";
 import { newRequestId } from "./request-id";
@@ -19,6 +20,7 @@ import type { GatewayError } from "./types";
 const CHAT_FORMATS: Record<string, InboundFormat> = {
   "/v1/chat/completions": openaiInbound,
   "/v1/messages": anthropicInbound,
+  "/v1/responses": responsesInbound,
 };
 
 /**
@@ -54,11 +56,13 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (!body.ok) return fail(record, format, body.error, deps);
   const parsed = format.parseRequest(body.value);
   if (!parsed.ok) return fail(record, format, parsed.error, deps);
-  const { chatRequest, warnings } = parsed.value;
-  record.requestedModel = chatRequest.model;
+  record.requestedModel = parsed.value.chatRequest.model;
+  record.stream = parsed.value.chatRequest.stream === true;
+  record.warnings.push(...parsed.value.warnings);
+  const prepared = parsed.value.prepare ? await parsed.value.prepare({ deps, key: key.value, requestId }) : { ok: true as const, value: { chatRequest: parsed.value.chatRequest, format } };
+  if (!prepared.ok) return fail(record, format, prepared.error, deps);
+  const { chatRequest } = prepared.value;
   record.chatRequest = chatRequest;
-  record.stream = chatRequest.stream === true;
-  record.warnings.push(...warnings);
 
   const model = resolveModel(deps.config, key.value, chatRequest.model);
   if (!model.ok) return fail(record, format, model.error, deps);
@@ -70,7 +74,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
-  const call = { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal: request.signal };
+  const call = { deps, record, format: prepared.value.format, chatRequest, adapter, upstreamRequest, signal, clientSignal: request.signal };
   return record.stream ? streamChat(call) : completeChat(call);
 }
 

@@ -7,6 +7,7 @@ import { adapters } from "@/server/providers";
 import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
+import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createUpstreamClient } from "./upstream";
 import { UsageWriter } from "./usage-writer";
 
@@ -52,6 +53,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     usage: usageWriter,
     upstream,
     adapters,
+    responses: createDatabaseResponseStore(handle.db),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,

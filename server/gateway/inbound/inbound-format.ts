@@ -1,4 +1,6 @@
+import type { KeyEntry } from "../config/config-source";
 import type { OutboundFrame } from "../contract";
+import type { GatewayDeps } from "../deps";
 import type { ChatRequest, ChatResult, GatewayError, Result, StreamEvent, Usage, Warning } from "../types";
 
 /** What an answer is stamped with, whatever the wire format. */
@@ -17,6 +19,21 @@ export interface StreamEncoder {
   encode(event: StreamEvent, usage?: Usage): OutboundFrame[];
 }
 
+/** What a format's async pre-step may use: the caller's key and the gateway's parts. */
+export interface PrepareContext {
+  deps: GatewayDeps;
+  key: KeyEntry;
+  requestId: string;
+}
+
+/** The request to send and the format to answer in (a format may bind per-request state). */
+export interface PreparedChat {
+  chatRequest: ChatRequest;
+  format: InboundFormat;
+}
+
+export type PrepareStep = (context: PrepareContext) => Promise<Result<PreparedChat>>;
+
 export interface EncodedError {
   status: number;
   body: unknown;
@@ -33,7 +50,11 @@ export interface InboundFormat {
   readonly endpoint: string;
   /** Whether the virtual key may also arrive in `x-api-key` (Anthropic's SDKs send it there). */
   readonly allowXApiKey: boolean;
-  parseRequest(body: unknown): Result<{ chatRequest: ChatRequest; warnings: Warning[] }>;
+  /**
+   * `prepare`, when present, runs after authentication and parsing, before the model is resolved
+   * (e.g. the Responses API loads a stored conversation for `previous_response_id`).
+   */
+  parseRequest(body: unknown): Result<{ chatRequest: ChatRequest; warnings: Warning[]; prepare?: PrepareStep }>;
   encodeResult(result: ChatResult, usage: Usage, meta: AnswerMeta): unknown;
   createStreamEncoder(meta: AnswerMeta): StreamEncoder;
   encodeError(error: GatewayError): EncodedError;
