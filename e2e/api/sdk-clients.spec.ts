@@ -61,3 +61,72 @@ test("anthropic SDK: /v1/messages against OpenAI, Anthropic and Gemini models", 
   const missing = await client.messages.create({ model: "nope", max_tokens: 8, messages: [{ role: "user", content: "x" }] }).catch((error) => error);
   expect(missing).toBeInstanceOf(Anthropic.NotFoundError);
 });
+
+// References for the clients below:
+//   Vercel AI SDK 6: https://ai-sdk.dev/providers/openai-compatible-providers (createOpenAICompatible({ baseURL, apiKey, name })),
+//   https://ai-sdk.dev/docs/reference/ai-sdk-core/generate-text, .../stream-text (textStream), .../step-count-is (stopWhen),
+//   https://ai-sdk.dev/docs/ai-sdk-core/tools-and-tool-calling (tool({ description, inputSchema, execute })).
+//   LangChain JS: https://js.langchain.com/docs/integrations/chat/openai (ChatOpenAI configuration.baseURL, invoke, stream, bindTools).
+const SDK_MODELS = ["gpt-4o-mini", "claude-haiku-4-5", "gemini-2.5-flash"] as const;
+/** What each fake answers in its "tool" scenario for a tool whose only required property is `location`. */
+const SDK_TOOL_INPUTS: Record<(typeof SDK_MODELS)[number], Record<string, unknown>> = {
+  "gpt-4o-mini": { location: "Paris", unit: "celsius" },
+  "claude-haiku-4-5": { location: "Paris" },
+  "gemini-2.5-flash": { location: "fake" },
+};
+const SDK_WEATHER_SCHEMA = { type: "object" as const, properties: { location: { type: "string" as const } }, required: ["location"] };
+
+test("vercel ai SDK: generateText, streamText and a tool loop against every provider", async ({ request }) => {
+  const { generateText, jsonSchema, stepCountIs, streamText, tool } = await import("ai");
+  const { createOpenAICompatible } = await import("@ai-sdk/openai-compatible");
+  const { key } = await createKey(request);
+  const gateway = createOpenAICompatible({ baseURL: `${e2eEnv().baseURL}/v1`, apiKey: key, name: "modelgate", includeUsage: true });
+  for (const model of SDK_MODELS) {
+    const generated = await generateText({ model: gateway(model), prompt: "Say hi", maxRetries: 0 });
+    expect(generated.text).toBe("Hello from the fake provider.");
+    expect(generated.finishReason).toBe("stop");
+    expect(generated.usage).toMatchObject({ inputTokens: 21, outputTokens: 7, totalTokens: 28 });
+
+    const streamed = streamText({ model: gateway(model), prompt: "Say hi", maxRetries: 0 });
+    let text = "";
+    for await (const delta of streamed.textStream) text += delta;
+    expect(text).toBe("Hello from the fake provider.");
+    expect(await streamed.usage).toMatchObject({ inputTokens: 21, outputTokens: 7 });
+
+    const inputs: unknown[] = [];
+    const getWeather = tool({
+      description: "The weather in a city",
+      inputSchema: jsonSchema<{ location: string }>(SDK_WEATHER_SCHEMA),
+      execute: async (input) => {
+        inputs.push(input);
+        return { forecast: "sunny" };
+      },
+    });
+    // The fakes answer every request carrying [[fake:tool]] with a tool call, so two steps both call the tool.
+    const looped = await generateText({ model: gateway(model), prompt: "Weather in Paris? [[fake:tool]]", tools: { get_weather: getWeather }, stopWhen: stepCountIs(2), maxRetries: 0 });
+    expect(looped.steps).toHaveLength(2);
+    expect(looped.finishReason).toBe("tool-calls");
+    expect(inputs).toEqual([SDK_TOOL_INPUTS[model], SDK_TOOL_INPUTS[model]]);
+    expect(looped.steps[0].toolResults).toMatchObject([{ toolName: "get_weather", output: { forecast: "sunny" } }]);
+  }
+});
+
+test("langchain ChatOpenAI: invoke, stream and bindTools against every provider", async ({ request }) => {
+  const { ChatOpenAI } = await import("@langchain/openai");
+  const { key } = await createKey(request);
+  for (const model of SDK_MODELS) {
+    const chat = new ChatOpenAI({ model, apiKey: key, maxRetries: 0, configuration: { baseURL: `${e2eEnv().baseURL}/v1` } });
+    const answer = await chat.invoke("Say hi");
+    expect(answer.content).toBe("Hello from the fake provider.");
+    expect(answer.usage_metadata).toMatchObject({ input_tokens: 21, output_tokens: 7, total_tokens: 28 });
+
+    let text = "";
+    for await (const chunk of await chat.stream("Say hi")) text += typeof chunk.content === "string" ? chunk.content : "";
+    expect(text).toBe("Hello from the fake provider.");
+
+    const withTools = chat.bindTools([{ type: "function", function: { name: "get_weather", description: "The weather in a city", parameters: SDK_WEATHER_SCHEMA } }]);
+    const called = await withTools.invoke("Weather in Paris? [[fake:tool]]");
+    expect(called.tool_calls).toMatchObject([{ name: "get_weather", args: SDK_TOOL_INPUTS[model], type: "tool_call" }]);
+    expect(called.response_metadata.finish_reason).toBe("tool_calls");
+  }
+});
