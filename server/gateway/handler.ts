@@ -9,6 +9,7 @@ import { anthropicInbound } from "./inbound/anthropic";
 import type { InboundFormat } from "./inbound/inbound-format";
 import { openaiInbound } from "./inbound/openai";
 import { responsesInbound } from "./inbound/responses";
+import { inlineRemoteImages } from "./inline-remote-images";
 import { newRecord, settleInBackground, type RequestRecord } from "./ledger";
 import { listModels } from "./list-models";
 import { newRequestId } from "./request-id";
@@ -69,7 +70,9 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   record.model = model.value;
   const adapter = deps.adapters[model.value.connection.kind];
   if (!adapter) return fail(record, format, { kind: "no_route", model: chatRequest.model }, deps);
-  const upstreamRequest = adapter.buildRequest(chatRequest, toTarget(model.value));
+  const inlined = await inlineRemoteImages(chatRequest, adapter, request.signal);
+  if (!inlined.ok) return fail(record, format, inlined.error, deps);
+  const upstreamRequest = adapter.buildRequest(inlined.value, toTarget(model.value));
   record.warnings.push(...upstreamRequest.warnings);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);

@@ -125,6 +125,11 @@ export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayErro
 
 export interface ProviderAdapter {
   readonly id: ProviderId;
+  /**
+   * Optional: how http(s) image URLs reach this provider. "pass" (the default) hands them on; "fetch" has the gateway
+   * download them first (SSRF-guarded, inline-remote-images.ts) and pass `data:` URLs, for providers that only take bytes.
+   */
+  readonly remoteImages?: "pass" | "fetch";
   /** Pure: no network. Translates an OpenAI-shaped request into the provider's request. */
   buildRequest(request: ChatRequest, target: Target): UpstreamRequest;
   /** Parses a successful (2xx) non-stream response body (already JSON-decoded). */

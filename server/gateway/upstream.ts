@@ -35,7 +35,7 @@ export interface UpstreamClient {
 }
 
 /** A lookup that refuses private addresses, so a public name that later resolves inward (DNS rebinding) is still refused. */
-function guardedLookup(allow: AllowList): LookupFunction {
+export function guardedLookup(allow: AllowList): LookupFunction {
   return ((hostname: string, options: object, callback: (...args: unknown[]) => void) => {
     dnsLookup(hostname, options as never, (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => {
       if (error) return callback(error);

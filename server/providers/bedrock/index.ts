@@ -19,6 +19,7 @@ export { parseCredentials, signRequest } from "./sigv4";
 export function createBedrockAdapter(options: { now?: () => Date } = {}): ProviderAdapter {
   return {
     id: "bedrock",
+    remoteImages: "fetch",
     buildRequest: createBuildRequest(options.now ?? (() => new Date())),
     parseResponse,
     parseStream,
