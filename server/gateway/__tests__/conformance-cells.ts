@@ -3,7 +3,8 @@
  * References:
  *   https://platform.openai.com/docs/api-reference/chat/create      (tools, image_url data URLs, response_format json_schema, reasoning_effort)
  *   https://platform.openai.com/docs/api-reference/chat-streaming   (chunk deltas, tool_calls deltas, finish_reason)
- *   https://docs.claude.com/en/api/messages                          (image base64 blocks, tools/input_schema, thinking.budget_tokens)
+ *   https://docs.claude.com/en/api/messages                          (image base64 blocks, tools/input_schema, thinking.budget_tokens,
+ *                                                                     output_config.format {type:"json_schema", schema})
  *   https://docs.claude.com/en/docs/build-with-claude/streaming     (content_block_* and message_delta events)
  */
 import { readSse } from "./harness";

@@ -5,6 +5,7 @@
  *   https://learn.microsoft.com/en-us/azure/ai-foundry/openai/reference     (same body on the deployments path)
  *   https://api-docs.deepseek.com/api/create-chat-completion               (OpenAI-compatible; served here by the OpenAI fake)
  *   https://docs.claude.com/en/api/messages                                (image source base64, output_config.format, thinking)
+ *   https://platform.claude.com/docs/en/build-with-claude/structured-outputs  (output_config.format {type:"json_schema", schema} in)
  *   https://ai.google.dev/api/generate-content                             (inlineData, responseMimeType/responseJsonSchema, thinkingConfig)
  */
 import type { ProviderId } from "../types";
@@ -20,6 +21,8 @@ export interface FeatureExpectation {
   /** Reads the mechanism from the body the fake received. */
   received?: (body: Json) => unknown;
   expected?: unknown;
+  /** Warnings beyond the provider's base warnings, as `code:param` in x-modelgate-warnings. */
+  warnings?: string[];
   /** For a 400: the error message the client sees. */
   errorMessage?: string;
 }
@@ -118,8 +121,11 @@ export const providerCases: ProviderCase[] = [
   },
 ];
 
-/** /v1/messages has no structured-output field it translates: output_config is dropped with a warning for every provider. */
+/**
+ * /v1/messages translates output_config.format to the same response_format as chat, so each provider gets the same
+ * native mechanism; only the OpenAI-shaped name differs: Anthropic's format has none, so the gateway names it "response".
+ */
 export function messagesJsonSchema(provider: ProviderCase): FeatureExpectation {
   const base = provider.features.json_schema!;
-  return { result: "warning", note: "output_config is not translated on /v1/messages (unsupported_parameter:output_config)", received: base.received, expected: null };
+  return base.expected === openAIFormat ? { ...base, expected: { ...openAIFormat, json_schema: { ...openAIFormat.json_schema, name: "response" } } } : base;
 }

@@ -89,6 +89,19 @@ describe("request: Messages → ChatRequest", () => {
     expect(translate({ messages: hi, tools: [{ name: "t", input_schema: { type: "object" } }], tool_choice: toolChoice }).chatRequest.tool_choice).toEqual(expected);
   });
 
+  const answerSchema = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+  const answerFormat = { type: "json_schema", json_schema: { name: "response", schema: answerSchema, strict: true } };
+  test.each([
+    ["output_config.format", { output_config: { format: { type: "json_schema", schema: answerSchema } } }, answerFormat],
+    ["deprecated output_format", { output_format: { type: "json_schema", schema: answerSchema } }, answerFormat],
+    ["output_config.format null", { output_config: { format: null } }, undefined],
+    ["output_config.effort null", { output_config: { effort: null } }, undefined],
+  ])("structured output: %s → response_format", (_name, fields, expected) => {
+    const { chatRequest, warnings } = translate({ messages: hi, ...fields });
+    expect(chatRequest.response_format).toEqual(expected);
+    expect(warnings).toEqual([]);
+  });
+
   test.each([
     [1024, "low"],
     [4095, "low"],
@@ -116,6 +129,21 @@ describe("request: Messages → ChatRequest", () => {
       { stop_sequences: ["a", "b", "c", "d", "e"] },
       [{ code: "clamped_parameter", param: "stop_sequences", message: "Only the first 4 stop_sequences were kept." }],
     ],
+    [
+      "output_config.effort",
+      { output_config: { effort: "high", format: { type: "json_schema", schema: { type: "object" } } } },
+      [{ code: "unsupported_parameter", param: "output_config.effort", message: "output_config.effort cannot be expressed for every provider; it was ignored." }],
+    ],
+    [
+      "unknown output_config field",
+      { output_config: { verbosity: "low" } },
+      [{ code: "unsupported_parameter", param: "output_config.verbosity", message: "output_config.verbosity cannot be expressed for every provider; it was ignored." }],
+    ],
+    [
+      "output_format next to output_config.format",
+      { output_config: { format: { type: "json_schema", schema: { type: "object" } } }, output_format: { type: "json_schema", schema: { type: "array" } } },
+      [{ code: "unsupported_parameter", param: "output_format", message: "output_format is superseded by output_config.format; it was ignored." }],
+    ],
     ["unknown field", { service_tier: "auto" }, [{ code: "unsupported_parameter", param: "service_tier", message: "service_tier is not supported on /v1/messages; it was ignored." }]],
     [
       "tool_result is_error",
@@ -136,6 +164,8 @@ describe("request: Messages → ChatRequest", () => {
     ["temperature above 1", { ...base, messages: hi, temperature: 1.5 }, "invalid_value", "temperature"],
     ["bad role", { ...base, messages: [{ role: "system", content: "x" }] }, "invalid_value", "messages[0].role"],
     ["bad block type", { ...base, messages: [{ role: "user", content: [{ type: "video" }] }] }, "invalid_value", "messages[0].content"],
+    ["format type text", { ...base, messages: hi, output_config: { format: { type: "text" } } }, "invalid_value", "output_config.format.type"],
+    ["format without schema", { ...base, messages: hi, output_format: { type: "json_schema" } }, "missing_required_parameter", "output_format.schema"],
   ])("invalid: %s → %s on %s", (_name, body, code, param) => {
     expect(anthropicInbound.parseRequest(body)).toMatchObject({ ok: false, error: { kind: "invalid_request", code, param } });
   });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ChatRequest, ToolDefinition, Warning } from "../../types";
+import { outputConfigSchema, outputFormatSchema, translateOutputFormat } from "./output-format";
 import { noteCacheControl, translateMessages, translateSystem, WarningList } from "./translate-messages";
 
 /**
@@ -85,12 +86,15 @@ export const messagesRequestSchema = z.looseObject({
   tool_choice: toolChoiceSchema.optional(),
   metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
   thinking: thinkingSchema.optional(),
+  output_config: outputConfigSchema.optional(),
+  output_format: outputFormatSchema,
 });
 export type MessagesRequest = z.infer<typeof messagesRequestSchema>;
 
 /** Top-level fields translation understands; any other field is dropped with a warning. */
 const KNOWN_FIELDS = new Set([
   "model", "max_tokens", "messages", "system", "temperature", "top_p", "top_k", "stop_sequences", "stream", "tools", "tool_choice", "metadata", "thinking",
+  "output_config", "output_format",
 ]);
 
 /** OpenAI's stop array holds at most 4 sequences. */
@@ -142,6 +146,8 @@ export function toChatRequest(request: MessagesRequest): { chatRequest: ChatRequ
   } else if (request.thinking && request.thinking.type !== "disabled") {
     warnings.unsupported("thinking", `thinking of type '${request.thinking.type}' cannot be expressed; it was ignored.`);
   }
+  const responseFormat = translateOutputFormat(request, warnings);
+  if (responseFormat) chatRequest.response_format = responseFormat;
   for (const field of Object.keys(request)) {
     if (!KNOWN_FIELDS.has(field)) warnings.unsupported(field, `${field} is not supported on /v1/messages; it was ignored.`);
   }
