@@ -8,13 +8,14 @@ import {
 } from "@/server/admin/providers";
 import { testProviderConnection } from "@/server/admin/test-connection";
 import { providerKinds } from "@/server/providers";
+import { connectionFormFor } from "@/server/providers/connection-fields";
 import { defaultBaseUrls } from "@/server/providers/probe";
 import { procedureWith, router, unwrap } from "../trpc";
 
 export const providersRouter = router({
   list: procedureWith("providers:read").query(async ({ ctx }) => unwrap(await listProviderConnections(ctx.db, ctx.actor))),
-  /** Provider kinds the gateway speaks, with their default base URLs (for the add form). */
-  kinds: procedureWith("providers:read").query(() => providerKinds.map((kind) => ({ kind, defaultBaseUrl: defaultBaseUrls[kind] }))),
+  /** Provider kinds the gateway speaks, each with its form: label, default base URL, key requirement, fields. */
+  kinds: procedureWith("providers:read").query(() => providerKinds.map((kind) => connectionFormFor(kind, defaultBaseUrls[kind]))),
   create: procedureWith("providers:write").input(createConnectionInputSchema).mutation(async ({ ctx, input }) => unwrap(await createProviderConnection(ctx.db, ctx.actor, input))),
   update: procedureWith("providers:write")
     .input(z.object({ id: z.uuid(), patch: updateConnectionInputSchema }))
