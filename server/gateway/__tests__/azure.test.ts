@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_AZURE_API_KEY, FAKE_AZURE_ENTRA_TOKEN, startFakeAzure } from "@/e2e/fakes/azure-fake";
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
-import { makeKey, makeModel, readSse, startTestGateway } from "./harness";
+import { makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
 
 let fake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
@@ -25,13 +25,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-function chat(body: unknown) {
-  return fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key.token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
+const chat = (body: unknown) => postJson(`${gateway.url}/v1/chat/completions`, key.token, body);
 
 const lastRequest = (): RecordedRequest => fake.received.at(-1)!;
 

@@ -3,7 +3,7 @@ import { FAKE_BEDROCK_CREDENTIAL, FAKE_BEDROCK_SESSION_CREDENTIAL, startFakeBedr
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
 import { FAKE_TOOL_ARGUMENTS } from "@/e2e/fakes/openai-fake";
 import { parseCredentials, signRequest } from "@/server/providers/bedrock";
-import { makeKey, makeModel, readSse, startTestGateway } from "./harness";
+import { makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
 
 let fake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
@@ -26,13 +26,7 @@ afterAll(async () => {
   await fake.close();
 });
 
-function chat(body: unknown) {
-  return fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${key.token}`, "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-}
+const chat = (body: unknown) => postJson(`${gateway.url}/v1/chat/completions`, key.token, body);
 
 const lastRequest = (): RecordedRequest => fake.received.at(-1)!;
 

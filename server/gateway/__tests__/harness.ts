@@ -87,3 +87,13 @@ export async function readSse(response: Response): Promise<string[]> {
     .map((block) => block.split("\n").filter((line) => line.startsWith("data: ")).map((line) => line.slice(6)).join("\n"))
     .filter((data) => data.length > 0);
 }
+
+/** POSTs a JSON body (or a raw string) with a virtual key, as a client would. */
+export function postJson(url: string, token: string, body: unknown, signal?: AbortSignal): Promise<Response> {
+  return fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+    signal,
+  });
+}

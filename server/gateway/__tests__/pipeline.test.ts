@@ -3,7 +3,7 @@ import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropi
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "@/e2e/fakes/gemini-fake";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
-import { makeKey, makeModel, readSse, startTestGateway } from "./harness";
+import { makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
 
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
@@ -31,14 +31,7 @@ afterAll(async () => {
   await Promise.all([openaiFake.close(), anthropicFake.close(), geminiFake.close()]);
 });
 
-function chat(body: unknown, token = key.token, signal?: AbortSignal) {
-  return fetch(`${gateway.url}/v1/chat/completions`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
-    body: typeof body === "string" ? body : JSON.stringify(body),
-    signal,
-  });
-}
+const chat = (body: unknown, token = key.token, signal?: AbortSignal) => postJson(`${gateway.url}/v1/chat/completions`, token, body, signal);
 
 const lastRequest = (fake: FakeUpstream): RecordedRequest => fake.received.at(-1)!;
 
