@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_AZURE_API_KEY, FAKE_AZURE_ENTRA_TOKEN, startFakeAzure } from "@/e2e/fakes/azure-fake";
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
-import { makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
+import { makeKey, makeModel, postJson, readCleanChatStream, startTestGateway } from "./harness";
 
 let fake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
@@ -52,11 +52,7 @@ describe("azure through the gateway", () => {
     const before = gateway.rows.length;
     const response = await chat({ model: "gpt-4o-mini", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Hi [[fake:cached]]" }] });
     expect(response.status).toBe(200);
-    const events = await readSse(response);
-    expect(events.at(-1)).toBe("[DONE]");
-    const chunks = events.slice(0, -1).map((data) => JSON.parse(data));
-    expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? "").join("")).toBe(FAKE_TEXT);
-    expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("stop");
+    const chunks = await readCleanChatStream(response, FAKE_TEXT);
     expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 8 } });
     expect(lastRequest().body).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     const row = (await gateway.waitForRows(before + 1)).at(-1)!;

@@ -3,7 +3,7 @@ import { FAKE_BEDROCK_CREDENTIAL, FAKE_BEDROCK_SESSION_CREDENTIAL, startFakeBedr
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
 import { FAKE_TOOL_ARGUMENTS } from "@/e2e/fakes/openai-fake";
 import { parseCredentials, signRequest } from "@/server/providers/bedrock";
-import { makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
+import { makeKey, makeModel, postJson, readCleanChatStream, readSse, startTestGateway } from "./harness";
 
 let fake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
@@ -52,11 +52,7 @@ describe("bedrock through the gateway", () => {
     const before = gateway.rows.length;
     const response = await chat({ model: "claude-haiku-4-5", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Hi [[fake:cached]]" }] });
     expect(response.status).toBe(200);
-    const events = await readSse(response);
-    expect(events.at(-1)).toBe("[DONE]");
-    const chunks = events.slice(0, -1).map((data) => JSON.parse(data));
-    expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? "").join("")).toBe(FAKE_TEXT);
-    expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("stop");
+    const chunks = await readCleanChatStream(response, FAKE_TEXT);
     expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 7, prompt_tokens_details: { cached_tokens: 8 } });
     expect(lastRequest().path).toBe("/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse-stream");
     const row = (await gateway.waitForRows(before + 1)).at(-1)!;

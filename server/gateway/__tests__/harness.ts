@@ -1,3 +1,5 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { expect } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { UsageRow } from "@/db/queries/usage-ledger";
@@ -97,3 +99,23 @@ export function postJson(url: string, token: string, body: unknown, signal?: Abo
     signal,
   });
 }
+
+/**
+ * Reads an OpenAI-shaped SSE body that must have finished cleanly: ends with [DONE], the deltas
+ * join to `text`, and a finish chunk says `stop`. Returns the parsed chunks for further checks.
+ */
+export async function readCleanChatStream(response: Response, text: string): Promise<any[]> {
+  const events = await readSse(response);
+  expect(events.at(-1)).toBe("[DONE]");
+  const chunks = events.slice(0, -1).map((data) => JSON.parse(data));
+  expect(chunks.map((chunk) => chunk.choices[0]?.delta?.content ?? "").join("")).toBe(text);
+  expect(chunks.find((chunk) => chunk.choices[0]?.finish_reason)?.choices[0].finish_reason).toBe("stop");
+  return chunks;
+}
+
+/** What each fake answers in its "tool" scenario, by the test models' names (OpenAI, Anthropic, Gemini fakes). */
+export const fakeToolInputs: Record<string, Record<string, unknown>> = {
+  mini: { location: "Paris", unit: "celsius" },
+  haiku: { location: "Paris" },
+  flash: { location: "fake" },
+};

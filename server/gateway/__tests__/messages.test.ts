@@ -4,7 +4,7 @@ import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropi
 import { FAKE_TEXT, type FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "@/e2e/fakes/gemini-fake";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
-import { makeKey, makeModel, readSse, startTestGateway } from "./harness";
+import { fakeToolInputs, makeKey, makeModel, readSse, startTestGateway } from "./harness";
 
 /** POST /v1/messages (Anthropic Messages in) through the official Anthropic SDK, against every fake provider. */
 let openaiFake: FakeUpstream;
@@ -37,13 +37,6 @@ const weatherTool: Anthropic.Tool = {
   name: "get_weather",
   description: "The weather in a city",
   input_schema: { type: "object", properties: { location: { type: "string" } }, required: ["location"] },
-};
-
-/** What each fake answers in its "tool" scenario. */
-const toolInputs: Record<string, Record<string, unknown>> = {
-  mini: { location: "Paris", unit: "celsius" },
-  haiku: { location: "Paris" },
-  flash: { location: "fake" },
 };
 
 describe.each(["mini", "haiku", "flash"])("%s through /v1/messages", (model) => {
@@ -85,7 +78,7 @@ describe.each(["mini", "haiku", "flash"])("%s through /v1/messages", (model) => 
     const call = await client.messages.create({ model, max_tokens: 100, tools: [weatherTool], tool_choice: { type: "any" }, messages: [question] });
     expect(call.stop_reason).toBe("tool_use");
     const toolUse = call.content.find((block) => block.type === "tool_use");
-    expect(toolUse).toMatchObject({ type: "tool_use", name: "get_weather", input: toolInputs[model] });
+    expect(toolUse).toMatchObject({ type: "tool_use", name: "get_weather", input: fakeToolInputs[model] });
     expect(toolUse!.id).toEqual(expect.any(String));
 
     const answer = await client.messages
@@ -103,7 +96,7 @@ describe.each(["mini", "haiku", "flash"])("%s through /v1/messages", (model) => 
   test("a streamed tool call arrives as a tool_use block with parsed input", async () => {
     const message = await client.messages.stream({ model, max_tokens: 100, tools: [weatherTool], messages: [{ role: "user", content: "Weather? [[fake:tool]]" }] }).finalMessage();
     expect(message.stop_reason).toBe("tool_use");
-    expect(message.content.find((block) => block.type === "tool_use")).toMatchObject({ name: "get_weather", input: toolInputs[model] });
+    expect(message.content.find((block) => block.type === "tool_use")).toMatchObject({ name: "get_weather", input: fakeToolInputs[model] });
   });
 
   test("a cut stream makes the SDK throw and is recorded as stream_cut", async () => {

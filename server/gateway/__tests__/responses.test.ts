@@ -5,7 +5,7 @@ import { FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "@/e2e/fakes/comm
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "@/e2e/fakes/gemini-fake";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import { createMemoryResponseStore } from "../inbound/responses/response-store";
-import { makeKey, makeModel, startTestGateway } from "./harness";
+import { fakeToolInputs, makeKey, makeModel, startTestGateway } from "./harness";
 
 /** POST /v1/responses (OpenAI Responses in) through the official openai SDK, against every fake provider. */
 let openaiFake: FakeUpstream;
@@ -44,13 +44,6 @@ const weatherTool: OpenAI.Responses.FunctionTool = {
   description: "The weather in a city",
   parameters: { type: "object", properties: { location: { type: "string" } }, required: ["location"] },
   strict: false,
-};
-
-/** What each fake answers in its "tool" scenario. */
-const toolArguments: Record<string, Record<string, unknown>> = {
-  mini: { location: "Paris", unit: "celsius" },
-  haiku: { location: "Paris" },
-  flash: { location: "fake" },
 };
 
 describe.each(["mini", "haiku", "flash"])("%s through /v1/responses", (model) => {
@@ -95,7 +88,7 @@ describe.each(["mini", "haiku", "flash"])("%s through /v1/responses", (model) =>
       .finalResponse();
     const functionCall = call.output.find((item) => item.type === "function_call");
     expect(functionCall).toMatchObject({ type: "function_call", status: "completed", name: "get_weather" });
-    expect(JSON.parse(functionCall!.type === "function_call" ? functionCall!.arguments : "")).toEqual(toolArguments[model]);
+    expect(JSON.parse(functionCall!.type === "function_call" ? functionCall!.arguments : "")).toEqual(fakeToolInputs[model]);
 
     const answer = await client.responses.create({
       model,
