@@ -13,8 +13,8 @@
  * a `model` field on the deployments path (which Azure ignores) is refused, so an adapter that sends it is caught.
  * Scenario [[fake:error:400]] answers Azure's content-filter 400.
  */
-import { FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
-import { FAKE_TOOL_ARGUMENTS, validateRequest } from "./openai-fake";
+import { FAKE_TEXT, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
+import { FAKE_TOOL_ARGUMENTS, firstToolName, usage, validateRequest } from "./openai-fake";
 
 export const FAKE_AZURE_API_KEY = "0123456789abcdef0123456789abcdef";
 /** A JWT-shaped Microsoft Entra ID access token (header.payload.signature, base64url). */
@@ -83,19 +83,6 @@ function checkAuth(context: FakeContext): string | undefined {
 
 // ---------------------------------------------------------------- answers
 
-function usage(scenario: Scenario): Json {
-  return {
-    prompt_tokens: FAKE_USAGE.input,
-    completion_tokens: FAKE_USAGE.output,
-    total_tokens: FAKE_USAGE.input + FAKE_USAGE.output,
-    prompt_tokens_details: { cached_tokens: scenario.name === "cached" ? FAKE_USAGE.cached : 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
-  };
-}
-
-function firstToolName(body: Json): string | undefined {
-  return (body.tools as { function: { name: string } }[] | undefined)?.[0]?.function.name;
-}
 
 function envelope(context: FakeContext, model: string, object: string): Json {
   return { id: `chatcmpl-azurefake${context.record.seq}`, object, created: 1748265600, model: `${model}-2024-07-18`, system_fingerprint: "fp_azurefake" };

@@ -72,7 +72,8 @@ function checkAuth(header: string | undefined): ApiError | undefined {
 
 // ---------------------------------------------------------------- answers
 
-function usage(scenario: Scenario): Json {
+/** The usage object of an OpenAI chat answer for a scenario (also used by the Azure fake). */
+export function usage(scenario: Scenario): Json {
   return {
     prompt_tokens: FAKE_USAGE.input,
     completion_tokens: FAKE_USAGE.output,
@@ -82,7 +83,7 @@ function usage(scenario: Scenario): Json {
   };
 }
 
-function firstToolName(body: Json): string | undefined {
+export function firstToolName(body: Json): string | undefined {
   const tools = body.tools as { function: { name: string } }[] | undefined;
   return tools?.[0]?.function.name;
 }
