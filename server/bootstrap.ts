@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
@@ -15,6 +16,36 @@ import type { Env } from "./env";
 import type { ProviderId } from "./gateway/types";
 import { logger } from "./logger";
 import { withApiVersion } from "./providers/azure";
+import { parseVertexBaseUrl, parseVertexCredential, vertexBaseUrl } from "./providers/vertex";
+
+/**
+ * The default Vertex connection's credential and base URL: the key JSON from VERTEX_SERVICE_ACCOUNT_JSON, else from the
+ * file GOOGLE_APPLICATION_CREDENTIALS names (only a service_account key; other credential types are skipped with a
+ * warning), the project from VERTEX_PROJECT or the key's project_id. Undefined (no connection) when either is missing.
+ */
+export function readVertexEnvCredential(settings: Env): { apiKey: string; baseUrl: string } | undefined {
+  let text = settings.VERTEX_SERVICE_ACCOUNT_JSON;
+  if (!text && settings.GOOGLE_APPLICATION_CREDENTIALS) {
+    try {
+      text = readFileSync(settings.GOOGLE_APPLICATION_CREDENTIALS, "utf8");
+    } catch {
+      logger.warn("GOOGLE_APPLICATION_CREDENTIALS names a file that cannot be read; no Vertex connection was created");
+      return undefined;
+    }
+  }
+  if (!text) return undefined;
+  const credential = parseVertexCredential(text);
+  if (credential.kind !== "service_account") {
+    logger.warn("the Vertex credential from the environment is not a service account key; no Vertex connection was created", { reason: credential.kind === "invalid" ? credential.reason : credential.kind });
+    return undefined;
+  }
+  const project = settings.VERTEX_PROJECT ?? credential.account.projectId;
+  if (!project) {
+    logger.warn("set VERTEX_PROJECT: the service account key has no project_id; no Vertex connection was created");
+    return undefined;
+  }
+  return { apiKey: JSON.stringify(JSON.parse(text)), baseUrl: vertexBaseUrl(project, settings.VERTEX_LOCATION) };
+}
 
 interface EnvProvider {
   kind: ProviderId;
@@ -24,6 +55,7 @@ interface EnvProvider {
 }
 
 function envProviders(settings: Env): EnvProvider[] {
+  const vertex = readVertexEnvCredential(settings);
   return [
     { kind: "openai", name: "openai", apiKey: settings.OPENAI_API_KEY, baseUrl: settings.OPENAI_BASE_URL },
     { kind: "anthropic", name: "anthropic", apiKey: settings.ANTHROPIC_API_KEY, baseUrl: settings.ANTHROPIC_BASE_URL },
@@ -40,6 +72,8 @@ function envProviders(settings: Env): EnvProvider[] {
     { kind: "azure", name: "azure", apiKey: settings.AZURE_OPENAI_API_KEY, baseUrl: withApiVersion(settings.AZURE_OPENAI_ENDPOINT ?? "", settings.AZURE_OPENAI_API_VERSION) },
     // One credential string, ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN] (see server/providers/bedrock/sigv4.ts).
     { kind: "bedrock", name: "bedrock", apiKey: settings.AWS_BEDROCK_ACCESS_KEY_ID && settings.AWS_BEDROCK_SECRET_ACCESS_KEY ? [settings.AWS_BEDROCK_ACCESS_KEY_ID, settings.AWS_BEDROCK_SECRET_ACCESS_KEY, settings.AWS_BEDROCK_SESSION_TOKEN].filter(Boolean).join(":") : undefined, baseUrl: `https://bedrock-runtime.${settings.AWS_BEDROCK_REGION}.amazonaws.com` },
+    // The service account key JSON (VERTEX_SERVICE_ACCOUNT_JSON, or the file GOOGLE_APPLICATION_CREDENTIALS names).
+    { kind: "vertex", name: "vertex", apiKey: vertex?.apiKey, baseUrl: vertex?.baseUrl ?? "" },
   ];
 }
 
@@ -77,12 +111,18 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
         const name = (await findModelByName(tx, orgId, entry.name)) ? `${provider.kind}/${entry.name}` : entry.name;
         if (await findModelByName(tx, orgId, name)) continue;
         const model = await insertModel(tx, { orgId, name, connectionId: created.id, upstreamModel: entry.upstreamModel, contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens });
-        await insertPrice(tx, { modelId: model.id, inputPerMtok: entry.input, outputPerMtok: entry.output, cachedInputPerMtok: entry.cachedInput, cacheWritePerMtok: entry.cacheWrite, effectiveFrom: new Date(0) });
+        const prices = entry.regional && isRegionalEndpoint(provider.kind, baseUrl) ? entry.regional : entry;
+        await insertPrice(tx, { modelId: model.id, inputPerMtok: prices.input, outputPerMtok: prices.output, cachedInputPerMtok: prices.cachedInput, cacheWritePerMtok: prices.cacheWrite, effectiveFrom: new Date(0) });
       }
       await notifyConfigChanged(tx, "providers");
       logger.info("created provider connection from environment", { provider: provider.kind });
     });
   }
+}
+
+/** A Vertex connection at a region rather than `global` (where some catalog models cost more). */
+function isRegionalEndpoint(kind: string, baseUrl: string): boolean {
+  return kind === "vertex" && parseVertexBaseUrl(baseUrl)?.location !== "global";
 }
 
 /** The stored credential, or null when it cannot be decrypted (GATEWAY_ENCRYPTION_KEY changed): the env value then replaces it. */

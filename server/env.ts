@@ -55,6 +55,14 @@ export const envSchema = z.object({
   AWS_BEDROCK_SECRET_ACCESS_KEY: z.string().optional(),
   AWS_BEDROCK_SESSION_TOKEN: z.string().optional(),
   AWS_BEDROCK_REGION: z.string().regex(/^[a-z]{2}(-[a-z]+)+-\d+$/, "AWS_BEDROCK_REGION must be a region code such as us-east-1").default("us-east-1"),
+  /**
+   * Google Vertex AI: the project (empty uses the key's project_id), the location (a region such as us-east5, or
+   * global), and a service account key, either as the JSON itself or as a path to the key file (read at boot).
+   */
+  VERTEX_PROJECT: z.string().regex(/^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/, "VERTEX_PROJECT must be a Google Cloud project ID such as my-project-123").optional(),
+  VERTEX_LOCATION: z.string().regex(/^(?:global|[a-z]+(?:-[a-z]+)*\d+)$/, "VERTEX_LOCATION must be a location such as us-central1 or global").default("global"),
+  VERTEX_SERVICE_ACCOUNT_JSON: z.string().optional(),
+  GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   /** Comma-separated host names or CIDRs an admin may point provider base URLs at although they are private; "*" allows all. */
   GATEWAY_ALLOW_PRIVATE_HOSTS: z.string().default(""),
   MAX_REQUEST_BODY_BYTES: positiveInt(20 * 1024 * 1024),

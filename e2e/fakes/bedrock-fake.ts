@@ -1,5 +1,6 @@
 /**
- * A fake Amazon Bedrock runtime (Converse, ConverseStream, and ListFoundationModels for the connection probe).
+ * A fake Amazon Bedrock runtime (Converse, ConverseStream, InvokeModel for embeddings models — see bedrock-embeddings.ts —
+ * and ListFoundationModels for the connection probe).
  * Configure the gateway with baseUrl `${fake.url}` (region us-east-1) or `${fake.url}?region=eu-west-1`, and the
  * credential FAKE_BEDROCK_CREDENTIAL (or FAKE_BEDROCK_SESSION_CREDENTIAL, temporary credentials with a session token).
  *
@@ -10,6 +11,14 @@
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html, API_runtime_ToolChoice.html
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv-create-signed-request.html (SigV4)
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html (Claude's thinking
+ *     {type:"enabled", budget_tokens} in additionalModelRequestFields: budget_tokens >= 1024 and < maxTokens, temperature
+ *     only 1, topP >= 0.95, no forced tool choice; Anthropic's own checks come back as "The model returned the following errors")
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlock.html,
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningTextBlock.html (answer block
+ *     reasoningContent.reasoningText {text, signature}),
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlockDelta.html (stream deltas
+ *     delta.reasoningContent.text, then one delta.reasoningContent.signature)
  *
  * Every request must carry a valid SigV4 signature: the fake recomputes it from what it received (method, raw path,
  * query, the signed headers, the body) with the known secret, for the scope's region and service `bedrock`, and
@@ -19,10 +28,14 @@
  * bytes a JSON.stringify client sent. Bodies are validated strictly (unknown fields, roles that do not alternate, blank
  * text, tool blocks without toolConfig, unknown tool results, ranges) with 400 ValidationException.
  * Errors carry `x-amzn-errortype` and `{"message"}`; [[fake:error:NNN]] answers NNN with the matching exception type.
+ * With Claude's thinking enabled the answer starts with a reasoningContent block (FAKE_REASONING, a fixed signature),
+ * streamed as content block 0 before the text or tool use; Converse usage has no separate reasoning token count.
+ * Other models reject additionalModelRequestFields they do not know (Nova: any key).
  */
 import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
 import { encodeEvent } from "@/server/providers/bedrock/event-stream";
-import { FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
+import { FAKE_BEDROCK_EMBEDDING_MODELS, invokeEmbeddings } from "./bedrock-embeddings";
+import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
 import { FAKE_TOOL_ARGUMENTS } from "./openai-fake";
 
 export const FAKE_BEDROCK_ACCESS_KEY_ID = "AKIAFAKEBEDROCK00001";
@@ -32,6 +45,9 @@ export const FAKE_BEDROCK_TEMP_ACCESS_KEY_ID = "ASIAFAKEBEDROCK00002";
 export const FAKE_BEDROCK_SESSION_TOKEN = "FwoGZXIvYXdzEFAKE//session+token=";
 export const FAKE_BEDROCK_SESSION_CREDENTIAL = `${FAKE_BEDROCK_TEMP_ACCESS_KEY_ID}:${FAKE_BEDROCK_SECRET_ACCESS_KEY}:${FAKE_BEDROCK_SESSION_TOKEN}`;
 export const FAKE_BEDROCK_MODELS = ["us.anthropic.claude-haiku-4-5-20251001-v1:0", "amazon.nova-lite-v1:0"];
+
+/** A fixed signature: the real one is opaque and checked when the block is sent back. */
+export const FAKE_BEDROCK_REASONING_SIGNATURE = "ErUBCkYIBhgCIkBmYWtlLWJlZHJvY2stc2lnbmF0dXJl";
 
 type Json = Record<string, unknown>;
 class ValidationError extends Error {}
@@ -53,19 +69,23 @@ async function handle(context: FakeContext): Promise<void> {
   const { pathname } = context.url;
   const method = context.request.method;
   const converse = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(pathname);
-  if (!(method === "POST" && converse) && !(method === "GET" && pathname === "/foundation-models")) {
+  const invoke = /^\/model\/([^/]+)\/invoke$/.exec(pathname);
+  if (!(method === "POST" && (converse || invoke)) && !(method === "GET" && pathname === "/foundation-models")) {
     return sendError(context, 404, "UnknownOperationException", "Unknown operation");
   }
   const authFailure = verifySignature(context);
   if (authFailure) return sendError(context, 403, authFailure.type, authFailure.message);
+  if (invoke) return handleInvoke(context, decodeURIComponent(invoke[1]));
   if (method === "GET") {
     return context.json(200, { modelSummaries: FAKE_BEDROCK_MODELS.map((id) => ({ modelId: id, modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${id}`, providerName: "fake" })) });
   }
   const modelId = decodeURIComponent(converse![1]);
   if (!FAKE_BEDROCK_MODELS.includes(modelId)) return sendError(context, 400, "ValidationException", "The provided model identifier is invalid.");
   let toolNames: string[];
+  let isThinking: boolean;
   try {
     toolNames = validateConverse(context.body);
+    isThinking = validateThinking(context.body, modelId);
   } catch (error) {
     if (error instanceof ValidationError) return sendError(context, 400, "ValidationException", error.message);
     throw error;
@@ -73,8 +93,19 @@ async function handle(context: FakeContext): Promise<void> {
   const scenario = context.record.scenario;
   if (scenario.name === "error") return sendScenarioError(context, scenario.status);
   const toolName = scenario.name === "tool" ? toolNames[0] : undefined;
-  if (converse![2] === "converse-stream") return streamAnswer(context, scenario, toolName);
-  return jsonAnswer(context, scenario, toolName);
+  if (converse![2] === "converse-stream") return streamAnswer(context, scenario, toolName, isThinking);
+  return jsonAnswer(context, scenario, toolName, isThinking);
+}
+
+/** InvokeModel, for the embeddings models only (bedrock-embeddings.ts). */
+function handleInvoke(context: FakeContext, modelId: string): void {
+  if (!FAKE_BEDROCK_EMBEDDING_MODELS.includes(modelId)) return sendError(context, 400, "ValidationException", "The provided model identifier is invalid.");
+  if (context.request.headers["content-type"] !== "application/json") return sendError(context, 415, "UnsupportedMediaTypeException", "The content type is not supported.");
+  const answer = invokeEmbeddings(modelId, context.body);
+  if (!answer.ok) return sendError(context, 400, "ValidationException", answer.message);
+  const scenario = context.record.scenario;
+  if (scenario.name === "error") return sendScenarioError(context, scenario.status);
+  context.json(200, answer.body, answer.headers);
 }
 
 // ---------------------------------------------------------------- SigV4
@@ -254,6 +285,31 @@ export function validateConverse(body: unknown): string[] {
   return validateToolConfig(request.toolConfig, usesTools);
 }
 
+/**
+ * additionalModelRequestFields (after validateConverse): Claude models take `thinking`, other models no key at all.
+ * Returns whether thinking is enabled.
+ */
+export function validateThinking(body: unknown, modelId: string): boolean {
+  const request = body as Json;
+  if (request.additionalModelRequestFields === undefined) return false;
+  const isClaude = /(^|\.)anthropic\.claude-/.test(modelId);
+  const fields = only(request.additionalModelRequestFields, "additionalModelRequestFields", isClaude ? ["thinking"] : []);
+  if (fields.thinking === undefined) return false;
+  const thinking = only(fields.thinking, "additionalModelRequestFields.thinking", ["type", "budget_tokens"]);
+  if (thinking.type === "disabled") return false;
+  const modelError = (message: string) => fail(`The model returned the following errors: ${message}`);
+  if (thinking.type !== "enabled") modelError("thinking.type: Input should be 'enabled' or 'disabled'");
+  const budget = thinking.budget_tokens;
+  if (!Number.isInteger(budget) || (budget as number) < 1024) modelError("thinking.enabled.budget_tokens: Input should be greater than or equal to 1024");
+  const config = (request.inferenceConfig ?? {}) as Json;
+  if (config.maxTokens === undefined || (config.maxTokens as number) <= (budget as number)) modelError("`max_tokens` must be greater than `thinking.budget_tokens`.");
+  if (config.temperature !== undefined && config.temperature !== 1) modelError("`temperature` may only be set to 1 when thinking is enabled.");
+  if (config.topP !== undefined && (config.topP as number) < 0.95) modelError("`top_p` must be greater than or equal to 0.95 or unset when thinking is enabled.");
+  const choice = (request.toolConfig as Json | undefined)?.toolChoice as Json | undefined;
+  if (choice && (choice.any !== undefined || choice.tool !== undefined)) modelError("Thinking may not be enabled when tool_choice forces tool use.");
+  return true;
+}
+
 // ---------------------------------------------------------------- answers
 
 function usage(scenario: Scenario): Json {
@@ -262,27 +318,35 @@ function usage(scenario: Scenario): Json {
   return { inputTokens, outputTokens: FAKE_USAGE.output, totalTokens: FAKE_USAGE.input + FAKE_USAGE.output, cacheReadInputTokens: cached, cacheWriteInputTokens: 0 };
 }
 
-function jsonAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined): void {
-  const content = toolName ? [{ toolUse: { toolUseId: "tooluse_fake_1", name: toolName, input: JSON.parse(FAKE_TOOL_ARGUMENTS) } }] : [{ text: FAKE_TEXT }];
+function jsonAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined, isThinking: boolean): void {
+  const reasoning = isThinking ? [{ reasoningContent: { reasoningText: { text: FAKE_REASONING, signature: FAKE_BEDROCK_REASONING_SIGNATURE } } }] : [];
+  const final = toolName ? [{ toolUse: { toolUseId: "tooluse_fake_1", name: toolName, input: JSON.parse(FAKE_TOOL_ARGUMENTS) } }] : [{ text: FAKE_TEXT }];
+  const content = [...reasoning, ...final];
   const answer: Json = { output: { message: { role: "assistant", content } }, stopReason: toolName ? "tool_use" : "end_turn", metrics: { latencyMs: 42 } };
   if (scenario.name !== "nousage") answer.usage = usage(scenario);
   context.json(200, answer, { "x-amzn-requestid": "fake-request-id" });
 }
 
-async function streamAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined): Promise<void> {
+async function streamAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined, isThinking: boolean): Promise<void> {
   context.response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": "fake-request-id" });
   context.response.flushHeaders();
   const send = (eventType: string, payload: Json) => {
     if (!context.isClosed()) context.response.write(encodeEvent(eventType, payload));
   };
   send("messageStart", { role: "assistant" });
+  const index = isThinking ? 1 : 0;
+  if (isThinking) {
+    for (const text of FAKE_REASONING_DELTAS) send("contentBlockDelta", { delta: { reasoningContent: { text } }, contentBlockIndex: 0 });
+    send("contentBlockDelta", { delta: { reasoningContent: { signature: FAKE_BEDROCK_REASONING_SIGNATURE } }, contentBlockIndex: 0 });
+    send("contentBlockStop", { contentBlockIndex: 0 });
+  }
   if (toolName) {
-    send("contentBlockStart", { start: { toolUse: { toolUseId: "tooluse_fake_1", name: toolName } }, contentBlockIndex: 0 });
-    send("contentBlockDelta", { delta: { toolUse: { input: FAKE_TOOL_ARGUMENTS } }, contentBlockIndex: 0 });
-  } else if (!(await streamDeltas(context, scenario, (delta) => send("contentBlockDelta", { delta: { text: delta }, contentBlockIndex: 0 })))) {
+    send("contentBlockStart", { start: { toolUse: { toolUseId: "tooluse_fake_1", name: toolName } }, contentBlockIndex: index });
+    send("contentBlockDelta", { delta: { toolUse: { input: FAKE_TOOL_ARGUMENTS } }, contentBlockIndex: index });
+  } else if (!(await streamDeltas(context, scenario, (delta) => send("contentBlockDelta", { delta: { text: delta }, contentBlockIndex: index })))) {
     return;
   }
-  send("contentBlockStop", { contentBlockIndex: 0 });
+  send("contentBlockStop", { contentBlockIndex: index });
   send("messageStop", { stopReason: toolName ? "tool_use" : "end_turn" });
   send("metadata", scenario.name === "nousage" ? { metrics: { latencyMs: 42 } } : { usage: usage(scenario), metrics: { latencyMs: 42 } });
   context.end();

@@ -17,6 +17,12 @@ import type { ProviderId } from "@/server/gateway/types";
  *             inference profile: Anthropic's list price plus the 10% regional-endpoint premium that applies from the 4.5
  *             models on, https://platform.claude.com/docs/en/about-claude/pricing (third-party platforms); cache writes:
  *             5-minute rate. Amazon Nova Lite in-region; cached input at the 75% discount.)
+ *   Vertex    https://cloud.google.com/vertex-ai/generative-ai/pricing  (online, pay-as-you-go. Gemini 2.5 Flash at the same list
+ *             price as the Gemini API; gemini-embedding-001 $0.15 per 1M input tokens. text-embedding-005 is left out: it
+ *             is billed per character, which a per-token ledger cannot price exactly. Claude Sonnet 4.5 (Vertex id
+ *             claude-sonnet-4-5@20250929): Anthropic's list price on the `global` endpoint, plus the 10% premium at a
+ *             regional endpoint (`regional`), https://docs.claude.com/en/api/claude-on-vertex-ai ("Global vs regional
+ *             endpoints") and https://platform.claude.com/docs/en/about-claude/pricing (third-party platforms).)
  * Prices are data, editable in the console (Models) or the admin API; edits add a new
  * effective-dated price row and never rewrite what past requests cost.
  */
@@ -30,6 +36,8 @@ export interface CatalogEntry {
   output: string;
   cachedInput: string | null;
   cacheWrite: string | null;
+  /** Prices at a regional endpoint where they differ from the global one (Vertex: Claude Sonnet 4.5 and later, +10%). */
+  regional?: { input: string; output: string; cachedInput: string | null; cacheWrite: string | null };
 }
 
 export const PRICES_AS_OF = "2026-11-27";
@@ -54,5 +62,12 @@ export const modelCatalog: CatalogEntry[] = [
   { provider: "azure", name: "gpt-4.1", upstreamModel: "gpt-4.1", contextWindow: 1_047_576, maxOutputTokens: 32_768, input: "2.00", output: "8.00", cachedInput: "0.50", cacheWrite: null },
   { provider: "bedrock", name: "claude-haiku-4-5", upstreamModel: "us.anthropic.claude-haiku-4-5-20251001-v1:0", contextWindow: 200_000, maxOutputTokens: 64_000, input: "1.10", output: "5.50", cachedInput: "0.11", cacheWrite: "1.375" },
   { provider: "bedrock", name: "nova-lite", upstreamModel: "amazon.nova-lite-v1:0", contextWindow: 300_000, maxOutputTokens: 10_000, input: "0.06", output: "0.24", cachedInput: "0.015", cacheWrite: null },
+  // Embeddings (POST /v1/embeddings): input tokens only; contextWindow is the longest input, no output. Titan Text
+  // Embeddings V2 $0.00002 and Cohere Embed 3 English $0.0001 per 1,000 input tokens (Bedrock pricing page, on-demand).
+  { provider: "bedrock", name: "titan-embed-text-v2", upstreamModel: "amazon.titan-embed-text-v2:0", contextWindow: 8_192, maxOutputTokens: 0, input: "0.02", output: "0", cachedInput: null, cacheWrite: null },
+  { provider: "bedrock", name: "cohere-embed-english-v3", upstreamModel: "cohere.embed-english-v3", contextWindow: 512, maxOutputTokens: 0, input: "0.10", output: "0", cachedInput: null, cacheWrite: null },
+  { provider: "vertex", name: "gemini-2.5-flash", upstreamModel: "gemini-2.5-flash", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.30", output: "2.50", cachedInput: "0.03", cacheWrite: null },
+  { provider: "vertex", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5@20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75", regional: { input: "3.30", output: "16.50", cachedInput: "0.33", cacheWrite: "4.125" } },
+  { provider: "vertex", name: "gemini-embedding-001", upstreamModel: "gemini-embedding-001", contextWindow: 2_048, maxOutputTokens: 0, input: "0.15", output: "0", cachedInput: null, cacheWrite: null },
   { provider: "groq", name: "llama-3.3-70b-versatile", upstreamModel: "llama-3.3-70b-versatile", contextWindow: 131_072, maxOutputTokens: 32_768, input: "0.59", output: "0.79", cachedInput: null, cacheWrite: null },
 ];

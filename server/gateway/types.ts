@@ -19,7 +19,8 @@ export type ProviderId =
   | "openrouter"
   | "local"
   | "azure"
-  | "bedrock";
+  | "bedrock"
+  | "vertex";
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter";
 
@@ -123,7 +124,33 @@ export type GatewayError =
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayError };
 
-export interface ProviderAdapter {
+/**
+ * What an adapter's async authorization step may use: the gateway's upstream client (undici, SSRF guard unless the
+ * connection is trusted), already bound to this connection's provider id and trust, and the request's abort signal.
+ */
+export interface UpstreamAuthContext {
+  send(request: UpstreamRequest, signal: AbortSignal): Promise<Result<{ status: number; text(): Promise<string> }>>;
+  trusted: boolean;
+  signal: AbortSignal;
+}
+
+/**
+ * Optional, for providers whose credential must be turned into a short-lived token over the network first (Vertex:
+ * a service-account key → an OAuth access token). `buildRequest` stays pure; the attempt loop calls `authorize` before
+ * every send (so a retry gets a fresh token if the old one was dropped) and `onUnauthorized` after an upstream 401.
+ */
+export interface UpstreamAuthorizer {
+  /** Returns the request with its credentials added, or a GatewayError (never carrying the credential). */
+  authorize?(request: UpstreamRequest, target: Target, context: UpstreamAuthContext): Promise<Result<UpstreamRequest>>;
+  /**
+   * The provider refused `request`'s credential (HTTP 401): forget whatever was cached for it. Returns true when a
+   * cached token was dropped, so the attempt loop re-authorizes and sends once more at once (a revoked or early-expired
+   * token); false when the credential itself is at fault.
+   */
+  onUnauthorized?(request: UpstreamRequest, target: Target): boolean;
+}
+
+export interface ProviderAdapter extends UpstreamAuthorizer {
   readonly id: ProviderId;
   /**
    * Optional: how http(s) image URLs reach this provider. "pass" (the default) hands them on; "fetch" has the gateway

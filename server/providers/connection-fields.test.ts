@@ -27,6 +27,48 @@ describe("connectionFormFor", () => {
     expect(formFor("bedrock").fields.map((field) => field.name)).toEqual(["awsRegion", "accessKeyId", "secretAccessKey", "sessionToken", "baseUrl"]);
     expect(formFor("local")).toMatchObject({ label: "Local (Ollama, vLLM, LM Studio)", defaultBaseUrl: "http://localhost:11434/v1", key: "none" });
     expect(formFor("local").fields.map((field) => field.name)).toEqual(["baseUrl"]);
+    expect(formFor("vertex")).toMatchObject({ label: "Google Vertex AI", key: "required" });
+    expect(formFor("vertex").fields.map((field) => [field.name, field.label, field.isSecret])).toEqual([
+      ["gcpProject", "Project ID", false],
+      ["gcpLocation", "Location", false],
+      ["apiKey", "Service account key JSON", true],
+      ["baseUrl", "Endpoint override (optional)", false],
+    ]);
+  });
+});
+
+const vertexKey = JSON.stringify({ type: "service_account", project_id: "key-project-1", private_key_id: "abc", private_key: "-----BEGIN PRIVATE KEY-----\nMIIE\n-----END PRIVATE KEY-----\n", client_email: "sa@key-project-1.iam.gserviceaccount.com", token_uri: "https://oauth2.googleapis.com/token" }, null, 2);
+
+describe("vertex fields", () => {
+  test.each([
+    ["project from the key, default location", { apiKey: vertexKey }, "https://aiplatform.googleapis.com/v1/projects/key-project-1/locations/global"],
+    ["typed project and region", { gcpProject: "my-project-9", gcpLocation: "europe-west1", apiKey: vertexKey }, "https://europe-west1-aiplatform.googleapis.com/v1/projects/my-project-9/locations/europe-west1"],
+    ["global", { gcpProject: "my-project-9", gcpLocation: "global", apiKey: "ya29.tok" }, "https://aiplatform.googleapis.com/v1/projects/my-project-9/locations/global"],
+    ["override", { gcpProject: "my-project-9", gcpLocation: "us-east5", baseUrl: "https://psc.example.com/" }, "https://psc.example.com/v1/projects/my-project-9/locations/us-east5"],
+    ["a pasted full override keeps its origin", { gcpProject: "my-project-9", gcpLocation: "us-east5", baseUrl: "https://psc.example.com/v1/projects/x-project-1/locations/global" }, "https://psc.example.com/v1/projects/my-project-9/locations/us-east5"],
+    ["the prefilled Google default is no override", { gcpProject: "my-project-9", gcpLocation: "europe-west1", baseUrl: "https://aiplatform.googleapis.com/v1/projects/YOUR-PROJECT/locations/global" }, "https://europe-west1-aiplatform.googleapis.com/v1/projects/my-project-9/locations/europe-west1"],
+  ] as const)("compose: %s", (_name, fields, baseUrl) => {
+    expect(composeConnection("vertex", fields).base_url).toBe(baseUrl);
+  });
+
+  test("the key JSON is stored compact; decompose then compose round-trips", () => {
+    expect(composeConnection("vertex", { apiKey: vertexKey }).api_key).toBe(JSON.stringify(JSON.parse(vertexKey)));
+    for (const baseUrl of ["https://us-east5-aiplatform.googleapis.com/v1/projects/my-project-9/locations/us-east5", "https://psc.example.com/v1/projects/my-project-9/locations/global"]) {
+      expect(composeConnection("vertex", decomposeConnection("vertex", baseUrl)).base_url).toBe(baseUrl);
+    }
+    expect(decomposeConnection("vertex", "https://aiplatform.googleapis.com/v1/projects/my-project-9/locations/global")).toEqual({ gcpProject: "my-project-9", gcpLocation: "global", baseUrl: "" });
+  });
+
+  test.each([
+    ["missing key and project", {}, false, { apiKey: "Service account key JSON is required.", gcpProject: "Enter the project ID (the key JSON has none)." }],
+    ["not JSON", { gcpProject: "my-project-9", apiKey: "{oops" }, false, { apiKey: "Paste the whole key file: the key is not valid JSON." }],
+    ["not a service account", { gcpProject: "my-project-9", apiKey: JSON.stringify({ type: "authorized_user" }) }, false, { apiKey: 'Paste the whole key file: the key JSON must have "type": "service_account".' }],
+    ["missing private_key", { apiKey: JSON.stringify({ ...JSON.parse(vertexKey), private_key: undefined }) }, false, { apiKey: "Paste the whole key file: the key JSON's private_key is missing or malformed." }],
+    ["bad location and project", { gcpProject: "My Project", gcpLocation: "Iowa", apiKey: vertexKey }, false, { gcpProject: "Enter a project ID such as my-project-123 (6–30 lowercase letters, digits, hyphens).", gcpLocation: "Enter a location such as us-central1, europe-west1 or global." }],
+    ["edit keeps the key", { gcpProject: "my-project-9", gcpLocation: "us-east5" }, true, {}],
+    ["valid", { apiKey: vertexKey, gcpLocation: "us-east5" }, false, {}],
+  ] as const)("validate: %s", (_name, fields, isEdit, expected) => {
+    expect(validateConnection("vertex", fields, { isEdit })).toEqual(expected);
   });
 });
 

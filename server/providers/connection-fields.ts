@@ -1,6 +1,8 @@
 import type { ProviderId } from "@/server/gateway/types";
 import { DEFAULT_AZURE_API_VERSION, withApiVersion } from "./azure/endpoint";
 import { DEFAULT_REGION, parseBedrockBaseUrl } from "./bedrock/endpoint";
+import { describeServiceAccountProblem, projectIdOf } from "./vertex/credential";
+import { DEFAULT_LOCATION, parseVertexBaseUrl, vertexBaseUrl, vertexHost } from "./vertex/endpoint";
 
 /**
  * What the console's provider form asks for, per kind, and how those fields become a connection's
@@ -11,10 +13,13 @@ import { DEFAULT_REGION, parseBedrockBaseUrl } from "./bedrock/endpoint";
  *   https://docs.aws.amazon.com/general/latest/gr/bedrock.html            (runtime endpoint bedrock-runtime.{region}.amazonaws.com)
  *   https://docs.aws.amazon.com/IAM/latest/UserGuide/id_credentials_access-keys.html (access key id, secret, session token)
  *   https://docs.ollama.com/api/openai-compatibility                      (local OpenAI-compatible base http://localhost:11434/v1, no key)
+ *   https://cloud.google.com/vertex-ai/docs/reference/rest#service-endpoint (Vertex {location}-aiplatform.googleapis.com, global)
+ *   https://cloud.google.com/resource-manager/docs/creating-managing-projects (project IDs: 6–30 lowercase letters, digits, hyphens)
+ *   https://cloud.google.com/iam/docs/keys-create-delete                  (service account key JSON)
  */
 
 export type KeyRequirement = "required" | "optional" | "none";
-export type ConnectionFieldName = "baseUrl" | "apiKey" | "endpoint" | "apiVersion" | "awsRegion" | "accessKeyId" | "secretAccessKey" | "sessionToken";
+export type ConnectionFieldName = "baseUrl" | "apiKey" | "endpoint" | "apiVersion" | "awsRegion" | "accessKeyId" | "secretAccessKey" | "sessionToken" | "gcpProject" | "gcpLocation";
 export type ConnectionFields = Partial<Record<ConnectionFieldName, string>>;
 
 export interface ConnectionField {
@@ -53,6 +58,7 @@ const labels: Record<ProviderId, string> = {
   local: "Local (Ollama, vLLM, LM Studio)",
   azure: "Azure OpenAI",
   bedrock: "AWS Bedrock",
+  vertex: "Google Vertex AI",
 };
 
 const localBaseUrlHint = "Its host must be listed in GATEWAY_ALLOW_PRIVATE_HOSTS (e.g. localhost).";
@@ -77,12 +83,24 @@ const bedrockForm: Pick<ConnectionForm, "key" | "fields"> = {
   ],
 };
 
+const vertexForm: Pick<ConnectionForm, "key" | "fields"> = {
+  key: "required",
+  fields: [
+    { name: "gcpProject", label: "Project ID", placeholder: "my-project", hint: "Empty uses the key JSON's project_id.", isSecret: false, isRequired: false },
+    { name: "gcpLocation", label: "Location", placeholder: DEFAULT_LOCATION, hint: `A region such as us-east5 or europe-west1, or global. Empty uses ${DEFAULT_LOCATION}.`, isSecret: false, isRequired: false },
+    { name: "apiKey", label: "Service account key JSON", hint: "The JSON key file's contents (or an OAuth access token). Needs the Vertex AI User role.", isSecret: true, isRequired: true },
+    { name: "baseUrl", label: "Endpoint override (optional)", placeholder: "https://proxy.example.com", hint: "A proxy or Private Service Connect origin; /v1/projects/<project>/locations/<location> is appended.", isSecret: false, isRequired: false },
+  ],
+};
+
 function specialFields(kind: ProviderId, defaultBaseUrl: string): Pick<ConnectionForm, "key" | "fields"> | undefined {
   switch (kind) {
     case "azure":
       return azureForm;
     case "bedrock":
       return bedrockForm;
+    case "vertex":
+      return vertexForm;
     case "local":
       return { key: "none", fields: [baseUrlField(defaultBaseUrl, localBaseUrlHint)] };
     default:
@@ -97,6 +115,8 @@ export function connectionFormFor(kind: ProviderId, defaultBaseUrl: string): Con
 }
 
 const AWS_REGION = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
+const GCP_LOCATION = /^(?:global|[a-z]+(?:-[a-z]+)*\d+)$/;
+const GCP_PROJECT = /^(?:[a-z0-9.-]+:)?[a-z][a-z0-9-]{4,28}[a-z0-9]$/;
 
 /** `base_url` and `api_key` from the form's fields. An empty `api_key` means "none given". */
 export function composeConnection(kind: ProviderId, fields: ConnectionFields): { base_url: string; api_key: string } {
@@ -106,7 +126,36 @@ export function composeConnection(kind: ProviderId, fields: ConnectionFields): {
     const credential = value("accessKeyId") && value("secretAccessKey") ? [value("accessKeyId"), value("secretAccessKey"), value("sessionToken")].filter(Boolean).join(":") : "";
     return { base_url: value("baseUrl") || regionalBedrockUrl(value("awsRegion") || DEFAULT_REGION), api_key: credential };
   }
+  if (kind === "vertex") return composeVertex(value);
   return { base_url: value("baseUrl"), api_key: kind === "local" ? "" : value("apiKey") };
+}
+
+/** Project (typed, else the key's project_id), location and override → base URL; a key JSON is stored compact. */
+function composeVertex(value: (name: ConnectionFieldName) => string): { base_url: string; api_key: string } {
+  const credential = value("apiKey");
+  const project = value("gcpProject") || projectIdOf(credential) || "";
+  return { base_url: vertexBaseUrl(project, value("gcpLocation") || DEFAULT_LOCATION, vertexOverride(value("baseUrl"))), api_key: compactJson(credential) };
+}
+
+const GOOGLE_VERTEX_HOST = /^https:\/\/(?:[a-z0-9-]+-)?aiplatform\.googleapis\.com$/;
+
+/**
+ * The override's origin (a pasted full base URL is cut back to it). Google's own hosts are no override: the
+ * location picks the host, so the form's prefilled default and a stale regional host never pin another region.
+ */
+function vertexOverride(text: string): string | undefined {
+  if (!text) return undefined;
+  const origin = (parseVertexBaseUrl(text)?.origin ?? text).replace(/\/+$/, "");
+  return GOOGLE_VERTEX_HOST.test(origin) ? undefined : origin;
+}
+
+function compactJson(text: string): string {
+  if (!text.startsWith("{")) return text;
+  try {
+    return JSON.stringify(JSON.parse(text));
+  } catch {
+    return text;
+  }
 }
 
 /** The non-secret fields a stored base URL stands for (to prefill the edit form). */
@@ -119,6 +168,11 @@ export function decomposeConnection(kind: ProviderId, baseUrl: string): Connecti
     const region = parseBedrockBaseUrl(baseUrl).region;
     const isRegional = baseUrl.replace(/\/+$/, "") === regionalBedrockUrl(region);
     return { awsRegion: region, baseUrl: isRegional ? "" : baseUrl };
+  }
+  if (kind === "vertex") {
+    const endpoint = parseVertexBaseUrl(baseUrl);
+    if (!endpoint) return { baseUrl };
+    return { gcpProject: endpoint.project, gcpLocation: endpoint.location, baseUrl: endpoint.origin === vertexHost(endpoint.location) ? "" : endpoint.origin };
   }
   return { baseUrl };
 }
@@ -142,6 +196,27 @@ export function validateConnection(kind: ProviderId, fields: ConnectionFields, o
     errors[value("accessKeyId") ? "secretAccessKey" : "accessKeyId"] = "Enter both halves of the key pair to replace it.";
   }
   if (kind === "bedrock" && value("sessionToken") && (!value("accessKeyId") || !value("secretAccessKey"))) errors.sessionToken = "A session token needs its key pair.";
+  if (kind === "vertex") Object.assign(errors, validateVertex(value));
+  return errors;
+}
+
+function validateVertex(value: (name: ConnectionFieldName) => string): Partial<Record<ConnectionFieldName, string>> {
+  const errors: Partial<Record<ConnectionFieldName, string>> = {};
+  const credential = value("apiKey");
+  if (credential.startsWith("{")) {
+    let json: unknown;
+    try {
+      json = JSON.parse(credential);
+    } catch {
+      json = undefined;
+    }
+    const problem = json === undefined ? "the key is not valid JSON" : describeServiceAccountProblem(json);
+    if (problem) errors.apiKey = `Paste the whole key file: ${problem}.`;
+  }
+  const project = value("gcpProject") || projectIdOf(credential) || "";
+  if (!project) errors.gcpProject = "Enter the project ID (the key JSON has none).";
+  else if (!GCP_PROJECT.test(project)) errors.gcpProject = "Enter a project ID such as my-project-123 (6–30 lowercase letters, digits, hyphens).";
+  if (value("gcpLocation") && !GCP_LOCATION.test(value("gcpLocation"))) errors.gcpLocation = "Enter a location such as us-central1, europe-west1 or global.";
   return errors;
 }
 

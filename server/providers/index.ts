@@ -5,6 +5,7 @@ import { bedrock } from "./bedrock";
 import { deepseek, fireworks, groq, local, mistral, openrouter, qwen, together, xai } from "./compatible";
 import { gemini } from "./gemini";
 import { openai } from "./openai";
+import { vertex } from "./vertex";
 
 /** Every wire format the gateway speaks, by provider kind. */
 export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = {
@@ -22,6 +23,7 @@ export const adapters: Readonly<Record<ProviderId, ProviderAdapter>> = {
   local,
   azure,
   bedrock,
+  vertex,
 };
 
 export const providerKinds = Object.keys(adapters) as ProviderId[];

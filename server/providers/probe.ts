@@ -19,11 +19,16 @@ import { foundationModelsUrl, parseBedrockBaseUrl, parseCredentials, SIGNING_SER
  *             the runtime base URL's region; other hosts: {base}/foundation-models), SigV4-signed at `now`. It checks the
  *             credential and its signature; model access (bedrock:InvokeModel) is only proven by a first chat request.
  *             https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html
+ *   Vertex    GET {base}/endpoints?pageSize=1 (projects.locations.endpoints.list: a cheap project- and location-scoped
+ *             read that needs aiplatform.endpoints.list, part of roles/aiplatform.user). It proves the credential, the
+ *             project and the location; the Bearer token is added by the adapter's authorize step (test-connection.ts).
+ *             https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/list
  */
 export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string, now = new Date()): UpstreamRequest {
   const base = baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json" };
   if (kind === "bedrock") return bedrockProbe(base, apiKey, headers, now);
+  if (kind === "vertex") return { method: "GET", url: `${base}/endpoints?pageSize=1`, headers, body: "", warnings: [] };
   if (kind === "azure") {
     return { method: "GET", url: modelsUrl(parseAzureBaseUrl(base)), headers: { ...headers, ...azureAuthHeaders(apiKey) }, body: "", warnings: [] };
   }
@@ -75,4 +80,5 @@ export const defaultBaseUrls: Record<ProviderId, string> = {
   local: "http://localhost:11434/v1",
   azure: "https://YOUR-RESOURCE.openai.azure.com",
   bedrock: "https://bedrock-runtime.us-east-1.amazonaws.com",
+  vertex: "https://aiplatform.googleapis.com/v1/projects/YOUR-PROJECT/locations/global",
 };

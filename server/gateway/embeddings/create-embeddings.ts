@@ -1,26 +1,27 @@
-import { embeddingsAdapters, type EmbeddingsAdapter, type EmbeddingsResult } from "@/server/providers/embeddings";
+import { embeddingsAdapters } from "@/server/providers/embeddings";
 import { failedAnswer } from "../chat/failed-answer";
 import { responseHeaders } from "../chat/response-headers";
-import { sendWithAttempts } from "../chat/send-attempts";
 import type { KeyEntry } from "../config/config-source";
 import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import { openaiInbound } from "../inbound/openai";
-import { newRecord, settleInBackground } from "../ledger";
+import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
 import { createRequestSignal } from "../request-signal";
 import { resolveModel, toTarget } from "../resolve-target";
-import type { GatewayError, Result, Warning } from "../types";
-import { classifyUpstreamFailure, type UpstreamResponse } from "../upstream";
+import type { GatewayError, Warning } from "../types";
 import { embeddingsRequestSchema, unknownEmbeddingsFields } from "./embeddings-request";
-import { countInputTokens, expectedVectorCount, toOpenAIEmbeddings } from "./embeddings-response";
+import { toOpenAIEmbeddings } from "./embeddings-response";
+import { sendEmbeddingsCalls, type EmbeddingsCall, type InputTokens } from "./send-embeddings";
 
 export const EMBEDDINGS_ENDPOINT = "/v1/embeddings";
 
 /**
  * POST /v1/embeddings, after authentication: validate → resolve model → the provider's embeddings
- * adapter → attempt loop (upstream.ts) → OpenAI-shaped answer → one ledger row (output tokens 0,
- * cost = input tokens × input price). Errors are OpenAI-shaped, as on chat completions.
+ * adapter (one call, or several when the provider takes fewer inputs per call) → attempt loop
+ * (upstream.ts) per call → OpenAI-shaped answer → one ledger row for the client's request (output
+ * tokens 0, cost = input tokens of every call that succeeded × input price, also when a later call
+ * failed). Errors are OpenAI-shaped, as on chat completions.
  */
 export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, requestId: string, deps: GatewayDeps): Promise<GatewayResponse> {
   const record = newRecord(requestId, key, EMBEDDINGS_ENDPOINT);
@@ -41,36 +42,45 @@ export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, r
     const message = `The model \`${embeddingsRequest.model}\` does not support embeddings.`;
     return reject({ kind: "invalid_request", message, param: "model", code: "unsupported_endpoint" });
   }
-  const upstreamRequest = adapter.buildEmbeddingsRequest(embeddingsRequest, toTarget(model.value));
-  if (!upstreamRequest.ok) return reject(upstreamRequest.error);
-  record.warnings.push(...upstreamRequest.value.warnings);
+  const target = toTarget(model.value);
+  const calls: EmbeddingsCall[] = [];
+  for (const part of adapter.splitEmbeddingsRequest?.(embeddingsRequest, target) ?? [embeddingsRequest]) {
+    const upstreamRequest = adapter.buildEmbeddingsRequest(part, target);
+    if (!upstreamRequest.ok) return reject(upstreamRequest.error);
+    calls.push({ request: part, upstreamRequest: upstreamRequest.value });
+  }
+  record.warnings.push(...uniqueWarnings(calls.flatMap((call) => call.upstreamRequest.warnings)));
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
-  const expected = expectedVectorCount(embeddingsRequest.input);
-  const result = await sendWithAttempts(deps, record, adapter, upstreamRequest.value, signal, (response) => readEmbeddings(response, adapter, expected));
-  if (!result.ok) return reject(result.error);
+  const sent = await sendEmbeddingsCalls(deps, record, adapter, calls, signal);
+  if (!sent.ok) return sent.tokens.inputTokens > 0 ? failedAfterBilledCalls(deps, record, sent.error, sent.tokens, request.signal) : reject(sent.error);
 
   record.firstTokenAt = Date.now();
-  const { inputTokens, estimated } = await countInputTokens(result.value, embeddingsRequest.input);
+  const { inputTokens, estimated } = sent.tokens;
   settleInBackground(record, { status: "success", httpStatus: 200, usage: { inputTokens, outputTokens: 0 }, producedText: "", usageEstimated: estimated }, deps);
   const encodingFormat = embeddingsRequest.encoding_format ?? "float";
-  return { type: "json", status: 200, headers: responseHeaders(record), body: toOpenAIEmbeddings(result.value, { model: embeddingsRequest.model, encodingFormat, inputTokens }) };
+  return { type: "json", status: 200, headers: responseHeaders(record), body: toOpenAIEmbeddings(sent.value, { model: embeddingsRequest.model, encodingFormat, inputTokens }) };
 }
 
-async function readEmbeddings(response: UpstreamResponse, adapter: EmbeddingsAdapter, expected: number): Promise<Result<EmbeddingsResult>> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await response.text());
-  } catch (error) {
-    if (error instanceof SyntaxError) return { ok: false, error: { kind: "upstream", provider: adapter.id, status: 502, message: "the provider sent a response that is not JSON" } };
-    return { ok: false, error: classifyUpstreamFailure(error, adapter.id) };
-  }
-  const parsed = adapter.parseEmbeddingsResponse(json);
-  if (parsed.ok && parsed.value.embeddings.length !== expected) {
-    return { ok: false, error: { kind: "upstream", provider: adapter.id, status: 502, message: `the provider returned ${parsed.value.embeddings.length} embeddings for ${expected} inputs` } };
-  }
-  return parsed;
+/** A later call failed after some succeeded: the provider bills those, so the row carries their tokens. */
+function failedAfterBilledCalls(deps: GatewayDeps, record: RequestRecord, error: GatewayError, tokens: InputTokens, clientSignal: AbortSignal): GatewayResponse {
+  const mapped = openaiInbound.encodeError(error);
+  const clientAborted = clientSignal.aborted;
+  const usage = { inputTokens: tokens.inputTokens, outputTokens: 0 };
+  settleInBackground(record, { status: clientAborted ? "aborted" : "error", httpStatus: clientAborted ? 499 : mapped.status, error, usage, usageEstimated: tokens.estimated, clientAborted }, deps);
+  return { type: "json", status: mapped.status, headers: { ...responseHeaders(record), ...mapped.headers }, body: mapped.body };
+}
+
+/** Parts of one request carry the same options, so their warnings repeat: keep each once. */
+function uniqueWarnings(warnings: Warning[]): Warning[] {
+  const seen = new Set<string>();
+  return warnings.filter((warning) => {
+    const id = `${warning.code}:${warning.param ?? ""}:${warning.message}`;
+    if (seen.has(id)) return false;
+    seen.add(id);
+    return true;
+  });
 }
 
 function unknownFieldWarning(field: string): Warning {

@@ -43,6 +43,14 @@ interface AnthropicMessage {
 }
 
 export function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
+  const { body, warnings } = buildMessagesBody(request, target);
+  const headers: Record<string, string> = { "content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION };
+  if (target.apiKey !== "") headers["x-api-key"] = target.apiKey;
+  return { url: `${target.baseUrl}/messages`, headers, body: JSON.stringify(body), warnings };
+}
+
+/** The Messages body (with `model`) and its warnings; other hosts of Claude (Vertex) adjust it and send it their way. */
+export function buildMessagesBody(request: ChatRequest, target: Target): { body: Record<string, unknown>; warnings: Warning[] } {
   const warnings: Warning[] = [];
   const { system, messages } = translateMessages(request.messages, warnings);
   const budget = resolveOutputBudget(request, target, warnings);
@@ -55,10 +63,7 @@ export function buildRequest(request: ChatRequest, target: Target): UpstreamRequ
   applyResponseFormat(request, body, warnings);
   applyUnsupported(request, body, warnings);
   if (request.stream) body.stream = true;
-
-  const headers: Record<string, string> = { "content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION };
-  if (target.apiKey !== "") headers["x-api-key"] = target.apiKey;
-  return { url: `${target.baseUrl}/messages`, headers, body: JSON.stringify(body), warnings };
+  return { body, warnings };
 }
 
 function addWarning(warnings: Warning[], warning: Warning): void {

@@ -165,22 +165,23 @@ describe("bedrock: request", () => {
         tool_choice: "none",
         store: true,
       } as Partial<ChatRequest>),
-      target(),
+      target({ upstreamModel: "amazon.nova-lite-v1:0" }),
     );
     expect(built.warnings.map((warning) => `${warning.code}:${warning.param}`)).toEqual([
       "unsupported_parameter:image_url",
       "clamped_parameter:temperature",
       "unsupported_parameter:tool_choice",
+      "unsupported_parameter:reasoning_effort",
       "unsupported_parameter:n",
       "unsupported_parameter:seed",
       "unsupported_parameter:logprobs",
       "unsupported_parameter:user",
       "unsupported_parameter:response_format",
-      "unsupported_parameter:reasoning_effort",
       "unsupported_parameter:store",
     ]);
     const body = JSON.parse(built.body);
     expect(body.inferenceConfig).toEqual({ temperature: 1 });
+    expect(body.additionalModelRequestFields).toBeUndefined();
     expect(body.messages).toEqual([{ role: "user", content: [{ text: "?" }] }]);
     expect(body.toolConfig).toEqual({ tools: [{ toolSpec: { name: "f", inputSchema: { json: { type: "object", properties: {} } } } }] });
   });

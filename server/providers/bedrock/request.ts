@@ -17,6 +17,7 @@
 import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { converseUrl, parseBedrockBaseUrl, SIGNING_SERVICE } from "./endpoint";
 import { parseCredentials, signRequest } from "./sigv4";
+import { applyThinking } from "./thinking";
 
 type Block = Record<string, unknown>;
 interface ConverseMessage {
@@ -37,8 +38,8 @@ function addWarning(warnings: Warning[], warning: Warning): void {
   if (!warnings.some((existing) => existing.code === warning.code && existing.param === warning.param)) warnings.push(warning);
 }
 
-/** The Converse JSON body (no model: it rides in the URL). Exported for tests. */
-export function buildConverseBody(request: ChatRequest, warnings: Warning[]): Record<string, unknown> {
+/** The Converse JSON body (no model: it rides in the URL; `modelId` decides model-specific fields). Exported for tests. */
+export function buildConverseBody(request: ChatRequest, warnings: Warning[], modelId = ""): Record<string, unknown> {
   const { system, messages } = translateMessages(request.messages, warnings);
   const body: Record<string, unknown> = { messages };
   if (system.length > 0) body.system = system;
@@ -47,6 +48,7 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[]): Re
   const toolConfig = buildToolConfig(request, warnings);
   if (toolConfig) body.toolConfig = toolConfig;
   if (request.metadata && Object.keys(request.metadata).length > 0) body.requestMetadata = request.metadata;
+  applyThinking(request, modelId, body, warnings);
   warnUnsupported(request, warnings);
   return body;
 }
@@ -54,7 +56,7 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[]): Re
 export function createBuildRequest(now: () => Date) {
   return function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
     const warnings: Warning[] = [];
-    const body = JSON.stringify(buildConverseBody(request, warnings));
+    const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel));
     const endpoint = parseBedrockBaseUrl(target.baseUrl);
     const url = converseUrl(endpoint, target.upstreamModel, request.stream === true);
     const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
@@ -201,7 +203,6 @@ function warnUnsupported(request: ChatRequest, warnings: Warning[]): void {
     ["logit_bias", !!request.logit_bias && Object.keys(request.logit_bias).length > 0, "Bedrock has no logit_bias; it was omitted."],
     ["user", !!request.user, "Bedrock Converse has no end-user field; user was omitted."],
     ["response_format", !!request.response_format && request.response_format.type !== "text", "Bedrock Converse structured output is not mapped; response_format was omitted."],
-    ["reasoning_effort", !!request.reasoning_effort, "Bedrock reasoning settings are model-specific; reasoning_effort was omitted."],
   ];
   for (const [param, isSet, message] of checks) if (isSet) warnings.push(unsupported(param, message));
   for (const [key, value] of Object.entries(request)) {

@@ -132,5 +132,5 @@ describe("Gemini batchEmbedContents", () => {
 });
 
 test("providers without an embeddings endpoint have no adapter", () => {
-  expect(Object.keys(embeddingsAdapters).sort()).toEqual(["gemini", "local", "mistral", "openai"]);
+  expect(Object.keys(embeddingsAdapters).sort()).toEqual(["bedrock", "gemini", "local", "mistral", "openai", "vertex"]);
 });

@@ -1,0 +1,97 @@
+import { request } from "undici";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { parseVertexCredential, type ServiceAccount } from "@/server/providers/vertex";
+import { signServiceAccountJwt } from "@/server/providers/vertex/jwt";
+import { FAKE_TEXT } from "./common";
+import { FAKE_VERTEX_LOCATION, FAKE_VERTEX_PROJECT, startFakeVertex, type FakeVertex } from "./vertex-fake";
+
+let fake: FakeVertex;
+let account: ServiceAccount;
+let token: string;
+
+const accountOf = (json: string) => (parseVertexCredential(json) as { account: ServiceAccount }).account;
+
+async function exchange(assertion: string, grantType = "urn:ietf:params:oauth:grant-type:jwt-bearer") {
+  const response = await request(fake.tokenUrl, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams({ grant_type: grantType, assertion }).toString() });
+  return { status: response.statusCode, json: (await response.body.json()) as Record<string, unknown> };
+}
+
+async function post(path: string, body: unknown, bearer: string | undefined = token) {
+  const url = `${fake.url}/v1/projects/${FAKE_VERTEX_PROJECT}/locations/${FAKE_VERTEX_LOCATION}/${path}`;
+  const response = await request(url, { method: "POST", headers: { "content-type": "application/json", ...(bearer ? { authorization: `Bearer ${bearer}` } : {}) }, body: JSON.stringify(body) });
+  const text = await response.body.text();
+  return { status: response.statusCode, text, json: (() => { try { return JSON.parse(text); } catch { return undefined; } })() };
+}
+
+beforeAll(async () => {
+  fake = await startFakeVertex();
+  account = accountOf(fake.serviceAccountJson);
+  const issued = await exchange(signServiceAccountJwt(account, Date.now()));
+  token = String(issued.json.access_token);
+});
+afterAll(() => fake.close());
+
+const claudeBody = { anthropic_version: "vertex-2023-10-16", max_tokens: 32, messages: [{ role: "user", content: "Hi" }] };
+
+describe("fake vertex token endpoint", () => {
+  test("issues a token for a JWT signed by the service account's key", async () => {
+    const issued = await exchange(signServiceAccountJwt(account, Date.now()));
+    expect(issued).toMatchObject({ status: 200, json: { access_token: expect.stringMatching(/^ya29\.fake-/), expires_in: 3599, token_type: "Bearer" } });
+    expect(fake.exchanges()).toBe(2);
+  });
+
+  test.each([
+    ["an unknown key", () => signServiceAccountJwt(accountOf(fake.unknownKeyJson), Date.now()), undefined, "Invalid JWT Signature."],
+    ["another audience", () => signServiceAccountJwt({ ...account, tokenUri: "https://oauth2.googleapis.com/token" }, Date.now()), undefined, "Invalid JWT: aud must be the token_uri."],
+    ["an expired assertion", () => signServiceAccountJwt(account, Date.now() - 2 * 3600_000), undefined, expect.stringContaining("Check your iat and exp")],
+    ["a wrong grant type", () => signServiceAccountJwt(account, Date.now()), "client_credentials", "Invalid grant_type: client_credentials"],
+  ])("refuses %s", async (_name, assertion, grantType, description) => {
+    const refused = await exchange(assertion(), grantType);
+    expect(refused.status).toBe(400);
+    expect(refused.json.error_description).toEqual(description);
+  });
+});
+
+describe("fake vertex publisher routes", () => {
+  test("no or unknown bearer is 401 UNAUTHENTICATED", async () => {
+    for (const bearer of ["", "ya29.invented"]) {
+      const refused = await post("publishers/google/models/gemini-2.5-flash:generateContent", { contents: [{ role: "user", parts: [{ text: "Hi" }] }] }, bearer);
+      expect(refused).toMatchObject({ status: 401, json: { error: { code: 401, status: "UNAUTHENTICATED" } } });
+    }
+  });
+
+  test("gemini generateContent is answered by the Gemini fake", async () => {
+    const answered = await post("publishers/google/models/gemini-2.5-flash:generateContent", { contents: [{ role: "user", parts: [{ text: "Hi" }] }] });
+    expect(answered.status).toBe(200);
+    expect(answered.json.candidates[0].content.parts.map((part: { text: string }) => part.text).join("")).toBe(FAKE_TEXT);
+  });
+
+  test.each([
+    ["no anthropic_version", "rawPredict", { max_tokens: 32, messages: [{ role: "user", content: "Hi" }] }, 400, /anthropic_version/],
+    ["a model in the body", "rawPredict", { ...claudeBody, model: "claude-sonnet-4-5" }, 400, /model: Extra inputs/],
+    ["streamRawPredict without stream: true", "streamRawPredict", claudeBody, 400, /stream/],
+    ["a Messages body error, found by the Anthropic fake", "rawPredict", { ...claudeBody, max_tokens: undefined }, 400, /max_tokens/],
+  ])("claude: %s is refused", async (_name, method, body, status, message) => {
+    const refused = await post(`publishers/anthropic/models/claude-sonnet-4-5@20250929:${method}`, body);
+    expect(refused.status).toBe(status);
+    expect(refused.text).toMatch(message);
+  });
+
+  test("claude rawPredict answers an Anthropic message", async () => {
+    const answered = await post("publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict", claudeBody);
+    expect(answered).toMatchObject({ status: 200, json: { type: "message", content: [{ type: "text", text: FAKE_TEXT }] } });
+  });
+
+  test("a Claude model under the google publisher, and gemini streams without alt=sse, are refused", async () => {
+    expect((await post("publishers/google/models/claude-sonnet-4-5@20250929:rawPredict", claudeBody)).status).toBe(404);
+    expect((await post("publishers/google/models/gemini-2.5-flash:streamGenerateContent", { contents: [{ role: "user", parts: [{ text: "Hi" }] }] })).status).toBe(400);
+  });
+
+  test("embeddings: gemini-embedding-001 takes one instance; unknown parameters are refused", async () => {
+    expect((await post("publishers/google/models/gemini-embedding-001:predict", { instances: [{ content: "a" }, { content: "b" }] })).status).toBe(400);
+    expect((await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "a" }], parameters: { dimensions: 8 } })).status).toBe(400);
+    const answered = await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "abcdefgh" }], parameters: { outputDimensionality: 4 } });
+    expect(answered).toMatchObject({ status: 200, json: { predictions: [{ embeddings: { statistics: { token_count: 2, truncated: false } } }] } });
+    expect(answered.json.predictions[0].embeddings.values).toHaveLength(4);
+  });
+});

@@ -1,0 +1,69 @@
+/**
+ * Vertex answers in the publisher's own format: Anthropic Message objects for Claude (rawPredict), Gemini
+ * GenerateContentResponse for Google models. The adapter interface hands the parser only the body, so the format
+ * is told apart by its shape (`"type": "message"` vs `candidates`), and errors are relabelled as Vertex's.
+ * References: see ./request.ts.
+ */
+import type { ChatResult, GatewayError, Result, SseEvent, StreamEvent } from "@/server/gateway/types";
+import { parseResponse as parseAnthropicResponse } from "../anthropic/response";
+import { createStreamParser as createAnthropicStreamParser } from "../anthropic/stream";
+import { parseResponse as parseGeminiResponse } from "../gemini/response";
+import { parseStream as parseGeminiStream } from "../gemini/stream";
+
+/** The same error, reported as Vertex's (the ledger and the client's message name the connection's kind). */
+export function asVertexError(error: GatewayError): GatewayError {
+  if (error.kind === "upstream" || error.kind === "stream_cut") return { ...error, provider: "vertex" };
+  return error;
+}
+
+function isAnthropicShaped(value: unknown): boolean {
+  return typeof value === "object" && value !== null && !Array.isArray(value) && typeof (value as { type?: unknown }).type === "string";
+}
+
+export function parseResponse(body: unknown): Result<ChatResult> {
+  const result = isAnthropicShaped(body) ? parseAnthropicResponse(body) : parseGeminiResponse(body);
+  return result.ok ? result : { ok: false, error: asVertexError(result.error) };
+}
+
+function isAnthropicEvent(event: SseEvent): boolean {
+  if (event.event) return true;
+  try {
+    return isAnthropicShaped(JSON.parse(event.data));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Picks the publisher's stream parser from the first event (Anthropic events are named and typed; Gemini chunks are
+ * bare GenerateContentResponses) and feeds every event through it.
+ */
+export function parseStream(): TransformStream<SseEvent, StreamEvent> {
+  let writer: WritableStreamDefaultWriter<SseEvent> | undefined;
+  let pump: Promise<void> | undefined;
+  const open = (first: SseEvent, controller: TransformStreamDefaultController<StreamEvent>) => {
+    const inner = isAnthropicEvent(first) ? createAnthropicStreamParser() : parseGeminiStream();
+    writer = inner.writable.getWriter();
+    const reader = inner.readable.getReader();
+    pump = (async () => {
+      for (let next = await reader.read(); !next.done; next = await reader.read()) {
+        const event = next.value;
+        controller.enqueue(event.type === "error" ? { type: "error", error: asVertexError(event.error) } : event);
+      }
+    })();
+  };
+  return new TransformStream<SseEvent, StreamEvent>({
+    async transform(event, controller) {
+      if (!writer) open(event, controller);
+      await writer!.write(event);
+    },
+    async flush(controller) {
+      if (!writer) {
+        controller.enqueue({ type: "error", error: { kind: "stream_cut", provider: "vertex" } });
+        return;
+      }
+      await writer.close();
+      await pump;
+    },
+  });
+}
