@@ -3,6 +3,7 @@ import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
 import type { GatewayRequest, GatewayResponse } from "./contract";
+import { COUNT_TOKENS_ENDPOINT, countTokens } from "./count-tokens/count-tokens";
 import type { GatewayDeps } from "./deps";
 import { createEmbeddings, EMBEDDINGS_ENDPOINT } from "./embeddings/create-embeddings";
 import { anthropicInbound } from "./inbound/anthropic";
@@ -29,7 +30,8 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
  *   authenticate → read + validate body (inbound format → ChatRequest) → resolve model
  *   → adapter.buildRequest → attempt loop (upstream.ts) → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
- * POST /v1/embeddings shares authentication here, then runs its own short flow (embeddings/).
+ * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
+ * short flows (embeddings/, count-tokens/).
  */
 export async function handleGatewayRequest(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const requestId = newRequestId();
@@ -37,19 +39,23 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const format = Object.hasOwn(CHAT_FORMATS, path) ? CHAT_FORMATS[path] : undefined;
   const isModels = path === "/v1/models";
   const isEmbeddings = path === EMBEDDINGS_ENDPOINT;
-  const isPost = format !== undefined || isEmbeddings;
+  const isCount = path === COUNT_TOKENS_ENDPOINT;
+  const isPost = format !== undefined || isEmbeddings || isCount;
+  // Token counting is Anthropic's endpoint: its errors and key header are those of /v1/messages.
+  const errorFormat = format ?? (isCount ? anthropicInbound : openaiInbound);
   if (!(isPost && request.method === "POST") && !(isModels && request.method === "GET")) {
     const known = isPost || isModels;
     return errorResponse(
       known ? { kind: "invalid_request", message: `Method ${request.method} is not allowed on ${request.path}.`, code: "method_not_allowed" } : { kind: "not_found", message: `Unknown endpoint: ${request.method} ${request.path}` },
       requestId,
-      format ?? openaiInbound,
+      errorFormat,
       known ? 405 : undefined,
     );
   }
-  const key = authenticate(request, deps.config, { allowXApiKey: format?.allowXApiKey ?? false });
-  if (!key.ok) return errorResponse(key.error, requestId, format ?? openaiInbound);
+  const key = authenticate(request, deps.config, { allowXApiKey: errorFormat.allowXApiKey });
+  if (!key.ok) return errorResponse(key.error, requestId, errorFormat);
   if (isEmbeddings) return createEmbeddings(request, key.value, requestId, deps);
+  if (isCount) return countTokens(request, key.value, requestId, deps);
   if (!format) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value) };
 
   const record = newRecord(requestId, key.value, format.endpoint);

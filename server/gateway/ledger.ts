@@ -35,6 +35,8 @@ export interface Outcome {
   /** The caller already estimated `usage` (e.g. embeddings counted with the tokenizer). */
   usageEstimated?: boolean;
   clientAborted?: boolean;
+  /** Free at every provider (token counting): recorded with zero tokens, nothing estimated. */
+  unbilled?: boolean;
 }
 
 export function newRecord(id: string, key: KeyEntry, endpoint: string): RequestRecord {
@@ -52,7 +54,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   const reachedProvider = record.attempts > 0;
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };
   let estimated = false;
-  if (reachedProvider && (outcome.status === "success" || outcome.usage || outcome.producedText !== undefined)) {
+  if (reachedProvider && !outcome.unbilled && (outcome.status === "success" || outcome.usage || outcome.producedText !== undefined)) {
     ({ usage, estimated } = await completeUsage(outcome.usage, record.chatRequest, outcome.producedText ?? ""));
   }
   estimated ||= outcome.usageEstimated === true;
