@@ -2,7 +2,7 @@
  * modelgate's process: a Next.js custom server. `/v1/*` goes to the gateway's node transport
  * before Next's router sees it (the hot path; see ../shared/STACK.md for why); everything else
  * (console, tRPC, auth, admin API, health) goes to Next. WebSocket upgrades under `/v1/` go to the
- * gateway's WebSocket transport (README "WebSocket streaming"); others go to Next in dev only.
+ * gateway's WebSocket transports (README "WebSocket streaming"); others go to Next in dev only.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";
@@ -14,7 +14,7 @@ import { acquireDataDirLock } from "@/server/data-dir-lock";
 import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { createNodeHandler } from "@/server/gateway/transports/node";
-import { createWebSocketTransport } from "@/server/gateway/transports/websocket";
+import { createWebSocketRouter } from "@/server/gateway/transports/websocket-router";
 import { getGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
 
@@ -37,7 +37,10 @@ async function main(): Promise<void> {
   const runtime = await getGatewayRuntime();
   const gateway = createNodeHandler(async () => runtime.deps, runtime.limits);
 
-  const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT });
+  // Next attaches its own upgrade listener to `httpServer` (or, by default, to this server on its first
+  // request) and ends upgrades whose path matches an app route, such as `/v1/responses`. Hand it a
+  // server that never listens: upgrades are routed below, HMR included.
+  const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT, httpServer: createServer() });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -48,8 +51,9 @@ async function main(): Promise<void> {
     }
     void handleNext(request, response);
   });
-  // WebSocket upgrades: `/v1/*` to the gateway's WebSocket transport; the rest to Next in dev only (HMR).
-  const websocket = createWebSocketTransport(async () => runtime.deps, runtime.limits);
+  // WebSocket upgrades: `/v1/*` to the gateway's WebSocket transports (`/v1/responses`: Responses
+  // WebSocket mode; `/v1/realtime/chat`: multiplexed chat); the rest to Next in dev only (HMR).
+  const websocket = createWebSocketRouter(async () => runtime.deps, runtime.limits);
   const handleNextUpgrade = dev ? app.getUpgradeHandler() : undefined;
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((request.url ?? "/").startsWith("/v1/")) void websocket.handleUpgrade(request, socket, head);

@@ -9,6 +9,7 @@ import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type Mod
 import type { GatewayDeps } from "../deps";
 import { createNodeHandler } from "../transports/node";
 import { createWebSocketTransport } from "../transports/websocket";
+import { createWebSocketRouter } from "../transports/websocket-router";
 import { createUpstreamClient } from "../upstream";
 import type { ProviderId } from "../types";
 
@@ -79,6 +80,17 @@ export function attachWebSocketTransport(gateway: Pick<Awaited<ReturnType<typeof
   const transport = createWebSocketTransport(async () => gateway.deps, gateway.limits);
   gateway.server.on("upgrade", (request, socket, head) => void transport.handleUpgrade(request, socket, head));
   return { url: `${gateway.url.replace(/^http/, "ws")}/v1/realtime/chat`, close: () => transport.close() };
+}
+
+/**
+ * Mounts the WebSocket router server.ts uses (`/v1/responses` WebSocket mode + `/v1/realtime/chat`)
+ * on a test gateway's port; use it instead of attachWebSocketTransport, not beside it. Close it before the gateway.
+ */
+export function attachWebSocketRouter(gateway: Pick<Awaited<ReturnType<typeof startTestGateway>>, "url" | "server" | "deps" | "limits">, options: { maxAgeMs?: number } = {}) {
+  const router = createWebSocketRouter(async () => gateway.deps, gateway.limits, options);
+  gateway.server.on("upgrade", (request, socket, head) => void router.handleUpgrade(request, socket, head));
+  const base = gateway.url.replace(/^http/, "ws");
+  return { responsesUrl: `${base}/v1/responses`, chatUrl: `${base}/v1/realtime/chat`, close: () => router.close() };
 }
 
 /** Reads an SSE body into its data payloads. */

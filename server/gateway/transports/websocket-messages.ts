@@ -96,7 +96,7 @@ function encodeFrame(id: string | null, frame: OutboundFrame): string {
 }
 
 /** Resolves false when the socket is gone or the client stopped reading for `stallMs` (then it is terminated). */
-function send(sender: Sender, text: string): Promise<boolean> {
+export function send(sender: Sender, text: string): Promise<boolean> {
   const { websocket, stallMs } = sender;
   if (websocket.readyState !== websocket.OPEN) return Promise.resolve(false);
   if (websocket.bufferedAmount < HIGH_WATER_BYTES) {

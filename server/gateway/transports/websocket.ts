@@ -9,9 +9,8 @@
  * A frame that is not JSON (or binary) closes the socket with 1008; a larger one than
  * MAX_REQUEST_BODY_BYTES closes it with 1009 (ws's maxPayload).
  *
- * Why not OpenAI's Responses WebSocket mode (`/v1/responses`, `response.create` events)? Its events
- * are Responses stream events, one response at a time per socket, not Chat Completions chunks:
- * https://developers.openai.com/api/reference/resources/responses/websocket-events
+ * OpenAI's Responses WebSocket mode (`/v1/responses`, `response.create` events, one response at a
+ * time per socket) is served beside it by responses-websocket.ts; websocket-router.ts picks by path.
  * ws 8 server API (noServer, handleUpgrade, handleProtocols, maxPayload, send callback, ping/pong):
  * https://github.com/websockets/ws/blob/master/doc/ws.md — close codes: RFC 6455 §7.4.1.
  */
@@ -26,9 +25,8 @@ import { handleGatewayRequest } from "../handler";
 import { describeError, logger } from "@/server/logger";
 import type { BodyLimits } from "./node";
 import { offeredProtocols, refuseUpgrade, upgradeHeaders, upgradePath, WEBSOCKET_PATHS, WEBSOCKET_PROTOCOL } from "./websocket-upgrade";
+import { startKeepAlive } from "./websocket-keep-alive";
 import { parseClientMessage, sendAll, sendResult, type Sender } from "./websocket-messages";
-
-const KEEP_ALIVE_MS = 30_000;
 
 export interface WebSocketTransport {
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void>;
@@ -74,17 +72,10 @@ export function createWebSocketTransport(getDeps: () => Promise<GatewayDeps>, li
 function serveConnection(websocket: WebSocket, header: GatewayRequest["header"], deps: GatewayDeps, limits: BodyLimits): void {
   const inFlight = new Map<string, AbortController>();
   const sender: Sender = { websocket, stallMs: limits.bodyTimeoutMs };
-  let isAlive = true;
-  const keepAlive = setInterval(() => {
-    if (!isAlive) return void websocket.terminate();
-    isAlive = false;
-    websocket.ping();
-  }, KEEP_ALIVE_MS);
-  keepAlive.unref();
-  websocket.on("pong", () => void (isAlive = true));
+  const stopKeepAlive = startKeepAlive(websocket);
   websocket.on("error", () => websocket.terminate());
   websocket.on("close", () => {
-    clearInterval(keepAlive);
+    stopKeepAlive();
     for (const controller of inFlight.values()) controller.abort();
     inFlight.clear();
   });

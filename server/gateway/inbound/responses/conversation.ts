@@ -48,12 +48,17 @@ export function answerMessage(choice: ChatChoice): ChatMessage {
   };
 }
 
-/** Stores history + input + answer under the response id, off the response path; failures are logged. */
-export function saveConversation(context: PrepareContext, record: { id: string; model: string; messages: ChatMessage[] }): void {
+/**
+ * Stores history + input + answer under the response id, off the response path; failures are logged.
+ * With `persist: false` (store:false) only a connection-scoped store keeps it, in memory (remember).
+ */
+export function saveConversation(context: PrepareContext, record: { id: string; model: string; messages: ChatMessage[] }, persist = true): void {
   const store = context.deps.responses;
   if (!store) return;
   const createdAt = new Date();
+  const stored = { ...record, orgId: context.key.orgId, keyId: context.key.id, createdAt, expiresAt: new Date(createdAt.getTime() + RESPONSE_TTL_MS) };
+  if (!persist) return store.remember?.(stored);
   store
-    .save({ ...record, orgId: context.key.orgId, keyId: context.key.id, createdAt, expiresAt: new Date(createdAt.getTime() + RESPONSE_TTL_MS) })
+    .save(stored)
     .catch((error) => logger.error("storing a response failed", { response_id: record.id, ...describeError(error) }));
 }

@@ -31,7 +31,8 @@ function createResponsesFormat(echo: ResponseEcho, onAnswer?: (choice: ChatChoic
       const prepare: PrepareStep = async (context) => {
         const loaded = await loadConversation({ previousResponseId: requestEcho.previousResponseId, instructions, input }, context);
         if (!loaded.ok) return loaded;
-        const save = store ? (choice: ChatChoice, meta: ResponseMeta) => saveConversation(context, { id: meta.id, model: meta.model, messages: [...loaded.value.history, ...input, answerMessage(choice)] }) : undefined;
+        const keeps = store || context.deps.responses?.remember !== undefined; // store:false: only a WebSocket connection keeps it
+        const save = keeps ? (choice: ChatChoice, meta: ResponseMeta) => saveConversation(context, { id: meta.id, model: meta.model, messages: [...loaded.value.history, ...input, answerMessage(choice)] }, store) : undefined;
         return { ok: true, value: { chatRequest: { ...chatRequest, messages: loaded.value.messages }, format: createResponsesFormat(requestEcho, save) } };
       };
       return { ok: true, value: { chatRequest, warnings, prepare } };

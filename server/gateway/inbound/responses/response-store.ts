@@ -20,6 +20,8 @@ export interface ResponseStore {
   /** Only the same org and key can read a response back; expired ones are gone. */
   find(orgId: string, keyId: string, id: string): Promise<StoredResponse | undefined>;
   save(record: StoredResponse): Promise<void>;
+  /** A `store: false` response, kept only by stores scoped to one connection (WebSocket mode); optional. */
+  remember?(record: StoredResponse): void;
 }
 
 /** For tests and single-process dev: a Map, expiry checked on read. */
