@@ -10,7 +10,10 @@ const columns = [
   ["chat", "stream"],
   ["messages", "non-stream"],
   ["messages", "stream"],
+  ["responses", "non-stream"],
+  ["responses", "stream"],
 ];
+const inboundCount = new Set(columns.map(([inbound]) => inbound)).size;
 const labels = { pass: "pass", warning: "warning", 400: "400", "not modelled": "fake: not modelled" };
 
 const { cells } = JSON.parse(readFileSync(inputFile, "utf8"));
@@ -21,8 +24,8 @@ for (const cell of cells) {
 }
 
 const lines = [
-  "| provider | feature | chat | chat stream | messages | messages stream | notes |",
-  "|---|---|---|---|---|---|---|",
+  "| provider | feature | chat | chat stream | messages | messages stream | responses | responses stream | notes |",
+  "|---|---|---|---|---|---|---|---|---|",
 ];
 for (const row of rows) {
   const rowCells = cells.filter((cell) => cell.provider === row.provider && cell.feature === row.feature);
@@ -35,12 +38,12 @@ for (const row of rows) {
 }
 console.log(lines.join("\n"));
 
-/** Each distinct note once, naming the inbound API when it holds for only one of them. */
+/** Each distinct note once, naming the inbound APIs when it does not hold for all of them. */
 function describeNotes(rowCells) {
   const inboundsByNote = new Map();
   for (const cell of rowCells) {
     if (!cell.note) continue;
     inboundsByNote.set(cell.note, new Set([...(inboundsByNote.get(cell.note) ?? []), cell.inbound]));
   }
-  return [...inboundsByNote].map(([note, inbounds]) => (inbounds.size === 2 ? note : `${[...inbounds][0]}: ${note}`)).join("; ");
+  return [...inboundsByNote].map(([note, inbounds]) => (inbounds.size === inboundCount ? note : `${[...inbounds].join(", ")}: ${note}`)).join("; ");
 }

@@ -1,7 +1,7 @@
 import { expect, test } from "@playwright/test";
 import OpenAI from "openai";
 import { e2eEnv } from "../support/e2e-env";
-import { createKey } from "../support/gateway-client";
+import { createKey, fakeRequests } from "../support/gateway-client";
 
 // The official openai SDK with only baseURL and the key changed.
 test("openai SDK: non-stream and stream against every provider", async ({ request }) => {
@@ -44,6 +44,45 @@ test("openai SDK: errors surface as APIError with status and code; a cut stream 
     }
   })();
   await expect(consumed).rejects.toThrow(/stream ended before it was complete/);
+});
+
+// The official openai SDK's Responses client (POST /v1/responses): https://platform.openai.com/docs/api-reference/responses
+// (create, stream: true events, previous_response_id), served by an OpenAI and an Anthropic model.
+test("openai SDK: responses.create non-stream, stream and previous_response_id chaining", async ({ request }) => {
+  const { key } = await createKey(request);
+  const client = new OpenAI({ baseURL: `${e2eEnv().baseURL}/v1`, apiKey: key, maxRetries: 0 });
+  const fakeUrls = { "gpt-4o-mini": e2eEnv().fakeOpenAIUrl, "claude-haiku-4-5": e2eEnv().fakeAnthropicUrl };
+  for (const [model, fakeUrl] of Object.entries(fakeUrls)) {
+    const first = await client.responses.create({ model, input: "Say hi" });
+    expect(first).toMatchObject({ object: "response", status: "completed", model, usage: { input_tokens: 21, output_tokens: 7, total_tokens: 28 } });
+    expect(first.id).toMatch(/^resp_/);
+    expect(first.output_text).toBe("Hello from the fake provider.");
+    expect(first.output).toMatchObject([{ type: "message", role: "assistant", content: [{ type: "output_text", text: "Hello from the fake provider." }] }]);
+
+    const stream = await client.responses.create({ model, input: "Say hi", stream: true });
+    const types: string[] = [];
+    let text = "";
+    let completed: OpenAI.Responses.Response | undefined;
+    for await (const event of stream) {
+      types.push(event.type);
+      if (event.type === "response.output_text.delta") text += event.delta;
+      if (event.type === "response.completed") completed = event.response;
+    }
+    expect(text).toBe("Hello from the fake provider.");
+    expect(types[0]).toBe("response.created");
+    expect(types.at(-1)).toBe("response.completed");
+    expect(completed).toMatchObject({ status: "completed", usage: { input_tokens: 21, output_tokens: 7 } });
+
+    const chained = await client.responses.create({ model, input: "And once more", previous_response_id: first.id });
+    expect(chained).toMatchObject({ status: "completed", previous_response_id: first.id });
+    expect(chained.output_text).toBe("Hello from the fake provider.");
+    // The provider received the stored turn before the new one: "Say hi", the answer, then "And once more".
+    const upstream = (await fakeRequests(fakeUrl)).filter((entry) => JSON.stringify(entry.body ?? null).includes("And once more")).at(-1);
+    expect(JSON.stringify(upstream?.body.messages)).toMatch(/Say hi.*Hello from the fake provider\..*And once more/);
+
+    const missing = await client.responses.create({ model, input: "x", previous_response_id: "resp_0000000000000000" }).catch((error) => error);
+    expect(missing).toBeInstanceOf(OpenAI.NotFoundError);
+  }
 });
 
 // The official Anthropic SDK against /v1/messages, served by every provider behind it.

@@ -5,7 +5,7 @@ import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { anthropic } from "@/server/providers/anthropic";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "./anthropic-fake";
-import { FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "./common";
+import { FAKE_REASONING, FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "./common";
 
 let fake: FakeUpstream;
 beforeAll(async () => {
@@ -182,11 +182,34 @@ describe("anthropic fake: adapter round trip", () => {
     expect(anthropic.parseResponse(body)).toMatchObject({ ok: true, value: { choices: [{ text: FAKE_TEXT, finishReason: "stop" }], usage: { inputTokens: 21, outputTokens: 7 } } });
   });
 
-  test("reasoning_effort translates into a thinking config the fake accepts", async () => {
+  test("reasoning_effort translates into a thinking config the fake accepts, and the thinking comes back as reasoning", async () => {
     const upstream = anthropic.buildRequest(chat({ reasoning_effort: "high", temperature: 0.3, max_tokens: 1000 }), target());
     const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
     expect(response.statusCode).toBe(200);
-    await response.body.dump();
+    expect(anthropic.parseResponse(await response.body.json())).toMatchObject({ ok: true, value: { choices: [{ text: FAKE_TEXT, reasoning: FAKE_REASONING, finishReason: "stop" }] } });
+  });
+
+  test("a thinking stream: thinking block with thinking_delta and signature_delta, then the text block", async () => {
+    const response = await request(`${fake.url}/v1/messages`, { method: "POST", headers, body: JSON.stringify({ ...validBody, max_tokens: 2048, stream: true, thinking: { type: "enabled", budget_tokens: 1024 } }) });
+    const events = (await response.body.text()).split("\n").filter((line) => line.startsWith("data: ")).map((line) => JSON.parse(line.slice(6)));
+    expect(events[1]).toEqual({ type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } });
+    const thinking = events.filter((event) => event.delta?.type === "thinking_delta").map((event) => event.delta.thinking).join("");
+    expect(thinking).toBe(FAKE_REASONING);
+    expect(events.find((event) => event.delta?.type === "signature_delta")).toMatchObject({ index: 0, delta: { signature: expect.any(String) } });
+    expect(events.find((event) => event.type === "content_block_start" && event.index === 1)).toMatchObject({ content_block: { type: "text" } });
+    const parsed = await roundTripStream({ reasoning_effort: "low", max_tokens: 2048 });
+    expect(parsed.filter((event) => event.type === "reasoning-delta").map((event) => (event as { text: string }).text).join("")).toBe(FAKE_REASONING);
+  });
+
+  test("a non-stream thinking answer starts with a signed thinking block; budget_tokens must be >= 1024 and < max_tokens", async () => {
+    const answer = await post({ ...validBody, max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 1024 } });
+    expect((answer.body.content as unknown[])[0]).toEqual({ type: "thinking", thinking: FAKE_REASONING, signature: expect.stringMatching(/^\S+$/) });
+    expect((answer.body.content as { type: string }[])[1].type).toBe("text");
+    expect((await post({ ...validBody, max_tokens: 2048, thinking: { type: "enabled", budget_tokens: 512 } })).status).toBe(400);
+    const tooSmall = await post({ ...validBody, max_tokens: 1024, thinking: { type: "enabled", budget_tokens: 1024 } });
+    expect(tooSmall).toMatchObject({ status: 400, body: { error: { message: "max_tokens: must be greater than thinking.budget_tokens" } } });
+    const plain = await post(validBody);
+    expect((plain.body.content as { type: string }[]).map((block) => block.type)).toEqual(["text"]);
   });
 
   test.each([["stall"], ["slow"]])("[[fake:%s]] keeps the stream open until the client leaves", async (scenario) => {

@@ -7,7 +7,11 @@
  * - https://platform.claude.com/docs/en/build-with-claude/streaming (event sequence and shapes)
  * - https://platform.claude.com/docs/en/api/errors ({"type":"error","error":{type,message},"request_id"}; statuses)
  * - https://platform.claude.com/docs/en/build-with-claude/extended-thinking (budget_tokens >= 1024 and < max_tokens;
- *   temperature only 1, top_p >= 0.95, no top_k, no forced tool use while thinking)
+ *   temperature only 1, top_p >= 0.95, no top_k, no forced tool use while thinking). With thinking enabled the answer
+ *   starts with a `thinking` content block {type, thinking, signature} (FAKE_REASONING), then the text or tool_use;
+ *   streamed as content_block_start {type:"thinking", thinking:"", signature:""}, thinking_delta events, one
+ *   signature_delta, content_block_stop. `display: "omitted"` sends the block with empty thinking text. The usage
+ *   carries no separate thinking count (thinking tokens are billed inside output_tokens).
  * - https://platform.claude.com/docs/en/agents-and-tools/tool-use/overview (tool_use → tool_result pairing,
  *   tool_result blocks first in the user turn)
  *
@@ -17,7 +21,7 @@
  * cache_read_input_tokens (input_tokens 13), so total input stays 21.
  */
 import { z } from "zod";
-import { FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
+import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
 
 export const FAKE_ANTHROPIC_API_KEY = "sk-ant-fake-e2e-key";
 const KNOWN_VERSIONS = new Set(["2023-06-01", "2023-01-01"]);
@@ -245,9 +249,21 @@ function fakeToolCall(request: AnthropicRequest): { id: string; name: string; in
   return { id: "toolu_01FakeToolCall0000000001", name: tool.name, input };
 }
 
+/** A fixed signature: the real one is opaque base64 that the API checks when the block is sent back. */
+const THINKING_SIGNATURE = "EqQBCkgIBxABGAIiQGZha2UtdGhpbmtpbmctc2lnbmF0dXJlLWZvci1lMmUtdGVzdHM=";
+
+/** The thinking text the answer carries, or undefined when thinking is off ("" when display is "omitted"). */
+function thinkingOf(request: AnthropicRequest): string | undefined {
+  const thinking = request.thinking;
+  if (thinking?.type !== "enabled" && thinking?.type !== "adaptive") return undefined;
+  return thinking.display === "omitted" ? "" : FAKE_REASONING;
+}
+
 function answerMessage(context: FakeContext, request: AnthropicRequest, scenario: Scenario): void {
   const toolCall = scenario.name === "tool" ? fakeToolCall(request) : undefined;
-  const content = toolCall ? [{ type: "tool_use", ...toolCall }] : [{ type: "text", text: FAKE_TEXT, citations: null }];
+  const thinking = thinkingOf(request);
+  const content: Record<string, unknown>[] = thinking === undefined ? [] : [{ type: "thinking", thinking, signature: THINKING_SIGNATURE }];
+  content.push(toolCall ? { type: "tool_use", ...toolCall } : { type: "text", text: FAKE_TEXT, citations: null });
   const usage = usageFor(scenario, FAKE_USAGE.output);
   context.json(200, {
     id: `msg_fake${context.record.seq}`,
@@ -261,27 +277,40 @@ function answerMessage(context: FakeContext, request: AnthropicRequest, scenario
   });
 }
 
+type Send = (type: string, payload: Record<string, unknown>) => void;
+
+/** The streamed thinking block at `index`: start, thinking deltas, the signature, stop. */
+function streamThinking(send: Send, index: number, thinking: string): void {
+  send("content_block_start", { index, content_block: { type: "thinking", thinking: "", signature: "" } });
+  for (const text of thinking === "" ? [] : FAKE_REASONING_DELTAS) send("content_block_delta", { index, delta: { type: "thinking_delta", thinking: text } });
+  send("content_block_delta", { index, delta: { type: "signature_delta", signature: THINKING_SIGNATURE } });
+  send("content_block_stop", { index });
+}
+
 async function streamMessage(context: FakeContext, request: AnthropicRequest, scenario: Scenario): Promise<void> {
-  const send = (type: string, payload: Record<string, unknown>) => context.sse(JSON.stringify({ type, ...payload }), type);
+  const send: Send = (type, payload) => context.sse(JSON.stringify({ type, ...payload }), type);
   const startUsage = usageFor(scenario, 1);
   const message = { id: `msg_fake${context.record.seq}`, type: "message", role: "assistant", model: request.model, content: [], stop_reason: null, stop_sequence: null };
   context.startSse();
   send("message_start", { message: { ...message, ...(startUsage ? { usage: startUsage } : {}) } });
+  const thinking = thinkingOf(request);
+  if (thinking !== undefined) streamThinking(send, 0, thinking);
+  const index = thinking === undefined ? 0 : 1;
   const toolCall = scenario.name === "tool" ? fakeToolCall(request) : undefined;
   if (toolCall) {
-    send("content_block_start", { index: 0, content_block: { type: "tool_use", id: toolCall.id, name: toolCall.name, input: {} } });
+    send("content_block_start", { index, content_block: { type: "tool_use", id: toolCall.id, name: toolCall.name, input: {} } });
     const json = JSON.stringify(toolCall.input);
     const third = Math.ceil(json.length / 3);
     for (const part of ["", json.slice(0, third), json.slice(third, 2 * third), json.slice(2 * third)]) {
-      send("content_block_delta", { index: 0, delta: { type: "input_json_delta", partial_json: part } });
+      send("content_block_delta", { index, delta: { type: "input_json_delta", partial_json: part } });
     }
   } else {
-    send("content_block_start", { index: 0, content_block: { type: "text", text: "" } });
+    send("content_block_start", { index, content_block: { type: "text", text: "" } });
     send("ping", {});
-    const isComplete = await streamDeltas(context, scenario, (text) => send("content_block_delta", { index: 0, delta: { type: "text_delta", text } }));
+    const isComplete = await streamDeltas(context, scenario, (text) => send("content_block_delta", { index, delta: { type: "text_delta", text } }));
     if (!isComplete) return;
   }
-  send("content_block_stop", { index: 0 });
+  send("content_block_stop", { index });
   const endUsage = usageFor(scenario, FAKE_USAGE.output);
   send("message_delta", { delta: { stop_reason: toolCall ? "tool_use" : "end_turn", stop_sequence: null }, ...(endUsage ? { usage: { output_tokens: endUsage.output_tokens } } : {}) });
   send("message_stop", {});

@@ -84,8 +84,11 @@ export function findScenario(body: unknown): Scenario {
 /** The fixed answer every fake gives, split into stream deltas. */
 export const FAKE_TEXT_DELTAS = ["Hello", " from", " the", " fake", " provider."];
 export const FAKE_TEXT = FAKE_TEXT_DELTAS.join("");
-/** Fixed usage so tests can compute expected costs exactly. */
-export const FAKE_USAGE = { input: 21, output: 7, cached: 8 };
+/** Fixed usage so tests can compute expected costs exactly. `reasoning` is what reasoning models add to the output. */
+export const FAKE_USAGE = { input: 21, output: 7, cached: 8, reasoning: 12 };
+/** The fixed reasoning text of fakes whose provider returns reasoning text, split into stream deltas. */
+export const FAKE_REASONING_DELTAS = ["The user", " greets me;", " I answer briefly."];
+export const FAKE_REASONING = FAKE_REASONING_DELTAS.join("");
 
 export async function startFake(name: string, handler: FakeHandler, port = 0): Promise<FakeUpstream> {
   const received: RecordedRequest[] = [];

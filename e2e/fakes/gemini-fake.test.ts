@@ -5,7 +5,7 @@ import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { gemini } from "@/server/providers/gemini";
 import { collect } from "@/server/providers/test-utils";
-import { FAKE_TEXT, type FakeUpstream } from "./common";
+import { FAKE_REASONING, FAKE_TEXT, FAKE_USAGE, type FakeUpstream } from "./common";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "./gemini-fake";
 
 let fake: FakeUpstream;
@@ -173,6 +173,19 @@ describe("gemini fake: round trip through the adapter", () => {
     abort.abort();
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(fake.received.at(-1)?.outcome).toBe("client_closed");
+  });
+
+  test("includeThoughts: thought parts before the answer and thoughtsTokenCount, streamed and not", async () => {
+    const events = await roundTrip({ ...say("Hi"), reasoning_effort: "low" });
+    expect(events.filter((event) => event.type === "reasoning-delta").map((event) => (event as { text: string }).text).join("")).toBe(FAKE_REASONING);
+    expect(textOf(events)).toBe(FAKE_TEXT);
+    expect(events.at(-1)).toMatchObject({ type: "finish", usage: { outputTokens: 7 + FAKE_USAGE.reasoning, reasoningTokens: FAKE_USAGE.reasoning } });
+    const direct = await post({ ...hello, generationConfig: { thinkingConfig: { thinkingBudget: 1024, includeThoughts: true } } });
+    expect(direct.json.candidates[0].content.parts).toEqual([{ text: FAKE_REASONING, thought: true }, { text: FAKE_TEXT }]);
+    expect(direct.json.usageMetadata).toMatchObject({ candidatesTokenCount: 7, thoughtsTokenCount: FAKE_USAGE.reasoning, totalTokenCount: 21 + 7 + FAKE_USAGE.reasoning });
+    const hidden = await post({ ...hello, generationConfig: { thinkingConfig: { thinkingBudget: 1024 } } });
+    expect(hidden.json.candidates[0].content.parts).toEqual([{ text: FAKE_TEXT }]);
+    expect(hidden.json.usageMetadata.thoughtsTokenCount).toBe(FAKE_USAGE.reasoning);
   });
 
   test("non-stream answer through parseResponse", async () => {

@@ -7,13 +7,18 @@
  * - Content, Part, Tool, FunctionDeclaration, ToolConfig: https://ai.google.dev/api/caching
  * - Error statuses: https://ai.google.dev/gemini-api/docs/troubleshooting
  * - Function-call turn ordering rules: https://ai.google.dev/gemini-api/docs/function-calling
+ * - Thinking: https://ai.google.dev/gemini-api/docs/thinking (generationConfig.thinkingConfig {thinkingBudget,
+ *   includeThoughts}; with includeThoughts the thought summary comes as parts with `thought: true` before the answer,
+ *   and usageMetadata.thoughtsTokenCount counts the thinking tokens, which candidatesTokenCount does not include).
+ *   Simplification: the fake thinks only when a thinkingConfig with a non-zero thinkingBudget (or includeThoughts) is
+ *   sent, so plain requests keep the fixed usage.
  *
  * Like the real API: the key is read from x-goog-api-key (or ?key=); a missing key is 403
  * PERMISSION_DENIED, a wrong key is 400 INVALID_ARGUMENT with reason API_KEY_INVALID. Unknown fields,
  * wrong types, bad roles, empty parts and broken function-call turns are 400 INVALID_ARGUMENT.
  * Streams are `data: {GenerateContentResponse}\r\n\r\n` with no [DONE]: the last chunk has finishReason.
  */
-import { FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
+import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
 
 export const FAKE_GEMINI_API_KEY = "fake-gemini-key";
 
@@ -250,12 +255,23 @@ function sendError(context: FakeContext, code: number, message?: string, details
   context.json(code, { error: { code, message: message ?? defaultMessage, status, ...(retryDetails ? { details: retryDetails } : {}) } }, headers);
 }
 
-function usageFor(scenario: Scenario, final: boolean): Json | undefined {
+/** How the request asks the model to think: thinking tokens are spent, and thoughts are shown with includeThoughts. */
+function thinkingOf(body: unknown): { isThinking: boolean; includeThoughts: boolean } {
+  const config = isObject(body) && isObject(body.generationConfig) ? body.generationConfig : {};
+  const thinking = config.thinkingConfig ?? config.thinking_config;
+  if (!isObject(thinking)) return { isThinking: false, includeThoughts: false };
+  const includeThoughts = (thinking.includeThoughts ?? thinking.include_thoughts) === true;
+  const budget = thinking.thinkingBudget ?? thinking.thinking_budget;
+  return { isThinking: includeThoughts || (budget !== undefined && budget !== 0), includeThoughts };
+}
+
+function usageFor(scenario: Scenario, final: boolean, isThinking = false): Json | undefined {
   if (scenario.name === "nousage") return undefined;
   const prompt = { promptTokenCount: FAKE_USAGE.input, promptTokensDetails: [{ modality: "TEXT", tokenCount: FAKE_USAGE.input }] };
   const cached = scenario.name === "cached" ? { cachedContentTokenCount: FAKE_USAGE.cached, cacheTokensDetails: [{ modality: "TEXT", tokenCount: FAKE_USAGE.cached }] } : {};
-  const output = final ? { candidatesTokenCount: FAKE_USAGE.output } : {};
-  return { ...prompt, ...cached, ...output, totalTokenCount: FAKE_USAGE.input + (final ? FAKE_USAGE.output : 0) };
+  const thoughts = final && isThinking ? FAKE_USAGE.reasoning : 0;
+  const output = final ? { candidatesTokenCount: FAKE_USAGE.output, ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}) } : {};
+  return { ...prompt, ...cached, ...output, totalTokenCount: FAKE_USAGE.input + (final ? FAKE_USAGE.output + thoughts : 0) };
 }
 
 function firstDeclaration(body: unknown): Json | undefined {
@@ -295,13 +311,15 @@ function finalParts(body: unknown, scenario: Scenario, text: string): Json[] {
 }
 
 async function answerStream(context: FakeContext, model: string, scenario: Scenario): Promise<void> {
-  const chunk = (parts: Json[], final: boolean) => responseOf(context, model, [candidate(parts, final ? "STOP" : undefined)], usageFor(scenario, final));
+  const thinking = thinkingOf(context.body);
+  const chunk = (parts: Json[], final: boolean) => responseOf(context, model, [candidate(parts, final ? "STOP" : undefined)], usageFor(scenario, final, thinking.isThinking));
   if (context.url.searchParams.get("alt") !== "sse") {
-    context.json(200, [chunk(finalParts(context.body, scenario, FAKE_TEXT), true)]);
+    context.json(200, [chunk([...thoughtParts(thinking.includeThoughts), ...finalParts(context.body, scenario, FAKE_TEXT)], true)]);
     return;
   }
   context.startSse();
   const send = (payload: Json) => context.response.write(`data: ${JSON.stringify(payload)}\r\n\r\n`);
+  if (thinking.includeThoughts) for (const text of FAKE_REASONING_DELTAS) send(chunk([{ text, thought: true }], false));
   if (scenario.name === "tool" && firstDeclaration(context.body)) {
     send(chunk(finalParts(context.body, scenario, ""), true));
     return context.end();
@@ -312,6 +330,11 @@ async function answerStream(context: FakeContext, model: string, scenario: Scena
   context.end();
 }
 
+/** The thought summary part that precedes the answer when includeThoughts is set. */
+function thoughtParts(includeThoughts: boolean): Json[] {
+  return includeThoughts ? [{ text: FAKE_REASONING, thought: true }] : [];
+}
+
 async function answer(context: FakeContext, model: string, scenario: Scenario): Promise<void> {
   if (scenario.name === "cut") {
     await context.sleep(20);
@@ -319,7 +342,9 @@ async function answer(context: FakeContext, model: string, scenario: Scenario): 
   }
   if (scenario.name === "stall") return new Promise((resolve) => context.response.once("close", () => resolve()));
   if (scenario.name === "slow") for (let tick = 0; tick < 100; tick++) if (!(await context.sleep(100))) return;
-  context.json(200, responseOf(context, model, [candidate(finalParts(context.body, scenario, FAKE_TEXT), "STOP")], usageFor(scenario, true)));
+  const thinking = thinkingOf(context.body);
+  const parts = [...thoughtParts(thinking.includeThoughts), ...finalParts(context.body, scenario, FAKE_TEXT)];
+  context.json(200, responseOf(context, model, [candidate(parts, "STOP")], usageFor(scenario, true, thinking.isThinking)));
 }
 
 function sendHtmlNotFound(context: FakeContext): void {

@@ -5,7 +5,7 @@ import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { openai } from "@/server/providers/openai";
 import { collect } from "@/server/providers/test-utils";
-import { FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "./common";
+import { FAKE_TEXT, FAKE_TEXT_DELTAS, FAKE_USAGE, type FakeUpstream } from "./common";
 import { FAKE_OPENAI_API_KEY, FAKE_TOOL_ARGUMENTS, startFakeOpenAI } from "./openai-fake";
 
 let fake: FakeUpstream;
@@ -145,10 +145,17 @@ describe("openai fake: round trip through the adapter", () => {
     expect(result).toEqual({ ok: true, value: { choices: [{ index: 0, text: FAKE_TEXT, finishReason: "stop" }], usage: { inputTokens: 21, outputTokens: 7, cachedInputTokens: 0, reasoningTokens: 0 }, upstreamId: expect.stringMatching(/^chatcmpl-fake/) } });
   });
 
-  test("reasoning model with reasoning_effort and max_completion_tokens", async () => {
+  test("reasoning model with reasoning_effort and max_completion_tokens: no reasoning text, reasoning tokens in usage", async () => {
     const { status, result } = await roundTrip({ messages: user("Hi"), reasoning_effort: "high", max_completion_tokens: 500 }, { upstreamModel: "o4-mini" });
     expect(status).toBe(200);
-    expect(result?.ok).toBe(true);
+    expect(result).toMatchObject({ ok: true, value: { choices: [{ text: FAKE_TEXT }], usage: { inputTokens: 21, outputTokens: 7 + FAKE_USAGE.reasoning, reasoningTokens: FAKE_USAGE.reasoning } } });
+    expect((result as { value: { choices: { reasoning?: string }[] } }).value.choices[0].reasoning).toBeUndefined();
+  });
+
+  test("a reasoning model's stream reports reasoning tokens in the usage chunk", async () => {
+    const { events } = await roundTrip({ messages: user("Hi"), reasoning_effort: "low", stream: true }, { upstreamModel: "o4-mini" });
+    expect(events?.some((event) => event.type === "reasoning-delta")).toBe(false);
+    expect(events?.at(-1)).toEqual({ type: "finish", finishReasons: ["stop"], usage: { inputTokens: 21, outputTokens: 19, cachedInputTokens: 0, reasoningTokens: 12 } });
   });
 
   test("non-stream tool call", async () => {

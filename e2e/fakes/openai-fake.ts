@@ -11,6 +11,10 @@
  * Validation is strict on purpose: unknown fields, wrong types, out-of-range values, bad roles, broken
  * tool-call sequences and model-specific restrictions answer OpenAI's own 400 body, so translation bugs surface.
  * Models: FAKE_OPENAI_MODELS and their dated snapshots (e.g. gpt-4o-mini-2024-07-18); others answer 404.
+ * Reasoning models (o-series, gpt-5) return no reasoning text in Chat Completions, only
+ * usage.completion_tokens_details.reasoning_tokens (FAKE_USAGE.reasoning, included in completion_tokens):
+ *   https://platform.openai.com/docs/guides/reasoning  ("reasoning tokens … are not visible via the API";
+ *   their count is in usage.completion_tokens_details.reasoning_tokens)
  */
 import { FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
 
@@ -18,10 +22,10 @@ export const FAKE_OPENAI_API_KEY = "sk-fake-openai-0123456789";
 export const FAKE_OPENAI_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano"];
 /** Arguments of the tool call in the "tool" scenario. */
 export const FAKE_TOOL_ARGUMENTS = '{"location":"Paris","unit":"celsius"}';
-const TOOL_ARGUMENT_DELTAS = ['{"location"', ':"Paris",', '"unit":"celsius"}'];
+export const TOOL_ARGUMENT_DELTAS = ['{"location"', ':"Paris",', '"unit":"celsius"}'];
 
 type Json = Record<string, unknown>;
-interface ApiError {
+export interface ApiError {
   status: number;
   message: string;
   type?: string;
@@ -72,16 +76,23 @@ function checkAuth(header: string | undefined): ApiError | undefined {
 
 // ---------------------------------------------------------------- answers
 
-/** The usage object of an OpenAI chat answer for a scenario (also used by the Azure fake). */
-export function usage(scenario: Scenario): Json {
+/**
+ * The usage object of an OpenAI chat answer for a scenario (also used by the Azure and DeepSeek fakes).
+ * `reasoningTokens` are part of completion_tokens, as the API counts them.
+ */
+export function usage(scenario: Scenario, reasoningTokens = 0): Json {
+  const completion = FAKE_USAGE.output + reasoningTokens;
   return {
     prompt_tokens: FAKE_USAGE.input,
-    completion_tokens: FAKE_USAGE.output,
-    total_tokens: FAKE_USAGE.input + FAKE_USAGE.output,
+    completion_tokens: completion,
+    total_tokens: FAKE_USAGE.input + completion,
     prompt_tokens_details: { cached_tokens: scenario.name === "cached" ? FAKE_USAGE.cached : 0, audio_tokens: 0 },
-    completion_tokens_details: { reasoning_tokens: 0, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
+    completion_tokens_details: { reasoning_tokens: reasoningTokens, audio_tokens: 0, accepted_prediction_tokens: 0, rejected_prediction_tokens: 0 },
   };
 }
+
+/** Reasoning models (o-series, gpt-5) think before answering but Chat Completions returns no reasoning text: only the token count. */
+const reasoningTokensOf = (body: Json) => (isReasoningModel(String(body.model)) ? FAKE_USAGE.reasoning : 0);
 
 export function firstToolName(body: Json): string | undefined {
   const tools = body.tools as { function: { name: string } }[] | undefined;
@@ -101,7 +112,7 @@ async function jsonAnswer(context: FakeContext, body: Json, scenario: Scenario):
     ? { role: "assistant", content: null, tool_calls: [{ id: "call_fake_1", type: "function", function: { name: toolName, arguments: FAKE_TOOL_ARGUMENTS } }], refusal: null, annotations: [] }
     : { role: "assistant", content: FAKE_TEXT, refusal: null, annotations: [] };
   const answer: Json = { ...envelope(context, body, "chat.completion"), choices: [{ index: 0, message, logprobs: null, finish_reason: toolName ? "tool_calls" : "stop" }] };
-  if (scenario.name !== "nousage") answer.usage = usage(scenario);
+  if (scenario.name !== "nousage") answer.usage = usage(scenario, reasoningTokensOf(body));
   context.json(200, answer);
 }
 
@@ -121,7 +132,7 @@ async function streamAnswer(context: FakeContext, body: Json, scenario: Scenario
     if (!isComplete) return;
   }
   chunk([delta({}, toolName ? "tool_calls" : "stop")]);
-  if (includeUsage) context.sse(JSON.stringify({ ...base, choices: [], usage: usage(scenario) }));
+  if (includeUsage) context.sse(JSON.stringify({ ...base, choices: [], usage: usage(scenario, reasoningTokensOf(body)) }));
   context.sse("[DONE]");
   context.end();
 }
@@ -273,7 +284,7 @@ function validateContent(role: string, message: Json, at: string): ApiError | un
   return undefined;
 }
 
-function validateToolCalls(toolCalls: unknown, at: string): ApiError | undefined {
+export function validateToolCalls(toolCalls: unknown, at: string): ApiError | undefined {
   if (!Array.isArray(toolCalls)) return invalidType(at, "an array", toolCalls);
   for (const [index, call] of toolCalls.entries()) {
     const callAt = `${at}[${index}]`;
@@ -285,7 +296,7 @@ function validateToolCalls(toolCalls: unknown, at: string): ApiError | undefined
   return undefined;
 }
 
-function validateTools(body: Json): ApiError | undefined {
+export function validateTools(body: Json): ApiError | undefined {
   const tools = body.tools;
   const names: string[] = [];
   if (tools != null) {

@@ -6,13 +6,18 @@
  *   https://docs.claude.com/en/api/messages                          (image base64 blocks, tools/input_schema, thinking.budget_tokens,
  *                                                                     output_config.format {type:"json_schema", schema})
  *   https://docs.claude.com/en/docs/build-with-claude/streaming     (content_block_* and message_delta events)
+ *   https://docs.claude.com/en/docs/build-with-claude/extended-thinking (thinking blocks, thinking_delta events)
+ * Reasoning comes out as the gateway documents it (README "Reasoning"): chat `reasoning_content` on the message / delta
+ * and usage.completion_tokens_details.reasoning_tokens; messages `thinking` blocks / thinking_delta events (Anthropic's
+ * usage has no reasoning count); responses: see conformance-responses.ts.
  */
+import { readResponseJson, readResponseStream } from "./conformance-responses";
 import { readSse } from "./harness";
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any -- decoded answers, read field by field
 
 export type Feature = "text" | "tools" | "image" | "json_schema" | "reasoning";
-export type Inbound = "chat" | "messages";
+export type Inbound = "chat" | "messages" | "responses";
 
 /** A 1×1 transparent PNG. */
 export const PNG_BASE64 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=";
@@ -26,8 +31,12 @@ export interface Answer {
   warnings: string[];
   text: string;
   toolCalls: { name: string; arguments: unknown }[];
-  /** finish_reason (chat) or stop_reason (messages). */
+  /** finish_reason (chat), stop_reason (messages) or the response status (responses). */
   finish: string | null;
+  /** Reasoning text, joined. */
+  reasoning: string;
+  /** Reasoning tokens from the usage, where the inbound API has the field (null: no such field, or no usage). */
+  reasoningTokens: number | null;
   error?: string;
 }
 
@@ -65,34 +74,46 @@ export function buildMessagesBody(model: string, feature: Feature, stream: boole
   }
 }
 
+const PATHS: Record<Inbound, string> = { chat: "/v1/chat/completions", messages: "/v1/messages", responses: "/v1/responses" };
+const READERS: Record<Inbound, { json(answer: Answer, body: Json): Answer; stream(answer: Answer, events: Json[]): Answer }> = {
+  chat: { json: readChatJson, stream: readChatStream },
+  messages: { json: readMessageJson, stream: readMessageStream },
+  responses: { json: readResponseJson, stream: readResponseStream },
+};
+
 export async function send(gatewayUrl: string, token: string, inbound: Inbound, body: Record<string, unknown>): Promise<Answer> {
-  const path = inbound === "chat" ? "/v1/chat/completions" : "/v1/messages";
-  const headers: Record<string, string> = inbound === "chat" ? { authorization: `Bearer ${token}` } : { "x-api-key": token, "anthropic-version": "2023-06-01" };
-  const response = await fetch(`${gatewayUrl}${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
+  const headers: Record<string, string> = inbound === "messages" ? { "x-api-key": token, "anthropic-version": "2023-06-01" } : { authorization: `Bearer ${token}` };
+  const response = await fetch(`${gatewayUrl}${PATHS[inbound]}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(body) });
   const warnings = (response.headers.get("x-modelgate-warnings") ?? "").split(", ").filter((item) => item.length > 0);
-  const answer: Answer = { status: response.status, warnings, text: "", toolCalls: [], finish: null };
+  const answer: Answer = { status: response.status, warnings, text: "", toolCalls: [], finish: null, reasoning: "", reasoningTokens: null };
   if (response.status !== 200) return { ...answer, error: await response.text() };
-  if (body.stream !== true) return inbound === "chat" ? readChatJson(answer, await response.json()) : readMessageJson(answer, await response.json());
+  if (body.stream !== true) return READERS[inbound].json(answer, (await response.json()) as Json);
   const events = (await readSse(response)).filter((data) => data !== "[DONE]").map((data) => JSON.parse(data) as Json);
-  return inbound === "chat" ? readChatStream(answer, events) : readMessageStream(answer, events);
+  return READERS[inbound].stream(answer, events);
 }
 
 function readChatJson(answer: Answer, body: Json): Answer {
   const choice = (body.choices as Json[])[0];
   const message = choice.message as Json;
   const calls = (message.tool_calls ?? []) as { function: { name: string; arguments: string } }[];
-  return { ...answer, text: message.content ?? "", finish: choice.finish_reason, toolCalls: calls.map((call) => ({ name: call.function.name, arguments: JSON.parse(call.function.arguments) })) };
+  const toolCalls = calls.map((call) => ({ name: call.function.name, arguments: JSON.parse(call.function.arguments) as unknown }));
+  const reasoningTokens = body.usage?.completion_tokens_details?.reasoning_tokens ?? null;
+  return { ...answer, text: message.content ?? "", reasoning: message.reasoning_content ?? "", finish: choice.finish_reason, toolCalls, reasoningTokens };
 }
 
 function readChatStream(answer: Answer, chunks: Json[]): Answer {
   const calls: { name: string; arguments: string }[] = [];
   let text = "";
+  let reasoning = "";
   let finish: string | null = null;
+  let reasoningTokens: number | null = null;
   for (const chunk of chunks) {
+    reasoningTokens = chunk.usage?.completion_tokens_details?.reasoning_tokens ?? reasoningTokens;
     const choice = (chunk.choices as Json[] | undefined)?.[0];
     if (!choice) continue;
-    const delta = choice.delta as { content?: string | null; tool_calls?: { index: number; function?: { name?: string; arguments?: string } }[] };
+    const delta = choice.delta as { content?: string | null; reasoning_content?: string | null; tool_calls?: { index: number; function?: { name?: string; arguments?: string } }[] };
     text += delta.content ?? "";
+    reasoning += delta.reasoning_content ?? "";
     for (const call of delta.tool_calls ?? []) {
       calls[call.index] ??= { name: "", arguments: "" };
       calls[call.index].name += call.function?.name ?? "";
@@ -100,20 +121,22 @@ function readChatStream(answer: Answer, chunks: Json[]): Answer {
     }
     finish = choice.finish_reason ?? finish;
   }
-  return { ...answer, text, finish, toolCalls: calls.map((call) => ({ name: call.name, arguments: JSON.parse(call.arguments) })) };
+  return { ...answer, text, reasoning, finish, reasoningTokens, toolCalls: calls.map((call) => ({ name: call.name, arguments: JSON.parse(call.arguments) as unknown })) };
 }
 
 function readMessageJson(answer: Answer, body: Json): Answer {
-  const blocks = body.content as { type: string; text?: string; name?: string; input?: unknown }[];
+  const blocks = body.content as { type: string; text?: string; thinking?: string; name?: string; input?: unknown }[];
   const text = blocks.filter((block) => block.type === "text").map((block) => block.text).join("");
+  const reasoning = blocks.filter((block) => block.type === "thinking").map((block) => block.thinking).join("");
   const toolCalls = blocks.filter((block) => block.type === "tool_use").map((block) => ({ name: block.name!, arguments: block.input }));
-  return { ...answer, text, toolCalls, finish: body.stop_reason };
+  return { ...answer, text, reasoning, toolCalls, finish: body.stop_reason };
 }
 
 function readMessageStream(answer: Answer, events: Json[]): Answer {
   const calls: { name: string; json: string }[] = [];
   const toolIndexes = new Map<number, number>();
   let text = "";
+  let reasoning = "";
   let finish: string | null = null;
   for (const event of events) {
     const { type, index } = event as { type: string; index: number };
@@ -121,11 +144,12 @@ function readMessageStream(answer: Answer, events: Json[]): Answer {
       toolIndexes.set(index, calls.push({ name: (event.content_block as { name: string }).name, json: "" }) - 1);
     }
     if (type === "content_block_delta") {
-      const delta = event.delta as { type: string; text?: string; partial_json?: string };
+      const delta = event.delta as { type: string; text?: string; thinking?: string; partial_json?: string };
       if (delta.type === "text_delta") text += delta.text;
+      if (delta.type === "thinking_delta") reasoning += delta.thinking;
       if (delta.type === "input_json_delta") calls[toolIndexes.get(index)!].json += delta.partial_json;
     }
     if (type === "message_delta") finish = (event.delta as { stop_reason: string }).stop_reason;
   }
-  return { ...answer, text, finish, toolCalls: calls.map((call) => ({ name: call.name, arguments: JSON.parse(call.json || "{}") })) };
+  return { ...answer, text, reasoning, finish, toolCalls: calls.map((call) => ({ name: call.name, arguments: JSON.parse(call.json || "{}") as unknown })) };
 }

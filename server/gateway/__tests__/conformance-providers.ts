@@ -3,11 +3,23 @@
  * References (the mechanisms asserted as the fake received them):
  *   https://platform.openai.com/docs/api-reference/chat/create            (image_url, response_format, reasoning_effort)
  *   https://learn.microsoft.com/en-us/azure/ai-foundry/openai/reference     (same body on the deployments path)
- *   https://api-docs.deepseek.com/api/create-chat-completion               (OpenAI-compatible; served here by the OpenAI fake)
+ *   https://api-docs.deepseek.com/api/create-chat-completion               (OpenAI-compatible, text-only content, response_format
+ *                                                                           text | json_object; served by the DeepSeek fake)
+ *   https://api-docs.deepseek.com/guides/reasoning_model                   (deepseek-reasoner: reasoning_content, reasoning_tokens)
+ *   https://platform.openai.com/docs/guides/reasoning                      (o-series: reasoning tokens counted, no reasoning text)
  *   https://docs.claude.com/en/api/messages                                (image source base64, output_config.format, thinking)
  *   https://platform.claude.com/docs/en/build-with-claude/structured-outputs  (output_config.format {type:"json_schema", schema} in)
  *   https://ai.google.dev/api/generate-content                             (inlineData, responseMimeType/responseJsonSchema, thinkingConfig)
+ *   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/generateContent
+ *                                                                           (Gemini on Vertex: the same GenerateContentRequest body)
+ *   https://docs.claude.com/en/api/claude-on-vertex-ai                     (Claude on Vertex: the Messages body without model,
+ *                                                                           with anthropic_version vertex-2023-10-16)
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html  (Converse: image.source.bytes, toolConfig,
+ *                                                                           additionalModelRequestFields, reasoningContent answers)
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html  (Claude on Bedrock: thinking
+ *                                                                           {type:"enabled", budget_tokens} in additionalModelRequestFields)
  */
+import { FAKE_REASONING, FAKE_USAGE } from "@/e2e/fakes/common";
 import type { ProviderId } from "../types";
 import { ANSWER_SCHEMA, PNG_BASE64, PNG_DATA_URL, type Feature, type Inbound } from "./conformance-cells";
 
@@ -25,12 +37,17 @@ export interface FeatureExpectation {
   warnings?: string[];
   /** For a 400: the error message the client sees. */
   errorMessage?: string;
+  /**
+   * The reasoning feature's output: the reasoning text every inbound API must show ("" when the provider returns none),
+   * and the reasoning tokens chat and responses must report in usage (the messages API has no such field).
+   */
+  reasoning?: { text: string; tokens: number };
 }
 
 export interface ProviderCase {
   label: string;
   kind: ProviderId;
-  fake: "openai" | "anthropic" | "gemini" | "azure";
+  fake: "openai" | "anthropic" | "gemini" | "azure" | "deepseek" | "vertex" | "bedrock";
   /** The public model name per feature (a reasoning model where the provider needs one). */
   model(feature: Feature): string;
   toolArguments: Record<string, unknown>;
@@ -41,11 +58,50 @@ export interface ProviderCase {
 
 const openAIImage = { type: "image_url", image_url: { url: PNG_DATA_URL } };
 const openAIFormat = { type: "json_schema", json_schema: { name: "answer", strict: true, schema: ANSWER_SCHEMA } };
-const reasoningNote = "reasoning_effort mapped as asserted; reasoning output: fake: not modelled";
 
 const openAIShaped = {
   image: { result: "pass", received: (body: Json) => body.messages[0].content[1], expected: openAIImage },
   json_schema: { result: "pass", received: (body: Json) => body.response_format ?? null, expected: openAIFormat },
+} satisfies Partial<Record<Feature, FeatureExpectation>>;
+
+const anthropicShaped: Partial<Record<Feature, FeatureExpectation>> = {
+  image: { result: "pass", received: (body) => body.messages[0].content[1], expected: { type: "image", source: { type: "base64", media_type: "image/png", data: PNG_BASE64 } } },
+  json_schema: { result: "pass", received: (body) => body.output_config ?? null, expected: { format: { type: "json_schema", schema: ANSWER_SCHEMA } } },
+  reasoning: {
+    result: "pass",
+    note: "thinking.budget_tokens 1024 as asserted; Anthropic's usage has no thinking token count (reasoning_tokens 0)",
+    received: (body) => body.thinking,
+    expected: { type: "enabled", budget_tokens: 1024 },
+    reasoning: { text: FAKE_REASONING, tokens: 0 },
+  },
+};
+
+const geminiShaped: Partial<Record<Feature, FeatureExpectation>> = {
+  image: { result: "pass", received: (body) => body.contents[0].parts[1], expected: { inlineData: { mimeType: "image/png", data: PNG_BASE64 } } },
+  json_schema: {
+    result: "pass",
+    received: ({ generationConfig: config = {} }) => (config.responseJsonSchema ? { responseMimeType: config.responseMimeType, responseJsonSchema: config.responseJsonSchema } : null),
+    expected: { responseMimeType: "application/json", responseJsonSchema: ANSWER_SCHEMA },
+  },
+  reasoning: {
+    result: "pass",
+    note: "thinkingConfig.thinkingBudget 1024 and includeThoughts as asserted",
+    received: (body) => body.generationConfig?.thinkingConfig,
+    expected: { thinkingBudget: 1024, includeThoughts: true },
+    reasoning: { text: FAKE_REASONING, tokens: FAKE_USAGE.reasoning },
+  },
+};
+
+/** Converse: base64 image bytes; response_format has no Converse mapping in the adapter yet, so it is omitted with a warning. */
+const bedrockShaped = {
+  image: { result: "pass", received: (body: Json) => body.messages[0].content[1], expected: { image: { format: "png", source: { bytes: PNG_BASE64 } } } },
+  json_schema: {
+    result: "warning",
+    note: "the adapter does not map response_format to Converse outputConfig.textFormat yet: omitted with a warning, plain text comes back",
+    received: (body: Json) => body.outputConfig ?? null,
+    expected: null,
+    warnings: ["unsupported_parameter:response_format"],
+  },
 } satisfies Partial<Record<Feature, FeatureExpectation>>;
 
 export const providerCases: ProviderCase[] = [
@@ -56,7 +112,16 @@ export const providerCases: ProviderCase[] = [
     model: (feature) => (feature === "reasoning" ? "openai-o4-mini" : "openai-gpt-4o-mini"),
     toolArguments: { location: "Paris", unit: "celsius" },
     baseWarnings: () => [],
-    features: { ...openAIShaped, reasoning: { result: "not modelled", note: `o4-mini; ${reasoningNote}`, received: (body) => body.reasoning_effort, expected: "low" } },
+    features: {
+      ...openAIShaped,
+      reasoning: {
+        result: "pass",
+        note: "o4-mini; reasoning_effort low as asserted; OpenAI returns no reasoning text in Chat Completions, only reasoning_tokens",
+        received: (body) => body.reasoning_effort,
+        expected: "low",
+        reasoning: { text: "", tokens: FAKE_USAGE.reasoning },
+      },
+    },
   },
   {
     label: "azure",
@@ -73,19 +138,25 @@ export const providerCases: ProviderCase[] = [
   {
     label: "deepseek",
     kind: "deepseek",
-    fake: "openai",
-    model: () => "deepseek-chat",
+    fake: "deepseek",
+    model: (feature) => (feature === "reasoning" ? "deepseek-reasoner" : "deepseek-chat"),
     toolArguments: { location: "Paris", unit: "celsius" },
     baseWarnings: (inbound) => (inbound === "messages" ? ["renamed_parameter:max_completion_tokens"] : []),
     features: {
-      image: { ...openAIShaped.image, result: "not modelled", note: "passed through; served by the OpenAI fake, DeepSeek's answer: fake: not modelled" },
-      json_schema: { ...openAIShaped.json_schema, result: "not modelled", note: "passed through; served by the OpenAI fake, DeepSeek's answer: fake: not modelled" },
+      image: {
+        ...openAIShaped.image,
+        result: "400",
+        note: "DeepSeek's models read text only: its 422 comes back as a clear 400",
+        errorMessage: "deepseek: Failed to deserialize the JSON body into the target type: messages[0]: unknown variant `image_url`, expected `text`",
+      },
+      json_schema: { ...openAIShaped.json_schema, result: "400", note: "DeepSeek offers json_object only", errorMessage: "deepseek: This response_format type is unavailable now" },
       reasoning: {
-        result: "not modelled",
-        note: "passed through; the OpenAI fake (gpt-4o-mini) refuses it, DeepSeek's answer: fake: not modelled",
-        received: (body) => body.reasoning_effort,
-        expected: "low",
-        errorMessage: "deepseek: Unrecognized request argument supplied: reasoning_effort",
+        result: "warning",
+        note: "deepseek-reasoner always reasons; DeepSeek has no reasoning_effort, so it is omitted with a warning",
+        received: (body) => ({ model: body.model, reasoning_effort: body.reasoning_effort ?? null }),
+        expected: { model: "deepseek-reasoner", reasoning_effort: null },
+        warnings: ["unsupported_parameter:reasoning_effort"],
+        reasoning: { text: FAKE_REASONING, tokens: FAKE_USAGE.reasoning },
       },
     },
   },
@@ -96,11 +167,7 @@ export const providerCases: ProviderCase[] = [
     model: () => "claude-haiku-4-5",
     toolArguments: { location: "Paris" },
     baseWarnings: () => [],
-    features: {
-      image: { result: "pass", received: (body) => body.messages[0].content[1], expected: { type: "image", source: { type: "base64", media_type: "image/png", data: PNG_BASE64 } } },
-      json_schema: { result: "pass", received: (body) => body.output_config ?? null, expected: { format: { type: "json_schema", schema: ANSWER_SCHEMA } } },
-      reasoning: { result: "not modelled", note: "thinking.budget_tokens 1024 as asserted; thinking output: fake: not modelled", received: (body) => body.thinking, expected: { type: "enabled", budget_tokens: 1024 } },
-    },
+    features: anthropicShaped,
   },
   {
     label: "gemini",
@@ -109,14 +176,60 @@ export const providerCases: ProviderCase[] = [
     model: () => "gemini-2.5-flash",
     toolArguments: { location: "fake" },
     baseWarnings: () => [],
+    features: geminiShaped,
+  },
+  {
+    label: "vertex (gemini)",
+    kind: "vertex",
+    fake: "vertex",
+    model: () => "vertex-flash",
+    toolArguments: { location: "fake" },
+    baseWarnings: () => [],
+    features: geminiShaped,
+  },
+  {
+    label: "vertex (claude)",
+    kind: "vertex",
+    fake: "vertex",
+    model: () => "vertex-sonnet",
+    toolArguments: { location: "Paris" },
+    baseWarnings: () => [],
+    features: { ...anthropicShaped, text: { result: "pass", note: "rawPredict body: no model, anthropic_version vertex-2023-10-16", received: (body) => ({ model: body.model ?? null, anthropic_version: body.anthropic_version }), expected: { model: null, anthropic_version: "vertex-2023-10-16" } } },
+  },
+  {
+    label: "bedrock (claude)",
+    kind: "bedrock",
+    fake: "bedrock",
+    model: () => "bedrock-haiku",
+    toolArguments: { location: "Paris", unit: "celsius" },
+    baseWarnings: () => [],
     features: {
-      image: { result: "pass", received: (body) => body.contents[0].parts[1], expected: { inlineData: { mimeType: "image/png", data: PNG_BASE64 } } },
-      json_schema: {
+      ...bedrockShaped,
+      reasoning: {
         result: "pass",
-        received: ({ generationConfig: config = {} }) => (config.responseJsonSchema ? { responseMimeType: config.responseMimeType, responseJsonSchema: config.responseJsonSchema } : null),
-        expected: { responseMimeType: "application/json", responseJsonSchema: ANSWER_SCHEMA },
+        note: "additionalModelRequestFields.thinking.budget_tokens 1024 as asserted; Converse usage has no thinking token count (reasoning_tokens 0)",
+        received: (body) => ({ thinking: body.additionalModelRequestFields?.thinking, isBudgetBelowMaxTokens: body.inferenceConfig?.maxTokens > 1024 }),
+        expected: { thinking: { type: "enabled", budget_tokens: 1024 }, isBudgetBelowMaxTokens: true },
+        reasoning: { text: FAKE_REASONING, tokens: 0 },
       },
-      reasoning: { result: "not modelled", note: "thinkingConfig.thinkingBudget 1024 as asserted; thought output: fake: not modelled", received: (body) => body.generationConfig?.thinkingConfig, expected: { thinkingBudget: 1024, includeThoughts: true } },
+    },
+  },
+  {
+    label: "bedrock (nova)",
+    kind: "bedrock",
+    fake: "bedrock",
+    model: () => "bedrock-nova-lite",
+    toolArguments: { location: "Paris", unit: "celsius" },
+    baseWarnings: () => [],
+    features: {
+      ...bedrockShaped,
+      reasoning: {
+        result: "warning",
+        note: "Nova Lite v1 does not reason: reasoning_effort is omitted with a warning",
+        received: (body) => body.additionalModelRequestFields ?? null,
+        expected: null,
+        warnings: ["unsupported_parameter:reasoning_effort"],
+      },
     },
   },
 ];

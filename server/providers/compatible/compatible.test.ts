@@ -53,6 +53,7 @@ const cases: ProviderCase[] = [
         body: { messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "Hello" }, { role: "user", content: "More" }] },
         warnings: [reasoningDropped],
       },
+      { name: "reasoning_effort is omitted (DeepSeek has no such field; deepseek-reasoner always reasons)", fields: { reasoning_effort: "low" }, body: { reasoning_effort: undefined }, warnings: [unsupported("reasoning_effort")] },
     ],
   },
   {
