@@ -16,6 +16,7 @@ import type { Env } from "./env";
 import type { ProviderId } from "./gateway/types";
 import { logger } from "./logger";
 import { withApiVersion } from "./providers/azure";
+import { credentialHint } from "./providers/credential-hint";
 import { parseVertexBaseUrl, parseVertexCredential, vertexBaseUrl } from "./providers/vertex";
 
 /**
@@ -94,7 +95,7 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
         if (currentKey === provider.apiKey && existing.baseUrl === baseUrl) return;
         await tx
           .update(providerConnections)
-          .set({ baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: provider.apiKey!.slice(-4), updatedAt: new Date() })
+          .set({ baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: credentialHint(provider.apiKey!), updatedAt: new Date() })
           .where(eq(providerConnections.id, existing.id));
         await writeAudit(tx, { orgId, actor: "system", action: "provider.sync_env", targetType: "provider_connection", targetId: existing.id, before: { baseUrl: existing.baseUrl }, after: { baseUrl } });
         await notifyConfigChanged(tx, "providers");
@@ -102,7 +103,7 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
       }
       const [created] = await tx
         .insert(providerConnections)
-        .values({ orgId, kind: provider.kind, name: provider.name, baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: provider.apiKey!.slice(-4), source: "env" })
+        .values({ orgId, kind: provider.kind, name: provider.name, baseUrl, credentialCiphertext: encryptSecret(provider.apiKey!, encryptionKey), credentialLast4: credentialHint(provider.apiKey!), source: "env" })
         .returning({ id: providerConnections.id });
       await writeAudit(tx, { orgId, actor: "system", action: "provider.create", targetType: "provider_connection", targetId: created.id, after: { kind: provider.kind, name: provider.name, baseUrl, source: "env" } });
       for (const entry of modelCatalog.filter((item) => item.provider === provider.kind)) {

@@ -11,6 +11,7 @@ import { providerKinds } from "@/server/providers";
 import { checkOutboundUrl, parseAllowList } from "@/server/security/ssrf";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
+import { credentialHint } from "@/server/providers/credential-hint";
 
 const kindSchema = z.enum(providerKinds as [string, ...string[]], { message: `kind must be one of: ${providerKinds.join(", ")}` });
 
@@ -37,7 +38,7 @@ export type UpdateConnectionInput = z.infer<typeof updateConnectionInputSchema>;
 export type ConnectionView = Awaited<ReturnType<typeof listConnections>>[number];
 
 function last4(secret: string): string {
-  return secret.slice(-4);
+  return credentialHint(secret);
 }
 
 async function checkBaseUrl(baseUrl: string): Promise<ServiceResult<string>> {
