@@ -75,3 +75,75 @@ describe("fake bedrock: Claude thinking", () => {
     expect((await plain.json()).output.message.content).toEqual([{ text: FAKE_TEXT }]);
   });
 });
+
+describe("fake bedrock: structured output", () => {
+  const SCHEMA = { type: "object", properties: { answer: { type: "string" }, score: { type: "integer" }, mood: { enum: ["happy", "sad"] } }, required: ["answer"], additionalProperties: false };
+  const outputConfig = (jsonSchema: Record<string, unknown>, type = "json_schema") => ({ outputConfig: { textFormat: { type, structure: { jsonSchema } } } });
+  const forced = (toolChoice: Record<string, unknown>, schema: Record<string, unknown> = SCHEMA) => ({
+    toolConfig: { tools: [{ toolSpec: { name: "json_answer", inputSchema: { json: schema } } }], toolChoice },
+  });
+  const expectedJson = { answer: FAKE_TEXT, score: 1, mood: "happy" };
+
+  test("outputConfig on Claude 4.5: the text is JSON built from the schema", async () => {
+    const response = await converse(HAIKU, { ...hi, ...outputConfig({ schema: JSON.stringify(SCHEMA), name: "answer" }) });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.stopReason).toBe("end_turn");
+    expect(JSON.parse(body.output.message.content[0].text)).toEqual(expectedJson);
+  });
+
+  test("outputConfig stream: the JSON text arrives in fragments", async () => {
+    const response = await converse(HAIKU, { ...hi, ...outputConfig({ schema: JSON.stringify(SCHEMA) }) }, true);
+    const events = (await collect(response.body!.pipeThrough(eventStreamDecoder()))).map((event) => ({ event: event.event, data: JSON.parse(event.data) }));
+    const texts = events.filter((event) => event.event === "contentBlockDelta").map((event) => event.data.delta.text as string);
+    expect(texts.length).toBeGreaterThan(1);
+    expect(JSON.parse(texts.join(""))).toEqual(expectedJson);
+  });
+
+  test.each([
+    ["Nova", NOVA, outputConfig({ schema: JSON.stringify(SCHEMA) }), "doesn't support the outputConfig.textFormat field"],
+    ["a wrong type", HAIKU, outputConfig({ schema: JSON.stringify(SCHEMA) }, "json_object"), "failed to satisfy constraint: Member must satisfy enum value set: [json_schema]"],
+    ["a schema object instead of a string", HAIKU, outputConfig({ schema: SCHEMA }), "schema must be a string"],
+    ["a schema that is not JSON", HAIKU, outputConfig({ schema: "{type:" }), "not valid JSON"],
+    ["an open object", HAIKU, outputConfig({ schema: JSON.stringify({ type: "object", properties: { a: { type: "string" } } }) }), "additionalProperties must be set to false for object types (at #)"],
+    [
+      "an open nested object",
+      HAIKU,
+      outputConfig({ schema: JSON.stringify({ ...SCHEMA, properties: { inner: { type: "object", properties: {} } } }) }),
+      "additionalProperties must be set to false for object types (at #/properties/inner)",
+    ],
+    ["an unknown key", HAIKU, outputConfig({ schema: JSON.stringify(SCHEMA), strict: true }), "extraneous key [strict]"],
+    ["an empty name", HAIKU, outputConfig({ schema: JSON.stringify(SCHEMA), name: "" }), "jsonSchema.name must be a non-empty string"],
+  ])("outputConfig with %s is a 400 ValidationException", async (_name, model, extra, message) => {
+    const response = await converse(model, { ...hi, ...extra });
+    expect(response.status).toBe(400);
+    expect(response.headers.get("x-amzn-errortype")).toMatch(/^ValidationException:/);
+    expect((await response.json()).message).toContain(message);
+  });
+
+  test.each([
+    ["toolChoice tool", { tool: { name: "json_answer" } }],
+    ["toolChoice any", { any: {} }],
+  ])("a forced tool (%s) is answered with a toolUse whose input conforms to its schema", async (_name, toolChoice) => {
+    const response = await converse(NOVA, { ...hi, ...forced(toolChoice) });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.stopReason).toBe("tool_use");
+    expect(body.output.message.content).toEqual([{ toolUse: { toolUseId: "tooluse_fake_1", name: "json_answer", input: expectedJson } }]);
+  });
+
+  test("an open object schema gets a non-empty object; the stream sends the input in two fragments", async () => {
+    const response = await converse(NOVA, { ...hi, ...forced({ tool: { name: "json_answer" } }, { type: "object" }) }, true);
+    const events = (await collect(response.body!.pipeThrough(eventStreamDecoder()))).map((event) => ({ event: event.event, data: JSON.parse(event.data) }));
+    expect(events.find((event) => event.event === "contentBlockStart")?.data.start).toEqual({ toolUse: { toolUseId: "tooluse_fake_1", name: "json_answer" } });
+    const inputs = events.filter((event) => event.event === "contentBlockDelta").map((event) => event.data.delta.toolUse.input as string);
+    expect(inputs).toHaveLength(2);
+    expect(JSON.parse(inputs.join(""))).toEqual({ text: FAKE_TEXT });
+    expect(events.find((event) => event.event === "messageStop")?.data).toEqual({ stopReason: "tool_use" });
+  });
+
+  test("toolChoice auto without [[fake:tool]] answers text", async () => {
+    const response = await converse(NOVA, { ...hi, ...forced({ auto: {} }) });
+    expect((await response.json()).output.message.content).toEqual([{ text: FAKE_TEXT }]);
+  });
+});

@@ -19,6 +19,8 @@
  *     reasoningContent.reasoningText {text, signature}),
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlockDelta.html (stream deltas
  *     delta.reasoningContent.text, then one delta.reasoningContent.signature)
+ *   outputConfig (structured output): see bedrock-structured-output.ts
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html (any / tool force a tool use, no text)
  *
  * Every request must carry a valid SigV4 signature: the fake recomputes it from what it received (method, raw path,
  * query, the signed headers, the body) with the known secret, for the scope's region and service `bedrock`, and
@@ -31,10 +33,14 @@
  * With Claude's thinking enabled the answer starts with a reasoningContent block (FAKE_REASONING, a fixed signature),
  * streamed as content block 0 before the text or tool use; Converse usage has no separate reasoning token count.
  * Other models reject additionalModelRequestFields they do not know (Nova: any key).
+ * Structured answers: with outputConfig the text is a JSON value built from the schema (strings are FAKE_TEXT); with a
+ * forced toolChoice (any / tool) and no [[fake:tool]] the answer is a toolUse of the forced (or first) tool whose input
+ * is built from that tool's schema, streamed as two input fragments.
  */
 import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
 import { encodeEvent } from "@/server/providers/bedrock/event-stream";
 import { FAKE_BEDROCK_EMBEDDING_MODELS, invokeEmbeddings } from "./bedrock-embeddings";
+import { sampleFromSchema, validateOutputConfig } from "./bedrock-structured-output";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
 import { FAKE_TOOL_ARGUMENTS } from "./openai-fake";
 
@@ -83,18 +89,37 @@ async function handle(context: FakeContext): Promise<void> {
   if (!FAKE_BEDROCK_MODELS.includes(modelId)) return sendError(context, 400, "ValidationException", "The provided model identifier is invalid.");
   let toolNames: string[];
   let isThinking: boolean;
+  let outputSchema: Json | undefined;
   try {
     toolNames = validateConverse(context.body);
     isThinking = validateThinking(context.body, modelId);
+    const output = validateOutputConfig(context.body, modelId);
+    if (!output.ok) fail(output.message);
+    outputSchema = output.schema;
   } catch (error) {
     if (error instanceof ValidationError) return sendError(context, 400, "ValidationException", error.message);
     throw error;
   }
   const scenario = context.record.scenario;
   if (scenario.name === "error") return sendScenarioError(context, scenario.status);
-  const toolName = scenario.name === "tool" ? toolNames[0] : undefined;
-  if (converse![2] === "converse-stream") return streamAnswer(context, scenario, toolName, isThinking);
-  return jsonAnswer(context, scenario, toolName, isThinking);
+  const answer = chooseAnswer(context.body as Json, scenario, toolNames, outputSchema);
+  if (converse![2] === "converse-stream") return streamAnswer(context, scenario, answer, isThinking);
+  return jsonAnswer(context, scenario, answer, isThinking);
+}
+
+/** What the model answers: a tool use (with its input as JSON text), or text. */
+type Answer = { kind: "tool"; name: string; input: string } | { kind: "text"; json?: string };
+
+function chooseAnswer(body: Json, scenario: Scenario, toolNames: string[], outputSchema: Json | undefined): Answer {
+  if (scenario.name === "tool" && toolNames.length > 0) return { kind: "tool", name: toolNames[0], input: FAKE_TOOL_ARGUMENTS };
+  const config = body.toolConfig as { tools: { toolSpec: { name: string; inputSchema: { json: Json } } }[]; toolChoice?: Json } | undefined;
+  const choice = config?.toolChoice;
+  if (config && choice && (choice.any !== undefined || choice.tool !== undefined)) {
+    const name = choice.tool !== undefined ? String((choice.tool as Json).name) : toolNames[0];
+    const spec = config.tools.map((tool) => tool.toolSpec).find((candidate) => candidate?.name === name)!;
+    return { kind: "tool", name, input: JSON.stringify(sampleFromSchema(spec.inputSchema.json)) };
+  }
+  return outputSchema ? { kind: "text", json: JSON.stringify(sampleFromSchema(outputSchema)) } : { kind: "text" };
 }
 
 /** InvokeModel, for the embeddings models only (bedrock-embeddings.ts). */
@@ -271,7 +296,7 @@ function validateToolConfig(value: unknown, usesTools: boolean): string[] {
 export function validateConverse(body: unknown): string[] {
   const request = only(body, "request", [
     "messages", "system", "inferenceConfig", "toolConfig", "guardrailConfig", "additionalModelRequestFields",
-    "additionalModelResponseFieldPaths", "promptVariables", "requestMetadata", "performanceConfig",
+    "additionalModelResponseFieldPaths", "promptVariables", "requestMetadata", "performanceConfig", "outputConfig",
   ]);
   const usesTools = validateMessages(request.messages);
   if (request.system !== undefined) {
@@ -318,16 +343,19 @@ function usage(scenario: Scenario): Json {
   return { inputTokens, outputTokens: FAKE_USAGE.output, totalTokens: FAKE_USAGE.input + FAKE_USAGE.output, cacheReadInputTokens: cached, cacheWriteInputTokens: 0 };
 }
 
-function jsonAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined, isThinking: boolean): void {
+function jsonAnswer(context: FakeContext, scenario: Scenario, answer: Answer, isThinking: boolean): void {
   const reasoning = isThinking ? [{ reasoningContent: { reasoningText: { text: FAKE_REASONING, signature: FAKE_BEDROCK_REASONING_SIGNATURE } } }] : [];
-  const final = toolName ? [{ toolUse: { toolUseId: "tooluse_fake_1", name: toolName, input: JSON.parse(FAKE_TOOL_ARGUMENTS) } }] : [{ text: FAKE_TEXT }];
+  const final = answer.kind === "tool" ? [{ toolUse: { toolUseId: "tooluse_fake_1", name: answer.name, input: JSON.parse(answer.input) } }] : [{ text: answer.json ?? FAKE_TEXT }];
   const content = [...reasoning, ...final];
-  const answer: Json = { output: { message: { role: "assistant", content } }, stopReason: toolName ? "tool_use" : "end_turn", metrics: { latencyMs: 42 } };
-  if (scenario.name !== "nousage") answer.usage = usage(scenario);
-  context.json(200, answer, { "x-amzn-requestid": "fake-request-id" });
+  const body: Json = { output: { message: { role: "assistant", content } }, stopReason: answer.kind === "tool" ? "tool_use" : "end_turn", metrics: { latencyMs: 42 } };
+  if (scenario.name !== "nousage") body.usage = usage(scenario);
+  context.json(200, body, { "x-amzn-requestid": "fake-request-id" });
 }
 
-async function streamAnswer(context: FakeContext, scenario: Scenario, toolName: string | undefined, isThinking: boolean): Promise<void> {
+/** Splits a JSON answer into two fragments, as the model streams it. */
+const halves = (text: string): string[] => [text.slice(0, Math.ceil(text.length / 2)), text.slice(Math.ceil(text.length / 2))];
+
+async function streamAnswer(context: FakeContext, scenario: Scenario, answer: Answer, isThinking: boolean): Promise<void> {
   context.response.writeHead(200, { "content-type": "application/vnd.amazon.eventstream", "x-amzn-requestid": "fake-request-id" });
   context.response.flushHeaders();
   const send = (eventType: string, payload: Json) => {
@@ -340,14 +368,17 @@ async function streamAnswer(context: FakeContext, scenario: Scenario, toolName: 
     send("contentBlockDelta", { delta: { reasoningContent: { signature: FAKE_BEDROCK_REASONING_SIGNATURE } }, contentBlockIndex: 0 });
     send("contentBlockStop", { contentBlockIndex: 0 });
   }
-  if (toolName) {
-    send("contentBlockStart", { start: { toolUse: { toolUseId: "tooluse_fake_1", name: toolName } }, contentBlockIndex: index });
-    send("contentBlockDelta", { delta: { toolUse: { input: FAKE_TOOL_ARGUMENTS } }, contentBlockIndex: index });
+  if (answer.kind === "tool") {
+    send("contentBlockStart", { start: { toolUse: { toolUseId: "tooluse_fake_1", name: answer.name } }, contentBlockIndex: index });
+    const fragments = answer.input === FAKE_TOOL_ARGUMENTS ? [answer.input] : halves(answer.input);
+    for (const input of fragments) send("contentBlockDelta", { delta: { toolUse: { input } }, contentBlockIndex: index });
+  } else if (answer.json !== undefined) {
+    for (const text of halves(answer.json)) send("contentBlockDelta", { delta: { text }, contentBlockIndex: index });
   } else if (!(await streamDeltas(context, scenario, (delta) => send("contentBlockDelta", { delta: { text: delta }, contentBlockIndex: index })))) {
     return;
   }
   send("contentBlockStop", { contentBlockIndex: index });
-  send("messageStop", { stopReason: toolName ? "tool_use" : "end_turn" });
+  send("messageStop", { stopReason: answer.kind === "tool" ? "tool_use" : "end_turn" });
   send("metadata", scenario.name === "nousage" ? { metrics: { latencyMs: 42 } } : { usage: usage(scenario), metrics: { latencyMs: 42 } });
   context.end();
 }

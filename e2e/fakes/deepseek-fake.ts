@@ -11,10 +11,19 @@
  *     back in the input messages is a 400)
  *   https://api-docs.deepseek.com/guides/kv_cache               (prompt_cache_hit_tokens + prompt_cache_miss_tokens = prompt_tokens)
  *   https://api-docs.deepseek.com/quick_start/error_codes        (400 invalid format, 401, 402, 422 invalid parameters, 429, 500, 503)
+ *   https://api-docs.deepseek.com/guides/json_mode               (JSON Output: response_format json_object; json_schema is refused)
+ *   https://api-docs.deepseek.com/guides/function_calling        (OpenAI's tools shape, at most 128 functions; tool_choice none |
+ *     auto | required | {type:"function", function:{name}}; `strict` functions are a Beta feature of base_url
+ *     https://api.deepseek.com/beta, where each object schema must list every property in `required` and set
+ *     `additionalProperties: false`)
  * Like the real API: unknown top-level fields are ignored (DeepSeek's body parser skips them; the record keeps them so
  * tests can see what was sent), while wrong types and out-of-range values of known fields, non-text content parts
  * (images) and unsupported response_format types are refused. Tool definitions and tool-call sequences are checked with
- * the OpenAI fake's validators (DeepSeek copies OpenAI's tool shape). Scenarios: see common.ts.
+ * the OpenAI fake's validators (DeepSeek copies OpenAI's tool shape), plus DeepSeek's 128-function limit and, on /beta,
+ * its strict-schema rules. A named tool_choice is always answered with a call to that function (the `[[fake:tool]]`
+ * scenario calls the first tool with the weather arguments); a forced call made without that scenario carries the
+ * fake's fixed text as its arguments, streamed in the usual deltas: the same canned answer the other fakes give a
+ * json_schema request (no fake generates schema-conforming JSON). Scenarios: see common.ts.
  */
 import { randomUUID } from "node:crypto";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
@@ -42,13 +51,14 @@ function sendError(context: FakeContext, error: ApiError): void {
 }
 
 async function handle(context: FakeContext): Promise<void> {
-  const route = `${context.request.method} ${context.url.pathname.replace(/^\/v1\//, "/")}`;
+  const isBeta = context.url.pathname.startsWith("/beta/");
+  const route = `${context.request.method} ${context.url.pathname.replace(/^\/(v1|beta)\//, "/")}`;
   if (route !== "POST /chat/completions" && route !== "GET /models") return sendError(context, { status: 404, message: "Not Found" });
   const header = context.request.headers.authorization ?? "";
   const key = header.startsWith("Bearer ") ? header.slice("Bearer ".length) : "";
   if (key !== FAKE_DEEPSEEK_API_KEY) return sendError(context, { status: 401, message: `Authentication Fails, Your api key: ****${key.slice(-4)} is invalid` });
   if (route === "GET /models") return context.json(200, { object: "list", data: FAKE_DEEPSEEK_MODELS.map((id) => ({ id, object: "model", owned_by: "deepseek" })) });
-  const invalid = validateRequest(context.body);
+  const invalid = validateRequest(context.body, isBeta);
   if (invalid) return sendError(context, invalid);
   const body = context.body as Json;
   const scenario = context.record.scenario;
@@ -76,10 +86,10 @@ async function jsonAnswer(context: FakeContext, body: Json, scenario: Scenario):
   if (scenario.name === "cut") return context.cut();
   if (scenario.name === "stall") return void (await new Promise<void>((resolve) => context.response.once("close", () => resolve())));
   if (scenario.name === "slow" && !(await context.sleep(10_000))) return;
-  const toolName = scenario.name === "tool" ? firstToolName(body) : undefined;
+  const toolName = calledTool(body, scenario);
   const reasoning = isReasoner(body) ? { reasoning_content: FAKE_REASONING } : {};
   const message = toolName
-    ? { role: "assistant", content: "", ...reasoning, tool_calls: [{ index: 0, id: "call_00_fakeDeepSeek0001", type: "function", function: { name: toolName, arguments: FAKE_TOOL_ARGUMENTS } }] }
+    ? { role: "assistant", content: "", ...reasoning, tool_calls: [{ index: 0, id: "call_00_fakeDeepSeek0001", type: "function", function: { name: toolName, arguments: toolArguments(scenario) } }] }
     : { role: "assistant", content: FAKE_TEXT, ...reasoning };
   const answer: Json = { ...envelope(body, "chat.completion", randomUUID()), choices: [{ index: 0, message, logprobs: null, finish_reason: toolName ? "tool_calls" : "stop" }] };
   if (scenario.name !== "nousage") answer.usage = usage(scenario, body);
@@ -94,10 +104,12 @@ async function streamAnswer(context: FakeContext, body: Json, scenario: Scenario
   context.startSse();
   chunk({ role: "assistant", content: reasoner ? null : "", ...(reasoner ? { reasoning_content: "" } : {}) });
   if (reasoner) for (const text of FAKE_REASONING_DELTAS) chunk({ content: null, reasoning_content: text });
-  const toolName = scenario.name === "tool" ? firstToolName(body) : undefined;
+  const toolName = calledTool(body, scenario);
+  const argumentDelta = (piece: string) => chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
   if (toolName) {
     chunk({ tool_calls: [{ index: 0, id: "call_00_fakeDeepSeek0001", type: "function", function: { name: toolName, arguments: "" } }] });
-    for (const piece of TOOL_ARGUMENT_DELTAS) chunk({ tool_calls: [{ index: 0, function: { arguments: piece } }] });
+    if (scenario.name === "tool") for (const piece of TOOL_ARGUMENT_DELTAS) argumentDelta(piece);
+    else if (!(await streamDeltas(context, scenario, argumentDelta))) return;
   } else {
     const isComplete = await streamDeltas(context, scenario, (text) => chunk({ content: text, ...(reasoner ? { reasoning_content: null } : {}) }));
     if (!isComplete) return;
@@ -107,6 +119,16 @@ async function streamAnswer(context: FakeContext, body: Json, scenario: Scenario
   context.sse("[DONE]");
   context.end();
 }
+
+/** The function the answer calls: the named tool_choice (DeepSeek must call it), else the first tool in the tool scenario. */
+function calledTool(body: Json, scenario: Scenario): string | undefined {
+  const choice = body.tool_choice;
+  if (isObject(choice) && isObject(choice.function)) return String(choice.function.name);
+  if (choice === "none") return undefined;
+  return scenario.name === "tool" ? firstToolName(body) : undefined;
+}
+
+const toolArguments = (scenario: Scenario) => (scenario.name === "tool" ? FAKE_TOOL_ARGUMENTS : FAKE_TEXT);
 
 function sendScenarioError(context: FakeContext, status: number): void {
   const messages: Record<number, string> = {
@@ -126,11 +148,11 @@ function sendScenarioError(context: FakeContext, status: number): void {
 const invalidParameter = (message: string, param?: string): ApiError => ({ status: 422, message, param });
 
 /** Returns DeepSeek's error for the first problem found, or undefined when the request is valid. */
-export function validateRequest(body: unknown): ApiError | undefined {
+export function validateRequest(body: unknown, isBeta = false): ApiError | undefined {
   if (!isObject(body) || "__invalid_json" in body) return { status: 400, message: "Failed to parse the request body as JSON" };
   if (typeof body.model !== "string") return invalidParameter("Failed to deserialize the JSON body into the target type: missing field `model`", "model");
   if (!FAKE_DEEPSEEK_MODELS.includes(body.model)) return { status: 400, message: "Model Not Exist" };
-  return validateScalars(body) ?? validateMessages(body) ?? validateTools(body) ?? validateResponseFormat(body);
+  return validateScalars(body) ?? validateMessages(body) ?? validateTools(body) ?? validateDeepSeekTools(body, isBeta) ?? validateResponseFormat(body);
 }
 
 function validateScalars(body: Json): ApiError | undefined {
@@ -193,5 +215,40 @@ function validateResponseFormat(body: Json): ApiError | undefined {
   const format = body.response_format;
   if (format == null) return undefined;
   if (!isObject(format) || !["text", "json_object"].includes(String(format.type))) return { status: 400, message: "This response_format type is unavailable now", param: "response_format" };
+  return undefined;
+}
+
+/** DeepSeek's own limits on top of OpenAI's tool shape: 128 functions; strict functions only on /beta, with closed schemas. */
+function validateDeepSeekTools(body: Json, isBeta: boolean): ApiError | undefined {
+  const tools = (body.tools ?? []) as { function: Json }[];
+  if (tools.length > 128) return { status: 400, message: "Too many tools: at most 128 functions are supported", param: "tools" };
+  if (!isBeta) return undefined;
+  for (const [index, tool] of tools.entries()) {
+    if (tool.function.strict !== true) continue;
+    const problem = findStrictSchemaProblem(tool.function.parameters, `tools[${index}].function.parameters`);
+    if (problem) return { status: 400, message: `Invalid schema for function '${String(tool.function.name)}' in strict mode: ${problem}`, param: `tools[${index}].function.parameters` };
+  }
+  return undefined;
+}
+
+/** Strict mode: every object lists all its properties in `required` and sets `additionalProperties: false`. */
+function findStrictSchemaProblem(schema: unknown, at: string): string | undefined {
+  if (!isObject(schema)) return undefined;
+  if (schema.type === "object") {
+    const properties = isObject(schema.properties) ? Object.keys(schema.properties) : [];
+    const required = Array.isArray(schema.required) ? schema.required : [];
+    if (schema.additionalProperties !== false) return `${at}: 'additionalProperties' must be false`;
+    const missing = properties.find((name) => !required.includes(name));
+    if (missing) return `${at}: property '${missing}' must be listed in 'required'`;
+  }
+  const children = [
+    ...Object.entries(isObject(schema.properties) ? schema.properties : {}).map(([name, child]) => [`${at}.properties.${name}`, child] as const),
+    ...(schema.items !== undefined ? [[`${at}.items`, schema.items] as const] : []),
+    ...(Array.isArray(schema.anyOf) ? schema.anyOf.map((child, index) => [`${at}.anyOf[${index}]`, child] as const) : []),
+  ];
+  for (const [path, child] of children) {
+    const problem = findStrictSchemaProblem(child, path);
+    if (problem) return problem;
+  }
   return undefined;
 }

@@ -80,6 +80,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (!inlined.ok) return fail(record, format, inlined.error, deps);
   const upstreamRequest = adapter.buildRequest(inlined.value, toTarget(model.value));
   record.warnings.push(...upstreamRequest.warnings);
+  if (upstreamRequest.rejection) return fail(record, format, upstreamRequest.rejection, deps);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;

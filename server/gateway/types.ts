@@ -66,6 +66,8 @@ export interface UpstreamRequest {
   headers: Record<string, string>;
   body: string;
   warnings: Warning[];
+  /** A request this provider cannot take as sent (e.g. a reserved tool name): the gateway answers it without sending. */
+  rejection?: GatewayError;
 }
 
 export interface ChatToolCall {
@@ -78,6 +80,14 @@ export interface ChatChoice {
   index: number;
   text: string | null;
   reasoning?: string;
+  /**
+   * The opaque signature of the reasoning (Anthropic's thinking block `signature`), to be sent back unchanged with
+   * the reasoning in a later turn. Set only when the answer held exactly one signed thinking block, ahead of any
+   * redacted ones (the only order the normalized shape can replay).
+   */
+  reasoningSignature?: string;
+  /** Encrypted reasoning the provider would not show (Anthropic `redacted_thinking` blocks' `data`), in order. */
+  redactedReasoning?: string[];
   toolCalls?: ChatToolCall[];
   finishReason: FinishReason;
 }
@@ -95,6 +105,10 @@ export interface ChatResult {
 export type StreamEvent =
   | { type: "text-delta"; choice?: number; text: string }
   | { type: "reasoning-delta"; choice?: number; text: string }
+  /** Closes the reasoning streamed so far with its signature (whole, never split): Anthropic's signature_delta. */
+  | { type: "reasoning-signature"; choice?: number; signature: string }
+  /** One block of encrypted reasoning (Anthropic's redacted_thinking `data`), whole. */
+  | { type: "redacted-reasoning"; choice?: number; data: string }
   | { type: "tool-call-delta"; choice?: number; toolIndex: number; id?: string; name?: string; argumentsDelta: string }
   /** Exactly once, last, on a clean upstream finish: finish reason per choice index, usage if the provider sent it. */
   | { type: "finish"; finishReasons: FinishReason[]; usage?: Usage }

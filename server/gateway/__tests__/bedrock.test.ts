@@ -98,6 +98,61 @@ describe("bedrock through the gateway", () => {
   });
 });
 
+describe("bedrock: response_format through the gateway", () => {
+  const SCHEMA = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
+  const jsonSchema = { type: "json_schema", json_schema: { name: "answer", strict: true, schema: SCHEMA } };
+  const JSON_TEXT = JSON.stringify({ answer: FAKE_TEXT });
+  const user = [{ role: "user", content: "Answer in JSON." }];
+
+  test("json_schema on Nova, non-stream: a forced tool; its input comes back as the message content, finish stop", async () => {
+    const response = await chat({ model: "nova-lite", messages: user, response_format: jsonSchema });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBeNull();
+    const body = await response.json();
+    expect(body.choices[0]).toMatchObject({ message: { role: "assistant", content: JSON_TEXT }, finish_reason: "stop" });
+    expect(body.choices[0].message.tool_calls).toBeUndefined();
+    expect(lastRequest().body).toMatchObject({
+      toolConfig: { tools: [{ toolSpec: { name: "modelgate_json_response", inputSchema: { json: SCHEMA } } }], toolChoice: { tool: { name: "modelgate_json_response" } } },
+    });
+  });
+
+  test("json_object on Nova, stream: the tool input streams as content deltas, finish stop, [DONE]", async () => {
+    const response = await chat({ model: "nova-lite", stream: true, messages: user, response_format: { type: "json_object" } });
+    expect(response.status).toBe(200);
+    const chunks = await readCleanChatStream(response, JSON.stringify({ text: FAKE_TEXT }));
+    expect(chunks.some((chunk) => chunk.choices[0]?.delta?.tool_calls)).toBe(false);
+    expect(lastRequest().body).toMatchObject({ toolConfig: { tools: [{ toolSpec: { inputSchema: { json: { type: "object" } } } }] } });
+  });
+
+  test("json_schema on Claude Haiku 4.5 with reasoning_effort: native outputConfig and thinking together", async () => {
+    const response = await chat({ model: "claude-haiku-4-5", stream: true, messages: user, response_format: jsonSchema, reasoning_effort: "low" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBeNull();
+    await readCleanChatStream(response, JSON_TEXT);
+    const received = lastRequest().body as Record<string, unknown>;
+    expect(received.outputConfig).toEqual({ textFormat: { type: "json_schema", structure: { jsonSchema: { schema: JSON.stringify(SCHEMA), name: "answer" } } } });
+    expect(received.additionalModelRequestFields).toEqual({ thinking: { type: "enabled", budget_tokens: 1024 } });
+    expect(received.toolConfig).toBeUndefined();
+  });
+
+  test("json_object on Claude Haiku 4.5 with reasoning_effort: the forced tool wins, thinking is omitted with a warning", async () => {
+    const response = await chat({ model: "claude-haiku-4-5", messages: user, response_format: { type: "json_object" }, reasoning_effort: "low" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBe("unsupported_parameter:reasoning_effort");
+    expect((await response.json()).choices[0]).toMatchObject({ message: { content: JSON.stringify({ text: FAKE_TEXT }) }, finish_reason: "stop" });
+    expect((lastRequest().body as Record<string, unknown>).additionalModelRequestFields).toBeUndefined();
+  });
+
+  test("json_schema on Nova with the caller's tools: a clear 400 naming response_format, nothing sent", async () => {
+    const before = fake.received.length;
+    const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { location: { type: "string" } } } } }];
+    const response = await chat({ model: "nova-lite", tools, messages: [{ role: "user", content: "Weather? [[fake:tool]]" }], response_format: jsonSchema });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", param: "response_format", message: expect.stringContaining("forced tool") });
+    expect(fake.received.length).toBe(before);
+  });
+});
+
 describe("the Bedrock fake is strict", () => {
   const path = "/model/amazon.nova-lite-v1%3A0/converse";
   test.each<{ name: string; headers: Record<string, string>; body: unknown; status: number; type: string }>([

@@ -6,6 +6,7 @@
  *   https://api-docs.deepseek.com/api/create-chat-completion               (OpenAI-compatible, text-only content, response_format
  *                                                                           text | json_object; served by the DeepSeek fake)
  *   https://api-docs.deepseek.com/guides/reasoning_model                   (deepseek-reasoner: reasoning_content, reasoning_tokens)
+ *   https://api-docs.deepseek.com/guides/function_calling                  (DeepSeek json_schema: sent as a named tool_choice)
  *   https://platform.openai.com/docs/guides/reasoning                      (o-series: reasoning tokens counted, no reasoning text)
  *   https://docs.claude.com/en/api/messages                                (image source base64, output_config.format, thinking)
  *   https://platform.claude.com/docs/en/build-with-claude/structured-outputs  (output_config.format {type:"json_schema", schema} in)
@@ -18,8 +19,10 @@
  *                                                                           additionalModelRequestFields, reasoningContent answers)
  *   https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html  (Claude on Bedrock: thinking
  *                                                                           {type:"enabled", budget_tokens} in additionalModelRequestFields)
+ *   https://docs.aws.amazon.com/bedrock/latest/userguide/structured-output.html  (Converse outputConfig.textFormat for Claude 4.5+;
+ *                                                                           other models: a forced tool, ToolChoice `tool`)
  */
-import { FAKE_REASONING, FAKE_USAGE } from "@/e2e/fakes/common";
+import { FAKE_REASONING, FAKE_TEXT, FAKE_USAGE } from "@/e2e/fakes/common";
 import type { ProviderId } from "../types";
 import { ANSWER_SCHEMA, PNG_BASE64, PNG_DATA_URL, type Feature, type Inbound } from "./conformance-cells";
 
@@ -35,6 +38,8 @@ export interface FeatureExpectation {
   expected?: unknown;
   /** Warnings beyond the provider's base warnings, as `code:param` in x-modelgate-warnings. */
   warnings?: string[];
+  /** The answer text, where it is not FAKE_TEXT (a structured answer the fake built from the schema). */
+  text?: string;
   /** For a 400: the error message the client sees. */
   errorMessage?: string;
   /**
@@ -92,17 +97,19 @@ const geminiShaped: Partial<Record<Feature, FeatureExpectation>> = {
   },
 };
 
-/** Converse: base64 image bytes; response_format has no Converse mapping in the adapter yet, so it is omitted with a warning. */
-const bedrockShaped = {
-  image: { result: "pass", received: (body: Json) => body.messages[0].content[1], expected: { image: { format: "png", source: { bytes: PNG_BASE64 } } } },
-  json_schema: {
-    result: "warning",
-    note: "the adapter does not map response_format to Converse outputConfig.textFormat yet: omitted with a warning, plain text comes back",
-    received: (body: Json) => body.outputConfig ?? null,
-    expected: null,
-    warnings: ["unsupported_parameter:response_format"],
-  },
-} satisfies Partial<Record<Feature, FeatureExpectation>>;
+/** Converse: base64 image bytes. */
+const bedrockImage = {
+  result: "pass",
+  received: (body: Json) => body.messages[0].content[1],
+  expected: { image: { format: "png", source: { bytes: PNG_BASE64 } } },
+} satisfies FeatureExpectation;
+/** The Bedrock fake answers structured output with JSON built from ANSWER_SCHEMA (strings are FAKE_TEXT). */
+const BEDROCK_JSON_TEXT = JSON.stringify({ answer: FAKE_TEXT });
+/** The structured-output mechanism as Converse received it (the schema's name differs per inbound API, so it is left out). */
+const bedrockStructuredOutput = (body: Json) => ({
+  outputConfig: body.outputConfig ? { type: body.outputConfig.textFormat.type, schema: JSON.parse(body.outputConfig.textFormat.structure.jsonSchema.schema) } : null,
+  toolConfig: body.toolConfig ?? null,
+});
 
 export const providerCases: ProviderCase[] = [
   {
@@ -149,7 +156,17 @@ export const providerCases: ProviderCase[] = [
         note: "DeepSeek's models read text only: its 422 comes back as a clear 400",
         errorMessage: "deepseek: Failed to deserialize the JSON body into the target type: messages[0]: unknown variant `image_url`, expected `text`",
       },
-      json_schema: { ...openAIShaped.json_schema, result: "400", note: "DeepSeek offers json_object only", errorMessage: "deepseek: This response_format type is unavailable now" },
+      json_schema: {
+        result: "warning",
+        note: "DeepSeek has json_object only: the schema goes as a forced tool whose arguments come back as the text; strict needs DeepSeek's /beta base URL, so it is omitted with a warning",
+        received: (body) => ({ response_format: body.response_format ?? null, tools: body.tools, tool_choice: body.tool_choice }),
+        expected: {
+          response_format: null,
+          tools: [{ type: "function", function: { name: "modelgate_json_response", description: "Give the final answer as this function's arguments.", parameters: ANSWER_SCHEMA } }],
+          tool_choice: { type: "function", function: { name: "modelgate_json_response" } },
+        },
+        warnings: ["renamed_parameter:response_format", "unsupported_parameter:response_format.json_schema.strict"],
+      },
       reasoning: {
         result: "warning",
         note: "deepseek-reasoner always reasons; DeepSeek has no reasoning_effort, so it is omitted with a warning",
@@ -204,7 +221,14 @@ export const providerCases: ProviderCase[] = [
     toolArguments: { location: "Paris", unit: "celsius" },
     baseWarnings: () => [],
     features: {
-      ...bedrockShaped,
+      image: bedrockImage,
+      json_schema: {
+        result: "pass",
+        note: "Claude 4.5 on Bedrock: native outputConfig.textFormat json_schema (schema sent as a JSON string)",
+        received: bedrockStructuredOutput,
+        expected: { outputConfig: { type: "json_schema", schema: ANSWER_SCHEMA }, toolConfig: null },
+        text: BEDROCK_JSON_TEXT,
+      },
       reasoning: {
         result: "pass",
         note: "additionalModelRequestFields.thinking.budget_tokens 1024 as asserted; Converse usage has no thinking token count (reasoning_tokens 0)",
@@ -222,7 +246,20 @@ export const providerCases: ProviderCase[] = [
     toolArguments: { location: "Paris", unit: "celsius" },
     baseWarnings: () => [],
     features: {
-      ...bedrockShaped,
+      image: bedrockImage,
+      json_schema: {
+        result: "pass",
+        note: "Nova has no native structured output: a forced tool carries the schema, its input comes back as the JSON text (finish stop)",
+        received: bedrockStructuredOutput,
+        expected: {
+          outputConfig: null,
+          toolConfig: {
+            tools: [{ toolSpec: { name: "modelgate_json_response", description: "Give your complete answer as this tool's input.", inputSchema: { json: ANSWER_SCHEMA } } }],
+            toolChoice: { tool: { name: "modelgate_json_response" } },
+          },
+        },
+        text: BEDROCK_JSON_TEXT,
+      },
       reasoning: {
         result: "warning",
         note: "Nova Lite v1 does not reason: reasoning_effort is omitted with a warning",

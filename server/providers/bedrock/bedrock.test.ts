@@ -159,7 +159,6 @@ describe("bedrock: request", () => {
         seed: 1,
         user: "u1",
         logprobs: true,
-        response_format: { type: "json_object" },
         reasoning_effort: "low",
         tools: [{ type: "function", function: { name: "f" } }],
         tool_choice: "none",
@@ -176,7 +175,6 @@ describe("bedrock: request", () => {
       "unsupported_parameter:seed",
       "unsupported_parameter:logprobs",
       "unsupported_parameter:user",
-      "unsupported_parameter:response_format",
       "unsupported_parameter:store",
     ]);
     const body = JSON.parse(built.body);

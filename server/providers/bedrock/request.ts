@@ -13,9 +13,11 @@
  * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolChoice.html (auto | any | tool{name}; no "none")
  * - https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html (roles alternate, blank
  *   text blocks are rejected)
+ * - response_format: see ./response-format.ts (outputConfig.textFormat, or a forced tool)
  */
-import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import type { ChatMessage, ChatRequest, ContentPart, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { converseUrl, parseBedrockBaseUrl, SIGNING_SERVICE } from "./endpoint";
+import { applyResponseFormat } from "./response-format";
 import { parseCredentials, signRequest } from "./sigv4";
 import { applyThinking } from "./thinking";
 
@@ -38,8 +40,11 @@ function addWarning(warnings: Warning[], warning: Warning): void {
   if (!warnings.some((existing) => existing.code === warning.code && existing.param === warning.param)) warnings.push(warning);
 }
 
-/** The Converse JSON body (no model: it rides in the URL; `modelId` decides model-specific fields). Exported for tests. */
-export function buildConverseBody(request: ChatRequest, warnings: Warning[], modelId = ""): Record<string, unknown> {
+/**
+ * The Converse JSON body (no model: it rides in the URL; `modelId` decides model-specific fields). Exported for tests.
+ * A request that cannot be served correctly leaves its error in `outcome.rejection`.
+ */
+export function buildConverseBody(request: ChatRequest, warnings: Warning[], modelId = "", outcome: { rejection?: GatewayError } = {}): Record<string, unknown> {
   const { system, messages } = translateMessages(request.messages, warnings);
   const body: Record<string, unknown> = { messages };
   if (system.length > 0) body.system = system;
@@ -47,6 +52,7 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[], mod
   if (Object.keys(inferenceConfig).length > 0) body.inferenceConfig = inferenceConfig;
   const toolConfig = buildToolConfig(request, warnings);
   if (toolConfig) body.toolConfig = toolConfig;
+  outcome.rejection = applyResponseFormat(request, modelId, body);
   if (request.metadata && Object.keys(request.metadata).length > 0) body.requestMetadata = request.metadata;
   applyThinking(request, modelId, body, warnings);
   warnUnsupported(request, warnings);
@@ -56,7 +62,9 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[], mod
 export function createBuildRequest(now: () => Date) {
   return function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
     const warnings: Warning[] = [];
-    const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel));
+    const outcome: { rejection?: GatewayError } = {};
+    const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel, outcome));
+    if (outcome.rejection) return { url: "", headers: {}, body: "", warnings, rejection: outcome.rejection };
     const endpoint = parseBedrockBaseUrl(target.baseUrl);
     const url = converseUrl(endpoint, target.upstreamModel, request.stream === true);
     const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
@@ -202,7 +210,6 @@ function warnUnsupported(request: ChatRequest, warnings: Warning[]): void {
     ["top_logprobs", request.top_logprobs != null, "Bedrock returns no log probabilities; top_logprobs was omitted."],
     ["logit_bias", !!request.logit_bias && Object.keys(request.logit_bias).length > 0, "Bedrock has no logit_bias; it was omitted."],
     ["user", !!request.user, "Bedrock Converse has no end-user field; user was omitted."],
-    ["response_format", !!request.response_format && request.response_format.type !== "text", "Bedrock Converse structured output is not mapped; response_format was omitted."],
   ];
   for (const [param, isSet, message] of checks) if (isSet) warnings.push(unsupported(param, message));
   for (const [key, value] of Object.entries(request)) {

@@ -8,9 +8,13 @@
  * - https://docs.aws.amazon.com/bedrock/latest/userguide/prompt-caching.html (inputTokens excludes cache reads and
  *   writes: totalTokens = inputTokens + outputTokens + cacheReadInputTokens + cacheWriteInputTokens)
  * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ReasoningContentBlock.html
+ *
+ * A tool use of the forced response_format tool (./response-format.ts) is the structured answer: its input becomes the
+ * assistant's text (JSON), and `tool_use` maps to `stop` when no other tool was called.
  */
 import { z } from "zod";
 import type { ChatResult, ChatToolCall, FinishReason, Result, Usage } from "@/server/gateway/types";
+import { JSON_TOOL_NAME } from "./response-format";
 
 export const usageSchema = z.looseObject({
   inputTokens: z.number(),
@@ -47,6 +51,12 @@ export function mapStopReason(reason: string | undefined): FinishReason {
   }
 }
 
+/** The finish reason when the forced JSON tool answered: its tool use is the answer, so `tool_calls` becomes `stop`. */
+export function mapAnswerStopReason(reason: string | undefined, hasJsonAnswer: boolean, hasToolCalls: boolean): FinishReason {
+  const mapped = mapStopReason(reason);
+  return mapped === "tool_calls" && hasJsonAnswer && !hasToolCalls ? "stop" : mapped;
+}
+
 /** Bedrock usage → OpenAI semantics (input includes cache reads and writes). */
 export function mapUsage(usage: z.infer<typeof usageSchema>): Usage {
   const cached = usage.cacheReadInputTokens ?? 0;
@@ -64,12 +74,17 @@ export function parseResponse(body: unknown): Result<ChatResult> {
   const texts: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: ChatToolCall[] = [];
+  let hasJsonAnswer = false;
   for (const block of output.message.content) {
     if (block.text !== undefined) texts.push(block.text);
     if (block.reasoningContent?.reasoningText) reasoning.push(block.reasoningContent.reasoningText.text);
-    if (block.toolUse) toolCalls.push({ id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) });
+    if (block.toolUse?.name === JSON_TOOL_NAME) {
+      hasJsonAnswer = true;
+      texts.push(JSON.stringify(block.toolUse.input ?? {}));
+    } else if (block.toolUse) toolCalls.push({ id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) });
   }
-  const choice: ChatResult["choices"][number] = { index: 0, text: texts.length > 0 ? texts.join("") : null, finishReason: mapStopReason(stopReason) };
+  const finishReason = mapAnswerStopReason(stopReason, hasJsonAnswer, toolCalls.length > 0);
+  const choice: ChatResult["choices"][number] = { index: 0, text: texts.length > 0 ? texts.join("") : null, finishReason };
   if (reasoning.length > 0) choice.reasoning = reasoning.join("");
   if (toolCalls.length > 0) choice.toolCalls = toolCalls;
   const result: ChatResult = { choices: [choice] };

@@ -9,11 +9,14 @@
  * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ConverseStreamMetadataEvent.html (usage)
  *
  * The end marker is `metadata` after `messageStop`; without both, flush() reports a cut stream.
+ * The forced response_format tool (./response-format.ts) is the structured answer: its input deltas (JSON fragments)
+ * become text deltas, and `tool_use` maps to `stop` when no other tool was called.
  */
 import { z } from "zod";
 import type { FinishReason, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { normalizeErrorType, toUpstreamError } from "./errors";
-import { mapStopReason, mapUsage, usageSchema } from "./response";
+import { mapAnswerStopReason, mapUsage, usageSchema } from "./response";
+import { JSON_TOOL_NAME } from "./response-format";
 
 type Controller = TransformStreamDefaultController<StreamEvent>;
 
@@ -39,6 +42,8 @@ class ConverseStreamState {
   private usage: Usage | undefined;
   private hasMetadata = false;
   private readonly toolIndexes = new Map<number, number>();
+  /** Content block indexes of the forced JSON tool's answer. */
+  private readonly jsonBlocks = new Set<number>();
 
   accept(event: SseEvent, controller: Controller): void {
     if (this.failed) return;
@@ -56,7 +61,7 @@ class ConverseStreamState {
       case "messageStop": {
         const parsed = messageStopSchema.safeParse(json);
         if (!parsed.success) return this.fail(controller, "malformed messageStop event");
-        this.finishReason = mapStopReason(parsed.data.stopReason);
+        this.finishReason = mapAnswerStopReason(parsed.data.stopReason, this.jsonBlocks.size > 0, this.toolIndexes.size > 0);
         return;
       }
       case "metadata": {
@@ -91,6 +96,10 @@ class ConverseStreamState {
     if (!parsed.success) return this.fail(controller, "malformed contentBlockStart event");
     const toolUse = parsed.data.start?.toolUse;
     if (!toolUse) return;
+    if (toolUse.name === JSON_TOOL_NAME) {
+      this.jsonBlocks.add(parsed.data.contentBlockIndex);
+      return;
+    }
     const toolIndex = this.toolIndexes.size;
     this.toolIndexes.set(parsed.data.contentBlockIndex, toolIndex);
     controller.enqueue({ type: "tool-call-delta", toolIndex, id: toolUse.toolUseId, name: toolUse.name, argumentsDelta: "" });
@@ -101,7 +110,9 @@ class ConverseStreamState {
     const { delta, contentBlockIndex } = parsed.data;
     if (delta.text !== undefined && delta.text !== "") controller.enqueue({ type: "text-delta", text: delta.text });
     if (delta.reasoningContent?.text) controller.enqueue({ type: "reasoning-delta", text: delta.reasoningContent.text });
-    if (delta.toolUse) {
+    if (delta.toolUse && this.jsonBlocks.has(contentBlockIndex)) {
+      if (delta.toolUse.input !== "") controller.enqueue({ type: "text-delta", text: delta.toolUse.input });
+    } else if (delta.toolUse) {
       const toolIndex = this.toolIndexes.get(contentBlockIndex);
       if (toolIndex === undefined) return this.fail(controller, "toolUse delta without contentBlockStart");
       controller.enqueue({ type: "tool-call-delta", toolIndex, argumentsDelta: delta.toolUse.input });

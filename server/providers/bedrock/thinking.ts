@@ -11,10 +11,13 @@
  * The budgets are the Anthropic adapter's (THINKING_BUDGETS). Without a caller limit maxTokens becomes budget + 4096
  * (the Anthropic adapter's default answer room); a caller limit at or below the budget is raised to budget + limit with a
  * clamped_parameter warning, so the answer keeps the room the caller asked for. Other Bedrock models have no common
- * reasoning switch: reasoning_effort is omitted with a warning.
+ * reasoning switch: reasoning_effort is omitted with a warning. Thinking is also omitted (with a warning) when the body
+ * forces a tool, the caller's or the one ./response-format.ts adds for response_format: Claude refuses forced tool use
+ * while thinking, and the requested output format wins over optional reasoning.
  */
 import type { ChatRequest, Warning } from "@/server/gateway/types";
 import { THINKING_BUDGETS } from "../anthropic/request";
+import { isForcedJsonTool } from "./response-format";
 
 const DEFAULT_ANSWER_TOKENS = 4096;
 /** Bedrock model ids (plain or cross-region inference profiles such as `us.`) of the Claude models that can think. */
@@ -37,7 +40,7 @@ export function applyThinking(request: ChatRequest, modelId: string, body: Recor
     warnings.push(unsupported("reasoning_effort", "This Bedrock model has no reasoning setting the gateway maps; reasoning_effort was omitted."));
     return;
   }
-  const blocker = thinkingBlocker(request);
+  const blocker = thinkingBlocker(request, body);
   if (blocker) {
     warnings.push(unsupported("reasoning_effort", `Extended thinking cannot be used ${blocker}; reasoning_effort was omitted.`));
     return;
@@ -64,7 +67,8 @@ export function applyThinking(request: ChatRequest, modelId: string, body: Recor
 }
 
 /** Why thinking cannot be enabled for this request, if it cannot. */
-function thinkingBlocker(request: ChatRequest): string | undefined {
+function thinkingBlocker(request: ChatRequest, body: Record<string, unknown>): string | undefined {
+  if (isForcedJsonTool(body)) return "with response_format on this model (it is enforced with a forced tool)";
   const choice = request.tool_choice;
   if (request.tools?.length && (choice === "required" || typeof choice === "object")) return "with a forced tool_choice";
   const lastAssistant = request.messages.findLastIndex((message) => message.role === "assistant");

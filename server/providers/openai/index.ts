@@ -28,8 +28,8 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
   return {
     id: provider,
     buildRequest: (request, target) => buildRequest(request, target, quirks),
-    parseResponse: (body) => parseResponse(provider, body),
-    parseStream: () => createStreamParser(provider),
+    parseResponse: (body) => parseResponse(provider, body, quirks),
+    parseStream: () => createStreamParser(provider, quirks),
     parseError: (status, body, headers) => parseError(provider, status, body, headers),
   };
 }

@@ -26,6 +26,13 @@ export interface OpenAICompatibleQuirks {
   unsupportedContentParts?: readonly ContentPart["type"][];
   /** Send assistant `reasoning_content` of earlier turns back (default false: omitted with a warning). */
   reasoningHistory?: boolean;
+  /**
+   * How response_format json_schema reaches the provider: "native" (default) as OpenAI's field; "forced-tool" as one
+   * function tool the model must call, its arguments turned back into the answer's text (forced-tool-json.ts).
+   */
+  jsonSchema?: "native" | "forced-tool";
+  /** Function `strict` is honoured only when target.baseUrl ends with this path (DeepSeek: "/beta"); default: always. */
+  strictFunctionsPath?: string;
 }
 
 type JsonBody = Record<string, unknown>;

@@ -3,6 +3,7 @@
  * Reference: https://platform.openai.com/docs/api-reference/chat/create
  */
 import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { applyForcedToolJson } from "./forced-tool-json";
 import { applyQuirks, type OpenAICompatibleQuirks } from "./quirks";
 
 type JsonBody = Record<string, unknown>;
@@ -36,10 +37,11 @@ export function buildRequest(request: ChatRequest, target: Target, quirks: OpenA
   if (request.response_format != null) body.response_format = buildResponseFormat(request.response_format);
   copyUnknownFields(request, quirks, body, warnings);
   applyQuirks(body, quirks, warnings);
+  const rejection = quirks.jsonSchema === "forced-tool" ? applyForcedToolJson(body, target, quirks, warnings) : undefined;
 
   const headers: Record<string, string> = { "content-type": "application/json" };
   if (target.apiKey !== "") headers.authorization = `Bearer ${target.apiKey}`;
-  return { url: `${target.baseUrl}${quirks.path ?? "/chat/completions"}`, headers, body: JSON.stringify(body), warnings };
+  return { url: `${target.baseUrl}${quirks.path ?? "/chat/completions"}`, headers, body: JSON.stringify(body), warnings, ...(rejection ? { rejection } : {}) };
 }
 
 /** max_completion_tokens wins over max_tokens; each is sent under the name the caller used. */
@@ -108,6 +110,7 @@ function copyUnknownFields(request: ChatRequest, quirks: OpenAICompatibleQuirks,
 
 function buildMessages(messages: ChatMessage[], quirks: OpenAICompatibleQuirks, warnings: Warning[]): JsonBody[] {
   let hasDroppedReasoning = false;
+  let hasDroppedSignature = false;
   const result = messages.map((message): JsonBody => {
     switch (message.role) {
       case "system":
@@ -130,6 +133,8 @@ function buildMessages(messages: ChatMessage[], quirks: OpenAICompatibleQuirks, 
           if (quirks.reasoningHistory === true) built.reasoning_content = message.reasoning_content;
           else hasDroppedReasoning = true;
         }
+        // Signatures are Claude's: never forwarded to an OpenAI-compatible server (README: reasoning signatures).
+        if (message.reasoning_signature !== undefined || message.redacted_reasoning !== undefined) hasDroppedSignature = true;
         return withName(built, message.name);
       }
       case "tool":
@@ -138,6 +143,9 @@ function buildMessages(messages: ChatMessage[], quirks: OpenAICompatibleQuirks, 
   });
   if (hasDroppedReasoning) {
     warnings.push({ code: "unsupported_parameter", param: "reasoning_content", message: "reasoning_content of earlier assistant turns is not accepted by this provider and was omitted." });
+  }
+  if (hasDroppedSignature) {
+    warnings.push({ code: "unsupported_parameter", param: "reasoning_signature", message: "reasoning_signature and redacted_reasoning of earlier assistant turns belong to another provider and were omitted." });
   }
   return result;
 }

@@ -5,6 +5,8 @@
  */
 import { z } from "zod";
 import type { ChatChoice, ChatResult, ChatToolCall, FinishReason, ProviderId, Result, Usage } from "@/server/gateway/types";
+import { unwrapForcedToolChoice } from "./forced-tool-json";
+import type { OpenAICompatibleQuirks } from "./quirks";
 
 /** Validates only the fields we read. prompt_cache_hit_tokens is DeepSeek's name for cached prompt tokens. */
 export const usageSchema = z.looseObject({
@@ -63,7 +65,7 @@ export function mapFinishReason(reason: string | null | undefined): FinishReason
   }
 }
 
-export function parseResponse(provider: ProviderId, body: unknown): Result<ChatResult> {
+export function parseResponse(provider: ProviderId, body: unknown, quirks: OpenAICompatibleQuirks = {}): Result<ChatResult> {
   const parsed = completionSchema.safeParse(body);
   if (!parsed.success) return { ok: false, error: { kind: "upstream", provider, status: 502, message: "malformed response" } };
   const choices = parsed.data.choices.map((choice, position): ChatChoice => {
@@ -82,7 +84,7 @@ export function parseResponse(provider: ProviderId, body: unknown): Result<ChatR
         (call, callIndex): ChatToolCall => ({ id: call.id ?? `call_${index}_${callIndex}`, name: call.function.name, arguments: call.function.arguments ?? "" }),
       );
     }
-    return result;
+    return quirks.jsonSchema === "forced-tool" ? unwrapForcedToolChoice(result) : result;
   });
   const result: ChatResult = { choices };
   if (parsed.data.usage != null) result.usage = toUsage(parsed.data.usage);

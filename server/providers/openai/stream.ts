@@ -9,6 +9,8 @@
 import { z } from "zod";
 import type { FinishReason, GatewayError, ProviderId, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { errorObjectSchema, toStreamError } from "./errors";
+import { createForcedToolUnwrapper } from "./forced-tool-json";
+import type { OpenAICompatibleQuirks } from "./quirks";
 import { mapFinishReason, toUsage, usageSchema } from "./response";
 
 const toolCallDeltaSchema = z.looseObject({
@@ -65,12 +67,19 @@ function createToolCallIndexer() {
   };
 }
 
-export function createStreamParser(provider: ProviderId): TransformStream<SseEvent, StreamEvent> {
+export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibleQuirks = {}): TransformStream<SseEvent, StreamEvent> {
   let isDone = false;
   let hasFailed = false;
   let usage: Usage | undefined;
   const finishReasons: FinishReason[] = [];
   const indexOf = createToolCallIndexer();
+  const unwrapForcedTool = quirks.jsonSchema === "forced-tool" ? createForcedToolUnwrapper() : undefined;
+
+  /** Every event leaves through here, so the forced-tool quirk sees each one (it turns the forced call into text). */
+  function emit(controller: TransformStreamDefaultController<StreamEvent>, event: StreamEvent): void {
+    const emitted = unwrapForcedTool ? unwrapForcedTool(event) : event;
+    if (emitted) controller.enqueue(emitted);
+  }
 
   function fail(controller: TransformStreamDefaultController<StreamEvent>, error: GatewayError): void {
     hasFailed = true;
@@ -83,15 +92,15 @@ export function createStreamParser(provider: ProviderId): TransformStream<SseEve
       const at = index === 0 ? {} : { choice: index };
       const delta = choice.delta;
       const reasoning = delta?.reasoning_content ?? delta?.reasoning;
-      if (reasoning) controller.enqueue({ type: "reasoning-delta", ...at, text: reasoning });
+      if (reasoning) emit(controller, { type: "reasoning-delta", ...at, text: reasoning });
       const text = delta?.content || delta?.refusal;
-      if (text) controller.enqueue({ type: "text-delta", ...at, text });
+      if (text) emit(controller, { type: "text-delta", ...at, text });
       for (const call of delta?.tool_calls ?? []) {
         const { toolIndex, isFirst } = indexOf(index, call);
         const event: Extract<StreamEvent, { type: "tool-call-delta" }> = { type: "tool-call-delta", ...at, toolIndex, argumentsDelta: call.function?.arguments ?? "" };
         if (isFirst && call.id) event.id = call.id;
         if (isFirst && call.function?.name) event.name = call.function.name;
-        controller.enqueue(event);
+        emit(controller, event);
       }
       if (choice.finish_reason) finishReasons[index] = mapFinishReason(choice.finish_reason);
     }
@@ -126,7 +135,7 @@ export function createStreamParser(provider: ProviderId): TransformStream<SseEve
         return;
       }
       const reasons = Array.from({ length: Math.max(1, finishReasons.length) }, (_, index) => finishReasons[index] ?? "stop");
-      controller.enqueue(usage ? { type: "finish", finishReasons: reasons, usage } : { type: "finish", finishReasons: reasons });
+      emit(controller, usage ? { type: "finish", finishReasons: reasons, usage } : { type: "finish", finishReasons: reasons });
     },
   });
 }
