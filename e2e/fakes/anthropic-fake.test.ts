@@ -4,7 +4,7 @@ import { chatRequestSchema } from "@/server/gateway/chat-request";
 import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { anthropic } from "@/server/providers/anthropic";
-import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "./anthropic-fake";
+import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic, THINKING_SIGNATURE } from "./anthropic-fake";
 import { FAKE_REASONING, FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "./common";
 
 let fake: FakeUpstream;
@@ -210,6 +210,26 @@ describe("anthropic fake: adapter round trip", () => {
     expect(tooSmall).toMatchObject({ status: 400, body: { error: { message: "max_tokens: must be greater than thinking.budget_tokens" } } });
     const plain = await post(validBody);
     expect((plain.body.content as { type: string }[]).map((block) => block.type)).toEqual(["text"]);
+  });
+
+  test("a thinking block sent back must be one the fake issued, unmodified", async () => {
+    const tools = [{ name: "get_weather", input_schema: { type: "object", properties: { city: { type: "string" } } } }];
+    const loop = (thinking: Record<string, unknown>) => ({
+      ...validBody,
+      max_tokens: 2048,
+      thinking: { type: "enabled", budget_tokens: 1024 },
+      tools,
+      messages: [
+        { role: "user", content: "Weather?" },
+        { role: "assistant", content: [{ type: "thinking", ...thinking }, { type: "tool_use", id: "toolu_1", name: "get_weather", input: { city: "Paris" } }] },
+        { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_1", content: "Sunny" }] },
+      ],
+    });
+    expect((await post(loop({ thinking: FAKE_REASONING, signature: THINKING_SIGNATURE }))).status).toBe(200);
+    expect((await post(loop({ thinking: "", signature: THINKING_SIGNATURE }))).status).toBe(200);
+    for (const forged of [{ thinking: FAKE_REASONING, signature: "forged" }, { thinking: "edited", signature: THINKING_SIGNATURE }]) {
+      expect(await post(loop(forged))).toMatchObject({ status: 400, body: { error: { type: "invalid_request_error", message: "messages.1.content.0: Invalid `signature` in `thinking` block" } } });
+    }
   });
 
   test.each([["stall"], ["slow"]])("[[fake:%s]] keeps the stream open until the client leaves", async (scenario) => {

@@ -12,6 +12,8 @@
  *   streamed as content_block_start {type:"thinking", thinking:"", signature:""}, thinking_delta events, one
  *   signature_delta, content_block_stop. `display: "omitted"` sends the block with empty thinking text. The usage
  *   carries no separate thinking count (thinking tokens are billed inside output_tokens).
+ *   A thinking block sent back in history must be one the fake issued (its signature and text unmodified), else
+ *   400 "Invalid `signature` in `thinking` block", as the API answers (#preserving-thinking-blocks).
  * - https://platform.claude.com/docs/en/agents-and-tools/tool-use/overview (tool_use → tool_result pairing,
  *   tool_result blocks first in the user turn)
  *
@@ -156,8 +158,19 @@ function checkSemantics(request: AnthropicRequest): string | undefined {
     if (badBlock >= 0) return `messages.${index}.content.${badBlock}.type: \`${blocks[badBlock].type}\` blocks are not allowed in \`${message.role}\` messages`;
     const pairing = checkToolPairing(messages, index, blocks);
     if (pairing) return pairing;
+    const signature = checkSignatures(index, blocks);
+    if (signature) return signature;
   }
   return checkTools(request) ?? checkThinking(request);
+}
+
+/**
+ * A thinking block sent back must be one this fake issued, unmodified (the real API checks the signature against the
+ * thinking text: extended-thinking#thinking-encryption). Redacted data is opaque here: the fake never issues any.
+ */
+function checkSignatures(index: number, blocks: Block[]): string | undefined {
+  const position = blocks.findIndex((block) => block.type === "thinking" && (block.signature !== THINKING_SIGNATURE || (block.thinking !== FAKE_REASONING && block.thinking !== "")));
+  return position >= 0 ? `messages.${index}.content.${position}: Invalid \`signature\` in \`thinking\` block` : undefined;
 }
 
 function blocksOf(message: AnthropicRequest["messages"][number] | undefined): Block[] {
@@ -250,7 +263,7 @@ function fakeToolCall(request: AnthropicRequest): { id: string; name: string; in
 }
 
 /** A fixed signature: the real one is opaque base64 that the API checks when the block is sent back. */
-const THINKING_SIGNATURE = "EqQBCkgIBxABGAIiQGZha2UtdGhpbmtpbmctc2lnbmF0dXJlLWZvci1lMmUtdGVzdHM=";
+export const THINKING_SIGNATURE = "EqQBCkgIBxABGAIiQGZha2UtdGhpbmtpbmctc2lnbmF0dXJlLWZvci1lMmUtdGVzdHM=";
 
 /** The thinking text the answer carries, or undefined when thinking is off ("" when display is "omitted"). */
 function thinkingOf(request: AnthropicRequest): string | undefined {

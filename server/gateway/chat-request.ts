@@ -39,6 +39,13 @@ const messageSchema = z.discriminatedUnion("role", [
     tool_calls: z.array(toolCallSchema).optional(),
     /** Reasoning text from an earlier turn (see README: reasoning field). */
     reasoning_content: z.string().optional(),
+    /**
+     * Gateway extension: the signature of that reasoning as the gateway returned it (README: reasoning signatures).
+     * Only Anthropic-format upstreams (Anthropic, Claude on Vertex) read it; others omit it with a warning.
+     */
+    reasoning_signature: z.string().optional(),
+    /** Gateway extension: encrypted reasoning blocks (Anthropic redacted_thinking `data`) as the gateway returned them. */
+    redacted_reasoning: z.array(z.string()).optional(),
   }),
   z.object({ role: z.literal("tool"), content: z.union([z.string(), z.array(textPartSchema)]), tool_call_id: z.string() }),
 ]);

@@ -1,6 +1,10 @@
 import type { ChatResult, Usage } from "./types";
 
-/** Normalized results → OpenAI Chat Completions JSON. */
+/**
+ * Normalized results → OpenAI Chat Completions JSON. Reasoning rides on gateway extension fields of the message:
+ * `reasoning_content`, and for Claude `reasoning_signature` / `redacted_reasoning` (README: reasoning signatures), which
+ * a client sends back unchanged on the assistant message to keep extended thinking on in a tool loop.
+ */
 export function toOpenAIUsage(usage: Usage) {
   return {
     prompt_tokens: usage.inputTokens,
@@ -24,6 +28,8 @@ export function toOpenAICompletion(result: ChatResult, meta: { id: string; model
         content: choice.text,
         refusal: null,
         ...(choice.reasoning ? { reasoning_content: choice.reasoning } : {}),
+        ...(choice.reasoningSignature ? { reasoning_signature: choice.reasoningSignature } : {}),
+        ...(choice.redactedReasoning?.length ? { redacted_reasoning: choice.redactedReasoning } : {}),
         ...(choice.toolCalls && choice.toolCalls.length > 0
           ? { tool_calls: choice.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } })) }
           : {}),

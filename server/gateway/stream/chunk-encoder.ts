@@ -32,6 +32,10 @@ export class ChunkEncoder {
         return [this.delta(event.choice ?? 0, { content: event.text })];
       case "reasoning-delta":
         return [this.delta(event.choice ?? 0, { reasoning_content: event.text })];
+      case "reasoning-signature":
+        return [this.delta(event.choice ?? 0, { reasoning_signature: event.signature })];
+      case "redacted-reasoning":
+        return [this.delta(event.choice ?? 0, { redacted_reasoning: [event.data] })];
       case "tool-call-delta": {
         const call: Record<string, unknown> = { index: event.toolIndex };
         if (event.id !== undefined) call.id = event.id;

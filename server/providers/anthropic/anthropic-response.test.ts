@@ -35,6 +35,7 @@ describe("anthropic: parseResponse", () => {
             index: 0,
             text: "I'll check the current weather in San Francisco for you.",
             reasoning: "The user wants the weather; I should call get_weather.",
+            reasoningSignature: "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds",
             toolCalls: [{ id: "toolu_01A09q90qw90lq917835lq9", name: "get_weather", arguments: '{"location":"San Francisco, CA","unit":"celsius"}' }],
             finishReason: "tool_calls",
           },

@@ -9,7 +9,15 @@
  *   beta header is deprecated, so it is not used)
  * - https://platform.claude.com/docs/en/build-with-claude/extended-thinking (budget_tokens >= 1024 and < max_tokens;
  *   not compatible with temperature changes, top_p below 0.95 or forced tool use; a final assistant turn that
- *   continues a tool loop must start with the signed thinking block, which OpenAI history cannot carry)
+ *   continues a tool loop must start with its thinking block, unmodified with its signature, and any
+ *   redacted_thinking blocks: #preserving-thinking-blocks, #thinking-redaction)
+ *
+ * Signed reasoning in history: an assistant message's `reasoning_signature` (+ `reasoning_content`) becomes its
+ * leading thinking block and `redacted_reasoning` its redacted_thinking blocks, sent only while thinking is on (they
+ * are omitted with a warning otherwise). Only this builder reads them (Anthropic, and Claude on Vertex through
+ * buildMessagesBody): Claude signatures are the one kind the gateway returns in these fields. A tool loop whose last
+ * assistant turn has no signature (it came from another provider, or the client dropped it) runs without thinking,
+ * with a warning.
  * - https://platform.claude.com/docs/en/build-with-claude/vision (image sources: base64 jpeg/png/gif/webp, or url)
  * - https://platform.claude.com/docs/en/agents-and-tools/tool-use/overview (tool_use / tool_result blocks;
  *   tool_result blocks come first in the user turn)
@@ -52,8 +60,10 @@ export function buildRequest(request: ChatRequest, target: Target): UpstreamRequ
 /** The Messages body (with `model`) and its warnings; other hosts of Claude (Vertex) adjust it and send it their way. */
 export function buildMessagesBody(request: ChatRequest, target: Target): { body: Record<string, unknown>; warnings: Warning[] } {
   const warnings: Warning[] = [];
-  const { system, messages } = translateMessages(request.messages, warnings);
-  const budget = resolveOutputBudget(request, target, warnings);
+  const budgetWarnings: Warning[] = [];
+  const budget = resolveOutputBudget(request, target, budgetWarnings);
+  const { system, messages } = translateMessages(request.messages, warnings, budget.thinkingTokens !== undefined);
+  warnings.push(...budgetWarnings);
   const body: Record<string, unknown> = { model: target.upstreamModel, max_tokens: budget.maxTokens };
   if (system !== undefined) body.system = system;
   body.messages = messages;
@@ -76,7 +86,7 @@ function unsupported(param: string, message: string): Warning {
 
 // ---- messages ---------------------------------------------------------------------------------
 
-function translateMessages(input: ChatMessage[], warnings: Warning[]): { system?: string | Block[]; messages: AnthropicMessage[] } {
+function translateMessages(input: ChatMessage[], warnings: Warning[], isThinking: boolean): { system?: string | Block[]; messages: AnthropicMessage[] } {
   const systemBlocks: Block[] = [];
   const turns: AnthropicMessage[] = [];
   for (const message of input) {
@@ -90,7 +100,7 @@ function translateMessages(input: ChatMessage[], warnings: Warning[]): { system?
         appendTurn(turns, "user", userBlocks(message.content, warnings));
         break;
       case "assistant":
-        appendTurn(turns, "assistant", assistantBlocks(message, warnings));
+        appendTurn(turns, "assistant", assistantBlocks(message, warnings, isThinking));
         break;
       case "tool":
         appendTurn(turns, "user", [toolResultBlock(message.tool_call_id, message.content)]);
@@ -174,14 +184,31 @@ function fileBlock(file: { file_data?: string; file_id?: string; filename?: stri
   return undefined;
 }
 
-function assistantBlocks(message: Extract<ChatMessage, { role: "assistant" }>, warnings: Warning[]): Block[] {
-  if (message.reasoning_content) {
-    addWarning(warnings, unsupported("reasoning_content", "Anthropic needs signed thinking blocks to replay reasoning; earlier reasoning_content was omitted."));
+type AssistantMessage = Extract<ChatMessage, { role: "assistant" }>;
+
+function hasSignedReasoning(message: AssistantMessage): boolean {
+  return Boolean(message.reasoning_signature) || (message.redacted_reasoning?.length ?? 0) > 0;
+}
+
+function assistantBlocks(message: AssistantMessage, warnings: Warning[], isThinking: boolean): Block[] {
+  const blocks = isThinking ? signedThinkingBlocks(message) : [];
+  if (!isThinking && hasSignedReasoning(message)) {
+    addWarning(warnings, unsupported("reasoning_signature", "Thinking is off for this request; earlier signed thinking blocks were omitted."));
+  } else if (message.reasoning_content && !message.reasoning_signature) {
+    addWarning(warnings, unsupported("reasoning_content", "Anthropic needs signed thinking blocks to replay reasoning; earlier reasoning_content without reasoning_signature was omitted."));
   }
-  const blocks = textBlocks(message.content);
+  blocks.push(...textBlocks(message.content));
   for (const call of message.tool_calls ?? []) {
     blocks.push({ type: "tool_use", id: call.id, name: call.function.name, input: parseToolInput(call.function.arguments, warnings) });
   }
+  return blocks;
+}
+
+/** The turn's thinking block (its text as returned, may be empty) and redacted_thinking blocks, as Anthropic sent them. */
+function signedThinkingBlocks(message: AssistantMessage): Block[] {
+  const blocks: Block[] = [];
+  if (message.reasoning_signature) blocks.push({ type: "thinking", thinking: message.reasoning_content ?? "", signature: message.reasoning_signature });
+  for (const data of message.redacted_reasoning ?? []) blocks.push({ type: "redacted_thinking", data });
   return blocks;
 }
 
@@ -250,7 +277,8 @@ function thinkingBlocker(request: ChatRequest): string | undefined {
   if (request.tools?.length && (choice === "required" || typeof choice === "object")) return "with a forced tool_choice";
   const lastAssistant = request.messages.findLastIndex((message) => message.role === "assistant");
   const last = request.messages[lastAssistant];
-  if (last?.role === "assistant" && last.tool_calls?.length && request.messages.slice(lastAssistant + 1).every((message) => message.role === "tool")) {
+  const isContinuingToolLoop = last?.role === "assistant" && Boolean(last.tool_calls?.length) && request.messages.slice(lastAssistant + 1).every((message) => message.role === "tool");
+  if (isContinuingToolLoop && last?.role === "assistant" && !hasSignedReasoning(last)) {
     return "while continuing a tool call without its signed thinking block";
   }
   return undefined;

@@ -4,6 +4,9 @@
  * References:
  * - https://platform.claude.com/docs/en/api/messages (response: content blocks, stop_reason, usage)
  * - https://platform.claude.com/docs/en/build-with-claude/handling-stop-reasons (stop reasons)
+ * - https://platform.claude.com/docs/en/build-with-claude/extended-thinking (thinking blocks carry an opaque
+ *   `signature`; redacted_thinking blocks carry encrypted `data`: both go back unmodified in tool loops, see
+ *   #preserving-thinking-blocks and #thinking-redaction)
  * - https://platform.claude.com/docs/en/build-with-claude/prompt-caching (input_tokens excludes
  *   cache_read_input_tokens and cache_creation_input_tokens; total input is their sum)
  */
@@ -23,6 +26,8 @@ const contentBlockSchema = z.looseObject({
   type: z.string(),
   text: z.string().optional(),
   thinking: z.string().optional(),
+  signature: z.string().optional(),
+  data: z.string().optional(),
   id: z.string().optional(),
   name: z.string().optional(),
   input: z.unknown().optional(),
@@ -62,28 +67,46 @@ export function toUsage(usage: AnthropicUsage): Usage {
   return result;
 }
 
+/** A thinking or redacted_thinking block, in answer order. */
+export type ReasoningBlock = { type: "thinking"; thinking: string; signature?: string } | { type: "redacted_thinking"; data: string };
+
+/**
+ * The signature and redacted data a ChatChoice can carry so the blocks replay exactly: at most one thinking block,
+ * signed, ahead of any redacted ones. Any other sequence (interleaved thinking) cannot be rebuilt from one reasoning
+ * string, so it carries neither: the next tool-loop turn then runs without thinking, with a warning (request.ts).
+ */
+export function replayableReasoning(blocks: ReasoningBlock[]): { reasoningSignature?: string; redactedReasoning?: string[] } {
+  const thinking = blocks.filter((block) => block.type === "thinking");
+  const redacted = blocks.flatMap((block) => (block.type === "redacted_thinking" ? [block.data] : []));
+  if (thinking.length > 1 || (thinking.length === 1 && (blocks[0] !== thinking[0] || !thinking[0].signature))) return {};
+  return { ...(thinking[0]?.signature ? { reasoningSignature: thinking[0].signature } : {}), ...(redacted.length > 0 ? { redactedReasoning: redacted } : {}) };
+}
+
 export function parseResponse(body: unknown): Result<ChatResult> {
   const parsed = messageSchema.safeParse(body);
   if (!parsed.success) return malformed();
   const message = parsed.data;
   const texts: string[] = [];
-  const reasoning: string[] = [];
+  const reasoningBlocks: ReasoningBlock[] = [];
   const toolCalls: ChatToolCall[] = [];
   for (const block of message.content) {
     if (block.type === "text" && block.text !== undefined) texts.push(block.text);
-    else if (block.type === "thinking" && block.thinking !== undefined) reasoning.push(block.thinking);
+    else if (block.type === "thinking" && block.thinking !== undefined) reasoningBlocks.push({ type: "thinking", thinking: block.thinking, signature: block.signature });
+    else if (block.type === "redacted_thinking" && block.data !== undefined) reasoningBlocks.push({ type: "redacted_thinking", data: block.data });
     else if (block.type === "tool_use") {
       if (!block.id || !block.name) return malformed();
       toolCalls.push({ id: block.id, name: block.name, arguments: JSON.stringify(block.input ?? {}) });
     }
-    // redacted_thinking, server tool blocks and future block types carry nothing an OpenAI client reads.
+    // Server tool blocks and future block types carry nothing an OpenAI client reads.
   }
+  const reasoning = reasoningBlocks.flatMap((block) => (block.type === "thinking" ? [block.thinking] : [])).join("");
   const result: ChatResult = {
     choices: [
       {
         index: 0,
         text: texts.length > 0 ? texts.join("") : null,
-        ...(reasoning.length > 0 ? { reasoning: reasoning.join("") } : {}),
+        ...(reasoning !== "" ? { reasoning } : {}),
+        ...replayableReasoning(reasoningBlocks),
         ...(toolCalls.length > 0 ? { toolCalls } : {}),
         finishReason: mapStopReason(message.stop_reason),
       },

@@ -6,7 +6,9 @@
  * content_block_start, content_block_delta (text_delta | input_json_delta | thinking_delta | signature_delta |
  * citations_delta), content_block_stop → message_delta (delta.stop_reason; usage.output_tokens cumulative, and
  * on newer API versions cumulative input/cache counts too) → message_stop (the end marker). `ping` events may
- * appear anywhere; an `error` event (e.g. overloaded_error) may arrive after the 200. Unknown event and delta
+ * appear anywhere; a thinking block's signature arrives whole in one signature_delta just before its
+ * content_block_stop, and a redacted_thinking block arrives whole in its content_block_start (`data`), see
+ * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#streaming-thinking and #thinking-redaction; an `error` event (e.g. overloaded_error) may arrive after the 200. Unknown event and delta
  * types are ignored, as the docs ask, for forward compatibility.
  */
 import { z } from "zod";
@@ -17,12 +19,13 @@ import { mapStopReason, toUsage, usageSchema, type AnthropicUsage } from "./resp
 const messageStartSchema = z.looseObject({ message: z.looseObject({ usage: usageSchema.nullish() }) });
 const blockStartSchema = z.looseObject({
   index: z.number(),
-  content_block: z.looseObject({ type: z.string(), id: z.string().optional(), name: z.string().optional(), text: z.string().optional(), thinking: z.string().optional() }),
+  content_block: z.looseObject({ type: z.string(), id: z.string().optional(), name: z.string().optional(), text: z.string().optional(), thinking: z.string().optional(), data: z.string().optional() }),
 });
 const blockDeltaSchema = z.looseObject({ index: z.number(), delta: z.looseObject({ type: z.string() }) });
 const textDeltaSchema = z.looseObject({ text: z.string() });
 const jsonDeltaSchema = z.looseObject({ partial_json: z.string() });
 const thinkingDeltaSchema = z.looseObject({ thinking: z.string() });
+const signatureDeltaSchema = z.looseObject({ signature: z.string() });
 const messageDeltaSchema = z.looseObject({ delta: z.looseObject({ stop_reason: z.string().nullish() }), usage: usageSchema.nullish() });
 const errorEventSchema = z.looseObject({ error: errorObjectSchema });
 
@@ -112,6 +115,9 @@ function handleBlockStart(data: unknown, state: StreamState, controller: Control
     controller.enqueue({ type: "text-delta", text: block.text });
   } else if (block.type === "thinking" && block.thinking) {
     controller.enqueue({ type: "reasoning-delta", text: block.thinking });
+  } else if (block.type === "redacted_thinking") {
+    if (block.data === undefined) return false;
+    controller.enqueue({ type: "redacted-reasoning", data: block.data });
   }
   return true;
 }
@@ -131,6 +137,11 @@ function handleBlockDelta(data: unknown, state: StreamState, controller: Control
       if (thinking.success && thinking.data.thinking !== "") controller.enqueue({ type: "reasoning-delta", text: thinking.data.thinking });
       return thinking.success;
     }
+    case "signature_delta": {
+      const signature = signatureDeltaSchema.safeParse(delta);
+      if (signature.success && signature.data.signature !== "") controller.enqueue({ type: "reasoning-signature", signature: signature.data.signature });
+      return signature.success;
+    }
     case "input_json_delta": {
       const json = jsonDeltaSchema.safeParse(delta);
       const toolIndex = state.toolIndexByBlock.get(index);
@@ -141,7 +152,7 @@ function handleBlockDelta(data: unknown, state: StreamState, controller: Control
       return json.success;
     }
     default:
-      // signature_delta, citations_delta and newer delta types carry nothing an OpenAI client reads.
+      // citations_delta and newer delta types carry nothing an OpenAI client reads.
       return true;
   }
 }

@@ -65,7 +65,7 @@ describe("request: Messages → ChatRequest", () => {
       {
         messages: [
           { role: "user", content: "Weather?" },
-          { role: "assistant", content: "Checking.", reasoning_content: "Look it up.", tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
+          { role: "assistant", content: "Checking.", reasoning_content: "Look it up.", reasoning_signature: "sig", tool_calls: [{ id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } }] },
           { role: "tool", tool_call_id: "toolu_1", content: "Sunny" },
           { role: "user", content: [{ type: "text", text: "Thanks" }] },
         ],

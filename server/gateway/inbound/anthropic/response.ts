@@ -3,6 +3,8 @@ import type { ChatResult, FinishReason, Usage } from "../../types";
 /**
  * Normalized results → Anthropic Message JSON.
  * Reference: https://docs.claude.com/en/api/messages (response: content blocks, stop_reason, usage)
+ * and https://platform.claude.com/docs/en/build-with-claude/extended-thinking (thinking {thinking, signature} and
+ * redacted_thinking {data} blocks lead the content).
  */
 export type StopReason = "end_turn" | "max_tokens" | "stop_sequence" | "tool_use" | "refusal";
 
@@ -54,7 +56,9 @@ export function parseToolInput(argumentsJson: string): Record<string, unknown> {
 export function toAnthropicMessage(result: ChatResult, meta: { id: string; model: string }, usage: Usage) {
   const choice = result.choices[0];
   const content: Record<string, unknown>[] = [];
-  if (choice?.reasoning) content.push({ type: "thinking", thinking: choice.reasoning, signature: "" });
+  // A signature exists only for Claude's own reasoning; other providers' reasoning gets "" (it cannot be verified).
+  if (choice?.reasoning || choice?.reasoningSignature) content.push({ type: "thinking", thinking: choice.reasoning ?? "", signature: choice.reasoningSignature ?? "" });
+  for (const data of choice?.redactedReasoning ?? []) content.push({ type: "redacted_thinking", data });
   if (choice?.text) content.push({ type: "text", text: choice.text });
   for (const call of choice?.toolCalls ?? []) content.push({ type: "tool_use", id: call.id, name: call.name, input: parseToolInput(call.arguments) });
   return {

@@ -12,6 +12,7 @@ type OpenBlock = { kind: "text" } | { kind: "thinking" } | { kind: "tool_use"; t
  * content_block_stop, then message_delta (stop_reason, usage) and message_stop. A failure ends
  * the stream with `event: error` and no message_stop, so a cut stream never looks complete.
  * Reference: https://docs.claude.com/en/docs/build-with-claude/streaming
+ * and https://platform.claude.com/docs/en/build-with-claude/extended-thinking#streaming-thinking (signature_delta).
  * Only choice 0 is encoded: the Messages API has no `n`.
  */
 export class MessagesStreamEncoder implements StreamEncoder {
@@ -40,6 +41,19 @@ export class MessagesStreamEncoder implements StreamEncoder {
       case "reasoning-delta":
         this.ensureBlock(frames, { kind: "thinking" }, { type: "thinking", thinking: "", signature: "" });
         frames.push(sse("content_block_delta", { index: this.blockCount - 1, delta: { type: "thinking_delta", thinking: event.text } }));
+        return frames;
+      case "reasoning-signature":
+        // Anthropic's order: the thinking block's one signature_delta, then its content_block_stop.
+        this.ensureBlock(frames, { kind: "thinking" }, { type: "thinking", thinking: "", signature: "" });
+        frames.push(sse("content_block_delta", { index: this.blockCount - 1, delta: { type: "signature_delta", signature: event.signature } }));
+        this.closeBlock(frames);
+        return frames;
+      case "redacted-reasoning":
+        // A redacted_thinking block arrives whole in its content_block_start, with no deltas.
+        this.closeBlock(frames);
+        frames.push(sse("content_block_start", { index: this.blockCount, content_block: { type: "redacted_thinking", data: event.data } }));
+        frames.push(sse("content_block_stop", { index: this.blockCount }));
+        this.blockCount += 1;
         return frames;
       case "tool-call-delta": {
         let index = this.toolBlocks.get(event.toolIndex);

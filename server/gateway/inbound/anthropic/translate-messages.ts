@@ -1,3 +1,4 @@
+import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
 import type { ChatMessage, ContentPart, ToolCall, Warning } from "../../types";
 import type { MessagesContentBlock, MessagesMessage, MessagesRequest } from "./request";
 
@@ -81,9 +82,15 @@ function toolResultText(block: Block<"tool_result">, warnings: WarningList): str
   return text;
 }
 
+/**
+ * An assistant turn → one assistant message. Its thinking block travels as reasoning_content + reasoning_signature
+ * and its redacted_thinking blocks as redacted_reasoning, so an Anthropic upstream gets them back unmodified (see
+ * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks). A sequence
+ * one message cannot rebuild (several thinking blocks, or redacted ones first) keeps its text only, with a warning.
+ */
 function assistantMessage(blocks: MessagesContentBlock[], warnings: WarningList): ChatMessage {
   const texts: string[] = [];
-  const reasoning: string[] = [];
+  const reasoningBlocks: ReasoningBlock[] = [];
   const toolCalls: ToolCall[] = [];
   for (const block of blocks) {
     switch (block.type) {
@@ -91,7 +98,10 @@ function assistantMessage(blocks: MessagesContentBlock[], warnings: WarningList)
         texts.push(block.text);
         break;
       case "thinking":
-        reasoning.push(block.thinking);
+        reasoningBlocks.push({ type: "thinking", thinking: block.thinking, signature: block.signature || undefined });
+        break;
+      case "redacted_thinking":
+        reasoningBlocks.push({ type: "redacted_thinking", data: block.data });
         break;
       case "tool_use":
         toolCalls.push({ id: block.id, type: "function", function: { name: block.name, arguments: JSON.stringify(block.input) } });
@@ -100,10 +110,18 @@ function assistantMessage(blocks: MessagesContentBlock[], warnings: WarningList)
         warnings.unsupported(block.type, `${block.type} blocks in assistant turns are not supported; the block was dropped.`);
     }
   }
+  const reasoning = reasoningBlocks.flatMap((block) => (block.type === "thinking" ? [block.thinking] : [])).join("");
+  const replay = replayableReasoning(reasoningBlocks);
+  const isSigned = reasoningBlocks.some((block) => block.type === "redacted_thinking" || block.signature);
+  if (isSigned && !replay.reasoningSignature && !replay.redactedReasoning) {
+    warnings.unsupported("thinking", "Only one signed thinking block (then any redacted_thinking blocks) per assistant turn can be sent back; the signatures were dropped.");
+  }
   return {
     role: "assistant",
     content: texts.length > 0 ? texts.join("") : toolCalls.length > 0 ? null : "",
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
-    ...(reasoning.length > 0 ? { reasoning_content: reasoning.join("") } : {}),
+    ...(reasoning !== "" ? { reasoning_content: reasoning } : {}),
+    ...(replay.reasoningSignature ? { reasoning_signature: replay.reasoningSignature } : {}),
+    ...(replay.redactedReasoning ? { redacted_reasoning: replay.redactedReasoning } : {}),
   };
 }

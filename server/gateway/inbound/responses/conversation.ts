@@ -45,6 +45,8 @@ export function answerMessage(choice: ChatChoice): ChatMessage {
     content: choice.text ?? (toolCalls.length > 0 ? null : ""),
     ...(toolCalls.length > 0 ? { tool_calls: toolCalls } : {}),
     ...(choice.reasoning ? { reasoning_content: choice.reasoning } : {}),
+    ...(choice.reasoningSignature ? { reasoning_signature: choice.reasoningSignature } : {}),
+    ...(choice.redactedReasoning?.length ? { redacted_reasoning: choice.redactedReasoning } : {}),
   };
 }
 

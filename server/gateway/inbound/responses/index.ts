@@ -2,7 +2,7 @@ import { parseBody } from "../../parse-body";
 import type { ChatChoice } from "../../types";
 import type { AnswerMeta, InboundFormat, PrepareStep } from "../inbound-format";
 import { answerMessage, loadConversation, saveConversation } from "./conversation";
-import { responsesRequestSchema, toChatRequest } from "./request";
+import { ENCRYPTED_REASONING, responsesRequestSchema, toChatRequest } from "./request";
 import { responseId, toResponse, toResponsesError, type ResponseEcho, type ResponseMeta } from "./response";
 import { ResponsesStreamEncoder } from "./stream";
 
@@ -24,7 +24,7 @@ function createResponsesFormat(echo: ResponseEcho, onAnswer?: (choice: ChatChoic
       const request = parsed.value;
       const { chatRequest, instructions, input, warnings } = toChatRequest(request);
       const store = request.store ?? true;
-      const requestEcho: ResponseEcho = { instructions: request.instructions ?? null, previousResponseId: request.previous_response_id ?? null, store, metadata: request.metadata ?? {} };
+      const requestEcho: ResponseEcho = { instructions: request.instructions ?? null, previousResponseId: request.previous_response_id ?? null, store, metadata: request.metadata ?? {}, includeEncryptedReasoning: request.include?.includes(ENCRYPTED_REASONING) ?? false };
       if (input.length === 0 && !request.previous_response_id) {
         return { ok: false, error: { kind: "invalid_request", message: "Missing required parameter: 'input'.", param: "input", code: "missing_required_parameter" } };
       }

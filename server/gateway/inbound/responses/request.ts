@@ -27,6 +27,8 @@ const reasoningItem = z.looseObject({
   type: z.literal("reasoning"),
   summary: z.array(z.looseObject({ text: z.string() })).optional(),
   content: z.array(z.looseObject({ text: z.string() })).nullish(),
+  /** Opaque reasoning state the gateway returned (response.ts: encrypted_content). */
+  encrypted_content: z.string().nullish(),
 });
 /** Item types without an equivalent (item_reference, hosted tool calls…): dropped with a warning. */
 const otherItem = z.looseObject({ type: z.string().refine((type) => !["message", "function_call", "function_call_output", "reasoning"].includes(type), { message: "the item lacks fields its type requires" }) });
@@ -59,6 +61,7 @@ export const responsesRequestSchema = z.looseObject({
   max_output_tokens: z.number().int().positive().nullish(),
   text: z.looseObject({ format: textFormatSchema.optional() }).nullish(),
   reasoning: z.looseObject({ effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullish() }).nullish(),
+  include: z.array(z.string()).nullish(),
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
   previous_response_id: z.string().min(1).nullish(),
@@ -70,8 +73,11 @@ export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 /** Top-level fields translation understands; any other field is dropped with a warning. */
 const KNOWN_FIELDS = new Set([
   "model", "input", "instructions", "tools", "tool_choice", "parallel_tool_calls", "temperature", "top_p", "max_output_tokens", "text", "reasoning",
-  "stream", "store", "previous_response_id", "metadata", "user",
+  "stream", "store", "previous_response_id", "metadata", "user", "include",
 ]);
+
+/** The one `include` value the gateway honours: reasoning items then carry encrypted_content. */
+export const ENCRYPTED_REASONING = "reasoning.encrypted_content";
 
 /**
  * A Responses request → the OpenAI-shaped ChatRequest. `instructions` (the system message) and
@@ -98,6 +104,9 @@ export function toChatRequest(request: ResponsesRequest): { chatRequest: ChatReq
   const responseFormat = translateTextFormat(request.text?.format);
   if (responseFormat) chatRequest.response_format = responseFormat;
   translateReasoning(request.reasoning, chatRequest, warnings);
+  for (const value of request.include ?? []) {
+    if (value !== ENCRYPTED_REASONING) warnings.unsupported("include", `include '${value}' is not supported; it was ignored.`);
+  }
   if (request.text && Object.keys(request.text).some((field) => field !== "format")) warnings.unsupported("text", "Only text.format is supported; other text options were ignored.");
   for (const field of Object.keys(request)) {
     if (!KNOWN_FIELDS.has(field)) warnings.unsupported(field, `${field} is not supported on /v1/responses; it was ignored.`);

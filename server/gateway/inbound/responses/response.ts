@@ -11,6 +11,8 @@ export interface ResponseEcho {
   previousResponseId: string | null;
   store: boolean;
   metadata: Record<string, string>;
+  /** `include: ["reasoning.encrypted_content"]`: reasoning items carry `encrypted_content` (see encryptedReasoning). */
+  includeEncryptedReasoning?: boolean;
 }
 
 export interface ResponseMeta extends ResponseEcho {
@@ -48,7 +50,23 @@ export function statusFor(reason: FinishReason): { status: ResponseStatus; incom
 }
 
 export const outputText = (text: string) => ({ type: "output_text", text, annotations: [] });
-export const reasoningItem = (id: string, text: string) => ({ id, type: "reasoning", summary: [], content: [{ type: "reasoning_text", text }] });
+export const reasoningItem = (id: string, text: string, encryptedContent?: string) => ({
+  id,
+  type: "reasoning",
+  summary: [],
+  content: [{ type: "reasoning_text", text }],
+  ...(encryptedContent !== undefined ? { encrypted_content: encryptedContent } : {}),
+});
+
+/**
+ * `encrypted_content` is OpenAI's opaque carrier for reasoning state (returned with include
+ * ["reasoning.encrypted_content"], sent back on input reasoning items):
+ * https://platform.openai.com/docs/api-reference/responses/object (reasoning output item). The gateway puts Claude's
+ * reasoning there: a signed thinking block's `signature` as is, and each redacted_thinking block's `data` in a
+ * reasoning item of its own, prefixed REDACTED_PREFIX (translate-input.ts reads both back).
+ */
+export const REDACTED_PREFIX = "redacted_thinking:";
+export const redactedItem = (id: string, data: string) => ({ id, type: "reasoning", summary: [], content: [], encrypted_content: REDACTED_PREFIX + data });
 export const messageItem = (id: string, text: string, status: string) => ({ id, type: "message", status, role: "assistant", content: text === "" && status === "in_progress" ? [] : [outputText(text)] });
 export const functionCallItem = (id: string, call: { id: string; name: string; arguments: string }, status: string) => ({ id, type: "function_call", status, call_id: call.id, name: call.name, arguments: call.arguments });
 
@@ -76,7 +94,10 @@ export function responseObject(meta: ResponseMeta, fields: { status: ResponseSta
 /** The first choice only: the Responses API has no `n`. */
 export function toResponse(choice: ChatChoice | undefined, usage: Usage, meta: ResponseMeta) {
   const output: Record<string, unknown>[] = [];
-  if (choice?.reasoning) output.push(reasoningItem(itemId("rs", meta, output.length), choice.reasoning));
+  const encrypted = meta.includeEncryptedReasoning === true;
+  const signature = encrypted ? choice?.reasoningSignature : undefined;
+  if (choice?.reasoning || signature) output.push(reasoningItem(itemId("rs", meta, output.length), choice?.reasoning ?? "", signature));
+  if (encrypted) for (const data of choice?.redactedReasoning ?? []) output.push(redactedItem(itemId("rs", meta, output.length), data));
   if (choice?.text) output.push(messageItem(itemId("msg", meta, output.length), choice.text, "completed"));
   for (const call of choice?.toolCalls ?? []) output.push(functionCallItem(itemId("fc", meta, output.length), call, "completed"));
   return responseObject(meta, { ...statusFor(choice?.finishReason ?? "stop"), output, usage });

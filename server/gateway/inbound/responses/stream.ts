@@ -1,12 +1,15 @@
 import type { OutboundFrame } from "../../contract";
+import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
 import type { ChatChoice, ChatToolCall, StreamEvent, Usage } from "../../types";
 import type { StreamEncoder } from "../inbound-format";
-import { functionCallItem, itemId, messageItem, outputText, reasoningItem, responseObject, statusFor, toResponsesError, type ResponseMeta } from "./response";
+import { functionCallItem, itemId, messageItem, outputText, reasoningItem, redactedItem, responseObject, statusFor, toResponsesError, type ResponseMeta } from "./response";
 
 type Item =
   | { kind: "message"; id: string; index: number; text: string; done: boolean }
-  | { kind: "reasoning"; id: string; index: number; text: string; done: boolean }
+  | { kind: "reasoning"; id: string; index: number; text: string; signature?: string; done: boolean }
+  | { kind: "redacted"; id: string; index: number; data: string; done: boolean }
   | { kind: "function_call"; id: string; index: number; call: ChatToolCall; done: boolean };
+type ReasoningItem = Extract<Item, { kind: "reasoning" }>;
 
 /**
  * Normalized stream events → Responses API SSE events, in the documented order:
@@ -22,6 +25,8 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   private readonly items: Item[] = [];
   private open: Item | undefined;
   private readonly tools = new Map<number, Extract<Item, { kind: "function_call" }>>();
+  /** Reasoning items and redacted blocks in order (redacted ones are items only with encrypted_content included). */
+  private readonly reasoningLog: (ReasoningItem | { kind: "redacted"; data: string })[] = [];
 
   /** `onAnswer` receives the finished answer (for storing the conversation). */
   constructor(
@@ -44,6 +49,24 @@ export class ResponsesStreamEncoder implements StreamEncoder {
         item.text += event.text;
         const type = kind === "message" ? "response.output_text.delta" : "response.reasoning_text.delta";
         frames.push(this.frame(type, { item_id: item.id, output_index: item.index, content_index: 0, delta: event.text, ...(kind === "message" ? { logprobs: [] } : {}) }));
+        return frames;
+      }
+      case "reasoning-signature": {
+        // The signature ends its reasoning block: later reasoning opens a new item.
+        const item = this.open?.kind === "reasoning" ? this.open : (this.openItem(frames, "reasoning") as ReasoningItem);
+        item.signature = event.signature;
+        this.closeOpen(frames);
+        return frames;
+      }
+      case "redacted-reasoning": {
+        this.reasoningLog.push({ kind: "redacted", data: event.data });
+        if (this.meta.includeEncryptedReasoning !== true) return frames;
+        this.closeOpen(frames);
+        const index = this.items.length;
+        const item: Item = { kind: "redacted", id: itemId("rs", this.meta, index), index, data: event.data, done: true };
+        this.items.push(item);
+        frames.push(this.frame("response.output_item.added", { output_index: index, item: this.doneItem(item) }));
+        frames.push(this.frame("response.output_item.done", { output_index: index, item: this.doneItem(item) }));
         return frames;
       }
       case "tool-call-delta": {
@@ -84,6 +107,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     const index = this.items.length;
     const item: Extract<Item, { text: string }> = { kind, id: itemId(kind === "message" ? "msg" : "rs", this.meta, index), index, text: "", done: false };
     this.items.push(item);
+    if (item.kind === "reasoning") this.reasoningLog.push(item);
     this.open = item;
     const added = kind === "message" ? messageItem(item.id, "", "in_progress") : { id: item.id, type: "reasoning", summary: [], content: [] };
     frames.push(this.frame("response.output_item.added", { output_index: index, item: added }));
@@ -101,6 +125,7 @@ export class ResponsesStreamEncoder implements StreamEncoder {
     if (item.done) return;
     item.done = true;
     const at = { item_id: item.id, output_index: item.index };
+    if (item.kind === "redacted") return;
     if (item.kind === "function_call") {
       frames.push(this.frame("response.function_call_arguments.done", { ...at, name: item.call.name, arguments: item.call.arguments }));
     } else if (item.kind === "message") {
@@ -114,15 +139,24 @@ export class ResponsesStreamEncoder implements StreamEncoder {
   }
 
   private doneItem(item: Item): Record<string, unknown> {
-    if (item.kind === "function_call") return functionCallItem(item.id, item.call, item.done ? "completed" : "incomplete");
-    return item.kind === "message" ? messageItem(item.id, item.text, item.done ? "completed" : "incomplete") : reasoningItem(item.id, item.text);
+    switch (item.kind) {
+      case "function_call":
+        return functionCallItem(item.id, item.call, item.done ? "completed" : "incomplete");
+      case "message":
+        return messageItem(item.id, item.text, item.done ? "completed" : "incomplete");
+      case "redacted":
+        return redactedItem(item.id, item.data);
+      case "reasoning":
+        return reasoningItem(item.id, item.text, this.meta.includeEncryptedReasoning === true ? item.signature : undefined);
+    }
   }
 
   private toChoice(finishReason: ChatChoice["finishReason"]): ChatChoice {
     const text = this.items.flatMap((item) => (item.kind === "message" ? [item.text] : [])).join("");
     const reasoning = this.items.flatMap((item) => (item.kind === "reasoning" ? [item.text] : [])).join("");
     const toolCalls = this.items.flatMap((item) => (item.kind === "function_call" ? [item.call] : []));
-    return { index: 0, text: text || null, ...(reasoning ? { reasoning } : {}), ...(toolCalls.length > 0 ? { toolCalls } : {}), finishReason };
+    const blocks = this.reasoningLog.map((entry): ReasoningBlock => (entry.kind === "redacted" ? { type: "redacted_thinking", data: entry.data } : { type: "thinking", thinking: entry.text, signature: entry.signature }));
+    return { index: 0, text: text || null, ...(reasoning ? { reasoning } : {}), ...replayableReasoning(blocks), ...(toolCalls.length > 0 ? { toolCalls } : {}), finishReason };
   }
 
   private frame(type: string, fields: Record<string, unknown>): OutboundFrame {

@@ -1,6 +1,8 @@
+import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
 import type { ChatMessage, ContentPart } from "../../types";
 import type { WarningList } from "../anthropic/translate-messages";
 import type { ResponsesContentPart, ResponsesInputItem } from "./request";
+import { REDACTED_PREFIX } from "./response";
 
 type MessageItem = Extract<ResponsesInputItem, { role: string }>;
 type AssistantMessage = Extract<ChatMessage, { role: "assistant" }>;
@@ -8,12 +10,18 @@ type AssistantMessage = Extract<ChatMessage, { role: "assistant" }>;
 /**
  * Responses input items → chat messages. Consecutive function_call items join one assistant
  * message (after its text, if any); function_call_output items become `tool` messages; a
- * reasoning item's text rides on the next assistant message as reasoning_content.
+ * reasoning item's text rides on the next assistant message as reasoning_content, and its encrypted_content
+ * (the gateway's own, response.ts) as reasoning_signature / redacted_reasoning.
  * Reference: https://platform.openai.com/docs/api-reference/responses/create (input items)
  */
 export function translateInput(items: ResponsesInputItem[], warnings: WarningList): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  let reasoning = "";
+  let reasoning: ReasoningBlock[] = [];
+  /** Moves the pending reasoning items onto `message`. */
+  const attachReasoning = (message: AssistantMessage): void => {
+    Object.assign(message, reasoningFields(reasoning, warnings));
+    reasoning = [];
+  };
   const assistant = (): AssistantMessage => {
     const last = messages.at(-1);
     if (last?.role === "assistant") return last;
@@ -27,21 +35,22 @@ export function translateInput(items: ResponsesInputItem[], warnings: WarningLis
       const content = message.content;
       if (message.role === "assistant") {
         const text = typeof content === "string" ? content : partsText(content, warnings);
-        messages.push({ role: "assistant", content: text, ...(reasoning ? { reasoning_content: reasoning } : {}) });
+        const assistantMessage: AssistantMessage = { role: "assistant", content: text };
+        attachReasoning(assistantMessage);
+        messages.push(assistantMessage);
       } else if (message.role === "user") {
         messages.push({ role: "user", content: typeof content === "string" ? content : userParts(content, warnings) });
       } else {
         messages.push({ role: message.role, content: typeof content === "string" ? content : partsText(content, warnings) });
       }
-      reasoning = "";
+      reasoning = [];
       continue;
     }
     switch (item.type) {
       case "function_call": {
         const call = item as Extract<ResponsesInputItem, { type: "function_call" }>;
         const message = assistant();
-        if (reasoning) message.reasoning_content = reasoning;
-        reasoning = "";
+        if (reasoning.length > 0) attachReasoning(message);
         message.tool_calls = [...(message.tool_calls ?? []), { id: call.call_id, type: "function", function: { name: call.name, arguments: call.arguments } }];
         break;
       }
@@ -52,7 +61,10 @@ export function translateInput(items: ResponsesInputItem[], warnings: WarningLis
       }
       case "reasoning": {
         const block = item as Extract<ResponsesInputItem, { type: "reasoning" }>;
-        reasoning += [...(block.content ?? []), ...(block.summary ?? [])].map((part) => part.text).join("");
+        const text = [...(block.content ?? []), ...(block.summary ?? [])].map((part) => part.text).join("");
+        const encrypted = block.encrypted_content ?? undefined;
+        if (encrypted?.startsWith(REDACTED_PREFIX)) reasoning.push({ type: "redacted_thinking", data: encrypted.slice(REDACTED_PREFIX.length) });
+        else reasoning.push({ type: "thinking", thinking: text, signature: encrypted || undefined });
         break;
       }
       default:
@@ -60,6 +72,21 @@ export function translateInput(items: ResponsesInputItem[], warnings: WarningLis
     }
   }
   return messages;
+}
+
+/** Reasoning items → the assistant message's reasoning fields; only a sequence one message can rebuild keeps its state. */
+function reasoningFields(blocks: ReasoningBlock[], warnings: WarningList): Partial<AssistantMessage> {
+  const text = blocks.flatMap((block) => (block.type === "thinking" ? [block.thinking] : [])).join("");
+  const replay = replayableReasoning(blocks);
+  const isSigned = blocks.some((block) => block.type === "redacted_thinking" || block.signature);
+  if (isSigned && !replay.reasoningSignature && !replay.redactedReasoning) {
+    warnings.unsupported("input.reasoning.encrypted_content", "Only one signed reasoning item (then any redacted ones) per assistant turn can be sent back; encrypted_content was dropped.");
+  }
+  return {
+    ...(text !== "" ? { reasoning_content: text } : {}),
+    ...(replay.reasoningSignature ? { reasoning_signature: replay.reasoningSignature } : {}),
+    ...(replay.redactedReasoning ? { redacted_reasoning: replay.redactedReasoning } : {}),
+  };
 }
 
 function partsText(parts: ResponsesContentPart[], warnings: WarningList): string {
