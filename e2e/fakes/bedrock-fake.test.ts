@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseCredentials, signRequest } from "@/server/providers/bedrock";
 import { eventStreamDecoder } from "@/server/providers/bedrock/event-stream";
 import { collect } from "@/server/providers/test-utils";
+import { fakeBedrockCountTokens } from "./bedrock-count-tokens";
 import { FAKE_BEDROCK_CREDENTIAL, FAKE_BEDROCK_REASONING_SIGNATURE, startFakeBedrock } from "./bedrock-fake";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, type FakeUpstream } from "./common";
 
@@ -145,5 +146,52 @@ describe("fake bedrock: structured output", () => {
   test("toolChoice auto without [[fake:tool]] answers text", async () => {
     const response = await converse(NOVA, { ...hi, ...forced({ auto: {} }) });
     expect((await response.json()).output.message.content).toEqual([{ text: FAKE_TEXT }]);
+  });
+});
+
+describe("fake bedrock: CountTokens", () => {
+  const COUNTABLE = "anthropic.claude-haiku-4-5-20251001-v1:0";
+
+  async function count(model: string, body: unknown, sign = true): Promise<Response> {
+    const url = `${fake.url}/model/${encodeURIComponent(model)}/count-tokens`;
+    const text = JSON.stringify(body);
+    const headers = { "content-type": "application/json" };
+    const signed = sign ? signRequest({ method: "POST", url, headers, body: text }, { credentials, region: "us-east-1", service: "bedrock", now: new Date() }) : {};
+    return fetch(url, { method: "POST", headers: { ...headers, ...signed }, body: text });
+  }
+
+  test("a signed converse input on a Claude foundation model answers {inputTokens}", async () => {
+    const converse = { ...hi, system: [{ text: "Be brief." }], ...thinking() };
+    const response = await count(COUNTABLE, { input: { converse } });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ inputTokens: fakeBedrockCountTokens(converse) });
+  });
+
+  test("an unsigned call is refused like every route", async () => {
+    const response = await count(COUNTABLE, { input: { converse: hi } }, false);
+    expect(response.status).toBe(403);
+    expect(response.headers.get("x-amzn-errortype")?.split(":")[0]).toBe("MissingAuthenticationTokenException");
+  });
+
+  test.each<[string, string, unknown, string]>([
+    ["an inference profile id", HAIKU, { input: { converse: hi } }, "doesn't support counting tokens"],
+    ["a Nova model", NOVA, { input: { converse: hi } }, "doesn't support counting tokens"],
+    ["an unknown model", "anthropic.claude-x-v1:0", { input: { converse: hi } }, "model identifier is invalid"],
+    ["a Converse body without input", COUNTABLE, hi, "extraneous key [messages]"],
+    ["both union members", COUNTABLE, { input: { converse: hi, invokeModel: { body: "{}" } } }, "exactly one member"],
+    ["inferenceConfig (not a count field)", COUNTABLE, { input: { converse: { ...hi, inferenceConfig: { maxTokens: 10 } } } }, "extraneous key [inferenceConfig]"],
+    ["a toolUse without toolConfig", COUNTABLE, { input: { converse: { messages: [hi.messages[0], { role: "assistant", content: [{ toolUse: { toolUseId: "t1", name: "f", input: {} } }] }] } } }, "toolConfig field must be defined"],
+    ["a thinking budget below 1024", COUNTABLE, { input: { converse: { ...hi, ...thinking(512) } } }, "greater than or equal to 1024"],
+  ])("%s → 400 ValidationException", async (_, model, body, message) => {
+    const response = await count(model, body);
+    expect(response.status).toBe(400);
+    expect(response.headers.get("x-amzn-errortype")?.split(":")[0]).toBe("ValidationException");
+    expect((await response.json()).message).toContain(message);
+  });
+
+  test("[[fake:error:503]] answers ServiceUnavailableException", async () => {
+    const response = await count(COUNTABLE, { input: { converse: { messages: [{ role: "user", content: [{ text: "[[fake:error:503]]" }] }] } } });
+    expect(response.status).toBe(503);
+    expect(response.headers.get("x-amzn-errortype")?.split(":")[0]).toBe("ServiceUnavailableException");
   });
 });

@@ -1,6 +1,6 @@
 /**
- * A fake Amazon Bedrock runtime (Converse, ConverseStream, InvokeModel for embeddings models — see bedrock-embeddings.ts —
- * and ListFoundationModels for the connection probe).
+ * A fake Amazon Bedrock runtime (Converse, ConverseStream, InvokeModel for embeddings models — see bedrock-embeddings.ts —,
+ * CountTokens for Claude models — see bedrock-count-tokens.ts — and ListFoundationModels for the connection probe).
  * Configure the gateway with baseUrl `${fake.url}` (region us-east-1) or `${fake.url}?region=eu-west-1`, and the
  * credential FAKE_BEDROCK_CREDENTIAL (or FAKE_BEDROCK_SESSION_CREDENTIAL, temporary credentials with a session token).
  *
@@ -39,6 +39,7 @@
  */
 import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
 import { encodeEvent } from "@/server/providers/bedrock/event-stream";
+import { countTokens } from "./bedrock-count-tokens";
 import { FAKE_BEDROCK_EMBEDDING_MODELS, invokeEmbeddings } from "./bedrock-embeddings";
 import { sampleFromSchema, validateOutputConfig } from "./bedrock-structured-output";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
@@ -76,12 +77,14 @@ async function handle(context: FakeContext): Promise<void> {
   const method = context.request.method;
   const converse = /^\/model\/([^/]+)\/(converse|converse-stream)$/.exec(pathname);
   const invoke = /^\/model\/([^/]+)\/invoke$/.exec(pathname);
-  if (!(method === "POST" && (converse || invoke)) && !(method === "GET" && pathname === "/foundation-models")) {
+  const count = /^\/model\/([^/]+)\/count-tokens$/.exec(pathname);
+  if (!(method === "POST" && (converse || invoke || count)) && !(method === "GET" && pathname === "/foundation-models")) {
     return sendError(context, 404, "UnknownOperationException", "Unknown operation");
   }
   const authFailure = verifySignature(context);
   if (authFailure) return sendError(context, 403, authFailure.type, authFailure.message);
   if (invoke) return handleInvoke(context, decodeURIComponent(invoke[1]));
+  if (count) return handleCount(context, decodeURIComponent(count[1]));
   if (method === "GET") {
     return context.json(200, { modelSummaries: FAKE_BEDROCK_MODELS.map((id) => ({ modelId: id, modelArn: `arn:aws:bedrock:us-east-1::foundation-model/${id}`, providerName: "fake" })) });
   }
@@ -120,6 +123,15 @@ function chooseAnswer(body: Json, scenario: Scenario, toolNames: string[], outpu
     return { kind: "tool", name, input: JSON.stringify(sampleFromSchema(spec.inputSchema.json)) };
   }
   return outputSchema ? { kind: "text", json: JSON.stringify(sampleFromSchema(outputSchema)) } : { kind: "text" };
+}
+
+/** CountTokens, for Claude models by foundation model id (bedrock-count-tokens.ts). */
+function handleCount(context: FakeContext, modelId: string): void {
+  const scenario = context.record.scenario;
+  const answer = countTokens(modelId, context.body, FAKE_BEDROCK_MODELS, validateConverse, scenario.name === "error");
+  if (answer.ok === true) return context.json(200, answer.body, { "x-amzn-requestid": "fake-request-id" });
+  if (answer.ok === "scenario") return sendScenarioError(context, (scenario as { status: number }).status);
+  sendError(context, answer.status, answer.type, answer.message);
 }
 
 /** InvokeModel, for the embeddings models only (bedrock-embeddings.ts). */

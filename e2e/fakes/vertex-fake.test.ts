@@ -2,7 +2,9 @@ import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { parseVertexCredential, type ServiceAccount } from "@/server/providers/vertex";
 import { signServiceAccountJwt } from "@/server/providers/vertex/jwt";
+import { fakeInputTokens } from "./anthropic-count-tokens-fake";
 import { FAKE_TEXT } from "./common";
+import { fakeGeminiTokens } from "./gemini-count-tokens-fake";
 import { FAKE_VERTEX_LOCATION, FAKE_VERTEX_PROJECT, startFakeVertex, type FakeVertex } from "./vertex-fake";
 
 let fake: FakeVertex;
@@ -93,5 +95,48 @@ describe("fake vertex publisher routes", () => {
     const answered = await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "abcdefgh" }], parameters: { outputDimensionality: 4 } });
     expect(answered).toMatchObject({ status: 200, json: { predictions: [{ embeddings: { statistics: { token_count: 2, truncated: false } } }] } });
     expect(answered.json.predictions[0].embeddings.values).toHaveLength(4);
+  });
+});
+
+describe("fake vertex token counts", () => {
+  const contents = [{ role: "user", parts: [{ text: "How many tokens?" }] }];
+
+  test("gemini countTokens answers totalTokens and billable characters", async () => {
+    const body = { contents, systemInstruction: { parts: [{ text: "Be brief." }] } };
+    const answered = await post("publishers/google/models/gemini-2.5-flash:countTokens", body);
+    expect(answered).toMatchObject({ status: 200, json: { totalTokens: fakeGeminiTokens(body), totalBillableCharacters: "How many tokens?Be brief.".replace(/\s/g, "").length, promptTokensDetails: [{ modality: "TEXT" }] } });
+  });
+
+  test.each([
+    ["a generateContent-only field (toolConfig)", { contents, toolConfig: { functionCallingConfig: { mode: "AUTO" } } }, /Unknown name "toolConfig"/],
+    ["the AI Studio wrapper", { generateContentRequest: { contents } }, /Unknown name "generateContentRequest"/],
+    ["another model in the body", { contents, model: "projects/p/locations/l/publishers/google/models/other" }, /model must be/],
+    ["no contents", {}, /contents is not specified/],
+  ])("gemini countTokens refuses %s", async (_name, body, message) => {
+    const refused = await post("publishers/google/models/gemini-2.5-flash:countTokens", body);
+    expect(refused).toMatchObject({ status: 400, json: { error: { status: "INVALID_ARGUMENT" } } });
+    expect(refused.json.error.message).toMatch(message);
+  });
+
+  test("claude count-tokens:rawPredict answers input_tokens for the model in the body", async () => {
+    const body = { anthropic_version: "vertex-2023-10-16", model: "claude-sonnet-4-5@20250929", messages: [{ role: "user", content: "Hi" }] };
+    const answered = await post("publishers/anthropic/models/count-tokens:rawPredict", body);
+    expect(answered).toMatchObject({ status: 200, json: { input_tokens: fakeInputTokens(body) } });
+  });
+
+  test.each([
+    ["no model", { messages: [{ role: "user", content: "Hi" }] }, 400, /model: Field required/],
+    ["another anthropic_version", { anthropic_version: "2023-06-01", model: "claude-sonnet-4-5@20250929", messages: [{ role: "user", content: "Hi" }] }, 400, /anthropic_version/],
+    ["max_tokens (refused by Anthropic's counter)", { model: "claude-sonnet-4-5@20250929", max_tokens: 5, messages: [{ role: "user", content: "Hi" }] }, 400, /max_tokens: Extra inputs/],
+    ["a non-Claude model", { model: "gemini-2.5-flash", messages: [{ role: "user", content: "Hi" }] }, 404, /model: gemini/],
+  ])("claude count-tokens refuses %s", async (_name, body, status, message) => {
+    const refused = await post("publishers/anthropic/models/count-tokens:rawPredict", body);
+    expect(refused.status).toBe(status);
+    expect(refused.text).toMatch(message);
+  });
+
+  test("counts need a valid bearer like every route", async () => {
+    expect((await post("publishers/google/models/gemini-2.5-flash:countTokens", { contents }, "ya29.invented")).status).toBe(401);
+    expect((await post("publishers/anthropic/models/count-tokens:rawPredict", { model: "claude-sonnet-4-5@20250929", messages: [] }, "")).status).toBe(401);
   });
 });

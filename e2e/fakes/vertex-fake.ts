@@ -14,6 +14,15 @@
  * - Text embeddings: POST …/publishers/google/models/{model}:predict {instances:[{content, task_type?, title?}],
  *   parameters:{autoTruncate?, outputDimensionality?}}; gemini-embedding-001 takes one instance:
  *   https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/text-embeddings-api
+ * - Token counts (free), token-checked like every route:
+ *   Gemini: POST …/publishers/google/models/{model}:countTokens {model?, instances?, contents, systemInstruction?, tools?,
+ *   generationConfig?} (anything else, e.g. toolConfig, is an unknown field) → {totalTokens, totalBillableCharacters,
+ *   promptTokensDetails}: https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/countTokens
+ *   Claude: POST …/publishers/anthropic/models/count-tokens:rawPredict with Anthropic's count_tokens body, `model` in the
+ *   body (required) and anthropic_version "vertex-2023-10-16" (optional, as in Google's example; Anthropic's SDK sends
+ *   it) → {input_tokens}: https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/count-tokens
+ *   The Gemini count is fakeGeminiTokens(body); the Claude count is forwarded to an internal Anthropic count fake
+ *   (model `claude-x@date` → `claude-x-date`), which validates it strictly: fakeInputTokens(body).
  * - Probe: GET …/endpoints (https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/list)
  * - Errors are google.rpc.Status JSON: a missing/unknown/expired token is 401 UNAUTHENTICATED, another project is 403
  *   PERMISSION_DENIED, an unknown model or publisher mismatch 404 NOT_FOUND (https://cloud.google.com/apis/design/errors).
@@ -25,9 +34,11 @@
 import { generateKeyPairSync, verify } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { startFakeAnthropicCountTokens } from "./anthropic-count-tokens-fake";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "./anthropic-fake";
 import { startFake, type FakeContext, type FakeUpstream } from "./common";
 import { fakeEmbedding, FAKE_EMBEDDING_DIMENSIONS } from "./fake-embeddings";
+import { fakeGeminiTokens } from "./gemini-count-tokens-fake";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "./gemini-fake";
 
 export const FAKE_VERTEX_PROJECT = "fake-project-123";
@@ -69,6 +80,7 @@ interface State {
   delayMs: number;
   gemini: FakeUpstream;
   anthropic: FakeUpstream;
+  anthropicCount: FakeUpstream;
 }
 
 function googleError(context: FakeContext, code: number, status: string, message: string): void {
@@ -195,6 +207,55 @@ function handleClaude(context: FakeContext, state: State, model: string, method:
   return forward(context, `${state.anthropic.url}/v1/messages`, { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01" }, { model, ...rest });
 }
 
+const GOOGLE_COUNT_FIELDS = ["model", "instances", "contents", "systemInstruction", "tools", "generationConfig"];
+const GOOGLE_STATUS: Record<number, string> = { 400: "INVALID_ARGUMENT", 403: "PERMISSION_DENIED", 404: "NOT_FOUND", 429: "RESOURCE_EXHAUSTED", 500: "INTERNAL", 503: "UNAVAILABLE", 504: "DEADLINE_EXCEEDED" };
+
+/** Every `text` string in a JSON value (billable characters are those of the text parts, whitespace excluded). */
+function textsOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.flatMap(textsOf);
+  if (!isObject(value)) return [];
+  return Object.entries(value).flatMap(([key, item]) => (key === "text" && typeof item === "string" ? [item] : textsOf(item)));
+}
+
+/** Why Vertex would refuse a Gemini countTokens body, or undefined. */
+function googleCountProblem(body: unknown, modelName: string): string | undefined {
+  if (!isObject(body)) return "Invalid JSON payload received.";
+  const unknown = Object.keys(body).find((field) => !GOOGLE_COUNT_FIELDS.includes(field));
+  if (unknown) return `Invalid JSON payload received. Unknown name "${unknown}": Cannot find field.`;
+  if (body.model !== undefined && body.model !== modelName) return `model must be ${modelName}.`;
+  if (body.contents === undefined && body.instances === undefined) return "contents is not specified.";
+  const contents = body.contents ?? [];
+  if (!Array.isArray(contents) || contents.some((content) => !isObject(content) || !Array.isArray(content.parts) || content.parts.length === 0)) return "contents.parts must not be empty.";
+  const system = body.systemInstruction;
+  if (system !== undefined && (!isObject(system) || !Array.isArray(system.parts))) return "Invalid value at 'system_instruction'.";
+  return undefined;
+}
+
+function handleGeminiCount(context: FakeContext, project: string, location: string, model: string): void {
+  const problem = googleCountProblem(context.body, `projects/${project}/locations/${location}/publishers/google/models/${model}`);
+  if (problem) return googleError(context, 400, "INVALID_ARGUMENT", problem);
+  const scenario = context.record.scenario;
+  if (scenario.name === "error") return googleError(context, scenario.status, GOOGLE_STATUS[scenario.status] ?? "INTERNAL", `Fake error ${scenario.status}.`);
+  const body = context.body as Json;
+  const totalTokens = fakeGeminiTokens(body);
+  const totalBillableCharacters = textsOf([body.contents, body.systemInstruction]).reduce((sum, text) => sum + text.replace(/\s/g, "").length, 0);
+  context.json(200, { totalTokens, totalBillableCharacters, promptTokensDetails: [{ modality: "TEXT", tokenCount: totalTokens }] });
+}
+
+function handleClaudeCount(context: FakeContext, state: State, method: string): Promise<void> | void {
+  if (method !== "rawPredict") return googleError(context, 400, "INVALID_ARGUMENT", `Method ${method} is not supported by count-tokens.`);
+  const body = context.body;
+  const refuse = (message: string) => context.json(400, { type: "error", error: { type: "invalid_request_error", message } });
+  if (!isObject(body)) return refuse("There was an error parsing the body.");
+  if (body.anthropic_version !== undefined && body.anthropic_version !== "vertex-2023-10-16") return refuse("anthropic_version: Input should be 'vertex-2023-10-16'");
+  if (typeof body.model !== "string") return refuse("model: Field required");
+  if (!body.model.startsWith("claude-")) return context.json(404, { type: "error", error: { type: "not_found_error", message: `model: ${body.model}` } });
+  const { anthropic_version: _version, model, ...rest } = body;
+  void _version;
+  const headers = { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01" };
+  return forward(context, `${state.anthropicCount.url}/v1/messages/count_tokens`, headers, { model: model.replace("@", "-"), ...rest });
+}
+
 function handlePredict(context: FakeContext, model: string): void {
   if (!FAKE_VERTEX_EMBEDDING_MODELS.includes(model)) return googleError(context, 404, "NOT_FOUND", `Publisher Model \`projects/${FAKE_VERTEX_PROJECT}/locations/${FAKE_VERTEX_LOCATION}/publishers/google/models/${model}\` not found.`);
   const body = context.body;
@@ -231,11 +292,13 @@ async function handle(context: FakeContext, state: State): Promise<void> {
   if (endpoints) return context.request.method === "GET" ? context.json(200, {}) : googleError(context, 405, "INVALID_ARGUMENT", "Method not allowed.");
   if (context.request.method !== "POST") return googleError(context, 404, "NOT_FOUND", "The requested URL was not found on this server.");
   const model = decodeURIComponent(rawModel);
+  if (publisher === "anthropic" && model === "count-tokens") return handleClaudeCount(context, state, method);
   const isClaude = model.startsWith("claude-");
   if ((publisher === "anthropic") !== isClaude || (publisher !== "anthropic" && publisher !== "google")) {
     return googleError(context, 404, "NOT_FOUND", `Publisher Model \`projects/${project}/locations/${location}/publishers/${publisher}/models/${model}\` not found.`);
   }
   if (method === "predict") return handlePredict(context, model);
+  if (method === "countTokens" && !isClaude) return handleGeminiCount(context, project, location, model);
   return isClaude ? handleClaude(context, state, model, method) : handleGemini(context, state, model, method);
 }
 
@@ -256,8 +319,8 @@ function serviceAccountJson(tokenUri: string, privateKeyId: string, privateKey: 
 export async function startFakeVertex(port = 0): Promise<FakeVertex> {
   const known = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
   const unknown = generateKeyPairSync("rsa", { modulusLength: 2048, publicKeyEncoding: { type: "spki", format: "pem" }, privateKeyEncoding: { type: "pkcs8", format: "pem" } });
-  const [gemini, anthropic] = await Promise.all([startFakeGemini(0), startFakeAnthropic(0)]);
-  const state: State = { tokenUrl: "", publicKeys: new Map([["fake-key-1", known.publicKey]]), tokens: new Map(), exchanges: 0, attempts: 0, lifetime: 3599, delayMs: 0, gemini, anthropic };
+  const [gemini, anthropic, anthropicCount] = await Promise.all([startFakeGemini(0), startFakeAnthropic(0), startFakeAnthropicCountTokens(0)]);
+  const state: State = { tokenUrl: "", publicKeys: new Map([["fake-key-1", known.publicKey]]), tokens: new Map(), exchanges: 0, attempts: 0, lifetime: 3599, delayMs: 0, gemini, anthropic, anthropicCount };
   const upstream = await startFake("vertex", (context) => handle(context, state), port);
   const tokenServer = await startTokenServer(state);
   const tokenUrl = `${tokenServer.url}/token`;
@@ -275,7 +338,7 @@ export async function startFakeVertex(port = 0): Promise<FakeVertex> {
     setTokenLifetime: (seconds) => void (state.lifetime = seconds),
     setTokenDelay: (ms) => void (state.delayMs = ms),
     close: async () => {
-      await Promise.all([upstream.close(), tokenServer.close(), gemini.close(), anthropic.close()]);
+      await Promise.all([upstream.close(), tokenServer.close(), gemini.close(), anthropic.close(), anthropicCount.close()]);
     },
   };
 }

@@ -3,17 +3,20 @@ import { FAKE_BEDROCK_EMBEDDING_TOKENS } from "@/e2e/fakes/bedrock-embeddings";
 import { FAKE_BEDROCK_CREDENTIAL, startFakeBedrock } from "@/e2e/fakes/bedrock-fake";
 import type { FakeUpstream, RecordedRequest } from "@/e2e/fakes/common";
 import { fakeEmbedding } from "@/e2e/fakes/fake-embeddings";
+import { startFakeOpenAIEmbeddings } from "@/e2e/fakes/openai-embeddings";
+import { FAKE_OPENAI_API_KEY } from "@/e2e/fakes/openai-fake";
 import { decodeFloat32Base64 } from "@/server/providers/embeddings";
 import { parseCredentials, signRequest } from "@/server/providers/bedrock";
 import { makeKey, makeModel, postJson, startTestGateway } from "./harness";
 
 let fake: FakeUpstream;
+let openaiFake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 const key = makeKey();
 const TEXTS = ["Hello world", "Embeddings are vectors.", "A third one"];
 
 beforeAll(async () => {
-  fake = await startFakeBedrock();
+  [fake, openaiFake] = await Promise.all([startFakeBedrock(), startFakeOpenAIEmbeddings()]);
   gateway = await startTestGateway({
     keys: [key.entry],
     models: [
@@ -21,12 +24,13 @@ beforeAll(async () => {
       makeModel("cohere", "bedrock", `${fake.url}?region=eu-west-1`, FAKE_BEDROCK_CREDENTIAL, "cohere.embed-english-v3"),
       makeModel("nova-lite", "bedrock", fake.url, FAKE_BEDROCK_CREDENTIAL, "amazon.nova-lite-v1:0"),
       makeModel("titan-wrong-secret", "bedrock", fake.url, "AKIAFAKEBEDROCK00001:not-the-secret", "amazon.titan-embed-text-v2:0"),
+      makeModel("embed-small", "openai", `${openaiFake.url}/v1`, FAKE_OPENAI_API_KEY, "text-embedding-3-small"),
     ],
   });
 });
 afterAll(async () => {
   await gateway.close();
-  await fake.close();
+  await Promise.all([fake.close(), openaiFake.close()]);
 });
 
 const embed = (body: unknown) => postJson(`${gateway.url}/v1/embeddings`, key.token, body);
@@ -125,6 +129,44 @@ describe("Cohere Embed v3: texts in one call", () => {
     const row = (await gateway.waitForRows(rowsBefore + 1)).at(-1)!;
     expect(row.tokensEstimated).toBe(true);
     expect(row.inputTokens).toBeGreaterThan(0);
+  });
+});
+
+describe("the input_type extension (Cohere's purpose field)", () => {
+  test.each(["search_query", "classification", "clustering", "search_document"])("cohere: input_type %s is passed on, no warning", async (inputType) => {
+    const sent = fake.received.length;
+    const response = await embed({ model: "cohere", input: ["a query"], input_type: inputType });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBeNull();
+    expect(sentSince(sent).map((call) => call.body)).toEqual([{ texts: ["a query"], input_type: inputType }]);
+  });
+
+  test("titan: input_type is dropped with a warning", async () => {
+    const sent = fake.received.length;
+    const response = await embed({ model: "titan", input: "x", input_type: "search_query" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBe("unsupported_parameter:input_type");
+    expect(sentSince(sent).map((call) => call.body)).toEqual([{ inputText: "x" }]);
+  });
+
+  test("another provider (openai): ignored with a warning, not forwarded", async () => {
+    const sent = openaiFake.received.length;
+    const response = await embed({ model: "embed-small", input: "x", input_type: "search_query" });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBe("unsupported_parameter:input_type");
+    expect(openaiFake.received.slice(sent).map((call) => call.body)).toEqual([expect.not.objectContaining({ input_type: expect.anything() })]);
+  });
+
+  test.each([["image"], ["query"], [7]])("an unknown value (%s) is a 400 naming the allowed values, before any call", async (inputType) => {
+    const rowsBefore = gateway.rows.length;
+    const sent = fake.received.length;
+    const response = await embed({ model: "cohere", input: "x", input_type: inputType });
+    expect(response.status).toBe(400);
+    const { error } = await response.json();
+    expect(error).toMatchObject({ type: "invalid_request_error", param: "input_type", code: "invalid_value" });
+    expect(error.message).toBe("Invalid value for 'input_type': expected one of search_document, search_query, classification, clustering.");
+    expect(fake.received.length).toBe(sent);
+    expect((await gateway.waitForRows(rowsBefore + 1)).at(-1)).toMatchObject({ status: "error", httpStatus: 400, upstreamAttempts: 0 });
   });
 });
 

@@ -2,10 +2,13 @@ import Anthropic from "@anthropic-ai/sdk";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_ANTHROPIC_API_KEY } from "@/e2e/fakes/anthropic-fake";
 import { fakeInputTokens, startFakeAnthropicCountTokens } from "@/e2e/fakes/anthropic-count-tokens-fake";
+import { FAKE_BEDROCK_UNCOUNTED_CLAUDE, fakeBedrockCountTokens } from "@/e2e/fakes/bedrock-count-tokens";
+import { FAKE_BEDROCK_CREDENTIAL, startFakeBedrock } from "@/e2e/fakes/bedrock-fake";
 import type { FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_GEMINI_API_KEY } from "@/e2e/fakes/gemini-fake";
 import { fakeGeminiTokens, startFakeGeminiCountTokens } from "@/e2e/fakes/gemini-count-tokens-fake";
 import { FAKE_OPENAI_API_KEY } from "@/e2e/fakes/openai-fake";
+import { FAKE_VERTEX_LOCATION, FAKE_VERTEX_PROJECT, startFakeVertex, type FakeVertex } from "@/e2e/fakes/vertex-fake";
 import { countTokensRequestSchema, toCountChatRequest } from "../count-tokens/count-request";
 import { estimatePromptTokens } from "../estimate-tokens";
 import { makeKey, makeModel, startTestGateway } from "./harness";
@@ -13,6 +16,8 @@ import { makeKey, makeModel, startTestGateway } from "./harness";
 /** POST /v1/messages/count_tokens through the official Anthropic SDK (client.messages.countTokens). */
 let anthropicFake: FakeUpstream;
 let geminiFake: FakeUpstream;
+let vertexFake: FakeVertex;
+let bedrockFake: FakeUpstream;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 let client: Anthropic;
 const key = makeKey();
@@ -34,7 +39,8 @@ const conversation = {
 };
 
 beforeAll(async () => {
-  [anthropicFake, geminiFake] = await Promise.all([startFakeAnthropicCountTokens(), startFakeGeminiCountTokens()]);
+  [anthropicFake, geminiFake, vertexFake, bedrockFake] = await Promise.all([startFakeAnthropicCountTokens(), startFakeGeminiCountTokens(), startFakeVertex(), startFakeBedrock()]);
+  const vertexBase = `${vertexFake.url}/v1/projects/${FAKE_VERTEX_PROJECT}/locations/${FAKE_VERTEX_LOCATION}`;
   gateway = await startTestGateway({
     keys: [key.entry, miniOnly.entry],
     models: [
@@ -42,13 +48,20 @@ beforeAll(async () => {
       makeModel("flash", "gemini", `${geminiFake.url}/v1beta`, FAKE_GEMINI_API_KEY, "gemini-2.5-flash"),
       // Never called: OpenAI has no token-counting endpoint, so the gateway estimates.
       makeModel("mini", "openai", "http://127.0.0.1:9/v1", FAKE_OPENAI_API_KEY, "gpt-4o-mini"),
+      makeModel("vertex-flash", "vertex", vertexBase, vertexFake.serviceAccountJson, "gemini-2.5-flash"),
+      makeModel("vertex-sonnet", "vertex", vertexBase, vertexFake.serviceAccountJson, "claude-sonnet-4-5@20250929"),
+      makeModel("vertex-bad-key", "vertex", vertexBase, vertexFake.unknownKeyJson, "gemini-2.5-flash"),
+      // A cross-Region inference profile: counted with its foundation model id.
+      makeModel("bedrock-haiku", "bedrock", bedrockFake.url, FAKE_BEDROCK_CREDENTIAL, "us.anthropic.claude-haiku-4-5-20251001-v1:0"),
+      makeModel("bedrock-claude-3", "bedrock", bedrockFake.url, FAKE_BEDROCK_CREDENTIAL, FAKE_BEDROCK_UNCOUNTED_CLAUDE),
+      makeModel("bedrock-nova", "bedrock", bedrockFake.url, FAKE_BEDROCK_CREDENTIAL, "amazon.nova-lite-v1:0"),
     ],
   });
   client = new Anthropic({ baseURL: gateway.url, apiKey: key.token, maxRetries: 0 });
 });
 afterAll(async () => {
   await gateway.close();
-  await Promise.all([anthropicFake.close(), geminiFake.close()]);
+  await Promise.all([anthropicFake.close(), geminiFake.close(), vertexFake.close(), bedrockFake.close()]);
 });
 
 function countRaw(body: unknown, headers: Record<string, string> = { "x-api-key": key.token }, method = "POST") {
@@ -58,6 +71,13 @@ function countRaw(body: unknown, headers: Record<string, string> = { "x-api-key"
 async function lastRow(before: number) {
   return (await gateway.waitForRows(before + 1)).at(-1)!;
 }
+
+/** What the gateway's tokenizer says for a count body (the fallback's answer). */
+function estimateOf(body: Record<string, unknown>) {
+  return estimatePromptTokens(toCountChatRequest(countTokensRequestSchema.parse(body)).chatRequest);
+}
+
+const exactRow = (provider: string) => ({ endpoint: "/v1/messages/count_tokens", provider, status: "success", httpStatus: 200, inputTokens: 0, outputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 1 });
 
 describe("exact counts from the provider's own counter", () => {
   test("anthropic: the client's body goes to /v1/messages/count_tokens with the upstream model id", async () => {
@@ -108,6 +128,52 @@ describe("exact counts from the provider's own counter", () => {
   });
 });
 
+describe("exact counts on Vertex AI and Bedrock", () => {
+  const vertexPath = `/v1/projects/${FAKE_VERTEX_PROJECT}/locations/${FAKE_VERTEX_LOCATION}/publishers`;
+
+  test("vertex gemini: publishers/google/models/{model}:countTokens with the count fields of the translation, bearer-authorized", async () => {
+    const before = gateway.rows.length;
+    const { data, response } = await client.messages.countTokens({ model: "vertex-flash", ...conversation }).withResponse();
+    const forwarded = vertexFake.received.at(-1)!;
+    expect(forwarded.path).toBe(`${vertexPath}/google/models/gemini-2.5-flash:countTokens`);
+    expect(forwarded.headers.authorization).toMatch(/^Bearer ya29\.fake-/);
+    const body = forwarded.body as Record<string, unknown>;
+    expect(Object.keys(body).every((field) => ["contents", "systemInstruction", "tools", "generationConfig"].includes(field))).toBe(true);
+    expect(body).toMatchObject({ systemInstruction: { parts: [{ text: "Be brief." }] }, tools: [{ functionDeclarations: [expect.objectContaining({ name: "get_weather" })] }] });
+    expect(body.contents).toHaveLength(3);
+    expect(data).toEqual({ input_tokens: fakeGeminiTokens(body) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("exact");
+    expect(await lastRow(before)).toMatchObject({ ...exactRow("vertex"), requestedModel: "vertex-flash", tokensEstimated: false });
+  });
+
+  test("vertex claude: publishers/anthropic/models/count-tokens:rawPredict with the client's body and the Vertex model id", async () => {
+    const before = gateway.rows.length;
+    const { data, response } = await client.messages.countTokens({ model: "vertex-sonnet", ...conversation }).withResponse();
+    const forwarded = vertexFake.received.at(-1)!;
+    expect(forwarded.path).toBe(`${vertexPath}/anthropic/models/count-tokens:rawPredict`);
+    expect(forwarded.headers.authorization).toMatch(/^Bearer ya29\.fake-/);
+    expect(forwarded.body).toEqual({ anthropic_version: "vertex-2023-10-16", model: "claude-sonnet-4-5@20250929", ...conversation });
+    expect(data).toEqual({ input_tokens: fakeInputTokens(conversation) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("exact");
+    expect(await lastRow(before)).toMatchObject(exactRow("vertex"));
+  });
+
+  test("bedrock claude: signed CountTokens on the foundation model of the inference profile, with the Converse translation", async () => {
+    const before = gateway.rows.length;
+    const { data, response } = await client.messages.countTokens({ model: "bedrock-haiku", ...conversation }).withResponse();
+    const forwarded = bedrockFake.received.at(-1)!;
+    expect(forwarded.path).toBe("/model/anthropic.claude-haiku-4-5-20251001-v1%3A0/count-tokens");
+    expect(forwarded.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIAFAKEBEDROCK00001\/\d{8}\/us-east-1\/bedrock\/aws4_request/);
+    const converse = (forwarded.body as { input: { converse: Record<string, unknown> } }).input.converse;
+    expect(Object.keys(converse).sort()).toEqual(["messages", "system", "toolConfig"]);
+    expect(converse).toMatchObject({ system: [{ text: "Be brief." }], toolConfig: { tools: [{ toolSpec: { name: "get_weather" } }] } });
+    expect(converse.messages).toHaveLength(3);
+    expect(data).toEqual({ input_tokens: fakeBedrockCountTokens(converse) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("exact");
+    expect(await lastRow(before)).toMatchObject(exactRow("bedrock"));
+  });
+});
+
 describe("estimated counts for providers without a counter", () => {
   test("openai: the tokenizer over the translated request, marked estimated, no upstream call", async () => {
     const before = gateway.rows.length;
@@ -117,6 +183,67 @@ describe("estimated counts for providers without a counter", () => {
     expect(expected).toBeGreaterThan(20);
     expect(response.headers.get("x-modelgate-token-count")).toBe("estimated");
     expect(await lastRow(before)).toMatchObject({ provider: "openai", status: "success", inputTokens: 0, outputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 0 });
+  });
+
+  test("bedrock nova: no CountTokens for non-Claude models, no upstream call", async () => {
+    const sent = bedrockFake.received.length;
+    const before = gateway.rows.length;
+    const response = await countRaw({ model: "bedrock-nova", ...conversation });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ input_tokens: await estimateOf({ model: "bedrock-nova", ...conversation }) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("estimated");
+    expect(bedrockFake.received.length).toBe(sent);
+    expect(await lastRow(before)).toMatchObject({ provider: "bedrock", status: "success", costUsd: "0.000000000000", upstreamAttempts: 0 });
+  });
+
+  test("bedrock: a model Bedrock says it cannot count is estimated, with a warning", async () => {
+    const before = gateway.rows.length;
+    const response = await countRaw({ model: "bedrock-claude-3", ...conversation });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ input_tokens: await estimateOf({ model: "bedrock-claude-3", ...conversation }) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("estimated");
+    expect(response.headers.get("x-modelgate-warnings")).toBe("other:input_tokens");
+    expect(bedrockFake.received.at(-1)!.path).toBe(`/model/${encodeURIComponent(FAKE_BEDROCK_UNCOUNTED_CLAUDE)}/count-tokens`);
+    expect(await lastRow(before)).toMatchObject({ provider: "bedrock", status: "success", httpStatus: 200, costUsd: "0.000000000000", upstreamAttempts: 1 });
+  });
+});
+
+describe("a failing counter: transient trouble is estimated, request and credential errors surface", () => {
+  test.each([
+    ["anthropic 429", "haiku", 429],
+    ["anthropic 529 overloaded", "haiku", 529],
+    ["vertex gemini 503", "vertex-flash", 503],
+    ["vertex claude 500", "vertex-sonnet", 500],
+    ["bedrock 500", "bedrock-haiku", 500],
+  ])("%s → 200 with the estimate, marked estimated, a warning on the row", async (_, model, status) => {
+    const before = gateway.rows.length;
+    const body = { model, messages: [{ role: "user", content: `Count me [[fake:error:${status}]]` }] };
+    const response = await countRaw(body);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ input_tokens: await estimateOf(body) });
+    expect(response.headers.get("x-modelgate-token-count")).toBe("estimated");
+    expect(response.headers.get("x-modelgate-warnings")).toContain("other:input_tokens");
+    const row = await lastRow(before);
+    expect(row).toMatchObject({ status: "success", httpStatus: 200, inputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 1 });
+    expect(row.warnings).toContainEqual(expect.objectContaining({ param: "input_tokens", message: `The provider's token counter failed (HTTP ${status}); input_tokens is the gateway's estimate.` }));
+  });
+
+  test.each([
+    ["anthropic 400", "haiku", "[[fake:error:400]]", 400, "invalid_request_error"],
+    // The provider refusing the gateway's own credential is a gateway-side fault: 502, as on /v1/messages.
+    ["anthropic 403", "haiku", "[[fake:error:403]]", 502, "api_error"],
+    ["bedrock 403 AccessDenied", "bedrock-haiku", "[[fake:error:403]]", 502, "api_error"],
+    ["bedrock 400 ValidationException", "bedrock-haiku", "[[fake:error:400]]", 400, "invalid_request_error"],
+    ["vertex, a service account the token endpoint refuses", "vertex-bad-key", "Hi", 502, "api_error"],
+  ])("%s → surfaced in Anthropic's shape, no estimate", async (_, model, text, status, type) => {
+    const before = gateway.rows.length;
+    const response = await countRaw({ model, messages: [{ role: "user", content: text }] });
+    expect(response.status).toBe(status);
+    expect(response.headers.get("x-modelgate-token-count")).toBeNull();
+    const json = await response.json();
+    expect(json).toMatchObject({ type: "error", error: { type } });
+    expect(JSON.stringify(json)).not.toMatch(/127\.0\.0\.1|ya29|AKIA|PRIVATE KEY/);
+    expect(await lastRow(before)).toMatchObject({ status: "error", httpStatus: status, inputTokens: 0, costUsd: "0.000000000000" });
   });
 });
 
@@ -153,10 +280,10 @@ describe("errors are Anthropic-shaped", () => {
 
   test("a provider error keeps Anthropic's shape; the row is an error at zero cost", async () => {
     const before = gateway.rows.length;
-    const response = await countRaw({ model: "haiku", messages: [{ role: "user", content: "[[fake:error:429]]" }] });
-    expect(response.status).toBe(429);
-    expect((await response.json()).error.type).toBe("rate_limit_error");
-    expect(await lastRow(before)).toMatchObject({ provider: "anthropic", status: "error", httpStatus: 429, inputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 1 });
+    const response = await countRaw({ model: "haiku", messages: [{ role: "user", content: "[[fake:error:404]]" }] });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.type).toBe("not_found_error");
+    expect(await lastRow(before)).toMatchObject({ provider: "anthropic", status: "error", httpStatus: 404, inputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 1 });
   });
 
   test("GET is 405 in Anthropic's shape", async () => {

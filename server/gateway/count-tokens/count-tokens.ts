@@ -10,7 +10,8 @@ import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
 import { createRequestSignal } from "../request-signal";
 import { resolveModel, toTarget } from "../resolve-target";
-import type { GatewayError, ProviderId, Result } from "../types";
+import { isRetryable } from "../errors";
+import type { GatewayError, ProviderId, Result, Warning } from "../types";
 import { classifyUpstreamFailure, type UpstreamResponse } from "../upstream";
 import { countTokensRequestSchema, ignoredFieldWarnings, toCountChatRequest } from "./count-request";
 import { buildProviderCount, type ProviderCount } from "./provider-counts";
@@ -21,9 +22,15 @@ export const TOKEN_COUNT_HEADER = "x-modelgate-token-count";
 
 /**
  * POST /v1/messages/count_tokens, after authentication (as on /v1/messages): validate with the Messages parser →
- * resolve the model (allow-list applies) → the provider's own counter where it has one (Anthropic, Gemini; exact)
- * or the tokenizer's estimate over the translated request → {"input_tokens"}. Errors are Anthropic-shaped. A count
- * is free at every provider: its ledger row shows status and latency with zero tokens and zero cost.
+ * resolve the model (allow-list applies) → the provider's own counter where it has one (Anthropic, Gemini, Vertex AI,
+ * Bedrock Claude; exact) or the tokenizer's estimate over the translated request → {"input_tokens"}. Errors are
+ * Anthropic-shaped. A count is free at every provider: its ledger row shows status and latency with zero tokens and
+ * zero cost.
+ * When the counter fails with transient trouble (a retryable error: 408/409/429/5xx, overloaded, a timeout, an
+ * unreadable answer) or says the model cannot be counted, the answer is the estimate (header `estimated`, a warning
+ * on the row): clients such as Claude Code count before every turn and prefer an estimate to a failed turn. Errors
+ * about the request or the credential (400, 401, 403, 404) surface, mapped as on /v1/messages (a refused gateway
+ * credential is a 502). A client that went away gets no estimate.
  */
 export async function countTokens(request: GatewayRequest, key: KeyEntry, requestId: string, deps: GatewayDeps): Promise<GatewayResponse> {
   const record = newRecord(requestId, key, COUNT_TOKENS_ENDPOINT);
@@ -47,13 +54,26 @@ export async function countTokens(request: GatewayRequest, key: KeyEntry, reques
     record.warnings.push(...translated.warnings);
     return answer(record, deps, await estimatePromptTokens(chatRequest), "estimated");
   }
-  if (adapter.id !== "anthropic") record.warnings.push(...translated.warnings, ...providerCount.upstreamRequest.warnings);
+  if (!providerCount.forwardsClientBody) record.warnings.push(...translated.warnings, ...providerCount.upstreamRequest.warnings);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
   const counted = await sendWithAttempts(deps, record, adapter, providerCount.upstreamRequest, signal, (response) => readCount(response, providerCount, adapter.id));
-  if (!counted.ok) return reject(counted.error);
-  return answer(record, deps, counted.value, "exact");
+  if (counted.ok) return answer(record, deps, counted.value, "exact");
+  if (request.signal.aborted || !mayEstimateAfter(counted.error, providerCount)) return reject(counted.error);
+  record.warnings.push(fallbackWarning(counted.error, providerCount));
+  if (providerCount.forwardsClientBody) record.warnings.push(...translated.warnings);
+  return answer(record, deps, await estimatePromptTokens(chatRequest), "estimated");
+}
+
+/** Transient provider trouble or an unsupported model: the estimate serves the client better than the error. */
+function mayEstimateAfter(error: GatewayError, providerCount: ProviderCount): boolean {
+  return isRetryable(error) || error.kind === "timeout" || providerCount.isUnsupported(error);
+}
+
+function fallbackWarning(error: GatewayError, providerCount: ProviderCount): Warning {
+  const reason = providerCount.isUnsupported(error) ? "cannot count this model" : error.kind === "upstream" ? `failed (HTTP ${error.status})` : `failed (${error.kind})`;
+  return { code: "other", param: "input_tokens", message: `The provider's token counter ${reason}; input_tokens is the gateway's estimate.` };
 }
 
 function answer(record: RequestRecord, deps: GatewayDeps, inputTokens: number, kind: "exact" | "estimated"): GatewayResponse {

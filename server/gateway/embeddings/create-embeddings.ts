@@ -10,7 +10,7 @@ import { parseBody } from "../parse-body";
 import { createRequestSignal } from "../request-signal";
 import { resolveModel, toTarget } from "../resolve-target";
 import type { GatewayError, Warning } from "../types";
-import { embeddingsRequestSchema, unknownEmbeddingsFields } from "./embeddings-request";
+import { embeddingsRequestSchema, inputTypeWarnings, unknownEmbeddingsFields } from "./embeddings-request";
 import { toOpenAIEmbeddings } from "./embeddings-response";
 import { sendEmbeddingsCalls, type EmbeddingsCall, type InputTokens } from "./send-embeddings";
 
@@ -37,6 +37,7 @@ export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, r
   const model = resolveModel(deps.config, key, embeddingsRequest.model);
   if (!model.ok) return reject(model.error);
   record.model = model.value;
+  record.warnings.push(...inputTypeWarnings(embeddingsRequest, model.value.connection.kind));
   const adapter = embeddingsAdapters[model.value.connection.kind];
   if (!adapter) {
     const message = `The model \`${embeddingsRequest.model}\` does not support embeddings.`;

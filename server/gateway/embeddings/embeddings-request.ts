@@ -3,11 +3,19 @@
  * Reference: https://platform.openai.com/docs/api-reference/embeddings/create
  * `input` is a string, an array of strings, an array of token ids, or an array of token-id arrays
  * (at most 2048 items, no empty strings). Unknown fields are kept so the pipeline can warn about them.
+ *
+ * Extension: `input_type` (search_document | search_query | classification | clustering), Cohere Embed v3's
+ * required purpose field (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html).
+ * Bedrock's Cohere models take it (default search_document); any other value is a 400 here. Providers that have no
+ * such field ignore it with a warning (inputTypeWarnings).
  */
 import { z } from "zod";
+import type { ProviderId, Warning } from "../types";
 
 const MAX_INPUTS = 2048;
 const tokenIds = z.array(z.number().int().min(0)).min(1);
+export const EMBEDDING_INPUT_TYPES = ["search_document", "search_query", "classification", "clustering"] as const;
+export type EmbeddingInputType = (typeof EMBEDDING_INPUT_TYPES)[number];
 
 export const embeddingsRequestSchema = z.looseObject({
   model: z.string().min(1),
@@ -20,14 +28,23 @@ export const embeddingsRequestSchema = z.looseObject({
   dimensions: z.number().int().min(1).nullish(),
   encoding_format: z.enum(["float", "base64"]).nullish(),
   user: z.string().nullish(),
+  input_type: z.enum(EMBEDDING_INPUT_TYPES, { error: `expected one of ${EMBEDDING_INPUT_TYPES.join(", ")}` }).nullish(),
 });
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 
-const KNOWN_FIELDS = new Set(["model", "input", "dimensions", "encoding_format", "user"]);
+const KNOWN_FIELDS = new Set(["model", "input", "dimensions", "encoding_format", "user", "input_type"]);
+/** Providers whose embeddings adapter reads `input_type` (and warns itself where a model has no use for it). */
+const INPUT_TYPE_PROVIDERS = new Set<ProviderId>(["bedrock"]);
 
 /** Fields the schema does not know (they are not forwarded; each becomes a warning). */
 export function unknownEmbeddingsFields(request: EmbeddingsRequest): string[] {
   return Object.keys(request).filter((field) => !KNOWN_FIELDS.has(field));
+}
+
+/** `input_type` for a provider that has no such field: not forwarded, one warning. */
+export function inputTypeWarnings(request: EmbeddingsRequest, provider: ProviderId): Warning[] {
+  if (request.input_type == null || INPUT_TYPE_PROVIDERS.has(provider)) return [];
+  return [{ code: "unsupported_parameter", param: "input_type", message: `${provider} has no 'input_type' for embeddings (it is a Cohere Embed option); it was not forwarded.` }];
 }
 
 /** Whether the input is token ids (number[] or number[][]) rather than text. */

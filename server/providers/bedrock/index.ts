@@ -29,3 +29,4 @@ export function createBedrockAdapter(options: { now?: () => Date } = {}): Provid
 }
 
 export const bedrock: ProviderAdapter = createBedrockAdapter();
+export { buildCountRequest, countTokensModelId, createBuildCountRequest, isCountUnsupported } from "./count-tokens";

@@ -72,6 +72,21 @@ describe("Cohere Embed v3", () => {
     expect(upstream.json).toEqual({ texts: ["a", "b"], input_type: "search_document" });
   });
 
+  test.each(["search_query", "classification", "clustering"])("input_type %s is passed on", (inputType) => {
+    expect(build({ input: ["a"], input_type: inputType }, cohere).json).toEqual({ texts: ["a"], input_type: inputType });
+    expect(build({ input: ["a"], input_type: inputType }, cohere).warnings).toEqual([]);
+  });
+
+  test("Titan has no input_type: dropped with a warning", () => {
+    const upstream = build({ input_type: "search_query" }, titan);
+    expect(upstream.json).toEqual({ inputText: "hello" });
+    expect(upstream.warnings).toEqual([expect.objectContaining({ code: "unsupported_parameter", param: "input_type" })]);
+  });
+
+  test("an input_type Cohere does not document for text is refused by the schema", () => {
+    for (const inputType of ["image", "query", 3]) expect(embeddingsRequestSchema.safeParse({ model: "embed", input: "x", input_type: inputType }).success).toBe(false);
+  });
+
   test(`split into calls of at most ${COHERE_MAX_TEXTS} texts`, () => {
     const texts = Array.from({ length: 200 }, (_, index) => `t${index}`);
     const parts = adapter.splitEmbeddingsRequest!(request({ input: texts }), cohere);

@@ -17,7 +17,9 @@
  * InvokeModel answers and AWS SDK users read it for billing; without either the gateway estimates (flagged).
  * Mapping: `dimensions` → Titan `dimensions` (256, 512 or 1024, else 400); Cohere v3 vectors have a fixed size
  * (400). `encoding_format: "base64"` is encoded by the gateway from the floats. `user` has no counterpart
- * (dropped with a warning). Cohere's required `input_type` is `search_document`. Token-id input is refused.
+ * (dropped with a warning). Cohere's required `input_type` is the request's `input_type` extension (search_document,
+ * search_query, classification or clustering; validated in embeddings-request.ts), else `search_document`; Titan has
+ * no such field (dropped with a warning). Token-id input is refused.
  */
 import { z } from "zod";
 import { inputTexts, isTokenInput, type EmbeddingsRequest } from "@/server/gateway/embeddings/embeddings-request";
@@ -60,7 +62,7 @@ function titanBody(request: EmbeddingsRequest, texts: string[]): Result<Record<s
 function cohereBody(request: EmbeddingsRequest, texts: string[]): Result<Record<string, unknown>> {
   if (request.dimensions != null) return invalid("Cohere Embed v3 vectors have a fixed size; remove `dimensions`.", "dimensions", "unsupported_parameter");
   if (texts.length > COHERE_MAX_TEXTS) return invalid(`Cohere Embed on Bedrock takes at most ${COHERE_MAX_TEXTS} inputs per call.`, "input");
-  return { ok: true, value: { texts, input_type: COHERE_INPUT_TYPE } };
+  return { ok: true, value: { texts, input_type: request.input_type ?? COHERE_INPUT_TYPE } };
 }
 
 /** A Bedrock embeddings adapter with its own clock (tests pin the signing time). */
@@ -89,6 +91,9 @@ export function createBedrockEmbeddings(options: { now?: () => Date } = {}): Emb
       if (!body.ok) return body;
       const warnings: Warning[] = [];
       if (request.user != null) warnings.push({ code: "unsupported_parameter", param: "user", message: "bedrock does not support 'user' for embeddings; it was dropped." });
+      if (family === "titan" && request.input_type != null) {
+        warnings.push({ code: "unsupported_parameter", param: "input_type", message: "Amazon Titan Text Embeddings has no 'input_type' (a Cohere Embed option); it was dropped." });
+      }
       return { ok: true, value: signedInvoke(target, JSON.stringify(body.value), warnings, now()) };
     },
     parseEmbeddingsResponse(body, headers) {

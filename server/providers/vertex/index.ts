@@ -25,3 +25,4 @@ export const vertex: ProviderAdapter = {
 export { createVertexAuthorizer, exchangeServiceAccountToken, vertexAuthorizer } from "./authorize";
 export { parseVertexCredential, projectIdOf, describeServiceAccountProblem, type ServiceAccount } from "./credential";
 export { DEFAULT_LOCATION, parseVertexBaseUrl, publisherFor, vertexBaseUrl, vertexHost, type VertexEndpoint } from "./endpoint";
+export { buildClaudeCountRequest, buildGoogleCountRequest } from "./count-tokens";
