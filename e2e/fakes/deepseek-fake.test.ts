@@ -1,11 +1,10 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chatRequestSchema } from "@/server/gateway/chat-request";
-import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { deepseek } from "@/server/providers/compatible";
-import { collect } from "@/server/providers/test-utils";
 import { FAKE_REASONING, FAKE_TEXT, FAKE_USAGE, type FakeUpstream } from "./common";
+import { sendThroughAdapter } from "./round-trip";
 import { FAKE_DEEPSEEK_API_KEY, REASONING_CONTENT_IN_INPUT, startFakeDeepSeek } from "./deepseek-fake";
 import { FAKE_TOOL_ARGUMENTS } from "./openai-fake";
 import { makeKey, makeModel, postJson, startTestGateway } from "@/server/gateway/__tests__/harness";
@@ -29,23 +28,9 @@ async function post(body: unknown, key = FAKE_DEEPSEEK_API_KEY, path = "/chat/co
 }
 
 /** buildRequest → fake → sseDecoder → parseStream (or parseResponse), as the gateway chains them. */
-async function roundTrip(fields: Record<string, unknown>, upstreamModel = "deepseek-chat", basePath = "") {
+function roundTrip(fields: Record<string, unknown>, upstreamModel = "deepseek-chat", basePath = "") {
   const upstream = deepseek.buildRequest(chatRequestSchema.parse({ model: "ds", ...fields }), { ...target, upstreamModel, baseUrl: `${fake.url}${basePath}` });
-  const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
-  if (response.statusCode !== 200) return { status: response.statusCode, error: deepseek.parseError(response.statusCode, await response.body.text(), new Headers()) };
-  if (fields.stream !== true) return { status: 200, result: deepseek.parseResponse(await response.body.json()) };
-  const bytes = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const chunk of response.body) controller.enqueue(new Uint8Array(chunk as Buffer));
-      } catch {
-        // The fake cut the socket ([[fake:cut]]): the bytes read so far are all the parser gets, as in the gateway.
-      }
-      controller.close();
-    },
-  });
-  const events: StreamEvent[] = await collect(bytes.pipeThrough(sseDecoder()).pipeThrough(deepseek.parseStream()));
-  return { status: 200, events };
+  return sendThroughAdapter(deepseek, upstream, fields.stream === true);
 }
 
 const joined = (events: StreamEvent[] | undefined, type: "text-delta" | "reasoning-delta") => (events ?? []).map((event) => (event.type === type ? event.text : "")).join("");

@@ -1,12 +1,11 @@
 import { request } from "undici";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { chatRequestSchema } from "@/server/gateway/chat-request";
-import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { gemini } from "@/server/providers/gemini";
-import { collect } from "@/server/providers/test-utils";
 import { FAKE_REASONING, FAKE_TEXT, FAKE_USAGE, type FakeUpstream } from "./common";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "./gemini-fake";
+import { sendThroughAdapter } from "./round-trip";
 
 let fake: FakeUpstream;
 let target: Target;
@@ -29,19 +28,9 @@ async function post(body: unknown, headers: Record<string, string> = { "x-goog-a
 /** adapter.buildRequest → fake → sseDecoder → adapter.parseStream */
 async function roundTrip(fields: Record<string, unknown>): Promise<StreamEvent[]> {
   const upstream = gemini.buildRequest(chatRequestSchema.parse({ model: "flash", stream: true, ...fields }), target);
-  const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
-  expect(response.statusCode).toBe(200);
-  const bytes = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const chunk of response.body) controller.enqueue(new Uint8Array(chunk as Buffer));
-      } catch {
-        // the socket was cut: end the byte stream, the adapter decides what that means
-      }
-      controller.close();
-    },
-  });
-  return collect(bytes.pipeThrough(sseDecoder()).pipeThrough(gemini.parseStream()));
+  const { status, events } = await sendThroughAdapter(gemini, upstream, true);
+  expect(status).toBe(200);
+  return events ?? [];
 }
 
 const say = (text: string) => ({ messages: [{ role: "user", content: text }] });

@@ -1,12 +1,11 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { request } from "undici";
 import { chatRequestSchema } from "@/server/gateway/chat-request";
-import { sseDecoder } from "@/server/gateway/sse";
 import type { StreamEvent, Target } from "@/server/gateway/types";
 import { openai } from "@/server/providers/openai";
-import { collect } from "@/server/providers/test-utils";
 import { FAKE_TEXT, FAKE_TEXT_DELTAS, FAKE_USAGE, type FakeUpstream } from "./common";
 import { FAKE_OPENAI_API_KEY, FAKE_TOOL_ARGUMENTS, startFakeOpenAI } from "./openai-fake";
+import { sendThroughAdapter } from "./round-trip";
 
 let fake: FakeUpstream;
 let target: Target;
@@ -25,26 +24,9 @@ async function post(body: unknown, headers: Record<string, string> = authorized)
 }
 
 /** buildRequest → fake → sseDecoder → parseStream, as the gateway chains them. */
-async function roundTrip(fields: Record<string, unknown>, overrides: Partial<Target> = {}) {
+function roundTrip(fields: Record<string, unknown>, overrides: Partial<Target> = {}) {
   const upstream = openai.buildRequest(chatRequestSchema.parse({ model: "fast", ...fields }), { ...target, ...overrides });
-  const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
-  if (response.statusCode !== 200) {
-    const text = await response.body.text();
-    return { status: response.statusCode, error: openai.parseError(response.statusCode, text, new Headers(response.headers as Record<string, string>)), upstream };
-  }
-  if (fields.stream !== true) return { status: 200, result: openai.parseResponse(await response.body.json()), upstream };
-  const bytes = new ReadableStream<Uint8Array>({
-    async start(controller) {
-      try {
-        for await (const chunk of response.body) controller.enqueue(new Uint8Array(chunk as Buffer));
-      } catch {
-        // A destroyed socket ends the body early, exactly like a cut upstream.
-      }
-      controller.close();
-    },
-  });
-  const events: StreamEvent[] = await collect(bytes.pipeThrough(sseDecoder()).pipeThrough(openai.parseStream()));
-  return { status: 200, events, upstream };
+  return sendThroughAdapter(openai, upstream, fields.stream === true);
 }
 
 const user = (text: string) => [{ role: "user", content: text }];

@@ -1,6 +1,6 @@
 import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
 import { azureAuthHeaders, modelsUrl, parseAzureBaseUrl } from "./azure";
-import { foundationModelsUrl, parseBedrockBaseUrl, parseCredentials, SIGNING_SERVICE, signRequest } from "./bedrock";
+import { foundationModelsUrl, parseBedrockBaseUrl, signedBedrockHeaders } from "./bedrock";
 
 /**
  * A cheap authenticated GET that tells whether a connection works ("test connection"):
@@ -59,9 +59,8 @@ export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: str
 function bedrockProbe(base: string, apiKey: string, headers: Record<string, string>, now: Date): UpstreamRequest {
   const endpoint = parseBedrockBaseUrl(base);
   const url = foundationModelsUrl(endpoint);
-  const credentials = parseCredentials(apiKey);
-  const signed = credentials ? signRequest({ method: "GET", url, headers, body: "" }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now }) : {};
-  return { method: "GET", url, headers: { ...headers, ...signed }, body: "", warnings: [] };
+  const signedHeaders = signedBedrockHeaders({ method: "GET", url, headers, body: "" }, { apiKey, region: endpoint.region, now });
+  return { method: "GET", url, headers: signedHeaders, body: "", warnings: [] };
 }
 
 /** Default base URL per provider kind (official endpoints; Azure has none, so its entry is the form's hint). */

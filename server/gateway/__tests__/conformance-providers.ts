@@ -110,6 +110,16 @@ const bedrockStructuredOutput = (body: Json) => ({
   outputConfig: body.outputConfig ? { type: body.outputConfig.textFormat.type, schema: JSON.parse(body.outputConfig.textFormat.structure.jsonSchema.schema) } : null,
   toolConfig: body.toolConfig ?? null,
 });
+/** json_schema on Bedrock: structured output always passes; `expected` says which Converse mechanism carried it. */
+const bedrockJsonSchema = (note: string, expected: unknown): FeatureExpectation => ({ result: "pass", note, received: bedrockStructuredOutput, expected, text: BEDROCK_JSON_TEXT });
+
+/** What the rows of one wire family share: the tool arguments its fake answers with and, mostly, no base warnings. */
+const noBaseWarnings = (): string[] => [];
+const openAIFamily = { toolArguments: { location: "Paris", unit: "celsius" }, baseWarnings: noBaseWarnings };
+const anthropicFamily = { toolArguments: { location: "Paris" }, baseWarnings: noBaseWarnings, features: anthropicShaped };
+const geminiFamily = { toolArguments: { location: "fake" }, baseWarnings: noBaseWarnings, features: geminiShaped };
+/** The Bedrock fake answers tool calls with the same arguments as the OpenAI-shaped fakes. */
+const bedrockFamily = openAIFamily;
 
 export const providerCases: ProviderCase[] = [
   {
@@ -117,8 +127,7 @@ export const providerCases: ProviderCase[] = [
     kind: "openai",
     fake: "openai",
     model: (feature) => (feature === "reasoning" ? "openai-o4-mini" : "openai-gpt-4o-mini"),
-    toolArguments: { location: "Paris", unit: "celsius" },
-    baseWarnings: () => [],
+    ...openAIFamily,
     features: {
       ...openAIShaped,
       reasoning: {
@@ -135,8 +144,7 @@ export const providerCases: ProviderCase[] = [
     kind: "azure",
     fake: "azure",
     model: () => "azure-gpt-4o-mini",
-    toolArguments: { location: "Paris", unit: "celsius" },
-    baseWarnings: () => [],
+    ...openAIFamily,
     features: {
       ...openAIShaped,
       reasoning: { result: "400", note: "the fake's deployments are non-reasoning models", received: (body) => body.reasoning_effort, expected: "low", errorMessage: "azure: Unrecognized request argument supplied: reasoning_effort" },
@@ -147,7 +155,7 @@ export const providerCases: ProviderCase[] = [
     kind: "deepseek",
     fake: "deepseek",
     model: (feature) => (feature === "reasoning" ? "deepseek-reasoner" : "deepseek-chat"),
-    toolArguments: { location: "Paris", unit: "celsius" },
+    ...openAIFamily,
     baseWarnings: (inbound) => (inbound === "messages" ? ["renamed_parameter:max_completion_tokens"] : []),
     features: {
       image: {
@@ -177,40 +185,15 @@ export const providerCases: ProviderCase[] = [
       },
     },
   },
-  {
-    label: "anthropic",
-    kind: "anthropic",
-    fake: "anthropic",
-    model: () => "claude-haiku-4-5",
-    toolArguments: { location: "Paris" },
-    baseWarnings: () => [],
-    features: anthropicShaped,
-  },
-  {
-    label: "gemini",
-    kind: "gemini",
-    fake: "gemini",
-    model: () => "gemini-2.5-flash",
-    toolArguments: { location: "fake" },
-    baseWarnings: () => [],
-    features: geminiShaped,
-  },
-  {
-    label: "vertex (gemini)",
-    kind: "vertex",
-    fake: "vertex",
-    model: () => "vertex-flash",
-    toolArguments: { location: "fake" },
-    baseWarnings: () => [],
-    features: geminiShaped,
-  },
+  { label: "anthropic", kind: "anthropic", fake: "anthropic", model: () => "claude-haiku-4-5", ...anthropicFamily },
+  { label: "gemini", kind: "gemini", fake: "gemini", model: () => "gemini-2.5-flash", ...geminiFamily },
+  { label: "vertex (gemini)", kind: "vertex", fake: "vertex", model: () => "vertex-flash", ...geminiFamily },
   {
     label: "vertex (claude)",
     kind: "vertex",
     fake: "vertex",
     model: () => "vertex-sonnet",
-    toolArguments: { location: "Paris" },
-    baseWarnings: () => [],
+    ...anthropicFamily,
     features: { ...anthropicShaped, text: { result: "pass", note: "rawPredict body: no model, anthropic_version vertex-2023-10-16", received: (body) => ({ model: body.model ?? null, anthropic_version: body.anthropic_version }), expected: { model: null, anthropic_version: "vertex-2023-10-16" } } },
   },
   {
@@ -218,17 +201,13 @@ export const providerCases: ProviderCase[] = [
     kind: "bedrock",
     fake: "bedrock",
     model: () => "bedrock-haiku",
-    toolArguments: { location: "Paris", unit: "celsius" },
-    baseWarnings: () => [],
+    ...bedrockFamily,
     features: {
       image: bedrockImage,
-      json_schema: {
-        result: "pass",
-        note: "Claude 4.5 on Bedrock: native outputConfig.textFormat json_schema (schema sent as a JSON string)",
-        received: bedrockStructuredOutput,
-        expected: { outputConfig: { type: "json_schema", schema: ANSWER_SCHEMA }, toolConfig: null },
-        text: BEDROCK_JSON_TEXT,
-      },
+      json_schema: bedrockJsonSchema("Claude 4.5 on Bedrock: native outputConfig.textFormat json_schema (schema sent as a JSON string)", {
+        outputConfig: { type: "json_schema", schema: ANSWER_SCHEMA },
+        toolConfig: null,
+      }),
       reasoning: {
         result: "pass",
         note: "additionalModelRequestFields.thinking.budget_tokens 1024 as asserted; Converse usage has no thinking token count (reasoning_tokens 0)",
@@ -243,23 +222,16 @@ export const providerCases: ProviderCase[] = [
     kind: "bedrock",
     fake: "bedrock",
     model: () => "bedrock-nova-lite",
-    toolArguments: { location: "Paris", unit: "celsius" },
-    baseWarnings: () => [],
+    ...bedrockFamily,
     features: {
       image: bedrockImage,
-      json_schema: {
-        result: "pass",
-        note: "Nova has no native structured output: a forced tool carries the schema, its input comes back as the JSON text (finish stop)",
-        received: bedrockStructuredOutput,
-        expected: {
-          outputConfig: null,
-          toolConfig: {
-            tools: [{ toolSpec: { name: "modelgate_json_response", description: "Give your complete answer as this tool's input.", inputSchema: { json: ANSWER_SCHEMA } } }],
-            toolChoice: { tool: { name: "modelgate_json_response" } },
-          },
+      json_schema: bedrockJsonSchema("Nova has no native structured output: a forced tool carries the schema, its input comes back as the JSON text (finish stop)", {
+        outputConfig: null,
+        toolConfig: {
+          tools: [{ toolSpec: { name: "modelgate_json_response", description: "Give your complete answer as this tool's input.", inputSchema: { json: ANSWER_SCHEMA } } }],
+          toolChoice: { tool: { name: "modelgate_json_response" } },
         },
-        text: BEDROCK_JSON_TEXT,
-      },
+      }),
       reasoning: {
         result: "warning",
         note: "Nova Lite v1 does not reason: reasoning_effort is omitted with a warning",

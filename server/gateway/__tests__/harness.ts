@@ -2,6 +2,7 @@
 import { expect } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import WebSocket from "ws";
 import type { UsageRow } from "@/db/queries/usage-ledger";
 import { issueToken } from "@/server/crypto/tokens";
 import { adapters } from "@/server/providers";
@@ -91,6 +92,39 @@ export function attachWebSocketRouter(gateway: Pick<Awaited<ReturnType<typeof st
   gateway.server.on("upgrade", (request, socket, head) => void router.handleUpgrade(request, socket, head));
   const base = gateway.url.replace(/^http/, "ws");
   return { responsesUrl: `${base}/v1/responses`, chatUrl: `${base}/v1/realtime/chat`, close: () => router.close() };
+}
+
+/** Polls until `check` holds or `timeoutMs` passes; the caller asserts what it waited for. */
+export async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+}
+
+/**
+ * An open WebSocket plus every JSON message it received, in order. The virtual key rides as a Bearer header when
+ * `token` is given, or in `protocols` (`modelgate.key.…`, as browsers send it).
+ */
+export async function openWebSocket<Message>(url: string, options: { token?: string; protocols?: string[] }): Promise<{ socket: WebSocket; messages: Message[] }> {
+  const headers = options.token ? { authorization: `Bearer ${options.token}` } : undefined;
+  const socket = new WebSocket(url, options.protocols ?? [], { headers });
+  const messages: Message[] = [];
+  socket.on("message", (data) => messages.push(JSON.parse(String(data))));
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  return { socket, messages };
+}
+
+/** The HTTP answer to a WebSocket upgrade the gateway refuses; rejects if the upgrade was accepted. */
+export function refusedUpgrade(url: string, options: { protocols?: string[]; headers?: Record<string, string> } = {}): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, options.protocols ?? [], { headers: options.headers });
+    socket.on("open", () => reject(new Error("upgrade was accepted")));
+    socket.on("error", () => {});
+    socket.on("unexpected-response", (_request, response) => {
+      let body = "";
+      response.on("data", (chunk: Buffer) => (body += chunk));
+      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
+    });
+  });
 }
 
 /** Reads an SSE body into its data payloads. */

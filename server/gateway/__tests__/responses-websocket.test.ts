@@ -5,7 +5,7 @@ import WebSocket from "ws";
 import { FAKE_TEXT, FAKE_TEXT_DELTAS, type FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_OPENAI_API_KEY, FAKE_TOOL_ARGUMENTS, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import { createMemoryResponseStore } from "../inbound/responses/response-store";
-import { attachWebSocketRouter, makeKey, makeModel, postJson, readSse, startTestGateway } from "./harness";
+import { attachWebSocketRouter, makeKey, makeModel, openWebSocket, postJson, readSse, refusedUpgrade, startTestGateway, until } from "./harness";
 
 /** OpenAI Responses WebSocket mode on /v1/responses, with the `ws` package and the official SDK's ResponsesWS. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -31,16 +31,8 @@ afterAll(async () => {
 });
 
 async function connect(url = router.responsesUrl) {
-  const socket = new WebSocket(url, { headers: { authorization: `Bearer ${key.token}` } });
-  const events: ServerEvent[] = [];
-  socket.on("message", (data) => events.push(JSON.parse(String(data))));
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  return { socket, events };
-}
-
-async function until(check: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  const { socket, messages } = await openWebSocket<ServerEvent>(url, { token: key.token });
+  return { socket, events: messages };
 }
 
 /** Sends one response.create and resolves with the events from it up to its terminal event. */
@@ -56,26 +48,13 @@ async function createResponse(socket: WebSocket, events: ServerEvent[], body: Re
 
 const settle = () => new Promise((resolve) => setTimeout(resolve, 100));
 
-function refusedUpgrade(headers?: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(router.responsesUrl, { headers });
-    socket.on("open", () => reject(new Error("upgrade was accepted")));
-    socket.on("error", () => {});
-    socket.on("unexpected-response", (_request, response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-  });
-}
-
 describe("responses websocket mode", () => {
   test.each([
     ["no key", undefined],
     ["a wrong key", { authorization: "Bearer vk_wrong_key_0000000000" }],
   ])("an upgrade with %s gets 401 before upgrading and writes no ledger row", async (_name, headers) => {
     const before = gateway.rows.length;
-    const answer = await refusedUpgrade(headers);
+    const answer = await refusedUpgrade(router.responsesUrl, { headers });
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body).error).toMatchObject({ type: "invalid_request_error", code: "invalid_api_key" });
     await settle();
@@ -83,10 +62,7 @@ describe("responses websocket mode", () => {
   });
 
   test("a key as a subprotocol entry (browsers) is accepted and modelgate.v1 is selected", async () => {
-    const socket = new WebSocket(router.responsesUrl, ["modelgate.v1", `modelgate.key.${key.token}`]);
-    const events: ServerEvent[] = [];
-    socket.on("message", (data) => events.push(JSON.parse(String(data))));
-    await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+    const { socket, messages: events } = await openWebSocket<ServerEvent>(router.responsesUrl, { protocols: ["modelgate.v1", `modelgate.key.${key.token}`] });
     expect(socket.protocol).toBe("modelgate.v1");
     expect((await createResponse(socket, events, { model: "mini", input: "Hi" })).at(-1)).toMatchObject({ type: "response.completed" });
     socket.close();

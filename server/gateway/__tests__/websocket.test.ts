@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import WebSocket from "ws";
 import { FAKE_TEXT, type FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
-import { attachWebSocketTransport, makeKey, makeModel, readSse, startTestGateway } from "./harness";
+import { attachWebSocketTransport, makeKey, makeModel, openWebSocket, readSse, refusedUpgrade, startTestGateway, until } from "./harness";
 
 interface ServerMessage {
   type: "chunk" | "done" | "error";
@@ -29,40 +29,18 @@ afterAll(async () => {
 });
 
 /** An open socket plus every message it received, in order. */
-async function connect(options: { token?: string; protocols?: string[] } = { token: key.token }) {
-  const headers = options.token ? { authorization: `Bearer ${options.token}` } : undefined;
-  const socket = new WebSocket(transport.url, options.protocols ?? [], { headers });
-  const messages: ServerMessage[] = [];
-  socket.on("message", (data) => messages.push(JSON.parse(String(data))));
-  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
-  return { socket, messages };
-}
+const connect = (options: { token?: string; protocols?: string[] } = { token: key.token }) => openWebSocket<ServerMessage>(transport.url, options);
 
 /** Resolves with the messages for `id` once its `done` or `error` arrived. */
 async function untilEnd(messages: ServerMessage[], id: string, timeoutMs = 5000): Promise<ServerMessage[]> {
-  const deadline = Date.now() + timeoutMs;
   const mine = () => messages.filter((message) => message.id === id);
-  while (!mine().some((message) => message.type !== "chunk") && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+  await until(() => mine().some((message) => message.type !== "chunk"), timeoutMs);
   return mine();
 }
 
 const textOf = (messages: ServerMessage[]) => messages.map((message) => message.data?.choices[0]?.delta?.content ?? "").join("");
 const create = (socket: WebSocket, id: string, content: string) =>
   socket.send(JSON.stringify({ type: "chat.completions.create", id, request: { model: "mini", messages: [{ role: "user", content }] } }));
-
-/** The HTTP answer to a refused upgrade. */
-function refusedUpgrade(protocols: string[], headers?: Record<string, string>): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const socket = new WebSocket(transport.url, protocols, { headers });
-    socket.on("open", () => reject(new Error("upgrade was accepted")));
-    socket.on("error", () => {});
-    socket.on("unexpected-response", (_request, response) => {
-      let body = "";
-      response.on("data", (chunk: Buffer) => (body += chunk));
-      response.on("end", () => resolve({ status: response.statusCode ?? 0, body }));
-    });
-  });
-}
 
 describe("websocket transport", () => {
   test.each([
@@ -71,7 +49,7 @@ describe("websocket transport", () => {
     ["a wrong key entry", ["modelgate.v1", "modelgate.key.vk_wrong_key_0000000000"], undefined],
   ])("an upgrade with %s gets 401 before upgrading and writes no ledger row", async (_name, protocols, headers) => {
     const before = gateway.rows.length;
-    const answer = await refusedUpgrade(protocols, headers);
+    const answer = await refusedUpgrade(transport.url, { protocols, headers });
     expect(answer.status).toBe(401);
     expect(JSON.parse(answer.body).error).toMatchObject({ type: "invalid_request_error", code: "invalid_api_key" });
     await new Promise((resolve) => setTimeout(resolve, 50));

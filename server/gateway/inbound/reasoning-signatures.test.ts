@@ -17,6 +17,19 @@ const SIGNATURE = "EqQBCkgIBxABGAIiQGZha2UtdGhpbmtpbmctc2lnbmF0dXJlLWZvci1lMmUtd
 const usage: Usage = { inputTokens: 21, outputTokens: 7 };
 const signedChoice: ChatChoice = { index: 0, text: null, reasoning: "Plan.", reasoningSignature: SIGNATURE, redactedReasoning: ["R1"], toolCalls: [{ id: "toolu_1", name: "f", arguments: "{}" }], finishReason: "tool_calls" };
 const dataOf = (frames: OutboundFrame[]) => frames.map((frame) => (frame.type === "event" || frame.type === "data" ? (frame.data as Record<string, unknown>) : { frame: frame.type }));
+/** Every event through one stream encoder (usage on `finish`), as the frames' data. */
+const encodeAll = (encoder: { encode(event: StreamEvent, usage?: Usage): OutboundFrame[] }, events: StreamEvent[]) =>
+  dataOf(events.flatMap((event) => encoder.encode(event, event.type === "finish" ? usage : undefined)));
+/** Signed reasoning, one redacted block, then text: a Claude thinking stream as the gateway's events. */
+const signedStream: StreamEvent[] = [
+  { type: "reasoning-delta", text: "Plan." },
+  { type: "reasoning-signature", signature: SIGNATURE },
+  { type: "redacted-reasoning", data: "R1" },
+  { type: "text-delta", text: "Hi" },
+  { type: "finish", finishReasons: ["stop"] },
+];
+/** signedChoice as the next request's history. */
+const signedHistoryMessage = { role: "assistant", content: null, reasoning_content: "Plan.", reasoning_signature: SIGNATURE, redacted_reasoning: ["R1"], tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: "{}" } }] };
 
 describe("/v1/messages", () => {
   const translate = (content: unknown[]) =>
@@ -31,7 +44,7 @@ describe("/v1/messages", () => {
 
   test("history: the signed thinking block and redacted blocks become the assistant message's fields", () => {
     const { chatRequest, warnings } = translate([{ type: "thinking", thinking: "Plan.", signature: SIGNATURE }, { type: "redacted_thinking", data: "R1" }, toolUse]);
-    expect(chatRequest.messages[1]).toEqual({ role: "assistant", content: null, reasoning_content: "Plan.", reasoning_signature: SIGNATURE, redacted_reasoning: ["R1"], tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: "{}" } }] });
+    expect(chatRequest.messages[1]).toEqual(signedHistoryMessage);
     expect(warnings).toEqual([]);
   });
 
@@ -61,15 +74,7 @@ describe("/v1/messages", () => {
   });
 
   test("stream: signature_delta right before the thinking block's content_block_stop; redacted block whole", () => {
-    const encoder = new MessagesStreamEncoder({ id: "msg_1", model: "claude" });
-    const events: StreamEvent[] = [
-      { type: "reasoning-delta", text: "Plan." },
-      { type: "reasoning-signature", signature: SIGNATURE },
-      { type: "redacted-reasoning", data: "R1" },
-      { type: "text-delta", text: "Hi" },
-      { type: "finish", finishReasons: ["stop"] },
-    ];
-    const frames = dataOf(events.flatMap((event) => encoder.encode(event, event.type === "finish" ? usage : undefined)));
+    const frames = encodeAll(new MessagesStreamEncoder({ id: "msg_1", model: "claude" }), signedStream);
     expect(frames.slice(1, 8)).toEqual([
       { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
       { type: "content_block_delta", index: 0, delta: { type: "thinking_delta", thinking: "Plan." } },
@@ -89,7 +94,7 @@ describe("/v1/messages", () => {
       { type: "reasoning-delta", text: "B." },
       { type: "reasoning-signature", signature: "S2" },
     ];
-    const starts = dataOf(events.flatMap((event) => encoder.encode(event))).filter((frame) => frame.type === "content_block_start");
+    const starts = encodeAll(encoder, events).filter((frame) => frame.type === "content_block_start");
     expect(starts.map((frame) => frame.index)).toEqual([0, 1]);
   });
 });
@@ -104,12 +109,7 @@ describe("/v1/chat/completions", () => {
 
   test("stream deltas carry the signature and redacted data whole", () => {
     const encoder = new ChunkEncoder({ id: "chatcmpl_1", model: "m", created: 1, includeUsage: false });
-    const events: StreamEvent[] = [
-      { type: "reasoning-delta", text: "Plan." },
-      { type: "reasoning-signature", signature: SIGNATURE },
-      { type: "redacted-reasoning", data: "R1" },
-    ];
-    const deltas = dataOf(events.flatMap((event) => encoder.encode(event))).map((chunk) => (chunk.choices as { delta: unknown }[])[0].delta);
+    const deltas = encodeAll(encoder, signedStream.slice(0, 3)).map((chunk) => (chunk.choices as { delta: unknown }[])[0].delta);
     expect(deltas).toEqual([{ role: "assistant", reasoning_content: "Plan." }, { reasoning_signature: SIGNATURE }, { redacted_reasoning: ["R1"] }]);
   });
 });
@@ -117,14 +117,15 @@ describe("/v1/chat/completions", () => {
 describe("/v1/responses", () => {
   const meta = { id: "resp_abc", model: "m", created: 1700000000, instructions: null, previousResponseId: null, store: true, metadata: {} };
   const included = { ...meta, includeEncryptedReasoning: true };
+  const signedReasoningItems = [
+    { id: "rs_abc_0", type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "Plan." }], encrypted_content: SIGNATURE },
+    { id: "rs_abc_1", type: "reasoning", summary: [], content: [], encrypted_content: "redacted_thinking:R1" },
+  ];
 
   test("encrypted_content carries the signature (and redacted data) only when included", () => {
     expect(toResponse(signedChoice, usage, meta).output[0]).not.toHaveProperty("encrypted_content");
     expect(toResponse(signedChoice, usage, meta).output).toHaveLength(2);
-    expect(toResponse(signedChoice, usage, included).output.slice(0, 2)).toEqual([
-      { id: "rs_abc_0", type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "Plan." }], encrypted_content: SIGNATURE },
-      { id: "rs_abc_1", type: "reasoning", summary: [], content: [], encrypted_content: "redacted_thinking:R1" },
-    ]);
+    expect(toResponse(signedChoice, usage, included).output.slice(0, 2)).toEqual(signedReasoningItems);
   });
 
   test("input reasoning items with encrypted_content become the next assistant message's signature", () => {
@@ -136,7 +137,7 @@ describe("/v1/responses", () => {
         input: [{ role: "user", content: "Weather?" }, ...output, { type: "function_call_output", call_id: "toolu_1", output: "Sunny" }],
       }),
     );
-    expect(chatRequest.messages[1]).toEqual({ role: "assistant", content: null, reasoning_content: "Plan.", reasoning_signature: SIGNATURE, redacted_reasoning: ["R1"], tool_calls: [{ id: "toolu_1", type: "function", function: { name: "f", arguments: "{}" } }] });
+    expect(chatRequest.messages[1]).toEqual(signedHistoryMessage);
     expect(warnings).toEqual([]);
   });
 
@@ -157,30 +158,17 @@ describe("/v1/responses", () => {
 
   test("stream: the reasoning item is done with its encrypted_content; the stored answer keeps signature and redacted data", () => {
     const answers: ChatChoice[] = [];
-    const encoder = new ResponsesStreamEncoder(included, (choice) => answers.push(choice));
-    const events: StreamEvent[] = [
-      { type: "reasoning-delta", text: "Plan." },
-      { type: "reasoning-signature", signature: SIGNATURE },
-      { type: "redacted-reasoning", data: "R1" },
-      { type: "text-delta", text: "Hi" },
-      { type: "finish", finishReasons: ["stop"] },
-    ];
-    const frames = dataOf(events.flatMap((event) => encoder.encode(event, event.type === "finish" ? usage : undefined)));
+    const frames = encodeAll(new ResponsesStreamEncoder(included, (choice) => answers.push(choice)), signedStream);
     const done = frames.filter((frame) => frame.type === "response.output_item.done").map((frame) => frame.item);
-    expect(done).toEqual([
-      { id: "rs_abc_0", type: "reasoning", summary: [], content: [{ type: "reasoning_text", text: "Plan." }], encrypted_content: SIGNATURE },
-      { id: "rs_abc_1", type: "reasoning", summary: [], content: [], encrypted_content: "redacted_thinking:R1" },
-      expect.objectContaining({ type: "message" }),
-    ]);
+    expect(done).toEqual([...signedReasoningItems, expect.objectContaining({ type: "message" })]);
     expect(answers).toEqual([{ index: 0, text: "Hi", reasoning: "Plan.", reasoningSignature: SIGNATURE, redactedReasoning: ["R1"], finishReason: "stop" }]);
     expect(answerMessage(answers[0])).toEqual({ role: "assistant", content: "Hi", reasoning_content: "Plan.", reasoning_signature: SIGNATURE, redacted_reasoning: ["R1"] });
   });
 
   test("stream without include: no encrypted_content, no redacted items, but the stored answer still keeps them", () => {
     const answers: ChatChoice[] = [];
-    const encoder = new ResponsesStreamEncoder(meta, (choice) => answers.push(choice));
-    const events: StreamEvent[] = [{ type: "reasoning-delta", text: "Plan." }, { type: "reasoning-signature", signature: SIGNATURE }, { type: "redacted-reasoning", data: "R1" }, { type: "finish", finishReasons: ["stop"] }];
-    const frames = dataOf(events.flatMap((event) => encoder.encode(event, event.type === "finish" ? usage : undefined)));
+    const withoutText = signedStream.filter((event) => event.type !== "text-delta");
+    const frames = encodeAll(new ResponsesStreamEncoder(meta, (choice) => answers.push(choice)), withoutText);
     expect(JSON.stringify(frames)).not.toContain("encrypted_content");
     expect(answers[0]).toMatchObject({ reasoningSignature: SIGNATURE, redactedReasoning: ["R1"] });
   });

@@ -13,7 +13,7 @@
 import type { RawData } from "ws";
 import type { GatewayResponse, OutboundFrame } from "../contract";
 import { toOpenAIError, type OpenAIErrorBody, type OpenAIErrorResponse } from "../errors";
-import { send, type Sender } from "./websocket-messages";
+import { send, sendFrames, type Sender } from "./websocket-messages";
 
 export type ClientEvent =
   | { type: "create"; body: Record<string, unknown> }
@@ -72,21 +72,7 @@ export async function sendResponseEvents(sender: Sender, result: GatewayResponse
     const error = result.status >= 400 ? { status: result.status, body: result.body as OpenAIErrorBody } : toOpenAIError({ kind: "internal" });
     return void (await send(sender, errorEvent(error)));
   }
-  const reader = result.frames.getReader();
-  const onAbort = () => void reader.cancel().catch(() => {});
-  signal.addEventListener("abort", onAbort, { once: true });
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (signal.aborted) return onAbort(); // the listener never fires for a signal aborted before it was added
-      if (done) break;
-      const text = encodeFrame(value);
-      if (text !== undefined && !(await send(sender, text))) return onAbort();
-      if (isTerminal(value)) return;
-    }
-  } finally {
-    signal.removeEventListener("abort", onAbort);
-  }
+  const outcome = await sendFrames(sender, result.frames, signal, encodeFrame, isTerminal);
   // A stream that ended without its terminal event (a bug) must never look like success.
-  await send(sender, errorEvent(toOpenAIError({ kind: "internal" })));
+  if (outcome === "unfinished") await send(sender, errorEvent(toOpenAIError({ kind: "internal" })));
 }

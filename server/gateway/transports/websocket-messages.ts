@@ -60,22 +60,46 @@ export async function sendResult(sender: Sender, id: string, result: GatewayResp
     const frames: OutboundFrame[] = isSuccess ? [{ type: "data", data: result.body }, { type: "done" }] : [{ type: "error", status: result.status, body: result.body as OpenAIErrorBody }];
     return sendAll(sender, id, frames);
   }
-  const reader = result.frames.getReader();
+  const outcome = await sendFrames(sender, result.frames, signal, (frame) => encodeFrame(id, frame), (frame) => frame.type === "done" || frame.type === "error");
+  if (outcome === "ended") return;
+  // Cancelled, or (a bug) a stream that ended without its last frame: never let it look like success.
+  const ending = outcome === "aborted" ? { status: 499, body: CANCELLED } : toOpenAIError({ kind: "internal" });
+  await send(sender, encodeFrame(id, { type: "error", status: ending.status, body: ending.body }));
+}
+
+/**
+ * Sends a stream's frames, each as `encode` writes it (`undefined`: not sent), up to and including the one `isLast`
+ * names. "ended": that frame was sent, or the socket is gone; "aborted": the client's signal aborted first (the stream
+ * is cancelled); "unfinished": the stream ended without its last frame. Shared by both WebSocket protocols.
+ */
+export async function sendFrames(
+  sender: Sender,
+  frames: ReadableStream<OutboundFrame>,
+  signal: AbortSignal,
+  encode: (frame: OutboundFrame) => string | undefined,
+  isLast: (frame: OutboundFrame) => boolean,
+): Promise<"ended" | "aborted" | "unfinished"> {
+  const reader = frames.getReader();
   const onAbort = () => void reader.cancel().catch(() => {});
   signal.addEventListener("abort", onAbort, { once: true });
   try {
     for (;;) {
       const { done, value } = await reader.read();
-      if (done || signal.aborted) break;
-      if (!(await send(sender, encodeFrame(id, value)))) return onAbort();
-      if (value.type === "done" || value.type === "error") return;
+      if (signal.aborted) {
+        onAbort(); // the listener never fires for a signal aborted before it was added
+        return "aborted";
+      }
+      if (done) return "unfinished";
+      const text = encode(value);
+      if (text !== undefined && !(await send(sender, text))) {
+        onAbort();
+        return "ended";
+      }
+      if (isLast(value)) return "ended";
     }
   } finally {
     signal.removeEventListener("abort", onAbort);
   }
-  // Cancelled, or (a bug) a stream that ended without its last frame: never let it look like success.
-  const ending = signal.aborted ? { status: 499, body: CANCELLED } : toOpenAIError({ kind: "internal" });
-  await send(sender, encodeFrame(id, { type: "error", status: ending.status, body: ending.body }));
 }
 
 export async function sendAll(sender: Sender, id: string | null, frames: OutboundFrame[]): Promise<void> {

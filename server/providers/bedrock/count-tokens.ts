@@ -16,9 +16,9 @@
  * inferenceConfig, outputConfig and requestMetadata do not change a count and are not part of the count input.
  */
 import type { ChatRequest, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
-import { parseBedrockBaseUrl, SIGNING_SERVICE } from "./endpoint";
+import { parseBedrockBaseUrl } from "./endpoint";
 import { buildConverseBody } from "./request";
-import { parseCredentials, signRequest } from "./sigv4";
+import { signedBedrockHeaders } from "./signed-request";
 
 const CONVERSE_COUNT_FIELDS = ["messages", "system", "toolConfig", "additionalModelRequestFields"];
 const INFERENCE_PROFILE_PREFIX = /^[a-z]{2,6}(?:-[a-z]+)?\.(?=anthropic\.)/;
@@ -46,13 +46,8 @@ export function createBuildCountRequest(now: () => Date = () => new Date()) {
     const endpoint = parseBedrockBaseUrl(target.baseUrl);
     const url = `${endpoint.origin}/model/${encodeURIComponent(modelId)}/count-tokens`;
     const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-    const credentials = parseCredentials(target.apiKey);
-    if (!credentials) {
-      warnings.push({ code: "other", message: "The Bedrock credential is not ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]; the request was sent unsigned." });
-      return { url, headers, body, warnings };
-    }
-    const signed = signRequest({ method: "POST", url, headers, body }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now: now() });
-    return { url, headers: { ...headers, ...signed }, body, warnings };
+    const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now: now(), warnings });
+    return { url, headers: signedHeaders, body, warnings };
   };
 }
 

@@ -14,6 +14,7 @@ import { parseStream } from "./stream";
 
 export { parseBedrockBaseUrl, foundationModelsUrl, SIGNING_SERVICE } from "./endpoint";
 export { parseCredentials, signRequest } from "./sigv4";
+export { signedBedrockHeaders } from "./signed-request";
 
 /** A Bedrock adapter with its own clock (tests pin the signing time). */
 export function createBedrockAdapter(options: { now?: () => Date } = {}): ProviderAdapter {

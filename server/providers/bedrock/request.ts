@@ -16,9 +16,9 @@
  * - response_format: see ./response-format.ts (outputConfig.textFormat, or a forced tool)
  */
 import type { ChatMessage, ChatRequest, ContentPart, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
-import { converseUrl, parseBedrockBaseUrl, SIGNING_SERVICE } from "./endpoint";
+import { converseUrl, parseBedrockBaseUrl } from "./endpoint";
 import { applyResponseFormat } from "./response-format";
-import { parseCredentials, signRequest } from "./sigv4";
+import { signedBedrockHeaders } from "./signed-request";
 import { applyThinking } from "./thinking";
 
 type Block = Record<string, unknown>;
@@ -68,13 +68,8 @@ export function createBuildRequest(now: () => Date) {
     const endpoint = parseBedrockBaseUrl(target.baseUrl);
     const url = converseUrl(endpoint, target.upstreamModel, request.stream === true);
     const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
-    const credentials = parseCredentials(target.apiKey);
-    if (!credentials) {
-      warnings.push({ code: "other", message: "The Bedrock credential is not ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]; the request was sent unsigned." });
-      return { url, headers, body, warnings };
-    }
-    const signed = signRequest({ method: "POST", url, headers, body }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now: now() });
-    return { url, headers: { ...headers, ...signed }, body, warnings };
+    const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now: now(), warnings });
+    return { url, headers: signedHeaders, body, warnings };
   };
 }
 

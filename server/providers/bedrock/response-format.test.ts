@@ -1,10 +1,9 @@
 import { describe, expect, test } from "vitest";
-import type { ChatRequest, SseEvent, StreamEvent, Target } from "@/server/gateway/types";
+import type { ChatRequest, SseEvent, StreamEvent } from "@/server/gateway/types";
 import { collect } from "../test-utils";
-import { createBedrockAdapter } from "./index";
 import { hasNativeStructuredOutput, JSON_TOOL_NAME } from "./response-format";
+import { bedrockAdapter as adapter, bedrockTarget as target, buildConverse as build, chat } from "./test-utils";
 
-const adapter = createBedrockAdapter({ now: () => new Date("2026-11-27T10:00:00.000Z") });
 const HAIKU_45 = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
 const SONNET_4 = "us.anthropic.claude-sonnet-4-20250514-v1:0";
 const NOVA = "amazon.nova-lite-v1:0";
@@ -12,20 +11,7 @@ const MISTRAL = "mistral.mistral-large-2407-v1:0";
 const SCHEMA = { type: "object", properties: { answer: { type: "string" } }, required: ["answer"], additionalProperties: false };
 const WEATHER = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } } as const;
 
-const target = (upstreamModel: string): Target => ({
-  provider: "bedrock",
-  connectionId: "c1",
-  baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com",
-  apiKey: "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-  upstreamModel,
-  modelName: "m",
-});
-const chat = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({ model: "m", messages: [{ role: "user", content: "Hi" }], ...overrides });
 const jsonSchema = (extra: Record<string, unknown> = {}): ChatRequest["response_format"] => ({ type: "json_schema", json_schema: { name: "answer", strict: true, schema: SCHEMA, ...extra } });
-const build = (request: ChatRequest, model: string) => {
-  const built = adapter.buildRequest(request, target(model));
-  return { body: JSON.parse(built.body), warnings: built.warnings };
-};
 const forcedTool = (schema: unknown, toolChoice: unknown, description = "Give your complete answer as this tool's input.") => ({
   tools: [{ toolSpec: { name: JSON_TOOL_NAME, description, inputSchema: { json: schema } } }],
   toolChoice,

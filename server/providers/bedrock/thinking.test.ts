@@ -1,22 +1,12 @@
 import { describe, expect, test } from "vitest";
-import type { ChatRequest, Target } from "@/server/gateway/types";
-import { createBedrockAdapter } from "./index";
+import type { ChatRequest } from "@/server/gateway/types";
+import { buildConverse, chat } from "./test-utils";
 import { isThinkingModel } from "./thinking";
 
-const adapter = createBedrockAdapter({ now: () => new Date("2026-11-27T10:00:00.000Z") });
 const HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0";
-const target = (upstreamModel = HAIKU): Target => ({
-  provider: "bedrock",
-  connectionId: "c1",
-  baseUrl: "https://bedrock-runtime.us-east-1.amazonaws.com",
-  apiKey: "AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-  upstreamModel,
-  modelName: "m",
-});
-const chat = (overrides: Partial<ChatRequest> = {}): ChatRequest => ({ model: "m", messages: [{ role: "user", content: "Hi" }], ...overrides });
-const build = (request: ChatRequest, model?: string) => {
-  const built = adapter.buildRequest(request, target(model));
-  return { body: JSON.parse(built.body), warnings: built.warnings.map((warning) => `${warning.code}:${warning.param}`) };
+const build = (request: ChatRequest, model = HAIKU) => {
+  const { body, warnings } = buildConverse(request, model);
+  return { body, warnings: warnings.map((warning) => `${warning.code}:${warning.param}`) };
 };
 
 describe("bedrock: reasoning_effort → additionalModelRequestFields.thinking", () => {

@@ -24,7 +24,7 @@
 import { z } from "zod";
 import { inputTexts, isTokenInput, type EmbeddingsRequest } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, Result, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
-import { bedrock, parseBedrockBaseUrl, parseCredentials, signRequest, SIGNING_SERVICE } from "../bedrock";
+import { bedrock, parseBedrockBaseUrl, signedBedrockHeaders } from "../bedrock";
 import { tokenInputRefused } from "./openai-format";
 import type { EmbeddingsAdapter } from "./types";
 
@@ -119,13 +119,8 @@ function signedInvoke(target: Target, body: string, warnings: Warning[], now: Da
   const endpoint = parseBedrockBaseUrl(target.baseUrl);
   const url = `${endpoint.origin}/model/${encodeURIComponent(target.upstreamModel)}/invoke`;
   const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  const credentials = parseCredentials(target.apiKey);
-  if (!credentials) {
-    warnings.push({ code: "other", message: "The Bedrock credential is not ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]; the request was sent unsigned." });
-    return { url, headers, body, warnings };
-  }
-  const signed = signRequest({ method: "POST", url, headers, body }, { credentials, region: endpoint.region, service: SIGNING_SERVICE, now });
-  return { url, headers: { ...headers, ...signed }, body, warnings };
+  const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now, warnings });
+  return { url, headers: signedHeaders, body, warnings };
 }
 
 export const bedrockEmbeddings: EmbeddingsAdapter = createBedrockEmbeddings();
