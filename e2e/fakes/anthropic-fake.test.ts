@@ -244,3 +244,24 @@ describe("anthropic fake: adapter round trip", () => {
     expect(recorded?.outcome).toBe("client_closed");
   });
 });
+
+describe("fake anthropic: anthropic-beta", () => {
+  test("known beta names are accepted and recorded as sent", async () => {
+    const sent = "interleaved-thinking-2025-05-14, context-1m-2025-08-07";
+    expect((await post(validBody, { ...headers, "anthropic-beta": sent })).status).toBe(200);
+    expect(fake.received.at(-1)!.headers["anthropic-beta"]).toBe(sent);
+  });
+
+  test("an unknown name is a 400 invalid_request_error naming it", async () => {
+    const answer = await post(validBody, { ...headers, "anthropic-beta": "interleaved-thinking-2025-05-14,no-such-beta-2099-01-01" });
+    expect(answer).toMatchObject({ status: 400, body: { type: "error", error: { type: "invalid_request_error", message: "Unsupported beta header: no-such-beta-2099-01-01" } } });
+  });
+
+  test("the adapter's header from anthropic_beta is accepted", async () => {
+    const upstream = anthropic.buildRequest(chat({ anthropic_beta: ["fine-grained-tool-streaming-2025-05-14"] }), target());
+    const response = await request(upstream.url, { method: "POST", headers: upstream.headers, body: upstream.body });
+    expect(response.statusCode).toBe(200);
+    await response.body.dump();
+    expect(fake.received.at(-1)!.headers["anthropic-beta"]).toBe("fine-grained-tool-streaming-2025-05-14");
+  });
+});

@@ -19,10 +19,13 @@
  *
  * Authentication: an `x-api-key` header is required (401 authentication_error otherwise); any key starting with
  * "sk-ant-" (the real key prefix, e.g. FAKE_ANTHROPIC_API_KEY) is valid, anything else is "invalid x-api-key".
- * `anthropic-version` is required. Scenarios: see common.ts; "cached" reports 8 of the 21 prompt tokens as
+ * `anthropic-version` is required. `anthropic-beta` is optional: comma-separated names, each one the fake knows
+ * (./anthropic-betas.ts), else 400 "Unsupported beta header: <name>"
+ * (https://platform.claude.com/docs/en/api/beta-headers); tests read what arrived in `received[].headers`. Scenarios: see common.ts; "cached" reports 8 of the 21 prompt tokens as
  * cache_read_input_tokens (input_tokens 13), so total input stays 21.
  */
 import { z } from "zod";
+import { splitBetaHeader, unsupportedBetaMessage } from "./anthropic-betas";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
 
 export const FAKE_ANTHROPIC_API_KEY = "sk-ant-fake-e2e-key";
@@ -353,6 +356,9 @@ async function handle(context: FakeContext): Promise<void> {
   const version = request.headers["anthropic-version"];
   if (typeof version !== "string") return reject(context, 400, "anthropic-version: header is required");
   if (!KNOWN_VERSIONS.has(version)) return reject(context, 400, `anthropic-version: invalid version: ${version}`);
+  const betas = request.headers["anthropic-beta"];
+  const betaProblem = typeof betas === "string" ? unsupportedBetaMessage(splitBetaHeader(betas)) : undefined;
+  if (betaProblem) return reject(context, 400, betaProblem);
   if (!String(request.headers["content-type"] ?? "").startsWith("application/json")) return reject(context, 400, "content-type: must be application/json");
   if (body === undefined || (typeof body === "object" && body !== null && "__invalid_json" in body)) return reject(context, 400, "There was an error parsing the body.");
 

@@ -140,3 +140,35 @@ describe("fake vertex token counts", () => {
     expect((await post("publishers/anthropic/models/count-tokens:rawPredict", { model: "claude-sonnet-4-5@20250929", messages: [] }, "")).status).toBe(401);
   });
 });
+
+describe("fake vertex: anthropic_beta and embedding task types", () => {
+  const rawPredict = "publishers/anthropic/models/claude-sonnet-4-5@20250929:rawPredict";
+
+  test("Claude takes known beta names in the anthropic_beta body array", async () => {
+    const answered = await post(rawPredict, { ...claudeBody, anthropic_beta: ["context-1m-2025-08-07"] });
+    expect(answered).toMatchObject({ status: 200, json: { content: [{ type: "text", text: FAKE_TEXT }] } });
+  });
+
+  test.each([
+    ["an unknown name", ["no-such-beta-2099-01-01"], "Unsupported beta header: no-such-beta-2099-01-01"],
+    ["a string instead of a list", "context-1m-2025-08-07", "anthropic_beta: Input should be a valid list of strings"],
+  ])("Claude refuses %s", async (_name, betas, message) => {
+    const answered = await post(rawPredict, { ...claudeBody, anthropic_beta: betas });
+    expect(answered).toMatchObject({ status: 400, json: { type: "error", error: { type: "invalid_request_error", message } } });
+  });
+
+  test("the Claude counter takes anthropic_beta too", async () => {
+    const body = { model: "claude-sonnet-4-5@20250929", messages: [{ role: "user", content: "Hi" }] };
+    expect((await post("publishers/anthropic/models/count-tokens:rawPredict", { ...body, anthropic_beta: ["context-1m-2025-08-07"] })).status).toBe(200);
+    expect((await post("publishers/anthropic/models/count-tokens:rawPredict", { ...body, anthropic_beta: ["nope-2099-01-01"] })).status).toBe(400);
+  });
+
+  test.each(["RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT", "CLASSIFICATION", "CLUSTERING"])("embeddings accept task_type %s", async (taskType) => {
+    expect((await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "a", task_type: taskType }] })).status).toBe(200);
+  });
+
+  test("embeddings refuse an unknown task_type, and a title without RETRIEVAL_DOCUMENT", async () => {
+    expect((await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "a", task_type: "search_query" }] })).status).toBe(400);
+    expect((await post("publishers/google/models/text-embedding-005:predict", { instances: [{ content: "a", task_type: "RETRIEVAL_QUERY", title: "t" }] })).status).toBe(400);
+  });
+});

@@ -10,10 +10,14 @@
  * - Gemini on Vertex: POST …/publishers/google/models/{model}:generateContent and :streamGenerateContent?alt=sse
  *   https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.publishers.models/generateContent
  * - Claude on Vertex: POST …/publishers/anthropic/models/{model}:rawPredict and :streamRawPredict; the body has
- *   anthropic_version "vertex-2023-10-16" and no model: https://docs.claude.com/en/api/claude-on-vertex-ai
+ *   anthropic_version "vertex-2023-10-16" and no model: https://docs.claude.com/en/api/claude-on-vertex-ai. Beta names
+ *   come in the body as `anthropic_beta: string[]` (see server/providers/vertex/request.ts for the evidence); they are
+ *   checked like Anthropic's header (./anthropic-betas.ts: unknown → 400 "Unsupported beta header: <name>") and
+ *   forwarded to the internal Anthropic fake as its `anthropic-beta` header (chat and count).
  * - Text embeddings: POST …/publishers/google/models/{model}:predict {instances:[{content, task_type?, title?}],
  *   parameters:{autoTruncate?, outputDimensionality?}}; gemini-embedding-001 takes one instance:
- *   https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/text-embeddings-api
+ *   https://cloud.google.com/vertex-ai/generative-ai/docs/model-reference/text-embeddings-api; task_type is one of
+ *   https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/task-types (title only with RETRIEVAL_DOCUMENT)
  * - Token counts (free), token-checked like every route:
  *   Gemini: POST …/publishers/google/models/{model}:countTokens {model?, instances?, contents, systemInstruction?, tools?,
  *   generationConfig?} (anything else, e.g. toolConfig, is an unknown field) → {totalTokens, totalBillableCharacters,
@@ -35,6 +39,7 @@ import { generateKeyPairSync, verify } from "node:crypto";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { startFakeAnthropicCountTokens } from "./anthropic-count-tokens-fake";
+import { unsupportedBetaMessage } from "./anthropic-betas";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "./anthropic-fake";
 import { startFake, type FakeContext, type FakeUpstream } from "./common";
 import { fakeEmbedding, FAKE_EMBEDDING_DIMENSIONS } from "./fake-embeddings";
@@ -48,6 +53,7 @@ export const FAKE_VERTEX_EMBEDDING_MODELS = ["text-embedding-005", "gemini-embed
 const SCOPE = "https://www.googleapis.com/auth/cloud-platform";
 const JWT_BEARER = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 const CLOCK_SKEW_S = 300;
+const TASK_TYPES = ["RETRIEVAL_QUERY", "RETRIEVAL_DOCUMENT", "SEMANTIC_SIMILARITY", "CLASSIFICATION", "CLUSTERING", "QUESTION_ANSWERING", "FACT_VERIFICATION", "CODE_RETRIEVAL_QUERY"];
 
 type Json = Record<string, unknown>;
 const isObject = (value: unknown): value is Json => typeof value === "object" && value !== null && !Array.isArray(value);
@@ -202,9 +208,22 @@ function handleClaude(context: FakeContext, state: State, model: string, method:
   if ((method === "streamRawPredict") !== (body.stream === true)) {
     return googleError(context, 400, "INVALID_ARGUMENT", `${method} expects "stream": ${method === "streamRawPredict"} in the body.`);
   }
-  const { anthropic_version: _version, ...rest } = body;
+  const betas = readBodyBetas(body);
+  if (!betas.ok) return context.json(400, { type: "error", error: { type: "invalid_request_error", message: betas.message } });
+  const { anthropic_version: _version, anthropic_beta: _beta, ...rest } = body;
   void _version;
-  return forward(context, `${state.anthropic.url}/v1/messages`, { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01" }, { model, ...rest });
+  void _beta;
+  return forward(context, `${state.anthropic.url}/v1/messages`, { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01", ...betas.headers }, { model, ...rest });
+}
+
+/** The body's `anthropic_beta` (optional array of known names) as the header the Anthropic fakes take. */
+function readBodyBetas(body: Json): { ok: true; headers: Record<string, string> } | { ok: false; message: string } {
+  const betas = body.anthropic_beta;
+  if (betas === undefined) return { ok: true, headers: {} };
+  if (!Array.isArray(betas) || betas.some((name) => typeof name !== "string")) return { ok: false, message: "anthropic_beta: Input should be a valid list of strings" };
+  const problem = unsupportedBetaMessage(betas as string[]);
+  if (problem) return { ok: false, message: problem };
+  return { ok: true, headers: betas.length > 0 ? { "anthropic-beta": betas.join(",") } : {} };
 }
 
 const GOOGLE_COUNT_FIELDS = ["model", "instances", "contents", "systemInstruction", "tools", "generationConfig"];
@@ -250,9 +269,12 @@ function handleClaudeCount(context: FakeContext, state: State, method: string): 
   if (body.anthropic_version !== undefined && body.anthropic_version !== "vertex-2023-10-16") return refuse("anthropic_version: Input should be 'vertex-2023-10-16'");
   if (typeof body.model !== "string") return refuse("model: Field required");
   if (!body.model.startsWith("claude-")) return context.json(404, { type: "error", error: { type: "not_found_error", message: `model: ${body.model}` } });
-  const { anthropic_version: _version, model, ...rest } = body;
+  const betas = readBodyBetas(body);
+  if (!betas.ok) return refuse(betas.message);
+  const { anthropic_version: _version, anthropic_beta: _beta, model, ...rest } = body;
   void _version;
-  const headers = { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01" };
+  void _beta;
+  const headers = { "x-api-key": FAKE_ANTHROPIC_API_KEY, "anthropic-version": "2023-06-01", ...betas.headers };
   return forward(context, `${state.anthropicCount.url}/v1/messages/count_tokens`, headers, { model: model.replace("@", "-"), ...rest });
 }
 
@@ -267,6 +289,8 @@ function handlePredict(context: FakeContext, model: string): void {
   for (const instance of instances) {
     if (!isObject(instance) || typeof instance.content !== "string" || instance.content === "") return googleError(context, 400, "INVALID_ARGUMENT", "Each instance needs non-empty content.");
     if (Object.keys(instance).some((key) => !["content", "task_type", "title"].includes(key))) return googleError(context, 400, "INVALID_ARGUMENT", "Unknown instance field.");
+    if (instance.task_type !== undefined && !TASK_TYPES.includes(String(instance.task_type))) return googleError(context, 400, "INVALID_ARGUMENT", `Unsupported task_type: ${String(instance.task_type)}.`);
+    if (instance.title !== undefined && instance.task_type !== "RETRIEVAL_DOCUMENT") return googleError(context, 400, "INVALID_ARGUMENT", "title is only supported with task_type RETRIEVAL_DOCUMENT.");
   }
   const parameters = body.parameters ?? {};
   if (!isObject(parameters) || Object.keys(parameters).some((key) => key !== "autoTruncate" && key !== "outputDimensionality")) return googleError(context, 400, "INVALID_ARGUMENT", "Unknown parameters field.");

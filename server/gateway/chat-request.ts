@@ -107,5 +107,11 @@ export const chatRequestSchema = z.looseObject({
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormatSchema.nullish(),
   reasoning_effort: z.enum(["minimal", "low", "medium", "high"]).nullish(),
+  /**
+   * Gateway extension: Anthropic beta feature names (README: anthropic-beta). Set from the `anthropic-beta` header on
+   * /v1/messages, or sent in the body by OpenAI-format clients. Claude upstreams receive it (Anthropic as the
+   * `anthropic-beta` header, Claude on Vertex as the `anthropic_beta` body field); others omit it with a warning.
+   */
+  anthropic_beta: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "expected a beta feature name")).nullish(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

@@ -61,7 +61,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const record = newRecord(requestId, key.value, format.endpoint);
   const body = await request.readJson();
   if (!body.ok) return fail(record, format, body.error, deps);
-  const parsed = format.parseRequest(body.value);
+  const parsed = format.parseRequest(body.value, request);
   if (!parsed.ok) return fail(record, format, parsed.error, deps);
   record.requestedModel = parsed.value.chatRequest.model;
   record.stream = parsed.value.chatRequest.stream === true;

@@ -6,6 +6,7 @@ import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import { estimatePromptTokens } from "../estimate-tokens";
 import { anthropicInbound } from "../inbound/anthropic";
+import { readAnthropicBeta } from "../inbound/anthropic/beta-header";
 import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
 import { createRequestSignal } from "../request-signal";
@@ -24,7 +25,8 @@ export const TOKEN_COUNT_HEADER = "x-modelgate-token-count";
  * POST /v1/messages/count_tokens, after authentication (as on /v1/messages): validate with the Messages parser →
  * resolve the model (allow-list applies) → the provider's own counter where it has one (Anthropic, Gemini, Vertex AI,
  * Bedrock Claude; exact) or the tokenizer's estimate over the translated request → {"input_tokens"}. Errors are
- * Anthropic-shaped. A count is free at every provider: its ledger row shows status and latency with zero tokens and
+ * Anthropic-shaped. The `anthropic-beta` header reaches Claude counters as on /v1/messages (Anthropic: the header;
+ * Vertex: the `anthropic_beta` body field); the estimate and other counters ignore it. A count is free at every provider: its ledger row shows status and latency with zero tokens and
  * zero cost.
  * When the counter fails with transient trouble (a retryable error: 408/409/429/5xx, overloaded, a timeout, an
  * unreadable answer) or says the model cannot be counted, the answer is the estimate (header `estimated`, a warning
@@ -40,6 +42,8 @@ export async function countTokens(request: GatewayRequest, key: KeyEntry, reques
   const parsed = parseBody(countTokensRequestSchema, body.value);
   if (!parsed.ok) return reject(parsed.error);
   const countRequest = parsed.value;
+  const betas = readAnthropicBeta(request);
+  if (!betas.ok) return reject(betas.error);
   record.requestedModel = countRequest.model;
   record.warnings.push(...ignoredFieldWarnings(countRequest));
 
@@ -47,7 +51,7 @@ export async function countTokens(request: GatewayRequest, key: KeyEntry, reques
   if (!model.ok) return reject(model.error);
   record.model = model.value;
   const translated = toCountChatRequest(countRequest);
-  const chatRequest = translated.chatRequest;
+  const chatRequest = betas.value ? { ...translated.chatRequest, anthropic_beta: betas.value } : translated.chatRequest;
   const adapter = deps.adapters[model.value.connection.kind];
   const providerCount = adapter ? buildProviderCount(adapter, countRequest, chatRequest, toTarget(model.value)) : undefined;
   if (!adapter || !providerCount) {

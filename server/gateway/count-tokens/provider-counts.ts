@@ -1,12 +1,13 @@
 /**
  * Providers whose own token counter the gateway calls (exact, and free at each):
  *   anthropic  POST {baseUrl}/messages/count_tokens, the client's body with the upstream model id → {input_tokens}
- *              https://docs.claude.com/en/api/messages-count-tokens
+ *              https://docs.claude.com/en/api/messages-count-tokens; the client's `anthropic-beta` header goes along
+ *              (the adapter's headers carry it from chatRequest.anthropic_beta)
  *   gemini     POST {baseUrl}/models/{model}:countTokens, {generateContentRequest: {model, …the generateContent body}}
  *              → {totalTokens}; https://ai.google.dev/api/tokens#method:-models.counttokens
  *   vertex     Gemini models: POST {base}/publishers/google/models/{model}:countTokens → {totalTokens};
  *              Claude models: POST {base}/publishers/anthropic/models/count-tokens:rawPredict, the client's body with
- *              the model id → {input_tokens}. See server/providers/vertex/count-tokens.ts for the pages.
+ *              the model id (and `anthropic_beta`, as for chat) → {input_tokens}. See server/providers/vertex/count-tokens.ts.
  *   bedrock    Claude models: POST {baseUrl}/model/{foundationModelId}/count-tokens, {input: {converse: …}} →
  *              {inputTokens}; other models are estimated. See server/providers/bedrock/count-tokens.ts.
  * Each reuses the provider adapter's request builder for the URL base and credentials (and, where the body is
@@ -61,6 +62,11 @@ function buildGeminiCount(adapter: ProviderAdapter, chatRequest: ChatRequest, ta
   return googleStyle("gemini", { url: url.toString(), headers: built.headers, body, warnings: built.warnings });
 }
 
+/** Claude on Vertex takes the beta names in the body (server/providers/vertex/request.ts). */
+function withBetas(body: Record<string, unknown>, chatRequest: ChatRequest): Record<string, unknown> {
+  return chatRequest.anthropic_beta?.length ? { ...body, anthropic_beta: chatRequest.anthropic_beta } : body;
+}
+
 /** The provider's own count request, or undefined when the gateway estimates for this provider or model. */
 export function buildProviderCount(adapter: ProviderAdapter, request: CountTokensRequest, chatRequest: ChatRequest, target: Target): ProviderCount | undefined {
   switch (adapter.id) {
@@ -73,7 +79,7 @@ export function buildProviderCount(adapter: ProviderAdapter, request: CountToken
       return buildGeminiCount(adapter, chatRequest, target);
     case "vertex":
       return publisherFor(target.upstreamModel) === "anthropic"
-        ? anthropicStyle("vertex", buildClaudeCountRequest(toAnthropicCountBody(request, target.upstreamModel), target))
+        ? anthropicStyle("vertex", buildClaudeCountRequest(withBetas(toAnthropicCountBody(request, target.upstreamModel), chatRequest), target))
         : googleStyle("vertex", buildGoogleCountRequest(chatRequest, target));
     case "bedrock": {
       const upstreamRequest = buildBedrockCount(chatRequest, target);

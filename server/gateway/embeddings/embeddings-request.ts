@@ -6,8 +6,9 @@
  *
  * Extension: `input_type` (search_document | search_query | classification | clustering), Cohere Embed v3's
  * required purpose field (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html).
- * Bedrock's Cohere models take it (default search_document); any other value is a 400 here. Providers that have no
- * such field ignore it with a warning (inputTypeWarnings).
+ * Bedrock's Cohere models take it (default search_document); any other value is a 400 here. Gemini and Vertex AI map
+ * it to their task type (GOOGLE_TASK_TYPES). Providers that have no such field ignore it with a warning
+ * (inputTypeWarnings).
  */
 import { z } from "zod";
 import type { ProviderId, Warning } from "../types";
@@ -34,7 +35,18 @@ export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;
 
 const KNOWN_FIELDS = new Set(["model", "input", "dimensions", "encoding_format", "user", "input_type"]);
 /** Providers whose embeddings adapter reads `input_type` (and warns itself where a model has no use for it). */
-const INPUT_TYPE_PROVIDERS = new Set<ProviderId>(["bedrock"]);
+const INPUT_TYPE_PROVIDERS = new Set<ProviderId>(["bedrock", "gemini", "vertex"]);
+
+/**
+ * input_type → Google's embedding task type (the same names on Gemini's `taskType` and Vertex AI's `task_type`):
+ * https://ai.google.dev/api/embeddings#tasktype, https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/task-types
+ */
+export const GOOGLE_TASK_TYPES = {
+  search_document: "RETRIEVAL_DOCUMENT",
+  search_query: "RETRIEVAL_QUERY",
+  classification: "CLASSIFICATION",
+  clustering: "CLUSTERING",
+} as const satisfies Record<EmbeddingInputType, string>;
 
 /** Fields the schema does not know (they are not forwarded; each becomes a warning). */
 export function unknownEmbeddingsFields(request: EmbeddingsRequest): string[] {

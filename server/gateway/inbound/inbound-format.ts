@@ -1,5 +1,5 @@
 import type { KeyEntry } from "../config/config-source";
-import type { OutboundFrame } from "../contract";
+import type { GatewayRequest, OutboundFrame } from "../contract";
 import type { GatewayDeps } from "../deps";
 import type { ChatRequest, ChatResult, GatewayError, Result, StreamEvent, Usage, Warning } from "../types";
 
@@ -53,8 +53,9 @@ export interface InboundFormat {
   /**
    * `prepare`, when present, runs after authentication and parsing, before the model is resolved
    * (e.g. the Responses API loads a stored conversation for `previous_response_id`).
+   * `request` gives the headers a format reads (Anthropic Messages: `anthropic-beta`).
    */
-  parseRequest(body: unknown): Result<{ chatRequest: ChatRequest; warnings: Warning[]; prepare?: PrepareStep }>;
+  parseRequest(body: unknown, request?: Pick<GatewayRequest, "header">): Result<{ chatRequest: ChatRequest; warnings: Warning[]; prepare?: PrepareStep }>;
   encodeResult(result: ChatResult, usage: Usage, meta: AnswerMeta): unknown;
   createStreamEncoder(meta: AnswerMeta): StreamEncoder;
   encodeError(error: GatewayError): EncodedError;

@@ -1,16 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { chatRequestSchema } from "@/server/gateway/chat-request";
 import type { Target } from "@/server/gateway/types";
+import { anthropicTestTarget } from "./anthropic-test-target";
 import { anthropic } from "./index";
 
-const target: Target = {
-  provider: "anthropic",
-  connectionId: "conn_anthropic",
-  baseUrl: "https://api.anthropic.com/v1",
-  apiKey: "sk-ant-test-key",
-  upstreamModel: "claude-sonnet-4-5-20250929",
-  modelName: "claude-sonnet",
-};
+const target = anthropicTestTarget;
 
 function build(fields: Record<string, unknown>, targetFields: Partial<Target> = {}) {
   const request = chatRequestSchema.parse({ model: "claude-sonnet", messages: [{ role: "user", content: "Hi" }], ...fields });

@@ -1,9 +1,10 @@
 import { describe, expect, test } from "vitest";
 import { chatRequestSchema } from "@/server/gateway/chat-request";
-import type { SseEvent, Target } from "@/server/gateway/types";
+import type { SseEvent } from "@/server/gateway/types";
 import { openai } from "../openai";
 import { collect, fixtureSse } from "../test-utils";
 import { vertex } from "../vertex";
+import { anthropicTestTarget, vertexClaudeTestTarget } from "./anthropic-test-target";
 import { anthropic } from "./index";
 
 /**
@@ -11,14 +12,7 @@ import { anthropic } from "./index";
  * reasoning-signature / redacted-reasoning events) and history sends them back as Anthropic blocks, unmodified.
  * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#preserving-thinking-blocks
  */
-const target: Target = {
-  provider: "anthropic",
-  connectionId: "conn_anthropic",
-  baseUrl: "https://api.anthropic.com/v1",
-  apiKey: "sk-ant-test-key",
-  upstreamModel: "claude-sonnet-4-5-20250929",
-  modelName: "claude-sonnet",
-};
+const target = anthropicTestTarget;
 const SIGNATURE = "EqQBCgIYAhIM1gbcDa9GJwZA2b3hGgxBdjrkzLoky3dl1pkiMOYds";
 const call = { id: "toolu_1", type: "function", function: { name: "get_weather", arguments: '{"city":"Paris"}' } };
 const tools = [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } }];
@@ -85,7 +79,7 @@ describe("anthropic: signed thinking in history", () => {
   });
 
   test("Claude on Vertex replays the same blocks (the shared Messages builder)", () => {
-    const vertexTarget: Target = { ...target, provider: "vertex", baseUrl: "https://us-east5-aiplatform.googleapis.com/v1/projects/p-123456/locations/us-east5", upstreamModel: "claude-sonnet-4-5@20250929" };
+    const vertexTarget = vertexClaudeTestTarget;
     const upstream = vertex.buildRequest(toolLoop({ reasoning_content: "Look it up.", reasoning_signature: SIGNATURE }), vertexTarget);
     const body = JSON.parse(upstream.body) as { thinking?: unknown; messages: { content: unknown[] }[] };
     expect(body.thinking).toEqual({ type: "enabled", budget_tokens: 1024 });

@@ -22,6 +22,9 @@
  * - https://platform.claude.com/docs/en/agents-and-tools/tool-use/overview (tool_use / tool_result blocks;
  *   tool_result blocks come first in the user turn)
  * - SDK types: github.com/anthropics/anthropic-sdk-typescript src/resources/messages/messages.ts
+ * - https://platform.claude.com/docs/en/api/beta-headers (`anthropic-beta: feature1,feature2`; an unsupported name is
+ *   a 400 invalid_request_error). The gateway extension `anthropic_beta` (names) is sent as that header here; Claude
+ *   on Vertex sends it in the body instead (../vertex/request.ts).
  *
  * reasoning_effort → thinking.budget_tokens: minimal 1024 and low 1024 (the documented minimum; Anthropic has no
  * smaller setting), medium 4096 (4x the minimum, a moderate task), high 16384 (a large budget that still stays
@@ -41,7 +44,7 @@ const IMAGE_MEDIA_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "imag
 const KNOWN_FIELDS = new Set([
   "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens",
   "stop", "n", "seed", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "user",
-  "metadata", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
+  "metadata", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "anthropic_beta",
 ]);
 
 type Block = Record<string, unknown>;
@@ -54,7 +57,14 @@ export function buildRequest(request: ChatRequest, target: Target): UpstreamRequ
   const { body, warnings } = buildMessagesBody(request, target);
   const headers: Record<string, string> = { "content-type": "application/json", "anthropic-version": ANTHROPIC_VERSION };
   if (target.apiKey !== "") headers["x-api-key"] = target.apiKey;
+  const betas = anthropicBetas(request);
+  if (betas) headers["anthropic-beta"] = betas.join(",");
   return { url: `${target.baseUrl}/messages`, headers, body: JSON.stringify(body), warnings };
+}
+
+/** The request's Anthropic beta names (the `anthropic_beta` extension), undefined when none were sent. */
+export function anthropicBetas(request: ChatRequest): string[] | undefined {
+  return request.anthropic_beta && request.anthropic_beta.length > 0 ? request.anthropic_beta : undefined;
 }
 
 /** The Messages body (with `model`) and its warnings; other hosts of Claude (Vertex) adjust it and send it their way. */

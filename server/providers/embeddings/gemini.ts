@@ -3,14 +3,16 @@
  * References:
  *   https://ai.google.dev/api/embeddings#method:-models.batchembedcontents
  *     body {requests: [EmbedContentRequest]}, each {model: "models/{model}" (must match the path),
- *     content: {parts: [{text}]}, taskType? (optional, not sent), title?, outputDimensionality?};
+ *     content: {parts: [{text}]}, taskType?, title?, outputDimensionality?};
  *     answer {embeddings: [{values: number[]}]} in request order, without usage.
  *   https://ai.google.dev/gemini-api/docs/embeddings (outputDimensionality truncates the vector)
- * `dimensions` → outputDimensionality; `user` has no counterpart (dropped with a warning);
+ *   https://ai.google.dev/api/embeddings#tasktype (TaskType: RETRIEVAL_QUERY, RETRIEVAL_DOCUMENT, SEMANTIC_SIMILARITY,
+ *     CLASSIFICATION, CLUSTERING, QUESTION_ANSWERING, FACT_VERIFICATION, CODE_RETRIEVAL_QUERY)
+ * `dimensions` → outputDimensionality; the `input_type` extension → taskType of every request (GOOGLE_TASK_TYPES); `user` has no counterpart (dropped with a warning);
  * `encoding_format: "base64"` is honoured by the gateway, which encodes the floats itself.
  */
 import { z } from "zod";
-import { inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
+import { GOOGLE_TASK_TYPES, inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
 import type { Warning } from "@/server/gateway/types";
 import { gemini } from "../gemini";
 import { tokenInputRefused } from "./openai-format";
@@ -34,6 +36,7 @@ export const geminiEmbeddings: EmbeddingsAdapter = {
     const requests = inputTexts(request.input).map((text) => ({
       model,
       content: { parts: [{ text }] },
+      ...(request.input_type != null ? { taskType: GOOGLE_TASK_TYPES[request.input_type] } : {}),
       ...(request.dimensions != null ? { outputDimensionality: request.dimensions } : {}),
     }));
     const headers: Record<string, string> = { "content-type": "application/json" };

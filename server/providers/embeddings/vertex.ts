@@ -11,12 +11,15 @@
  *     (autoTruncate defaults to true; false makes an over-long input an INVALID_ARGUMENT error)
  * A request with more inputs than the model takes per call is split (splitEmbeddingsRequest): one call per input for
  * gemini-embedding-001, 250 per call otherwise; the gateway joins the vectors in order.
- * `dimensions` → parameters.outputDimensionality. autoTruncate is sent as false: like OpenAI, an input over the
+ *   https://cloud.google.com/vertex-ai/generative-ai/docs/embeddings/task-types (task_type: RETRIEVAL_QUERY,
+ *     RETRIEVAL_DOCUMENT, SEMANTIC_SIMILARITY, CLASSIFICATION, CLUSTERING, QUESTION_ANSWERING, FACT_VERIFICATION,
+ *     CODE_RETRIEVAL_QUERY)
+ * The `input_type` extension → instances[].task_type (GOOGLE_TASK_TYPES). `dimensions` → parameters.outputDimensionality. autoTruncate is sent as false: like OpenAI, an input over the
  * model's limit is an error rather than silently cut. Usage is the sum of statistics.token_count. `user` has no
  * counterpart (dropped with a warning); base64 output is encoded by the gateway.
  */
 import { z } from "zod";
-import { inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
+import { GOOGLE_TASK_TYPES, inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, Warning } from "@/server/gateway/types";
 import { vertex } from "../vertex";
 import { endpointOf } from "../vertex/request";
@@ -52,7 +55,8 @@ export const vertexEmbeddings: EmbeddingsAdapter = {
     if (request.user != null) warnings.push({ code: "unsupported_parameter", param: "user", message: "vertex does not support 'user' for embeddings; it was dropped." });
     const parameters: Record<string, unknown> = { autoTruncate: false };
     if (request.dimensions != null) parameters.outputDimensionality = request.dimensions;
-    const body = { instances: texts.map((content) => ({ content })), parameters };
+    const taskType = request.input_type != null ? { task_type: GOOGLE_TASK_TYPES[request.input_type] } : {};
+    const body = { instances: texts.map((content) => ({ content, ...taskType })), parameters };
     const endpoint = endpointOf(target);
     const url = `${endpoint.base}/publishers/google/models/${encodeURIComponent(target.upstreamModel).replace(/%40/g, "@")}:predict`;
     return { ok: true, value: { url, headers: { "content-type": "application/json" }, body: JSON.stringify(body), warnings } };

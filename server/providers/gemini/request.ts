@@ -45,6 +45,7 @@ export const handledRequestFields: ReadonlySet<string> = new Set([
   "parallel_tool_calls",
   "response_format",
   "reasoning_effort",
+  "anthropic_beta",
 ]);
 
 function isSet(value: unknown): boolean {
@@ -58,6 +59,7 @@ function warnUnhonoured(request: ChatRequest, warnings: WarningSink): void {
   if (isSet(request.logit_bias)) warnings.unsupported("logit_bias", "Gemini does not support logit_bias; it was ignored.");
   if (isSet(request.user)) warnings.unsupported("user", "Gemini has no end-user field; user was ignored.");
   if (isSet(request.metadata)) warnings.unsupported("metadata", "Gemini has no request metadata; metadata was ignored.");
+  if (request.anthropic_beta?.length) warnings.unsupported("anthropic_beta", "anthropic_beta applies to Claude models only; it was ignored.");
   if (request.parallel_tool_calls === false) warnings.unsupported("parallel_tool_calls", "Gemini cannot disable parallel function calls.");
 }
 

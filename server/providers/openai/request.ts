@@ -12,7 +12,7 @@ type JsonBody = Record<string, unknown>;
 const KNOWN_FIELDS = new Set([
   "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens",
   "stop", "n", "seed", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "user",
-  "metadata", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort",
+  "metadata", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "anthropic_beta",
 ]);
 
 /** Fields copied unchanged when the caller set them (null/undefined means "not sent"). */
@@ -35,6 +35,9 @@ export function buildRequest(request: ChatRequest, target: Target, quirks: OpenA
   setStream(request, quirks, body, warnings);
   setTools(request, body);
   if (request.response_format != null) body.response_format = buildResponseFormat(request.response_format);
+  if (request.anthropic_beta?.length) {
+    warnings.push({ code: "unsupported_parameter", param: "anthropic_beta", message: "anthropic_beta applies to Claude models only; it was omitted." });
+  }
   copyUnknownFields(request, quirks, body, warnings);
   applyQuirks(body, quirks, warnings);
   const rejection = quirks.jsonSchema === "forced-tool" ? applyForcedToolJson(body, target, quirks, warnings) : undefined;

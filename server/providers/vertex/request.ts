@@ -10,11 +10,16 @@
  *   body minus `model` (it is in the URL) plus `"anthropic_version": "vertex-2023-10-16"` (instead of the
  *   anthropic-version header): https://docs.claude.com/en/api/claude-on-vertex-ai,
  *   https://cloud.google.com/vertex-ai/generative-ai/docs/partner-models/claude/use-claude
+ *   Anthropic betas (the `anthropic_beta` extension) go in the body as `"anthropic_beta": [names]`, next to
+ *   anthropic_version, not as the `anthropic-beta` header: Vertex's rawPredict reads the body field and validates the
+ *   header against its own short list (e.g. it refuses `context-1m-2025-08-07` there). Evidence, Google documents no
+ *   beta field itself: https://github.com/anthropics/anthropic-sdk-python/pull/1139,
+ *   https://github.com/BerriAI/litellm/pull/20666, https://github.com/BerriAI/litellm/pull/31607.
  * The publisher follows from the upstream model id (`claude-*` → anthropic, else google; ./endpoint.ts). The
  * `authorization` header is added later by the async authorize step (./authorize.ts): buildRequest stays pure.
  */
 import type { ChatRequest, Target, UpstreamRequest } from "@/server/gateway/types";
-import { buildMessagesBody } from "../anthropic/request";
+import { anthropicBetas, buildMessagesBody } from "../anthropic/request";
 import { buildRequest as buildGeminiRequest } from "../gemini/request";
 import { modelMethodUrl, parseVertexBaseUrl, publisherFor, type VertexEndpoint } from "./endpoint";
 
@@ -30,7 +35,9 @@ function buildClaudeRequest(request: ChatRequest, target: Target, endpoint: Vert
   const { model: _model, ...rest } = body;
   void _model;
   const url = modelMethodUrl(endpoint, target.upstreamModel, request.stream ? "streamRawPredict" : "rawPredict");
-  return { url, headers: { "content-type": "application/json" }, body: JSON.stringify({ anthropic_version: VERTEX_ANTHROPIC_VERSION, ...rest }), warnings };
+  const betas = anthropicBetas(request);
+  const vertexBody = { anthropic_version: VERTEX_ANTHROPIC_VERSION, ...(betas ? { anthropic_beta: betas } : {}), ...rest };
+  return { url, headers: { "content-type": "application/json" }, body: JSON.stringify(vertexBody), warnings };
 }
 
 function buildGoogleRequest(request: ChatRequest, target: Target, endpoint: VertexEndpoint): UpstreamRequest {

@@ -1,5 +1,6 @@
 import { parseBody } from "../../parse-body";
 import type { InboundFormat } from "../inbound-format";
+import { readAnthropicBeta } from "./beta-header";
 import { toAnthropicError } from "./errors";
 import { messagesRequestSchema, toChatRequest } from "./request";
 import { messageId, toAnthropicMessage } from "./response";
@@ -9,9 +10,14 @@ import { MessagesStreamEncoder } from "./stream";
 export const anthropicInbound: InboundFormat = {
   endpoint: "/v1/messages",
   allowXApiKey: true,
-  parseRequest(body) {
+  parseRequest(body, request) {
     const parsed = parseBody(messagesRequestSchema, body);
-    return parsed.ok ? { ok: true, value: toChatRequest(parsed.value) } : parsed;
+    if (!parsed.ok) return parsed;
+    const betas = readAnthropicBeta(request);
+    if (!betas.ok) return betas;
+    const translated = toChatRequest(parsed.value);
+    if (betas.value) translated.chatRequest.anthropic_beta = betas.value;
+    return { ok: true, value: translated };
   },
   encodeResult(result, usage, meta) {
     return toAnthropicMessage(result, { id: messageId(meta.requestId), model: meta.model }, usage);
