@@ -39,6 +39,7 @@
  */
 import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
 import { encodeEvent } from "@/server/providers/bedrock/event-stream";
+import { unsupportedBetaMessage } from "./anthropic-betas";
 import { countTokens } from "./bedrock-count-tokens";
 import { FAKE_BEDROCK_EMBEDDING_MODELS, invokeEmbeddings } from "./bedrock-embeddings";
 import { sampleFromSchema, validateOutputConfig } from "./bedrock-structured-output";
@@ -323,14 +324,22 @@ export function validateConverse(body: unknown): string[] {
 }
 
 /**
- * additionalModelRequestFields (after validateConverse): Claude models take `thinking`, other models no key at all.
- * Returns whether thinking is enabled.
+ * additionalModelRequestFields (after validateConverse): Claude models take `thinking` and `anthropic_beta` (a list of
+ * beta names, as in the Claude Messages body on Bedrock:
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html),
+ * other models no key at all. Returns whether thinking is enabled.
  */
 export function validateThinking(body: unknown, modelId: string): boolean {
   const request = body as Json;
   if (request.additionalModelRequestFields === undefined) return false;
   const isClaude = /(^|\.)anthropic\.claude-/.test(modelId);
-  const fields = only(request.additionalModelRequestFields, "additionalModelRequestFields", isClaude ? ["thinking"] : []);
+  const fields = only(request.additionalModelRequestFields, "additionalModelRequestFields", isClaude ? ["thinking", "anthropic_beta"] : []);
+  if (fields.anthropic_beta !== undefined) {
+    const betas = fields.anthropic_beta;
+    if (!Array.isArray(betas) || !betas.every((name) => typeof name === "string")) fail("additionalModelRequestFields.anthropic_beta must be a list of strings.");
+    const problem = unsupportedBetaMessage(betas as string[]);
+    if (problem) fail(problem);
+  }
   if (fields.thinking === undefined) return false;
   const thinking = only(fields.thinking, "additionalModelRequestFields.thinking", ["type", "budget_tokens"]);
   if (thinking.type === "disabled") return false;

@@ -153,6 +153,35 @@ describe("bedrock: response_format through the gateway", () => {
   });
 });
 
+describe("anthropic-beta on Bedrock", () => {
+  const messages = (model: string, beta: string) =>
+    fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": key.token, "anthropic-version": "2023-06-01", "anthropic-beta": beta },
+      body: JSON.stringify({ model, max_tokens: 64, messages: [{ role: "user", content: "Hi" }] }),
+    });
+
+  test("a Claude model gets the betas in additionalModelRequestFields.anthropic_beta", async () => {
+    const response = await messages("claude-haiku-4-5", "interleaved-thinking-2025-05-14, context-1m-2025-08-07");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBeNull();
+    expect((lastRequest().body as { additionalModelRequestFields: unknown }).additionalModelRequestFields).toEqual({ anthropic_beta: ["interleaved-thinking-2025-05-14", "context-1m-2025-08-07"] });
+  });
+
+  test("a beta Bedrock does not know comes back as the provider's 400", async () => {
+    const response = await messages("claude-haiku-4-5", "no-such-beta-2099-01-01");
+    expect(response.status).toBe(400);
+    expect((await response.json()).error.message).toContain("no-such-beta-2099-01-01");
+  });
+
+  test("a non-Claude model omits it with a warning", async () => {
+    const response = await messages("nova-lite", "interleaved-thinking-2025-05-14");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-warnings")).toBe("unsupported_parameter:anthropic_beta");
+    expect((lastRequest().body as Record<string, unknown>).additionalModelRequestFields).toBeUndefined();
+  });
+});
+
 describe("the Bedrock fake is strict", () => {
   const path = "/model/amazon.nova-lite-v1%3A0/converse";
   test.each<{ name: string; headers: Record<string, string>; body: unknown; status: number; type: string }>([

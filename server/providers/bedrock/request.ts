@@ -31,7 +31,7 @@ const IMAGE_FORMATS: Record<string, string> = { "image/png": "png", "image/jpeg"
 const KNOWN_FIELDS = new Set([
   "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens", "stop", "n", "seed",
   "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "user", "metadata", "tools", "tool_choice",
-  "parallel_tool_calls", "response_format", "reasoning_effort",
+  "parallel_tool_calls", "response_format", "reasoning_effort", "anthropic_beta",
 ]);
 
 const unsupported = (param: string, message: string): Warning => ({ code: "unsupported_parameter", param, message });
@@ -55,8 +55,29 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[], mod
   outcome.rejection = applyResponseFormat(request, modelId, body);
   if (request.metadata && Object.keys(request.metadata).length > 0) body.requestMetadata = request.metadata;
   applyThinking(request, modelId, body, warnings);
+  applyAnthropicBeta(request, modelId, body, warnings);
   warnUnsupported(request, warnings);
   return body;
+}
+
+const CLAUDE_MODEL = /(^|\.)anthropic\.claude-/;
+
+/**
+ * anthropic_beta (from an Anthropic client's `anthropic-beta` header) → `additionalModelRequestFields.anthropic_beta` for
+ * Claude models: the Claude Messages body on Bedrock takes `anthropic_beta: [...]`, and Converse passes model-specific
+ * fields through additionalModelRequestFields.
+ * https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-anthropic-claude-messages-request-response.html
+ * https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html (additionalModelRequestFields)
+ * Other models have no such field: it is omitted with a warning.
+ */
+function applyAnthropicBeta(request: ChatRequest, modelId: string, body: Record<string, unknown>, warnings: Warning[]): void {
+  const betas = request.anthropic_beta;
+  if (!betas?.length) return;
+  if (!CLAUDE_MODEL.test(modelId)) {
+    warnings.push(unsupported("anthropic_beta", "anthropic_beta applies to Claude models only; it was omitted."));
+    return;
+  }
+  body.additionalModelRequestFields = { ...(body.additionalModelRequestFields as Record<string, unknown> | undefined), anthropic_beta: betas };
 }
 
 export function createBuildRequest(now: () => Date) {
