@@ -18,8 +18,8 @@
  *   Constrained decoding; it combines with the caller's tools and with extended thinking. The answer is plain text.
  * - otherwise (json_object, a json_schema without a schema, other models): a forced tool, JSON_TOOL_NAME, whose input
  *   schema is the caller's schema (json_object: an open `{type:"object"}`). Tool input is always a JSON value, which
- *   makes this more reliable than a prompt instruction. ./response.ts and ./stream.ts turn its input back into the
- *   assistant's text with finish reason `stop`. Forcing a tool rules out Claude's extended thinking (./thinking.ts then
+ *   makes this more reliable than a prompt instruction. ../forced-json-tool.ts turns its input back into the
+ *   assistant's text with finish reason `stop` (applied in ./response.ts and ./stream.ts). Forcing a tool rules out Claude's extended thinking (./thinking.ts then
  *   omits reasoning_effort with a warning: the requested format wins over optional reasoning).
  * - a forced tool cannot sit next to the caller's own tools (the model could answer with either, and its answer could
  *   not be told apart from a real tool call): that request is a 400 naming response_format, never half-applied (as the
@@ -27,9 +27,10 @@
  *   tool use with that name is always the structured answer.
  */
 import type { ChatRequest, GatewayError } from "@/server/gateway/types";
+import { FORCED_JSON_TOOL_NAME, reservedToolNameError } from "../forced-json-tool";
 
-/** The forced tool's name; reserved, so a tool use with this name is always the structured answer. */
-export const JSON_TOOL_NAME = "modelgate_json_response";
+/** The forced tool's name; reserved, so a tool use with this name is always the structured answer (../forced-json-tool.ts). */
+export const JSON_TOOL_NAME = FORCED_JSON_TOOL_NAME;
 
 /** Bedrock model ids (plain or cross-region inference profiles) with native structured output: Claude 4.5 and later. */
 const NATIVE_MODEL = /(^|\.)anthropic\.claude-(haiku|sonnet|opus)-(4-[5-9]|[5-9])(\D|$)/;
@@ -51,9 +52,7 @@ export function isForcedJsonTool(body: Record<string, unknown>): boolean {
  * error for a request it cannot serve correctly (the gateway answers it without sending).
  */
 export function applyResponseFormat(request: ChatRequest, modelId: string, body: Record<string, unknown>): GatewayError | undefined {
-  if (request.tools?.some((tool) => tool.function.name === JSON_TOOL_NAME)) {
-    return { kind: "invalid_request", param: "tools", code: "invalid_value", message: `The tool name ${JSON_TOOL_NAME} is reserved by the gateway on this provider; rename the tool.` };
-  }
+  if (request.tools?.some((tool) => tool.function.name === JSON_TOOL_NAME)) return reservedToolNameError();
   const format = request.response_format;
   if (!format || format.type === "text") return undefined;
   const schema = format.type === "json_schema" ? format.json_schema.schema : undefined;

@@ -14,7 +14,7 @@
  */
 import { z } from "zod";
 import type { ChatResult, ChatToolCall, FinishReason, Result, Usage } from "@/server/gateway/types";
-import { JSON_TOOL_NAME } from "./response-format";
+import { unwrapForcedToolChoice } from "../forced-json-tool";
 
 export const usageSchema = z.looseObject({
   inputTokens: z.number(),
@@ -51,12 +51,6 @@ export function mapStopReason(reason: string | undefined): FinishReason {
   }
 }
 
-/** The finish reason when the forced JSON tool answered: its tool use is the answer, so `tool_calls` becomes `stop`. */
-export function mapAnswerStopReason(reason: string | undefined, hasJsonAnswer: boolean, hasToolCalls: boolean): FinishReason {
-  const mapped = mapStopReason(reason);
-  return mapped === "tool_calls" && hasJsonAnswer && !hasToolCalls ? "stop" : mapped;
-}
-
 /** Bedrock usage → OpenAI semantics (input includes cache reads and writes). */
 export function mapUsage(usage: z.infer<typeof usageSchema>): Usage {
   const cached = usage.cacheReadInputTokens ?? 0;
@@ -74,20 +68,16 @@ export function parseResponse(body: unknown): Result<ChatResult> {
   const texts: string[] = [];
   const reasoning: string[] = [];
   const toolCalls: ChatToolCall[] = [];
-  let hasJsonAnswer = false;
   for (const block of output.message.content) {
     if (block.text !== undefined) texts.push(block.text);
     if (block.reasoningContent?.reasoningText) reasoning.push(block.reasoningContent.reasoningText.text);
-    if (block.toolUse?.name === JSON_TOOL_NAME) {
-      hasJsonAnswer = true;
-      texts.push(JSON.stringify(block.toolUse.input ?? {}));
-    } else if (block.toolUse) toolCalls.push({ id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) });
+    if (block.toolUse) toolCalls.push({ id: block.toolUse.toolUseId, name: block.toolUse.name, arguments: JSON.stringify(block.toolUse.input ?? {}) });
   }
-  const finishReason = mapAnswerStopReason(stopReason, hasJsonAnswer, toolCalls.length > 0);
-  const choice: ChatResult["choices"][number] = { index: 0, text: texts.length > 0 ? texts.join("") : null, finishReason };
+  const choice: ChatResult["choices"][number] = { index: 0, text: texts.length > 0 ? texts.join("") : null, finishReason: mapStopReason(stopReason) };
   if (reasoning.length > 0) choice.reasoning = reasoning.join("");
   if (toolCalls.length > 0) choice.toolCalls = toolCalls;
-  const result: ChatResult = { choices: [choice] };
+  // The forced JSON tool's call (response-format.ts) becomes the answer's text.
+  const result: ChatResult = { choices: [unwrapForcedToolChoice(choice)] };
   if (usage) result.usage = mapUsage(usage);
   return { ok: true, value: result };
 }

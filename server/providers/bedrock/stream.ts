@@ -15,10 +15,10 @@
 import { z } from "zod";
 import type { FinishReason, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { normalizeErrorType, toUpstreamError } from "./errors";
-import { mapAnswerStopReason, mapUsage, usageSchema } from "./response";
-import { JSON_TOOL_NAME } from "./response-format";
+import { createForcedToolUnwrapper } from "../forced-json-tool";
+import { mapStopReason, mapUsage, usageSchema } from "./response";
 
-type Controller = TransformStreamDefaultController<StreamEvent>;
+type Controller = Pick<TransformStreamDefaultController<StreamEvent>, "enqueue">;
 
 const blockStartSchema = z.looseObject({
   contentBlockIndex: z.number(),
@@ -42,8 +42,6 @@ class ConverseStreamState {
   private usage: Usage | undefined;
   private hasMetadata = false;
   private readonly toolIndexes = new Map<number, number>();
-  /** Content block indexes of the forced JSON tool's answer. */
-  private readonly jsonBlocks = new Set<number>();
 
   accept(event: SseEvent, controller: Controller): void {
     if (this.failed) return;
@@ -61,7 +59,7 @@ class ConverseStreamState {
       case "messageStop": {
         const parsed = messageStopSchema.safeParse(json);
         if (!parsed.success) return this.fail(controller, "malformed messageStop event");
-        this.finishReason = mapAnswerStopReason(parsed.data.stopReason, this.jsonBlocks.size > 0, this.toolIndexes.size > 0);
+        this.finishReason = mapStopReason(parsed.data.stopReason);
         return;
       }
       case "metadata": {
@@ -96,10 +94,6 @@ class ConverseStreamState {
     if (!parsed.success) return this.fail(controller, "malformed contentBlockStart event");
     const toolUse = parsed.data.start?.toolUse;
     if (!toolUse) return;
-    if (toolUse.name === JSON_TOOL_NAME) {
-      this.jsonBlocks.add(parsed.data.contentBlockIndex);
-      return;
-    }
     const toolIndex = this.toolIndexes.size;
     this.toolIndexes.set(parsed.data.contentBlockIndex, toolIndex);
     controller.enqueue({ type: "tool-call-delta", toolIndex, id: toolUse.toolUseId, name: toolUse.name, argumentsDelta: "" });
@@ -110,9 +104,7 @@ class ConverseStreamState {
     const { delta, contentBlockIndex } = parsed.data;
     if (delta.text !== undefined && delta.text !== "") controller.enqueue({ type: "text-delta", text: delta.text });
     if (delta.reasoningContent?.text) controller.enqueue({ type: "reasoning-delta", text: delta.reasoningContent.text });
-    if (delta.toolUse && this.jsonBlocks.has(contentBlockIndex)) {
-      if (delta.toolUse.input !== "") controller.enqueue({ type: "text-delta", text: delta.toolUse.input });
-    } else if (delta.toolUse) {
+    if (delta.toolUse) {
       const toolIndex = this.toolIndexes.get(contentBlockIndex);
       if (toolIndex === undefined) return this.fail(controller, "toolUse delta without contentBlockStart");
       controller.enqueue({ type: "tool-call-delta", toolIndex, argumentsDelta: delta.toolUse.input });
@@ -127,8 +119,18 @@ class ConverseStreamState {
 
 export function parseStream(): TransformStream<SseEvent, StreamEvent> {
   const state = new ConverseStreamState();
+  // Every event leaves through the forced-JSON-tool unwrapper (response-format.ts): that call's input becomes text.
+  const unwrap = createForcedToolUnwrapper();
+  let output: Controller | undefined;
+  const through = (controller: TransformStreamDefaultController<StreamEvent>): Controller =>
+    (output ??= {
+      enqueue: (event: StreamEvent) => {
+        const emitted = unwrap(event);
+        if (emitted) controller.enqueue(emitted);
+      },
+    });
   return new TransformStream<SseEvent, StreamEvent>({
-    transform: (event, controller) => state.accept(event, controller),
-    flush: (controller) => state.finish(controller),
+    transform: (event, controller) => state.accept(event, through(controller)),
+    flush: (controller) => state.finish(through(controller)),
   });
 }

@@ -10,14 +10,14 @@
  *                                                                   tool_choice none | auto | required | named function)
  *   https://api-docs.deepseek.com/guides/function_calling          (DeepSeek: function `strict` is a Beta feature, honoured only
  *                                                                   with base_url https://api.deepseek.com/beta)
- * The tool has a reserved name no caller tool may use, so the response side (which never sees the request) can tell it
- * apart: a caller tool with that name is a 400 on these providers. Caller tools or tool_choice beside a json_schema are a
+ * The answer side (the forced call turned back into text) is provider-neutral: ../forced-json-tool.ts. Caller tools or tool_choice beside a json_schema are a
  * 400 too: the model could then answer either a caller tool or the schema, never reliably both.
  */
-import type { ChatChoice, FinishReason, GatewayError, StreamEvent, Target, Warning } from "@/server/gateway/types";
+import type { GatewayError, Target, Warning } from "@/server/gateway/types";
+import { FORCED_JSON_TOOL_NAME as FORCED_TOOL_NAME, reservedToolNameError } from "../forced-json-tool";
 import type { OpenAICompatibleQuirks } from "./quirks";
 
-export const FORCED_TOOL_NAME = "modelgate_json_response";
+export { FORCED_TOOL_NAME };
 const DEFAULT_DESCRIPTION = "Give the final answer as this function's arguments.";
 
 type JsonBody = Record<string, unknown>;
@@ -27,9 +27,7 @@ const invalid = (message: string, param: string): GatewayError => ({ kind: "inva
 /** Rewrites a built upstream body in place: json_schema → forced tool. Returns the 400 to answer instead, if any. */
 export function applyForcedToolJson(body: JsonBody, target: Target, quirks: OpenAICompatibleQuirks, warnings: Warning[]): GatewayError | undefined {
   const tools = Array.isArray(body.tools) ? (body.tools as { function: { name: string } }[]) : [];
-  if (tools.some((tool) => tool.function.name === FORCED_TOOL_NAME)) {
-    return invalid(`The tool name ${FORCED_TOOL_NAME} is reserved by the gateway for structured output on this provider.`, "tools");
-  }
+  if (tools.some((tool) => tool.function.name === FORCED_TOOL_NAME)) return reservedToolNameError();
   const format = body.response_format as JsonBody | undefined;
   if (format?.type !== "json_schema") return undefined;
   if (tools.length > 0 || body.tool_choice !== undefined) {
@@ -60,45 +58,4 @@ export function applyForcedToolJson(body: JsonBody, target: Target, quirks: Open
 function hasStrictFunctions(target: Target, quirks: OpenAICompatibleQuirks): boolean {
   const path = quirks.strictFunctionsPath;
   return path === undefined || target.baseUrl.replace(/\/+$/, "").endsWith(path);
-}
-
-/** Non-stream: the forced call's arguments become the text; the call itself is not part of the answer. */
-export function unwrapForcedToolChoice(choice: ChatChoice): ChatChoice {
-  const forced = choice.toolCalls?.find((call) => call.name === FORCED_TOOL_NAME);
-  if (!forced) return choice;
-  const { toolCalls, ...rest } = choice;
-  const others = toolCalls!.filter((call) => call !== forced);
-  const result: ChatChoice = { ...rest, text: forced.arguments, finishReason: toFinishReason(choice.finishReason, others.length > 0) };
-  if (others.length > 0) result.toolCalls = others;
-  return result;
-}
-
-/** Only a cut-off answer keeps its reason; the forced call itself ends as a plain "stop". */
-function toFinishReason(reason: FinishReason, hasOtherCalls: boolean): FinishReason {
-  return reason === "tool_calls" && !hasOtherCalls ? "stop" : reason;
-}
-
-/**
- * Stream: tool-call deltas of the forced call become text deltas at the same choice, and that choice finishes with
- * "stop" instead of "tool_calls". Returns the event to emit instead (undefined: nothing to emit).
- */
-export function createForcedToolUnwrapper(): (event: StreamEvent) => StreamEvent | undefined {
-  const forcedCalls = new Set<string>();
-  return (event) => {
-    if (event.type === "finish") {
-      const reasons = event.finishReasons.map((reason, choice) => (hasForcedCall(forcedCalls, choice) ? toFinishReason(reason, false) : reason));
-      return { ...event, finishReasons: reasons };
-    }
-    if (event.type !== "tool-call-delta") return event;
-    const key = `${event.choice ?? 0}:${event.toolIndex}`;
-    if (event.name === FORCED_TOOL_NAME) forcedCalls.add(key);
-    if (!forcedCalls.has(key)) return event;
-    if (event.argumentsDelta === "") return undefined;
-    return event.choice === undefined ? { type: "text-delta", text: event.argumentsDelta } : { type: "text-delta", choice: event.choice, text: event.argumentsDelta };
-  };
-}
-
-function hasForcedCall(forcedCalls: ReadonlySet<string>, choice: number): boolean {
-  for (const key of forcedCalls) if (key.startsWith(`${choice}:`)) return true;
-  return false;
 }

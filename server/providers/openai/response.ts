@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { ChatChoice, ChatResult, ChatToolCall, FinishReason, ProviderId, Result, Usage } from "@/server/gateway/types";
-import { unwrapForcedToolChoice } from "./forced-tool-json";
+import { unwrapForcedToolChoice } from "../forced-json-tool";
 import type { OpenAICompatibleQuirks } from "./quirks";
 
 /** Validates only the fields we read. prompt_cache_hit_tokens is DeepSeek's name for cached prompt tokens. */

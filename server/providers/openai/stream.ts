@@ -9,7 +9,7 @@
 import { z } from "zod";
 import type { FinishReason, GatewayError, ProviderId, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { errorObjectSchema, toStreamError } from "./errors";
-import { createForcedToolUnwrapper } from "./forced-tool-json";
+import { createForcedToolUnwrapper } from "../forced-json-tool";
 import type { OpenAICompatibleQuirks } from "./quirks";
 import { mapFinishReason, toUsage, usageSchema } from "./response";
 
