@@ -10,6 +10,7 @@
  * - https://platform.claude.com/docs/en/build-with-claude/prompt-caching (input_tokens excludes
  *   cache_read_input_tokens and cache_creation_input_tokens; total input is their sum)
  */
+import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
 import { z } from "zod";
 import type { ChatResult, ChatToolCall, FinishReason, Result, Usage } from "@/server/gateway/types";
 
@@ -65,21 +66,6 @@ export function toUsage(usage: AnthropicUsage): Usage {
   const thinking = usage.output_tokens_details?.thinking_tokens;
   if (thinking) result.reasoningTokens = thinking;
   return result;
-}
-
-/** A thinking or redacted_thinking block, in answer order. */
-export type ReasoningBlock = { type: "thinking"; thinking: string; signature?: string } | { type: "redacted_thinking"; data: string };
-
-/**
- * The signature and redacted data a ChatChoice can carry so the blocks replay exactly: at most one thinking block,
- * signed, ahead of any redacted ones. Any other sequence (interleaved thinking) cannot be rebuilt from one reasoning
- * string, so it carries neither: the next tool-loop turn then runs without thinking, with a warning (request.ts).
- */
-export function replayableReasoning(blocks: ReasoningBlock[]): { reasoningSignature?: string; redactedReasoning?: string[] } {
-  const thinking = blocks.filter((block) => block.type === "thinking");
-  const redacted = blocks.flatMap((block) => (block.type === "redacted_thinking" ? [block.data] : []));
-  if (thinking.length > 1 || (thinking.length === 1 && (blocks[0] !== thinking[0] || !thinking[0].signature))) return {};
-  return { ...(thinking[0]?.signature ? { reasoningSignature: thinking[0].signature } : {}), ...(redacted.length > 0 ? { redactedReasoning: redacted } : {}) };
 }
 
 export function parseResponse(body: unknown): Result<ChatResult> {

@@ -1,4 +1,4 @@
-import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
+import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
 import type { ChatMessage, ContentPart, ToolCall, Warning } from "../../types";
 import type { MessagesContentBlock, MessagesMessage, MessagesRequest } from "./request";
 

@@ -1,5 +1,5 @@
 import type { OutboundFrame } from "../../contract";
-import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
+import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
 import type { ChatChoice, ChatToolCall, StreamEvent, Usage } from "../../types";
 import type { StreamEncoder } from "../inbound-format";
 import { functionCallItem, itemId, messageItem, outputText, reasoningItem, redactedItem, responseObject, statusFor, toResponsesError, type ResponseMeta } from "./response";

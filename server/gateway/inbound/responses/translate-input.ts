@@ -1,4 +1,4 @@
-import { replayableReasoning, type ReasoningBlock } from "@/server/providers/anthropic/response";
+import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
 import type { ChatMessage, ContentPart } from "../../types";
 import type { WarningList } from "../anthropic/translate-messages";
 import type { ResponsesContentPart, ResponsesInputItem } from "./request";
