@@ -39,8 +39,10 @@ async function main(): Promise<void> {
 
   // Next attaches its own upgrade listener to `httpServer` (or, by default, to this server on its first
   // request) and ends upgrades whose path matches an app route, such as `/v1/responses`. Hand it a
-  // server that never listens: upgrades are routed below, HMR included.
-  const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT, httpServer: createServer() });
+  // server that never listens: upgrades are routed below; in dev the HMR ones are handed to Next's own
+  // listener on that server (its getUpgradeHandler() does not complete them when Next has its own server).
+  const nextUpgrades = createServer();
+  const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT, httpServer: nextUpgrades });
   await app.prepare();
   const handleNext = app.getRequestHandler();
   const server = createServer((request: IncomingMessage, response: ServerResponse) => {
@@ -54,10 +56,9 @@ async function main(): Promise<void> {
   // WebSocket upgrades: `/v1/*` to the gateway's WebSocket transports (`/v1/responses`: Responses
   // WebSocket mode; `/v1/realtime/chat`: multiplexed chat); the rest to Next in dev only (HMR).
   const websocket = createWebSocketRouter(async () => runtime.deps, runtime.limits);
-  const handleNextUpgrade = dev ? app.getUpgradeHandler() : undefined;
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((request.url ?? "/").startsWith("/v1/")) void websocket.handleUpgrade(request, socket, head);
-    else if (handleNextUpgrade) void handleNextUpgrade(request, socket, head);
+    else if (dev) nextUpgrades.emit("upgrade", request, socket, head);
     else socket.destroy();
   });
   server.headersTimeout = 60_000;
