@@ -23,7 +23,9 @@ async function main(): Promise<void> {
   const dev = process.env.NODE_ENV !== "production";
   const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`;
   process.env.AUTH_SECRET = resolveAuthSecret(settings.AUTH_SECRET, settings.DATA_DIR);
-  process.env.AUTH_URL ??= publicUrl;
+  // Without PUBLIC_URL, next-auth follows the host the browser uses (127.0.0.1, a VM's address, a proxy's
+  // X-Forwarded-Host): a fixed AUTH_URL would send sign-ins from any other host to the wrong origin.
+  if (settings.PUBLIC_URL) process.env.AUTH_URL ??= settings.PUBLIC_URL;
   process.env.AUTH_TRUST_HOST ??= "true";
   if (settings.DATABASE_URL && !settings.GATEWAY_ENCRYPTION_KEY) {
     logger.warn("GATEWAY_ENCRYPTION_KEY is not set: using a key generated into DATA_DIR. Replicas sharing this database need the same key.");

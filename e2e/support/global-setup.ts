@@ -54,7 +54,8 @@ export default async function globalSetup() {
       NODE_ENV: "production",
       PORT: String(port),
       HOST: "127.0.0.1",
-      PUBLIC_URL: baseURL,
+      // No PUBLIC_URL, as on a newcomer's machine: sign-in must follow the host the browser uses (sign-in-hosts.spec.ts).
+      PUBLIC_URL: "",
       DATA_DIR: dataDir,
       DATABASE_URL: "",
       ADMIN_EMAIL: values.adminEmail,
