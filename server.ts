@@ -1,11 +1,11 @@
 /**
- * modelgate's process: a Next.js custom server. `/v1/*` goes to the gateway's node transport
- * before Next's router sees it (the hot path; see ../shared/STACK.md for why); everything else
- * (console, tRPC, auth, admin API, health) goes to Next. WebSocket upgrades under `/v1/` go to the
- * gateway's WebSocket transports (README "WebSocket streaming"); others go to Next in dev only.
+ * modelgate's `npm start` process: a Next.js custom server. `/v1/*` goes to the gateway's node transport
+ * before Next's router sees it (the hot path; see ../shared/STACK.md for why), the probes are answered
+ * natively, everything else (console, tRPC, auth, admin API) goes to Next. WebSocket upgrades under `/v1/`
+ * go to the gateway's WebSocket transports; others go to Next in dev only (HMR).
+ * MODELGATE_ROLE=console serves the console alone (no data plane); gateway-only replicas run gateway.ts.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
-import type { Duplex } from "node:stream";
+import { createServer } from "node:http";
 import next from "next";
 import { getDatabase } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
@@ -13,13 +13,16 @@ import { bootstrap } from "@/server/bootstrap";
 import { acquireDataDirLock } from "@/server/data-dir-lock";
 import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
-import { createNodeHandler } from "@/server/gateway/transports/node";
-import { createWebSocketRouter } from "@/server/gateway/transports/websocket-router";
-import { getGatewayRuntime } from "@/server/gateway/runtime";
+import { getGatewayRuntime, stopGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
+import type { ProcessState } from "@/server/serve/health";
+import { createModelgateServer } from "@/server/serve/http-server";
+import { installGracefulShutdown } from "@/server/serve/shutdown";
 
 async function main(): Promise<void> {
   const settings = env();
+  if (settings.MODELGATE_ROLE === "gateway") throw new Error("MODELGATE_ROLE=gateway runs dist/gateway.mjs (npm run start:gateway), not server.ts.");
+  const servesGateway = settings.MODELGATE_ROLE === "all";
   const dev = process.env.NODE_ENV !== "production";
   const publicUrl = settings.PUBLIC_URL ?? `http://localhost:${settings.PORT}`;
   process.env.AUTH_SECRET = resolveAuthSecret(settings.AUTH_SECRET, settings.DATA_DIR);
@@ -36,67 +39,47 @@ async function main(): Promise<void> {
   const handle = await getDatabase({ databaseUrl: settings.DATABASE_URL, dataDir: settings.DATA_DIR });
   await migrateDatabase(handle);
   const { setupLink } = await bootstrap(handle.db, settings, getEncryptionKey(), publicUrl);
-  const runtime = await getGatewayRuntime();
-  const gateway = createNodeHandler(async () => runtime.deps, runtime.limits);
+  const runtime = servesGateway ? await getGatewayRuntime() : undefined;
 
   // Next attaches its own upgrade listener to `httpServer` (or, by default, to this server on its first
   // request) and ends upgrades whose path matches an app route, such as `/v1/responses`. Hand it a
-  // server that never listens: upgrades are routed below; in dev the HMR ones are handed to Next's own
+  // server that never listens: upgrades are routed by ours; in dev the HMR ones are handed to Next's own
   // listener on that server (its getUpgradeHandler() does not complete them when Next has its own server).
   const nextUpgrades = createServer();
   const app = next({ dev, dir: process.cwd(), hostname: settings.HOST, port: settings.PORT, httpServer: nextUpgrades });
   await app.prepare();
   const handleNext = app.getRequestHandler();
-  const server = createServer((request: IncomingMessage, response: ServerResponse) => {
-    const url = request.url ?? "/";
-    if (url.startsWith("/v1/") || url === "/v1") {
-      void gateway(request, response);
-      return;
-    }
-    void handleNext(request, response);
+  const state: ProcessState = { draining: false };
+  const serving = createModelgateServer({
+    runtime,
+    state,
+    db: handle.db,
+    fallback: (request, response) => void handleNext(request, response),
+    fallbackUpgrade: dev ? (request, socket, head) => void nextUpgrades.emit("upgrade", request, socket, head) : undefined,
   });
-  // WebSocket upgrades: `/v1/*` to the gateway's WebSocket transports (`/v1/responses`: Responses
-  // WebSocket mode; `/v1/realtime/chat`: multiplexed chat); the rest to Next in dev only (HMR).
-  const websocket = createWebSocketRouter(async () => runtime.deps, runtime.limits);
-  server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if ((request.url ?? "/").startsWith("/v1/")) void websocket.handleUpgrade(request, socket, head);
-    else if (dev) nextUpgrades.emit("upgrade", request, socket, head);
-    else socket.destroy();
-  });
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 0; // streams may run long; body reads have their own timeout
-  server.keepAliveTimeout = 65_000;
-  await new Promise<void>((resolve) => server.listen(settings.PORT, settings.HOST, resolve));
+  await new Promise<void>((resolve) => serving.server.listen(settings.PORT, settings.HOST, resolve));
 
   const database = settings.DATABASE_URL ? "PostgreSQL (DATABASE_URL)" : `embedded PGlite in ${settings.DATA_DIR}`;
-  logger.info("modelgate ready", { url: publicUrl, database, startup_ms: Date.now() - started, mode: dev ? "development" : "production" });
-  const banner = [`\n  modelgate is running at ${publicUrl}`, `  gateway:  ${publicUrl}/v1  (OpenAI-compatible; use a virtual key)`, `  database: ${database}`];
+  logger.info("modelgate ready", { url: publicUrl, role: settings.MODELGATE_ROLE, database, startup_ms: Date.now() - started, mode: dev ? "development" : "production" });
+  const banner = [`\n  modelgate is running at ${publicUrl}`];
+  if (servesGateway) banner.push(`  gateway:  ${publicUrl}/v1  (OpenAI-compatible; use a virtual key)`);
+  else banner.push("  role:     console only (MODELGATE_ROLE=console); API traffic goes to gateway replicas");
+  banner.push(`  database: ${database}`);
   if (setupLink) banner.push("", "  No console user exists yet. Create the owner account (one-time link, valid 24 hours):", `  ${setupLink}`);
   else if (settings.ADMIN_EMAIL) banner.push(`  sign in:  ${publicUrl}/login as ${settings.ADMIN_EMAIL}`);
   else banner.push(`  sign in:  ${publicUrl}/login`);
   process.stdout.write(banner.join("\n") + "\n\n");
 
-  let stopping = false;
-  const shutdown = async (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    logger.info("shutting down", { signal });
-    server.close();
-    server.closeIdleConnections();
-    websocket.close();
-    // Give in-flight requests a moment; usage rows are flushed below either way.
-    const deadline = Date.now() + 10_000;
-    while (Date.now() < deadline && (await new Promise<number>((resolve) => server.getConnections((_e, count) => resolve(count)))) > 0) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    server.closeAllConnections();
-    await runtime.stop();
-    await handle.close();
-    releaseLock();
-    process.exit(0);
-  };
-  process.on("SIGTERM", () => void shutdown("SIGTERM"));
-  process.on("SIGINT", () => void shutdown("SIGINT"));
+  installGracefulShutdown({
+    serving,
+    state,
+    delayMs: settings.SHUTDOWN_DELAY_MS,
+    timeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
+    // The console may have started the runtime lazily (Test connection) even without serving /v1.
+    stopRuntime: stopGatewayRuntime,
+    closeDatabase: () => handle.close(),
+    releaseLock,
+  });
 }
 
 main().catch((error) => {

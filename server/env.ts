@@ -11,6 +11,16 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const envSchema = z.object({
   NODE_ENV: z.enum(["development", "production", "test"]).default("development"),
   PORT: positiveInt(3000),
+  /**
+   * What this process serves: `all` (gateway + console, the single-machine default), `gateway` (the data plane
+   * only: /v1/*, WebSocket, /api/health, /api/ready; Next.js is never loaded) or `console` (console, tRPC, auth,
+   * admin API; no data plane). README "Deployment".
+   */
+  MODELGATE_ROLE: z.enum(["all", "gateway", "console"]).default("all"),
+  /** At SIGTERM readiness turns false at once; the listener keeps accepting for this long so load balancers notice. */
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).default(0),
+  /** Then in-flight requests and streams get this long to finish before their connections are closed. */
+  SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(0).default(30_000),
   HOST: z.string().default("0.0.0.0"),
   PUBLIC_URL: z.string().url().optional(),
   DATABASE_URL: z.string().url().optional(),

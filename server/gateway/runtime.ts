@@ -32,6 +32,12 @@ export function getGatewayRuntime(): Promise<GatewayRuntime> {
   return store[globalKey];
 }
 
+/** Stops the process's runtime if one was started (flushing queued usage rows); a no-op otherwise. */
+export async function stopGatewayRuntime(): Promise<void> {
+  const running = (globalThis as Store)[globalKey];
+  if (running) await (await running).stop();
+}
+
 async function startGatewayRuntime(): Promise<GatewayRuntime> {
   const settings = env();
   const handle = await getDatabase();

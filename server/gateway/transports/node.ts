@@ -127,7 +127,7 @@ async function writeResponse(response: ServerResponse, result: GatewayResponse, 
     response.end(payload);
     return;
   }
-  response.writeHead(result.status, { ...SSE_HEADERS, connection: "keep-alive", ...result.headers });
+  response.writeHead(result.status, { ...SSE_HEADERS, ...result.headers });
   response.flushHeaders();
   const reader = result.frames.getReader();
   const onClose = () => void reader.cancel().catch(() => {});
