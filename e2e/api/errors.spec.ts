@@ -40,12 +40,20 @@ test.describe("validation", () => {
   const cases: [string, unknown, number, string, string | null][] = [
     ["not JSON", "{oops", 400, "invalid_json", null],
     ["no messages", { model: "gpt-4o-mini" }, 400, "missing_required_parameter", "messages"],
-    ["empty messages", { model: "gpt-4o-mini", messages: [] }, 400, "invalid_value", "messages"],
+    ["empty messages", { model: "gpt-4o-mini", messages: [] }, 400, "empty_array", "messages"],
     ["temperature as text", { model: "gpt-4o-mini", messages: userMessage, temperature: "warm" }, 400, "invalid_type", "temperature"],
-    ["temperature out of range", { model: "gpt-4o-mini", messages: userMessage, temperature: 3 }, 400, "invalid_value", "temperature"],
+    ["temperature out of range", { model: "gpt-4o-mini", messages: userMessage, temperature: 3 }, 400, "decimal_above_max_value", "temperature"],
     ["unknown role", { model: "gpt-4o-mini", messages: [{ role: "robot", content: "x" }] }, 400, "invalid_value", "messages[0].role"],
     ["unknown model", { model: "gpt-99", messages: userMessage }, 404, "model_not_found", "model"],
     ["model not allowed for this key", { model: "claude-haiku-4-5", messages: userMessage }, 404, "model_not_found", "model"],
+    // Documented limits (README "Request limits").
+    ["129 tools", { model: "gpt-4o-mini", messages: userMessage, tools: Array.from({ length: 129 }, (_, index) => ({ type: "function", function: { name: `f${index}` } })) }, 400, "array_above_max_length", "tools"],
+    ["5 stop sequences", { model: "gpt-4o-mini", messages: userMessage, stop: ["a", "b", "c", "d", "e"] }, 400, "array_above_max_length", "stop"],
+    ["n above 128", { model: "gpt-4o-mini", messages: userMessage, n: 129 }, 400, "integer_above_max_value", "n"],
+    ["17 metadata pairs", { model: "gpt-4o-mini", messages: userMessage, metadata: Object.fromEntries(Array.from({ length: 17 }, (_, index) => [`k${index}`, "v"])) }, 400, "object_above_max_properties", "metadata"],
+    ["a logit_bias above 100", { model: "gpt-4o-mini", messages: userMessage, logit_bias: { "50256": 101 } }, 400, "integer_above_max_value", "logit_bias.50256"],
+    ["a tool name with a dot", { model: "gpt-4o-mini", messages: userMessage, tools: [{ type: "function", function: { name: "mcp.search" } }] }, 400, "invalid_value", "tools[0].function.name"],
+    ["a 257-character model", { model: "m".repeat(257), messages: userMessage }, 400, "string_above_max_length", "model"],
   ];
   for (const [name, data, status, code, param] of cases) {
     test(`${name} → ${status} ${code}`, async ({ request }) => {

@@ -1,9 +1,11 @@
 import { z } from "zod";
+import { functionNameSchema, logitBiasSchema, MAX_CHOICES, MAX_MESSAGES, MAX_STOP_SEQUENCES, MAX_TOOLS, metadataSchema, modelNameSchema, userSchema } from "./request-limits";
 
 /**
  * The OpenAI Chat Completions request, as callers send it.
  * Reference: https://platform.openai.com/docs/api-reference/chat/create
  * Unknown top-level fields are kept (looseObject) so adapters can pass them on or warn about them.
+ * Documented limits (tools, stop, n, metadata, logit_bias, names, lengths) come from request-limits.ts.
  */
 const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
 const imagePartSchema = z.object({
@@ -54,7 +56,7 @@ export type ChatMessage = z.infer<typeof messageSchema>;
 const toolSchema = z.object({
   type: z.literal("function"),
   function: z.object({
-    name: z.string().min(1),
+    name: functionNameSchema,
     description: z.string().optional(),
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
@@ -74,7 +76,7 @@ const responseFormatSchema = z.discriminatedUnion("type", [
   z.object({
     type: z.literal("json_schema"),
     json_schema: z.object({
-      name: z.string(),
+      name: functionNameSchema,
       description: z.string().optional(),
       schema: z.record(z.string(), z.unknown()).optional(),
       strict: z.boolean().nullish(),
@@ -84,25 +86,25 @@ const responseFormatSchema = z.discriminatedUnion("type", [
 export type ResponseFormat = z.infer<typeof responseFormatSchema>;
 
 export const chatRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  messages: z.array(messageSchema).min(1),
+  model: modelNameSchema,
+  messages: z.array(messageSchema).min(1).max(MAX_MESSAGES),
   stream: z.boolean().nullish(),
   stream_options: z.object({ include_usage: z.boolean().optional() }).nullish(),
   temperature: z.number().min(0).max(2).nullish(),
   top_p: z.number().min(0).max(1).nullish(),
   max_tokens: z.number().int().positive().nullish(),
   max_completion_tokens: z.number().int().positive().nullish(),
-  stop: z.union([z.string(), z.array(z.string()).max(4)]).nullish(),
-  n: z.number().int().min(1).max(128).nullish(),
+  stop: z.union([z.string(), z.array(z.string()).max(MAX_STOP_SEQUENCES)]).nullish(),
+  n: z.number().int().min(1).max(MAX_CHOICES).nullish(),
   seed: z.number().int().nullish(),
   presence_penalty: z.number().min(-2).max(2).nullish(),
   frequency_penalty: z.number().min(-2).max(2).nullish(),
   logprobs: z.boolean().nullish(),
   top_logprobs: z.number().int().min(0).max(20).nullish(),
-  logit_bias: z.record(z.string(), z.number()).nullish(),
-  user: z.string().nullish(),
-  metadata: z.record(z.string(), z.string()).nullish(),
-  tools: z.array(toolSchema).nullish(),
+  logit_bias: logitBiasSchema.nullish(),
+  user: userSchema.nullish(),
+  metadata: metadataSchema.nullish(),
+  tools: z.array(toolSchema).max(MAX_TOOLS).nullish(),
   tool_choice: toolChoiceSchema.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   response_format: responseFormatSchema.nullish(),

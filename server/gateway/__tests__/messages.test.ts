@@ -131,7 +131,7 @@ describe("errors and authentication on /v1/messages", () => {
 
   test.each([
     ["missing max_tokens", { model: "mini", messages: [{ role: "user", content: "Hi" }] }, 400, "invalid_request_error", "Missing required parameter: 'max_tokens'."],
-    ["temperature above 1", { model: "mini", max_tokens: 5, temperature: 1.5, messages: [{ role: "user", content: "Hi" }] }, 400, "invalid_request_error", "Invalid value for 'temperature': Too big: expected number to be <=1."],
+    ["temperature above 1", { model: "mini", max_tokens: 5, temperature: 1.5, messages: [{ role: "user", content: "Hi" }] }, 400, "invalid_request_error", "Invalid 'temperature': decimal above maximum value. Expected a value <= 1, but got 1.5 instead."],
   ])("%s is a 400 in Anthropic's error shape, recorded on the ledger", async (_name, body, status, type, message) => {
     const before = gateway.rows.length;
     const response = await fetch(`${gateway.url}/v1/messages`, { method: "POST", headers: { "x-api-key": key.token, "content-type": "application/json" }, body: JSON.stringify(body) });

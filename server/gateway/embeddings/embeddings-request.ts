@@ -3,6 +3,8 @@
  * Reference: https://platform.openai.com/docs/api-reference/embeddings/create
  * `input` is a string, an array of strings, an array of token ids, or an array of token-id arrays
  * (at most 2048 items, no empty strings). Unknown fields are kept so the pipeline can warn about them.
+ * Token-id input is held to OpenAI's documented 8192 tokens per input and 300,000 per request (exact: they are counted
+ * ids); text is not tokenized here, as the limit is the model's and other providers count differently.
  *
  * Extension: `input_type` (search_document | search_query | classification | clustering), Cohere Embed v3's
  * required purpose field (https://docs.aws.amazon.com/bedrock/latest/userguide/model-parameters-embed-v3.html).
@@ -11,24 +13,41 @@
  * (inputTypeWarnings).
  */
 import { z } from "zod";
+import { MAX_EMBEDDING_INPUT_TOKENS, MAX_EMBEDDING_INPUTS, MAX_EMBEDDING_REQUEST_TOKENS, modelNameSchema, userSchema } from "../request-limits";
 import type { ProviderId, Warning } from "../types";
 
-const MAX_INPUTS = 2048;
 const tokenIds = z.array(z.number().int().min(0)).min(1);
 export const EMBEDDING_INPUT_TYPES = ["search_document", "search_query", "classification", "clustering"] as const;
 export type EmbeddingInputType = (typeof EMBEDDING_INPUT_TYPES)[number];
 
+/** The item and token limits, once the input's shape is known (OpenAI's wording for each). */
+function checkInputSize(ctx: z.core.ParsePayload<EmbeddingsInput>): void {
+  const input = ctx.value;
+  if (typeof input === "string") return;
+  const refuse = (message: string, params: Record<string, unknown>, path: number[] = []) => void ctx.issues.push({ code: "custom", message, params, path, input });
+  const tooLong = (param: string) => `Invalid '${param}': maximum input length is ${MAX_EMBEDDING_INPUT_TOKENS} tokens.`;
+  if (typeof input[0] === "number") {
+    if (input.length > MAX_EMBEDDING_INPUT_TOKENS) refuse(tooLong("input"), { code: "invalid_value" });
+    return;
+  }
+  if (input.length > MAX_EMBEDDING_INPUTS) return void ctx.issues.push({ code: "too_big", origin: "array", maximum: MAX_EMBEDDING_INPUTS, inclusive: true, input });
+  if (typeof input[0] === "string") return;
+  let total = 0;
+  for (const [index, ids] of (input as number[][]).entries()) {
+    if (ids.length > MAX_EMBEDDING_INPUT_TOKENS) return refuse(tooLong(`input[${index}]`), { code: "invalid_value" }, [index]);
+    total += ids.length;
+  }
+  if (total > MAX_EMBEDDING_REQUEST_TOKENS) refuse(`Requested ${total} tokens, max ${MAX_EMBEDDING_REQUEST_TOKENS} tokens per request`, { code: "max_tokens_per_request", param: null });
+}
+
+type EmbeddingsInput = string | string[] | number[] | number[][];
+
 export const embeddingsRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  input: z.union([
-    z.string().min(1),
-    z.array(z.string().min(1)).min(1).max(MAX_INPUTS),
-    tokenIds,
-    z.array(tokenIds).min(1).max(MAX_INPUTS),
-  ]),
+  model: modelNameSchema,
+  input: z.union([z.string().min(1), z.array(z.string().min(1)).min(1), tokenIds, z.array(tokenIds).min(1)]).check(checkInputSize),
   dimensions: z.number().int().min(1).nullish(),
   encoding_format: z.enum(["float", "base64"]).nullish(),
-  user: z.string().nullish(),
+  user: userSchema.nullish(),
   input_type: z.enum(EMBEDDING_INPUT_TYPES, { error: `expected one of ${EMBEDDING_INPUT_TYPES.join(", ")}` }).nullish(),
 });
 export type EmbeddingsRequest = z.infer<typeof embeddingsRequestSchema>;

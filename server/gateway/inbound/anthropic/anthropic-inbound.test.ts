@@ -161,7 +161,7 @@ describe("request: Messages → ChatRequest", () => {
 
   test.each([
     ["missing max_tokens", { model: "claude", messages: hi }, "missing_required_parameter", "max_tokens"],
-    ["temperature above 1", { ...base, messages: hi, temperature: 1.5 }, "invalid_value", "temperature"],
+    ["temperature above 1", { ...base, messages: hi, temperature: 1.5 }, "decimal_above_max_value", "temperature"],
     ["bad role", { ...base, messages: [{ role: "system", content: "x" }] }, "invalid_value", "messages[0].role"],
     ["bad block type", { ...base, messages: [{ role: "user", content: [{ type: "video" }] }] }, "invalid_value", "messages[0].content"],
     ["format type text", { ...base, messages: hi, output_config: { format: { type: "text" } } }, "invalid_value", "output_config.format.type"],

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { anthropicToolNameSchema, MAX_MESSAGES, MAX_STOP_SEQUENCES, modelNameSchema, userSchema } from "../../request-limits";
 import type { ChatRequest, ToolDefinition, Warning } from "../../types";
 import { outputConfigSchema, outputFormatSchema, translateOutputFormat } from "./output-format";
 import { noteCacheControl, translateMessages, translateSystem, WarningList } from "./translate-messages";
@@ -7,6 +8,7 @@ import { noteCacheControl, translateMessages, translateSystem, WarningList } fro
  * The Anthropic Messages request, as callers (the Anthropic SDKs, Claude Code) send it.
  * Reference: https://docs.claude.com/en/api/messages
  * Unknown top-level fields are kept (looseObject) so translation can warn about them.
+ * Documented limits (messages, tool names, model and user_id lengths) come from request-limits.ts.
  */
 const cacheControl = { cache_control: z.unknown().optional() };
 
@@ -57,7 +59,7 @@ export type MessagesMessage = z.infer<typeof messageSchema>;
 /** Custom (client) tools; server tools (web_search_…, bash_…) carry a versioned `type` and are dropped with a warning. */
 const toolSchema = z.looseObject({
   type: z.string().optional(),
-  name: z.string().min(1),
+  name: anthropicToolNameSchema,
   description: z.string().optional(),
   input_schema: z.record(z.string(), z.unknown()).optional(),
   ...cacheControl,
@@ -73,9 +75,9 @@ const toolChoiceSchema = z.discriminatedUnion("type", [
 const thinkingSchema = z.looseObject({ type: z.string(), budget_tokens: z.number().int().positive().optional() });
 
 export const messagesRequestSchema = z.looseObject({
-  model: z.string().min(1),
+  model: modelNameSchema,
   max_tokens: z.number().int().positive(),
-  messages: z.array(messageSchema).min(1),
+  messages: z.array(messageSchema).min(1).max(MAX_MESSAGES),
   system: z.union([z.string(), z.array(textBlockSchema)]).optional(),
   temperature: z.number().min(0).max(1).optional(),
   top_p: z.number().min(0).max(1).optional(),
@@ -84,7 +86,7 @@ export const messagesRequestSchema = z.looseObject({
   stream: z.boolean().optional(),
   tools: z.array(toolSchema).optional(),
   tool_choice: toolChoiceSchema.optional(),
-  metadata: z.looseObject({ user_id: z.string().nullish() }).optional(),
+  metadata: z.looseObject({ user_id: userSchema.nullish() }).optional(),
   thinking: thinkingSchema.optional(),
   output_config: outputConfigSchema.optional(),
   output_format: outputFormatSchema,
@@ -96,9 +98,6 @@ const KNOWN_FIELDS = new Set([
   "model", "max_tokens", "messages", "system", "temperature", "top_p", "top_k", "stop_sequences", "stream", "tools", "tool_choice", "metadata", "thinking",
   "output_config", "output_format",
 ]);
-
-/** OpenAI's stop array holds at most 4 sequences. */
-const MAX_STOP_SEQUENCES = 4;
 
 /** thinking.budget_tokens → reasoning_effort, the inverse of the Anthropic adapter's budgets (1024 / 4096 / 16384). */
 function effortForBudget(budget: number): "low" | "medium" | "high" {

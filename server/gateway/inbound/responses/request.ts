@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { functionNameSchema, MAX_MESSAGES, MAX_TOOLS, metadataSchema, modelNameSchema, userSchema } from "../../request-limits";
 import type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition, Warning } from "../../types";
 import { WarningList } from "../anthropic/translate-messages";
 import { translateInput } from "./translate-input";
@@ -8,6 +9,7 @@ import { translateInput } from "./translate-input";
  * Reference: https://platform.openai.com/docs/api-reference/responses/create
  * (and the `openai` SDK 6 types, resources/responses/responses.d.ts: ResponseCreateParamsBase).
  * Unknown top-level fields are kept (looseObject) so translation can warn about them.
+ * Documented limits (input items, tools, function names, metadata, model and user lengths) come from request-limits.ts.
  */
 const textPart = z.looseObject({ type: z.enum(["input_text", "output_text"]), text: z.string() });
 const refusalPart = z.looseObject({ type: z.literal("refusal"), refusal: z.string() });
@@ -37,7 +39,8 @@ export type ResponsesInputItem = z.infer<typeof inputItem>;
 
 const toolSchema = z.looseObject({
   type: z.string(),
-  name: z.string().min(1).optional(),
+  /** Function (and custom) tools; hosted tools have no name. */
+  name: functionNameSchema.optional(),
   description: z.string().nullish(),
   parameters: z.record(z.string(), z.unknown()).nullish(),
   strict: z.boolean().nullish(),
@@ -46,14 +49,14 @@ const toolChoiceSchema = z.union([z.enum(["none", "auto", "required"]), z.looseO
 const textFormatSchema = z.discriminatedUnion("type", [
   z.object({ type: z.literal("text") }),
   z.object({ type: z.literal("json_object") }),
-  z.object({ type: z.literal("json_schema"), name: z.string().min(1), schema: z.record(z.string(), z.unknown()), description: z.string().optional(), strict: z.boolean().nullish() }),
+  z.object({ type: z.literal("json_schema"), name: functionNameSchema, schema: z.record(z.string(), z.unknown()), description: z.string().optional(), strict: z.boolean().nullish() }),
 ]);
 
 export const responsesRequestSchema = z.looseObject({
-  model: z.string().min(1),
-  input: z.union([z.string(), z.array(inputItem)]).optional(),
+  model: modelNameSchema,
+  input: z.union([z.string(), z.array(inputItem).max(MAX_MESSAGES)]).optional(),
   instructions: z.string().nullish(),
-  tools: z.array(toolSchema).nullish(),
+  tools: z.array(toolSchema).max(MAX_TOOLS).nullish(),
   tool_choice: toolChoiceSchema.nullish(),
   parallel_tool_calls: z.boolean().nullish(),
   temperature: z.number().min(0).max(2).nullish(),
@@ -65,8 +68,8 @@ export const responsesRequestSchema = z.looseObject({
   stream: z.boolean().nullish(),
   store: z.boolean().nullish(),
   previous_response_id: z.string().min(1).nullish(),
-  metadata: z.record(z.string(), z.string()).nullish(),
-  user: z.string().nullish(),
+  metadata: metadataSchema.nullish(),
+  user: userSchema.nullish(),
 });
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
 

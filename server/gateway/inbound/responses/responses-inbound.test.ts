@@ -99,7 +99,7 @@ describe("request: Responses → ChatRequest", () => {
 
   test.each([
     ["no input", { model: "m" }, "Missing required parameter: 'input'.", "input"],
-    ["temperature above 2", { model: "m", input: "Hi", temperature: 3 }, "Invalid value for 'temperature': Too big: expected number to be <=2.", "temperature"],
+    ["temperature above 2", { model: "m", input: "Hi", temperature: 3 }, "Invalid 'temperature': decimal above maximum value. Expected a value <= 2, but got 3 instead.", "temperature"],
     ["a function_call without call_id", { model: "m", input: [{ type: "function_call", name: "f", arguments: "{}" }] }, "Invalid value for 'input[0].type': the item lacks fields its type requires.", "input[0].type"],
   ])("%s is a 400", (_name, body, message, param) => {
     const parsed = responsesInbound.parseRequest(body);

@@ -1,0 +1,86 @@
+/* eslint-disable @typescript-eslint/no-explicit-any */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropic-fake";
+import type { FakeUpstream } from "@/e2e/fakes/common";
+import { startFakeOpenAIEmbeddings } from "@/e2e/fakes/openai-embeddings";
+import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
+import { makeKey, makeModel, startTestGateway } from "./harness";
+
+/**
+ * What the gateway refuses before any provider call: bodies over a documented limit (400 naming the field). An
+ * authenticated refusal is one ledger row at zero cost; an unauthenticated one writes nothing; the provider fakes receive nothing.
+ */
+let openaiFake: FakeUpstream;
+let anthropicFake: FakeUpstream;
+let embeddingsFake: FakeUpstream;
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+const key = makeKey();
+const hi = [{ role: "user", content: "Hi" }];
+const many = <T>(count: number, item: (index: number) => T): T[] => Array.from({ length: count }, (_, index) => item(index));
+
+beforeAll(async () => {
+  [openaiFake, anthropicFake, embeddingsFake] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeOpenAIEmbeddings()]);
+  gateway = await startTestGateway({
+    keys: [key.entry],
+    models: [
+      makeModel("mini", "openai", `${openaiFake.url}/v1`, FAKE_OPENAI_API_KEY, "gpt-4o-mini"),
+      makeModel("haiku", "anthropic", `${anthropicFake.url}/v1`, FAKE_ANTHROPIC_API_KEY, "claude-haiku-4-5-20251001"),
+      makeModel("embed-small", "openai", `${embeddingsFake.url}/v1`, FAKE_OPENAI_API_KEY, "text-embedding-3-small"),
+    ],
+    maxBodyBytes: 8 * 1024 * 1024,
+  });
+});
+afterAll(async () => {
+  await gateway.close();
+  await Promise.all([openaiFake.close(), anthropicFake.close(), embeddingsFake.close()]);
+});
+
+const providerCalls = () => openaiFake.received.length + anthropicFake.received.length + embeddingsFake.received.length;
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+function post(path: string, body: unknown, headers: Record<string, string> = bearer(key.token)): Promise<Response> {
+  return fetch(`${gateway.url}${path}`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: typeof body === "string" ? body : JSON.stringify(body) });
+}
+
+/** The error a format answers with, as { status, code?, param?, message } (Anthropic's shape has no code or param). */
+async function readError(response: Response, path: string) {
+  const body: any = await response.json();
+  if (path.startsWith("/v1/messages")) {
+    expect(body).toEqual({ type: "error", error: { type: "invalid_request_error", message: expect.any(String) } });
+    return { status: response.status, message: body.error.message as string };
+  }
+  expect(body.error).toMatchObject({ type: "invalid_request_error" });
+  return { status: response.status, code: body.error.code as string, param: body.error.param as string | null, message: body.error.message as string };
+}
+
+const zeroCost = { status: "error", inputTokens: 0, outputTokens: 0, costUsd: "0.000000000000", upstreamAttempts: 0 };
+
+describe("documented limits are refused before the provider", () => {
+  const cases: [path: string, body: Record<string, unknown>, param: string, message: string][] = [
+    ["/v1/chat/completions", { model: "mini", messages: hi, tools: many(129, (index) => ({ type: "function", function: { name: `f${index}` } })) }, "tools", "Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 129 instead."],
+    ["/v1/chat/completions", { model: "mini", messages: hi, stream: true, metadata: Object.fromEntries(many(17, (index) => [`k${index}`, "v"])) }, "metadata", "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead."],
+    ["/v1/chat/completions", { model: "mini", messages: many(100_001, () => hi[0]) }, "messages", "Invalid 'messages': array too long. Expected an array with maximum length 100000, but got an array with length 100001 instead."],
+    ["/v1/chat/completions", { model: "mini", messages: hi, logit_bias: Object.fromEntries(many(1025, (index) => [String(index), -100])) }, "logit_bias", "Invalid 'logit_bias': too many properties. Expected an object with at most 1024 properties, but got an object with 1025 properties instead."],
+    ["/v1/responses", { model: "mini", input: "Hi", tools: many(129, (index) => ({ type: "function", name: `f${index}` })) }, "tools", "Invalid 'tools': array too long. Expected an array with maximum length 128, but got an array with length 129 instead."],
+    ["/v1/messages", { model: "haiku", max_tokens: 10, messages: hi, tools: [{ name: "t".repeat(129), input_schema: { type: "object" } }] }, "tools[0].name", "Invalid 'tools[0].name': string too long. Expected a string with maximum length 128, but got a string with length 129 instead."],
+    ["/v1/messages/count_tokens", { model: "haiku", messages: many(100_001, () => hi[0]) }, "messages", "Invalid 'messages': array too long. Expected an array with maximum length 100000, but got an array with length 100001 instead."],
+    ["/v1/embeddings", { model: "embed-small", input: many(2049, () => "x") }, "input", "Invalid 'input': array too long. Expected an array with maximum length 2048, but got an array with length 2049 instead."],
+  ];
+
+  test.each(cases)("%s: %s → 400, one zero-cost ledger row, nothing sent", async (path, body, param, message) => {
+    const [calls, rows] = [providerCalls(), gateway.rows.length];
+    const error = await readError(await post(path, body), path);
+    expect(error).toEqual(path.startsWith("/v1/messages") ? { status: 400, message } : { status: 400, code: expect.any(String), param, message });
+    expect((await gateway.waitForRows(rows + 1)).slice(rows)).toEqual([expect.objectContaining({ ...zeroCost, endpoint: path, httpStatus: 400, errorKind: "invalid_request" })]);
+    expect(providerCalls()).toBe(calls);
+  });
+
+  test.each(cases)("%s without a key: 401, no ledger row, nothing sent", async (path, body) => {
+    const [calls, rows] = [providerCalls(), gateway.rows.length];
+    expect((await post(path, body, {})).status).toBe(401);
+    await settle();
+    expect(gateway.rows.length).toBe(rows);
+    expect(providerCalls()).toBe(calls);
+  });
+});
