@@ -1,5 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { adminHeaders, createKey, ledgerRowsForKey } from "../support/gateway-client";
+import { adminHeaders, createKey, fakeRequests, ledgerRow, ledgerRowsForKey } from "../support/gateway-client";
+import { e2eEnv } from "../support/e2e-env";
 
 let key: { key: string; id: string };
 test.beforeAll(async ({ request }) => {
@@ -65,6 +66,20 @@ test.describe("validation", () => {
       const body = await response.json();
       expect(body.error).toMatchObject({ code, param });
       expect(response.headers()["x-request-id"]).toMatch(/^req_/);
+    });
+  }
+
+  const nonce = `e2e-415-${Date.now()}`;
+  for (const [name, options] of [
+    ["text/plain", { headers: { "content-type": "text/plain" }, data: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: nonce }] }) }],
+    ["a form", { form: { model: "gpt-4o-mini", messages: nonce } }],
+  ] as const) {
+    test(`${name} → 415 unsupported_media_type, one zero-cost ledger row, nothing sent upstream`, async ({ request }) => {
+      const response = await request.post("/v1/chat/completions", { ...options, headers: { authorization: `Bearer ${key.key}`, ...("headers" in options ? options.headers : {}) } });
+      expect(response.status()).toBe(415);
+      expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", code: "unsupported_media_type", param: null });
+      expect(await ledgerRow(request, response.headers()["x-request-id"])).toMatchObject({ status: "error", httpStatus: 415, inputTokens: 0, outputTokens: 0, costUsd: "0.000000000000" });
+      expect((await fakeRequests(e2eEnv().fakeOpenAIUrl)).some((entry) => JSON.stringify(entry.body ?? "").includes(nonce))).toBe(false);
     });
   }
 

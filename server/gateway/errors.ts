@@ -46,6 +46,12 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
       };
     case "payload_too_large":
       return { status: 413, body: body(`Request body is larger than the limit of ${error.limitBytes} bytes.`, "invalid_request_error", "request_too_large"), headers: {} };
+    case "unsupported_media_type":
+      return {
+        status: 415,
+        body: body("Unsupported Content-Type: send the request body as JSON, with 'Content-Type: application/json'.", "invalid_request_error", "unsupported_media_type"),
+        headers: {},
+      };
     case "budget_exceeded":
       return { status: 429, body: body(`The ${error.scope} budget is exhausted.`, "insufficient_quota", "budget_exceeded"), headers: {} };
     case "rate_limited":
@@ -97,6 +103,7 @@ export function isRetryable(error: GatewayError): boolean {
     case "forbidden":
     case "not_found":
     case "payload_too_large":
+    case "unsupported_media_type":
     case "budget_exceeded":
     case "rate_limited":
     case "no_route":

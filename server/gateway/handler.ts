@@ -2,6 +2,7 @@ import { completeChat } from "./chat/complete-chat";
 import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
+import { isJsonContentType } from "./content-type";
 import type { GatewayRequest, GatewayResponse } from "./contract";
 import { COUNT_TOKENS_ENDPOINT, countTokens } from "./count-tokens/count-tokens";
 import type { GatewayDeps } from "./deps";
@@ -27,7 +28,7 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
 
 /**
  * The data plane, transport-neutral:
- *   authenticate → read + validate body (inbound format → ChatRequest) → resolve model
+ *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
  *   → adapter.buildRequest → attempt loop (upstream.ts) → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
  * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
@@ -54,6 +55,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   }
   const key = authenticate(request, deps.config, { allowXApiKey: errorFormat.allowXApiKey });
   if (!key.ok) return errorResponse(key.error, requestId, errorFormat);
+  // Before any body is read: a body that is not JSON is a 415, recorded like every authenticated refusal (content-type.ts).
+  if (isPost && !isJsonContentType(request.header("content-type"))) return fail(newRecord(requestId, key.value, path), errorFormat, { kind: "unsupported_media_type" }, deps);
   if (isEmbeddings) return createEmbeddings(request, key.value, requestId, deps);
   if (isCount) return countTokens(request, key.value, requestId, deps);
   if (!format) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value) };

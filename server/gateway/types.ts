@@ -128,6 +128,8 @@ export type GatewayError =
   | { kind: "forbidden"; reason: "residency" | "keyword" | "role" | "region" | "model"; message?: string; ruleId?: string }
   | { kind: "not_found"; message: string }
   | { kind: "payload_too_large"; limitBytes: number }
+  /** A POST body declared as something other than JSON (content-type.ts). */
+  | { kind: "unsupported_media_type" }
   | { kind: "budget_exceeded"; scope: "key" | "org" }
   | { kind: "rate_limited"; retryAfterMs?: number }
   | { kind: "upstream"; provider: ProviderId; status: number; message: string; retryAfterMs?: number; type?: string; code?: string; param?: string }

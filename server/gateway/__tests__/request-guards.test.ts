@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import http from "node:http";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropic-fake";
 import type { FakeUpstream } from "@/e2e/fakes/common";
@@ -7,8 +8,9 @@ import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import { makeKey, makeModel, startTestGateway } from "./harness";
 
 /**
- * What the gateway refuses before any provider call: bodies over a documented limit (400 naming the field). An
- * authenticated refusal is one ledger row at zero cost; an unauthenticated one writes nothing; the provider fakes receive nothing.
+ * What the gateway refuses before any provider call: bodies over a documented limit (400 naming the field), bodies that
+ * are not JSON (415, checked before the body is read). An authenticated refusal is one ledger row at zero cost; an
+ * unauthenticated one writes nothing; the provider fakes receive nothing.
  */
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
@@ -82,5 +84,65 @@ describe("documented limits are refused before the provider", () => {
     await settle();
     expect(gateway.rows.length).toBe(rows);
     expect(providerCalls()).toBe(calls);
+  });
+});
+
+const POST_ENDPOINTS: [path: string, body: Record<string, unknown>][] = [
+  ["/v1/chat/completions", { model: "mini", messages: hi }],
+  ["/v1/responses", { model: "mini", input: "Hi" }],
+  ["/v1/messages", { model: "haiku", max_tokens: 10, messages: hi }],
+  ["/v1/messages/count_tokens", { model: "mini", messages: hi }],
+  ["/v1/embeddings", { model: "embed-small", input: "Hi" }],
+];
+const NOT_JSON = ["text/plain", "text/plain;charset=UTF-8", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/xml", "text/json"];
+
+/** Sends the headers and part of a body, never its end: the answer must not wait for the body. */
+function postUnfinished(path: string, headers: Record<string, string>): Promise<{ status: number; body: any }> {
+  return new Promise((resolve, reject) => {
+    const request = http.request(`${gateway.url}${path}`, { method: "POST", headers: { ...headers, "content-length": "1000" } }, (response) => {
+      let text = "";
+      response.on("data", (chunk: Buffer) => (text += chunk));
+      response.on("end", () => {
+        request.destroy();
+        resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) });
+      });
+    });
+    request.on("error", reject);
+    request.write('{"model":');
+  });
+}
+
+describe("content types", () => {
+  test.each(POST_ENDPOINTS.flatMap(([path]) => NOT_JSON.map((type) => [path, type] as const)))("%s as %s → 415 before the body is read, one zero-cost ledger row", async (path, type) => {
+    const [calls, rows] = [providerCalls(), gateway.rows.length];
+    const started = Date.now();
+    const response = await postUnfinished(path, { ...bearer(key.token), "content-type": type });
+    expect(Date.now() - started).toBeLessThan(gateway.limits.bodyTimeoutMs);
+    expect(response.status).toBe(415);
+    const message = "Unsupported Content-Type: send the request body as JSON, with 'Content-Type: application/json'.";
+    expect(response.body).toEqual(
+      path.startsWith("/v1/messages") ? { type: "error", error: { type: "invalid_request_error", message } } : { error: { type: "invalid_request_error", code: "unsupported_media_type", param: null, message } },
+    );
+    expect((await gateway.waitForRows(rows + 1)).slice(rows)).toEqual([expect.objectContaining({ ...zeroCost, endpoint: path, httpStatus: 415, errorKind: "unsupported_media_type" })]);
+    expect(providerCalls()).toBe(calls);
+  });
+
+  test.each(POST_ENDPOINTS)("%s as text/plain without a key → 401, no ledger row", async (path) => {
+    const rows = gateway.rows.length;
+    expect((await postUnfinished(path, { "content-type": "text/plain" })).status).toBe(401);
+    await settle();
+    expect(gateway.rows.length).toBe(rows);
+  });
+
+  const ACCEPTED = ["application/json", "application/json; charset=utf-8", "Application/JSON;charset=UTF-8", "application/vnd.api+json", "application/merge-patch+json"];
+  test.each(POST_ENDPOINTS.flatMap(([path, body]) => ACCEPTED.map((type) => [path, type, body] as const)))("%s as %s is served", async (path, type, body) => {
+    const response = await post(path, body, { ...bearer(key.token), "x-api-key": key.token, "content-type": type });
+    expect(response.status).toBe(200);
+  });
+
+  test.each(POST_ENDPOINTS)("%s with no Content-Type at all is served as JSON", async (path, body) => {
+    // A byte body: fetch sends no Content-Type for it (a string body would be text/plain).
+    const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: bearer(key.token), body: new TextEncoder().encode(JSON.stringify(body)) });
+    expect(response.status).toBe(200);
   });
 });

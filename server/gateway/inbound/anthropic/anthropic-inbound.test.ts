@@ -280,6 +280,7 @@ describe("errors: GatewayError → Anthropic error shape", () => {
     [{ kind: "forbidden", reason: "model" }, 403, "permission_error"],
     [{ kind: "no_route", model: "nope" }, 404, "not_found_error"],
     [{ kind: "payload_too_large", limitBytes: 10 }, 413, "request_too_large"],
+    [{ kind: "unsupported_media_type" }, 415, "invalid_request_error"],
     [{ kind: "rate_limited", retryAfterMs: 2000 }, 429, "rate_limit_error"],
     [{ kind: "internal" }, 500, "api_error"],
     [{ kind: "upstream", provider: "anthropic", status: 529, message: "Overloaded" }, 503, "overloaded_error"],

@@ -17,6 +17,7 @@ export function anthropicErrorType(status: number): string {
     case 400:
     case 405:
     case 408:
+    case 415:
       return "invalid_request_error";
     case 401:
       return "authentication_error";
