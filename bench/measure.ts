@@ -1,0 +1,103 @@
+/** One benchmark row: the same steps against the direct upstream, the bare proxy and each gateway role. */
+import { request } from "undici";
+import { closedLoop, createClient, fixedRate, percentile, post } from "./load";
+import { cpuMs, rssMb } from "./targets";
+
+export interface Row {
+  name: string;
+  p50: Record<number, number>;
+  p99: Record<number, number>;
+  maxRps: number;
+  cpuPerRequestMs: number;
+  ttfbP50: number;
+  gapP99: number;
+  rssIdle: number;
+  rssStreams: number;
+  readyMs: number;
+}
+
+export interface Endpoint {
+  name: string;
+  url: string;
+  apiKey: string;
+  /** The process whose CPU and memory are measured (none for the direct upstream). */
+  pid?: number;
+  readyMs: number;
+}
+
+export const RATES = [100, 500];
+const seconds = Number(process.env.BENCH_SECONDS ?? 5);
+const streams = Number(process.env.BENCH_STREAMS ?? 1000);
+const content = "Summarize the following text. ".repeat(30).slice(0, 900);
+const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
+const streamBody = JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content }] });
+const slowBody = JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "count [[fake:slow]]" }] });
+
+export async function measure(endpoint: Endpoint): Promise<Row> {
+  const client = createClient(endpoint.url);
+  const headers = { authorization: `Bearer ${endpoint.apiKey}` };
+  const call = () => post(client, "/v1/chat/completions", headers, body);
+  await closedLoop(call, 8, 1); // warm up: JIT, pools
+  const row: Row = { name: endpoint.name, p50: {}, p99: {}, maxRps: NaN, cpuPerRequestMs: NaN, ttfbP50: NaN, gapP99: NaN, rssIdle: NaN, rssStreams: NaN, readyMs: endpoint.readyMs };
+  for (const rate of RATES) {
+    const sample = await fixedRate(call, rate, seconds);
+    row.p50[rate] = percentile(sample.latencies, 50);
+    row.p99[rate] = percentile(sample.latencies, 99);
+  }
+  const cpuBefore = endpoint.pid ? cpuMs(endpoint.pid) : 0;
+  const saturated = await closedLoop(call, 64, seconds);
+  row.maxRps = saturated.latencies.length / saturated.seconds;
+  if (endpoint.pid) row.cpuPerRequestMs = (cpuMs(endpoint.pid) - cpuBefore) / saturated.latencies.length;
+  const ttfbs: number[] = [];
+  for (let index = 0; index < 200; index++) ttfbs.push((await post(client, "/v1/chat/completions", headers, streamBody)).ttfbMs);
+  row.ttfbP50 = percentile(ttfbs, 50);
+  row.gapP99 = await chunkGapP99(endpoint.url, headers);
+  if (endpoint.pid) {
+    row.rssIdle = rssMb(endpoint.pid);
+    row.rssStreams = await rssWithStreams(endpoint.url, headers, endpoint.pid);
+  }
+  await client.close();
+  return row;
+}
+
+/** 20 paced streams (one delta per 100 ms) for 3 s: the 99th percentile gap between chunks at the client. */
+async function chunkGapP99(url: string, headers: Record<string, string>): Promise<number> {
+  const gaps: number[] = [];
+  const controller = new AbortController();
+  const open = Array.from({ length: 20 }, async () => {
+    const response = await request(`${url}/v1/chat/completions`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: slowBody, signal: controller.signal });
+    let last = NaN;
+    for await (const _chunk of response.body) {
+      const now = performance.now();
+      if (!Number.isNaN(last)) gaps.push(now - last);
+      last = now;
+    }
+  });
+  await new Promise((resolve) => setTimeout(resolve, 3200));
+  controller.abort();
+  await Promise.allSettled(open);
+  return percentile(gaps, 99);
+}
+
+/** RSS after `streams` slow streams have been open for 3 s. */
+async function rssWithStreams(url: string, headers: Record<string, string>, pid: number): Promise<number> {
+  const client = createClient(url, streams + 8);
+  const controller = new AbortController();
+  const open = Array.from({ length: streams }, () =>
+    client
+      .request({ method: "POST", path: "/v1/chat/completions", headers: { ...headers, "content-type": "application/json" }, body: slowBody, signal: controller.signal })
+      .then(async (response) => {
+        for await (const _chunk of response.body) {
+          // keep reading
+        }
+      })
+      .catch(() => {}),
+  );
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const rss = rssMb(pid);
+  controller.abort();
+  await Promise.allSettled(open);
+  await client.close();
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  return rss;
+}
