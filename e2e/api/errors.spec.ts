@@ -83,6 +83,13 @@ test.describe("validation", () => {
     });
   }
 
+  test("an unknown long model name is quoted at most 64 characters long", async ({ request }) => {
+    const model = `gpt-${"x".repeat(196)}`;
+    const response = await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key.key}` }, data: { model, messages: userMessage } });
+    expect(response.status()).toBe(404);
+    expect((await response.json()).error.message).toBe(`The model \`${model.slice(0, 64)}…\` does not exist or you do not have access to it.`);
+  });
+
   test("a body over the limit → 413", async ({ request }) => {
     const response = await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key.key}` }, data: { model: "gpt-4o-mini", messages: [{ role: "user", content: "x".repeat(3 * 1024 * 1024) }] } });
     expect(response.status()).toBe(413);

@@ -1,3 +1,4 @@
+import { truncateCallerText } from "./caller-text";
 import type { GatewayError } from "./types";
 
 export interface OpenAIErrorBody {
@@ -22,7 +23,7 @@ function retryAfterHeaders(retryAfterMs: number | undefined): Record<string, str
 /**
  * The one place a GatewayError becomes an HTTP status and an OpenAI-shaped body.
  * Exhaustive: adding a kind without a case fails to compile. Messages never carry
- * upstream URLs, SQL, stacks or key material.
+ * upstream URLs, SQL, stacks or key material, and quote caller-supplied names truncated (caller-text.ts).
  */
 export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
   switch (error.kind) {
@@ -41,7 +42,7 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
     case "no_route":
       return {
         status: 404,
-        body: body(`The model \`${error.model}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found", "model"),
+        body: body(`The model \`${truncateCallerText(error.model)}\` does not exist or you do not have access to it.`, "invalid_request_error", "model_not_found", "model"),
         headers: {},
       };
     case "payload_too_large":

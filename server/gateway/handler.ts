@@ -2,6 +2,7 @@ import { completeChat } from "./chat/complete-chat";
 import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
+import { truncateCallerText } from "./caller-text";
 import { isJsonContentType } from "./content-type";
 import type { GatewayRequest, GatewayResponse } from "./contract";
 import { COUNT_TOKENS_ENDPOINT, countTokens } from "./count-tokens/count-tokens";
@@ -45,9 +46,9 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   // Token counting is Anthropic's endpoint: its errors and key header are those of /v1/messages.
   const errorFormat = format ?? (isCount ? anthropicInbound : openaiInbound);
   if (!(isPost && request.method === "POST") && !(isModels && request.method === "GET")) {
-    const known = isPost || isModels;
+    const [known, quoted] = [isPost || isModels, truncateCallerText(request.path)];
     return errorResponse(
-      known ? { kind: "invalid_request", message: `Method ${request.method} is not allowed on ${request.path}.`, code: "method_not_allowed" } : { kind: "not_found", message: `Unknown endpoint: ${request.method} ${request.path}` },
+      known ? { kind: "invalid_request", message: `Method ${request.method} is not allowed on ${quoted}.`, code: "method_not_allowed" } : { kind: "not_found", message: `Unknown endpoint: ${request.method} ${quoted}` },
       requestId,
       errorFormat,
       known ? 405 : undefined,

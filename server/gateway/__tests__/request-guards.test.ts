@@ -5,12 +5,13 @@ import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropi
 import type { FakeUpstream } from "@/e2e/fakes/common";
 import { startFakeOpenAIEmbeddings } from "@/e2e/fakes/openai-embeddings";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
+import { createMemoryResponseStore } from "../inbound/responses/response-store";
 import { makeKey, makeModel, startTestGateway } from "./harness";
 
 /**
  * What the gateway refuses before any provider call: bodies over a documented limit (400 naming the field), bodies that
- * are not JSON (415, checked before the body is read). An authenticated refusal is one ledger row at zero cost; an
- * unauthenticated one writes nothing; the provider fakes receive nothing.
+ * are not JSON (415, checked before the body is read), and it never echoes a long caller-supplied name. An authenticated
+ * refusal is one ledger row at zero cost; an unauthenticated one writes nothing; the provider fakes receive nothing.
  */
 let openaiFake: FakeUpstream;
 let anthropicFake: FakeUpstream;
@@ -31,6 +32,7 @@ beforeAll(async () => {
     ],
     maxBodyBytes: 8 * 1024 * 1024,
   });
+  gateway.deps.responses = createMemoryResponseStore();
 });
 afterAll(async () => {
   await gateway.close();
@@ -144,5 +146,47 @@ describe("content types", () => {
     // A byte body: fetch sends no Content-Type for it (a string body would be text/plain).
     const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: bearer(key.token), body: new TextEncoder().encode(JSON.stringify(body)) });
     expect(response.status).toBe(200);
+  });
+});
+
+describe("caller-supplied names are quoted at most 64 characters long", () => {
+  const longName = `gpt-${"x".repeat(196)}`;
+  const quoted = `\`${longName.slice(0, 64)}…\``;
+
+  test.each([
+    ["/v1/chat/completions", { model: longName, messages: hi }],
+    ["/v1/responses", { model: longName, input: "Hi" }],
+    ["/v1/messages", { model: longName, max_tokens: 10, messages: hi }],
+    ["/v1/messages/count_tokens", { model: longName, messages: hi }],
+    ["/v1/embeddings", { model: longName, input: "Hi" }],
+  ])("%s: an unknown 200-character model → 404 quoting 64 characters", async (path, body) => {
+    const rows = gateway.rows.length;
+    const response = await post(path, body, { ...bearer(key.token), "x-api-key": key.token });
+    expect(response.status).toBe(404);
+    const text = await response.text();
+    expect(text).toContain(`The model ${quoted} does not exist or you do not have access to it.`);
+    expect(text).not.toContain(longName);
+    expect((await gateway.waitForRows(rows + 1)).at(-1)?.errorMessage).not.toContain(longName);
+  });
+
+  test.each(POST_ENDPOINTS)("%s: a 257-character model → 400 string_above_max_length, not echoed", async (path, body) => {
+    const model = "m".repeat(257);
+    const response = await post(path, { ...body, model }, { ...bearer(key.token), "x-api-key": key.token });
+    const error = await readError(response, path);
+    expect(error.message).toBe("Invalid 'model': string too long. Expected a string with maximum length 256, but got a string with length 257 instead.");
+    if (!path.startsWith("/v1/messages")) expect(error).toMatchObject({ status: 400, code: "string_above_max_length", param: "model" });
+  });
+
+  test("an unknown previous_response_id is quoted at most 64 characters long", async () => {
+    const id = `resp_${"z".repeat(300)}`;
+    const error = await readError(await post("/v1/responses", { model: "mini", input: "Hi", previous_response_id: id }), "/v1/responses");
+    expect(error).toEqual({ status: 404, code: "previous_response_not_found", param: "previous_response_id", message: `Previous response with id '${id.slice(0, 64)}…' not found.` });
+  });
+
+  test("an unknown endpoint is quoted at most 64 characters long", async () => {
+    const path = `/v1/${"p".repeat(500)}`;
+    const response = await fetch(`${gateway.url}${path}`, { method: "POST", headers: bearer(key.token) });
+    expect(response.status).toBe(404);
+    expect((await response.json()).error.message).toBe(`Unknown endpoint: POST ${path.slice(0, 64)}…`);
   });
 });

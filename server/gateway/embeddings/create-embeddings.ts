@@ -2,6 +2,7 @@ import { embeddingsAdapters } from "@/server/providers/embeddings";
 import { failedAnswer } from "../chat/failed-answer";
 import { responseHeaders } from "../chat/response-headers";
 import type { KeyEntry } from "../config/config-source";
+import { truncateCallerText } from "../caller-text";
 import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import { openaiInbound } from "../inbound/openai";
@@ -40,7 +41,7 @@ export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, r
   record.warnings.push(...inputTypeWarnings(embeddingsRequest, model.value.connection.kind));
   const adapter = embeddingsAdapters[model.value.connection.kind];
   if (!adapter) {
-    const message = `The model \`${embeddingsRequest.model}\` does not support embeddings.`;
+    const message = `The model \`${truncateCallerText(embeddingsRequest.model)}\` does not support embeddings.`;
     return reject({ kind: "invalid_request", message, param: "model", code: "unsupported_endpoint" });
   }
   const target = toTarget(model.value);

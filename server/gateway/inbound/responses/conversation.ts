@@ -1,4 +1,5 @@
 import { logger, describeError } from "@/server/logger";
+import { truncateCallerText } from "../../caller-text";
 import type { ChatChoice, ChatMessage, Result } from "../../types";
 import type { PrepareContext } from "../inbound-format";
 import { PREVIOUS_NOT_FOUND } from "./response";
@@ -32,7 +33,7 @@ export async function loadConversation(options: ConversationOptions, context: Pr
     return { ok: false, error: { kind: "internal" } };
   }
   if (!stored) {
-    return { ok: false, error: { kind: "invalid_request", message: `Previous response with id '${options.previousResponseId}' not found.`, param: "previous_response_id", code: PREVIOUS_NOT_FOUND } };
+    return { ok: false, error: { kind: "invalid_request", message: `Previous response with id '${truncateCallerText(options.previousResponseId)}' not found.`, param: "previous_response_id", code: PREVIOUS_NOT_FOUND } };
   }
   return { ok: true, value: { history: stored.messages, messages: [...options.instructions, ...stored.messages, ...options.input] } };
 }
