@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
 import { usageLedger } from "../schema";
 
@@ -39,6 +39,8 @@ export interface RequestFilters {
   status?: "success" | "error" | "aborted";
   from?: Date;
   to?: Date;
+  /** Only these keys' rows (a developer's own keys); an empty list matches nothing. Unset: every key. */
+  keyIds?: readonly string[];
 }
 
 export interface RequestCursor {
@@ -46,8 +48,13 @@ export interface RequestCursor {
   id: string;
 }
 
+function keyScope(keyIds: readonly string[]): SQL {
+  return keyIds.length === 0 ? sql`false` : inArray(usageLedger.keyId, [...keyIds]);
+}
+
 function filterConditions(filters: RequestFilters): SQL[] {
   const conditions: SQL[] = [eq(usageLedger.orgId, filters.orgId)];
+  if (filters.keyIds) conditions.push(keyScope(filters.keyIds));
   if (filters.keyId) conditions.push(eq(usageLedger.keyId, filters.keyId));
   if (filters.model) conditions.push(eq(usageLedger.requestedModel, filters.model));
   if (filters.status) conditions.push(eq(usageLedger.status, filters.status));
@@ -75,8 +82,11 @@ export async function listRequests(db: Executor, filters: RequestFilters, option
   return { rows: page, nextCursor: hasMore && last ? { startedAt: last.startedAt, id: last.id } : null };
 }
 
-export async function findRequest(db: Executor, orgId: string, id: string) {
-  const [row] = await db.select().from(usageLedger).where(and(eq(usageLedger.orgId, orgId), eq(usageLedger.id, id)));
+export async function findRequest(db: Executor, orgId: string, id: string, options: { keyIds?: readonly string[] } = {}) {
+  const [row] = await db
+    .select()
+    .from(usageLedger)
+    .where(and(eq(usageLedger.orgId, orgId), eq(usageLedger.id, id), options.keyIds ? keyScope(options.keyIds) : undefined));
   return row;
 }
 
@@ -115,24 +125,28 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
   };
 }
 
+function scopeSql(keyIds: readonly string[] | undefined): SQL {
+  return keyIds ? sql` and ${keyScope(keyIds)}` : sql``;
+}
+
 /** Time series for the Overview page; bucket is a PostgreSQL date_trunc unit. */
-export async function overviewSeries(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "minute" | "hour" | "day" }): Promise<OverviewBucket[]> {
+export async function overviewSeries(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "minute" | "hour" | "day"; keyIds?: readonly string[] }): Promise<OverviewBucket[]> {
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select date_trunc(${options.bucket}, started_at) as bucket, ${overviewAggregates}
         from usage_ledger
-        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}${scopeSql(options.keyIds)}
         group by 1 order by 1`,
   );
   return rows.map((row) => ({ bucket: new Date(row.bucket as string), ...toTotals(row) }));
 }
 
-export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date }): Promise<OverviewTotals> {
+export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date; keyIds?: readonly string[] }): Promise<OverviewTotals> {
   const [row] = await executeRows<Record<string, unknown>>(
     db,
     sql`select ${overviewAggregates}
         from usage_ledger
-        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}`,
+        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}${scopeSql(options.keyIds)}`,
   );
   return toTotals(row);
 }

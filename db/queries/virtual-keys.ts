@@ -55,3 +55,9 @@ export async function touchKeysLastUsed(db: Executor, keyIds: string[], at: Date
     .set({ lastUsedAt: at })
     .where(and(inArray(virtualKeys.id, keyIds), or(isNull(virtualKeys.lastUsedAt), lt(virtualKeys.lastUsedAt, cutoff))));
 }
+
+/** The ids of a member's own keys (user_id = them), revoked ones included: their usage stays theirs. */
+export async function listKeyIdsOfUser(db: Executor, orgId: string, userId: string): Promise<string[]> {
+  const rows = await db.select({ id: virtualKeys.id }).from(virtualKeys).where(and(eq(virtualKeys.orgId, orgId), eq(virtualKeys.userId, userId)));
+  return rows.map((row) => row.id);
+}

@@ -51,7 +51,9 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
 
 export async function listVirtualKeys(db: Database, actor: Actor): Promise<ServiceResult<KeyView[]>> {
   if (!can(actor.role, "keys:read")) return failure({ code: "forbidden", message: "Your role cannot list keys." });
-  return ok(await listKeys(db, actor.orgId));
+  if (can(actor.role, "org:read-all")) return ok(await listKeys(db, actor.orgId));
+  // A developer sees their own keys only.
+  return ok(actor.userId ? await listKeys(db, actor.orgId, { userId: actor.userId }) : []);
 }
 
 export async function revokeVirtualKey(db: Database, actor: Actor, id: string): Promise<ServiceResult<KeyView>> {

@@ -86,8 +86,15 @@ export async function createModel(db: Database, actor: Actor, input: CreateModel
   }
 }
 
+/** A price-only patch needs prices:write (finance has it); any other field needs models:write. */
+function permissionForPatch(input: UpdateModelInput): "models:write" | "prices:write" {
+  const { price: _price, ...fields } = input;
+  return Object.values(fields).some((value) => value !== undefined) ? "models:write" : "prices:write";
+}
+
 export async function updateModel(db: Database, actor: Actor, id: string, input: UpdateModelInput): Promise<ServiceResult<{ id: string }>> {
-  if (!can(actor.role, "models:write")) return failure({ code: "forbidden", message: "Your role cannot edit models." });
+  const needed = permissionForPatch(input);
+  if (!can(actor.role, needed)) return failure({ code: "forbidden", message: needed === "models:write" && can(actor.role, "prices:write") ? "Your role can change prices only." : "Your role cannot edit models." });
   const existing = await findModel(db, actor.orgId, id);
   if (!existing) return failure({ code: "not_found", message: "No such model." });
   if (input.connection_id && !(await findConnection(db, actor.orgId, input.connection_id))) {

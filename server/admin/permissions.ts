@@ -2,29 +2,59 @@ import type { Role } from "@/db/schema";
 
 /**
  * What each role may do. Checked in every tRPC procedure and admin route handler (never in
- * proxy.ts alone).
+ * proxy.ts alone); the services check again, and add the field-level rules (whose key, which role).
  */
-export type Permission =
-  | "overview:read"
-  | "requests:read"
-  | "models:read"
-  | "models:write"
-  | "providers:read"
-  | "providers:write"
-  | "keys:read"
-  | "keys:write"
-  | "keys:write-own"
-  | "admin-tokens:write"
-  | "members:read";
+export const allPermissions = [
+  "overview:read",
+  "requests:read",
+  /** Sees every key's keys, requests and overview, and every team; without it only the member's own. */
+  "org:read-all",
+  "models:read",
+  "models:write",
+  /** Adds effective-dated price rows (models:write includes it). */
+  "prices:write",
+  "providers:read",
+  "providers:write",
+  "keys:read",
+  "keys:write",
+  /** Creates and revokes keys whose user_id is the member themself. */
+  "keys:write-own",
+  "admin-tokens:write",
+  "members:read",
+  "members:write",
+  /** Invites, promotes, demotes, deactivates an owner (members:write covers everyone else). */
+  "owners:write",
+  "teams:read",
+  "teams:write",
+  "audit:read",
+] as const;
+export type Permission = (typeof allPermissions)[number];
+
+const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
-  owner: new Set<Permission>(["overview:read", "requests:read", "models:read", "models:write", "providers:read", "providers:write", "keys:read", "keys:write", "keys:write-own", "admin-tokens:write", "members:read"]),
-  admin: new Set<Permission>(["overview:read", "requests:read", "models:read", "models:write", "providers:read", "providers:write", "keys:read", "keys:write", "keys:write-own", "admin-tokens:write", "members:read"]),
-  developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own"]),
-  finance: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read"]),
-  viewer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read"]),
+  owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),
+  admin: new Set<Permission>([...readAll, ...adminOnly]),
+  developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own", "teams:read"]),
+  finance: new Set<Permission>([...readAll, "prices:write", "audit:read"]),
+  viewer: new Set<Permission>(readAll),
 };
 
 export function can(role: Role, permission: Permission): boolean {
   return grants[role].has(permission);
+}
+
+export function permissionsOf(role: Role): Permission[] {
+  return allPermissions.filter((permission) => grants[role].has(permission));
+}
+
+/**
+ * Whether `granter` may hand out (or manage someone holding) `granted`: every right of `granted`
+ * is one `granter` has. So an admin cannot invite, promote or touch an owner, and nobody creates
+ * a token, invitation or role above their own.
+ */
+export function isRoleWithin(granted: Role, granter: Role): boolean {
+  for (const permission of grants[granted]) if (!grants[granter].has(permission)) return false;
+  return true;
 }

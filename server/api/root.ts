@@ -1,4 +1,4 @@
-import { can, type Permission } from "@/server/admin/permissions";
+import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { keysRouter } from "./routers/keys";
 import { modelsRouter } from "./routers/models";
@@ -7,14 +7,12 @@ import { providersRouter } from "./routers/providers";
 import { requestsRouter } from "./routers/requests";
 import { authedProcedure, router } from "./trpc";
 
-const allPermissions: Permission[] = ["overview:read", "requests:read", "models:read", "models:write", "providers:read", "providers:write", "keys:read", "keys:write", "keys:write-own", "admin-tokens:write", "members:read"];
-
 export const appRouter = router({
   me: authedProcedure.query(({ ctx }) => ({
     email: ctx.actor.email,
     role: ctx.actor.role,
     userId: ctx.actor.userId,
-    permissions: allPermissions.filter((permission) => can(ctx.actor.role, permission)),
+    permissions: permissionsOf(ctx.actor.role),
   })),
   keys: keysRouter,
   providers: providersRouter,

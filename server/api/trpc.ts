@@ -38,13 +38,18 @@ export const authedProcedure = t.procedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, actor: ctx.actor } });
 });
 
-/** A procedure that also needs a permission (checked here, on the server, for every call). */
-export function procedureWith(permission: Permission) {
+/**
+ * A procedure that also needs a permission, any one of those listed (checked here, on the server,
+ * for every call). The service it calls checks again, with the field-level rules.
+ */
+export function procedureWith(...permissions: [Permission, ...Permission[]]) {
   return authedProcedure.use(({ ctx, next }) => {
-    if (!can(ctx.actor.role, permission)) throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.actor.role}) cannot do this.` });
+    if (!permissions.some((permission) => can(ctx.actor.role, permission))) throw new TRPCError({ code: "FORBIDDEN", message: `Your role (${ctx.actor.role}) cannot do this.` });
     return next();
   });
 }
+
+export const createCallerFactory = t.createCallerFactory;
 
 /** Service results → values, or TRPCErrors at tRPC's edge. */
 export function unwrap<T>(result: ServiceResult<T>): T {

@@ -11,6 +11,7 @@ import { ModelsTable } from "./models-table";
 export function ModelsPanel() {
   const permissions = usePermissions();
   const canWrite = permissions.can("models:write");
+  const canEditPrices = permissions.can("prices:write");
   const [isAdding, setIsAdding] = useState(false);
   return (
     <>
@@ -25,7 +26,7 @@ export function ModelsPanel() {
           ) : null
         }
       />
-      <ModelsTable canWrite={canWrite} />
+      <ModelsTable canWrite={canWrite} canEditPrices={canEditPrices} />
       <Dialog title="Add model" isOpen={isAdding} onClose={() => setIsAdding(false)} size="lg">
         <AddModelForm onDone={() => setIsAdding(false)} />
       </Dialog>

@@ -15,13 +15,14 @@ import { EditPriceForm } from "./edit-price-form";
 
 type Model = RouterOutputs["models"]["list"][number];
 
-export function ModelsTable({ canWrite }: { canWrite: boolean }) {
+/** canWrite: enable/disable and edit models; canEditPrices: add price rows (finance may, without canWrite). */
+export function ModelsTable({ canWrite, canEditPrices }: { canWrite: boolean; canEditPrices: boolean }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const models = useQuery(trpc.models.list.queryOptions());
   const toggle = useMutation(trpc.models.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() }) }));
   const [editing, setEditing] = useState<Model | null>(null);
-  const columns = canWrite ? 12 : 11;
+  const columns = canEditPrices ? 12 : 11;
 
   return (
     <div className="space-y-3">
@@ -40,7 +41,7 @@ export function ModelsTable({ canWrite }: { canWrite: boolean }) {
           <Th className="text-right">Cache write</Th>
           <Th>Price since</Th>
           <Th>Enabled</Th>
-          {canWrite ? <Th className="text-right">Actions</Th> : null}
+          {canEditPrices ? <Th className="text-right">Actions</Th> : null}
         </TableHead>
         <TableBody>
           {models.isLoading ? <TableMessage colSpan={columns}>Loading…</TableMessage> : null}
@@ -73,7 +74,7 @@ export function ModelsTable({ canWrite }: { canWrite: boolean }) {
                   <Badge>disabled</Badge>
                 )}
               </Td>
-              {canWrite ? (
+              {canEditPrices ? (
                 <Td className="text-right">
                   <Button size="sm" onClick={() => setEditing(model)} aria-label={`Edit prices of ${model.name}`}>
                     Edit prices

@@ -26,7 +26,10 @@ export function OverviewDashboard() {
   return (
     <div className="space-y-4">
       <div className="flex items-center justify-between">
-        <p className="text-xs text-neutral-500">{rangeLabel(range)}</p>
+        <p className="text-xs text-neutral-500">
+          {rangeLabel(range)}
+          {overview.data?.isScopedToOwnKeys ? <span data-testid="scope-own-keys"> · your keys only</span> : null}
+        </p>
         <RangePicker value={range} onChange={setRange} />
       </div>
       <ErrorBanner error={overview.error} title="Could not load the overview" />

@@ -5,12 +5,14 @@ import { useState } from "react";
 import { Button } from "@/app/_components/button";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { useTRPC } from "@/app/_trpc/client";
+import { usePermissions } from "@/app/_trpc/use-permissions";
 import { RequestFilters } from "./request-filters";
 import { filtersToSearch, toQueryInput, type RequestFilterForm } from "./request-filters-state";
 import { RequestsTable } from "./requests-table";
 
 export function RequestsLedger({ initialFilters }: { initialFilters: RequestFilterForm }) {
   const trpc = useTRPC();
+  const permissions = usePermissions();
   const [filters, setFilters] = useState(initialFilters);
   const requests = useInfiniteQuery(
     trpc.requests.list.infiniteQueryOptions(toQueryInput(filters), {
@@ -34,6 +36,7 @@ export function RequestsLedger({ initialFilters }: { initialFilters: RequestFilt
       <div className="flex items-center justify-between text-xs text-neutral-500">
         <span>
           {rows.length} request{rows.length === 1 ? "" : "s"} shown
+          {permissions.me && !permissions.can("org:read-all") ? <span data-testid="scope-own-keys"> · your keys only</span> : null}
         </span>
         <div className="flex gap-2">
           <Button size="sm" variant="ghost" onClick={() => requests.refetch()} isPending={requests.isRefetching && !requests.isFetchingNextPage}>

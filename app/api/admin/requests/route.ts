@@ -1,7 +1,6 @@
 import { z } from "zod";
-import { listRequests } from "@/db/queries/usage-ledger";
-import { can } from "@/server/admin/permissions";
-import { adminRoute, errorJson } from "@/server/admin/rest";
+import { adminRoute, errorJson, resultJson } from "@/server/admin/rest";
+import { listRequestsFor } from "@/server/admin/usage";
 
 export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
@@ -28,9 +27,8 @@ function decodeCursor(cursor: string | undefined): { startedAt: Date; id: string
   }
 }
 
-/** GET /api/admin/requests — the usage ledger, newest first, keyset-paginated (for scripts and finance). */
+/** GET /api/admin/requests — the usage ledger, newest first, keyset-paginated (for scripts and finance; a developer token sees its own keys' rows). */
 export const GET = adminRoute(async ({ request, db, actor }) => {
-  if (!can(actor.role, "requests:read")) return errorJson(403, "Your role cannot read requests.", "forbidden");
   const parsed = querySchema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
@@ -39,11 +37,14 @@ export const GET = adminRoute(async ({ request, db, actor }) => {
   const query = parsed.data;
   const cursor = decodeCursor(query.cursor);
   if (cursor === null) return errorJson(400, "Invalid value for 'cursor'.", "invalid_value", "cursor");
-  const page = await listRequests(
+  const result = await listRequestsFor(
     db,
-    { orgId: actor.orgId, keyId: query.key_id, model: query.model, status: query.status, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined },
+    actor,
+    { keyId: query.key_id, model: query.model, status: query.status, from: query.from ? new Date(query.from) : undefined, to: query.to ? new Date(query.to) : undefined },
     { cursor, limit: query.limit },
   );
+  if (!result.ok) return resultJson(result);
+  const page = result.value;
   const nextCursor = page.nextCursor ? Buffer.from(JSON.stringify([page.nextCursor.startedAt.toISOString(), page.nextCursor.id])).toString("base64url") : null;
   return Response.json({ data: page.rows, next_cursor: nextCursor });
 });

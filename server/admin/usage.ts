@@ -1,0 +1,56 @@
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { findRequest, listRequests, overviewSeries, overviewTotals, type RequestCursor, type RequestFilters } from "@/db/queries/usage-ledger";
+import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
+import { can } from "./permissions";
+import { failure, ok, type Actor } from "./service-result";
+
+/**
+ * The usage ledger as each role may see it: roles with org:read-all see every row; a developer
+ * sees only the rows of their own keys (virtual_keys.user_id = them). One implementation for
+ * tRPC and /api/admin/requests.
+ */
+export const requestFiltersSchema = z.object({
+  keyId: z.uuid().optional(),
+  model: z.string().max(200).optional(),
+  status: z.enum(["success", "error", "aborted"]).optional(),
+  from: z.date().optional(),
+  to: z.date().optional(),
+});
+export type RequestFilterInput = z.infer<typeof requestFiltersSchema>;
+
+export const overviewRanges = {
+  "1h": { ms: 60 * 60 * 1000, bucket: "minute" },
+  "24h": { ms: 24 * 60 * 60 * 1000, bucket: "hour" },
+  "7d": { ms: 7 * 24 * 60 * 60 * 1000, bucket: "hour" },
+  "30d": { ms: 30 * 24 * 60 * 60 * 1000, bucket: "day" },
+} as const;
+export type OverviewRange = keyof typeof overviewRanges;
+
+/** The key ids an actor's usage views are limited to, or undefined for the whole org. */
+export async function usageKeyScope(db: Database, actor: Actor): Promise<readonly string[] | undefined> {
+  if (can(actor.role, "org:read-all")) return undefined;
+  return actor.userId ? listKeyIdsOfUser(db, actor.orgId, actor.userId) : [];
+}
+
+export async function listRequestsFor(db: Database, actor: Actor, filters: RequestFilterInput, page: { cursor?: RequestCursor; limit: number }) {
+  if (!can(actor.role, "requests:read")) return failure({ code: "forbidden", message: "Your role cannot read requests." });
+  const scoped: RequestFilters = { orgId: actor.orgId, ...filters, keyIds: await usageKeyScope(db, actor) };
+  return ok(await listRequests(db, scoped, page));
+}
+
+export async function findRequestFor(db: Database, actor: Actor, id: string) {
+  if (!can(actor.role, "requests:read")) return failure({ code: "forbidden", message: "Your role cannot read requests." });
+  const row = await findRequest(db, actor.orgId, id, { keyIds: await usageKeyScope(db, actor) });
+  return row ? ok(row) : failure({ code: "not_found", message: "No such request." });
+}
+
+export async function overviewFor(db: Database, actor: Actor, range: OverviewRange) {
+  if (!can(actor.role, "overview:read")) return failure({ code: "forbidden", message: "Your role cannot read the overview." });
+  const { ms, bucket } = overviewRanges[range];
+  const to = new Date();
+  const from = new Date(to.getTime() - ms);
+  const keyIds = await usageKeyScope(db, actor);
+  const [totals, series] = await Promise.all([overviewTotals(db, actor.orgId, { from, to, keyIds }), overviewSeries(db, actor.orgId, { from, to, bucket, keyIds })]);
+  return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: keyIds !== undefined });
+}
