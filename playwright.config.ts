@@ -16,6 +16,8 @@ export default defineConfig({
   use: { baseURL: `http://127.0.0.1:${port}`, trace: "retain-on-failure" },
   projects: [
     { name: "api", testDir: "./e2e/api" },
+    // Two-tier deployments on the local PostgreSQL: gateway-only replicas, a console process, a load balancer.
+    { name: "replicas", testDir: "./e2e/replicas" },
     {
       name: "console",
       testDir: "./e2e/console",

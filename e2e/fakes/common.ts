@@ -153,11 +153,15 @@ export async function startFake(name: string, handler: FakeHandler, port = 0): P
       sleep(ms) {
         return new Promise((resolve) => {
           if (closed) return resolve(false);
-          const timer = setTimeout(() => resolve(!closed), ms);
-          response.once("close", () => {
+          const onClose = () => {
             clearTimeout(timer);
             resolve(false);
-          });
+          };
+          const timer = setTimeout(() => {
+            response.off("close", onClose);
+            resolve(!closed);
+          }, ms);
+          response.once("close", onClose);
         });
       },
       cut() {

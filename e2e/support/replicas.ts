@@ -1,0 +1,98 @@
+/**
+ * Two-tier deployments for tests: a PostgreSQL database made for the test, console processes
+ * (dist/server.mjs, MODELGATE_ROLE=console) and gateway-only replicas (dist/gateway.mjs), the
+ * same entry points `npm run start:console` / `npm run start:gateway` and the container image run.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { createWriteStream, mkdirSync } from "node:fs";
+import path from "node:path";
+import postgres from "postgres";
+
+const root = path.join(import.meta.dirname, "..", "..");
+const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
+
+export interface TestDatabase {
+  url: string;
+  sql: postgres.Sql;
+  drop(): Promise<void>;
+}
+
+export async function createTestDatabase(label: string): Promise<TestDatabase> {
+  const name = `modelgate_${label}_${process.pid}_${Date.now()}`;
+  const admin = postgres(serverUrl, { onnotice: () => {}, max: 1 });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const sql = postgres(url.toString(), { onnotice: () => {}, max: 2 });
+  return {
+    url: url.toString(),
+    sql,
+    async drop() {
+      await sql.end({ timeout: 2 });
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+export interface ModelgateProcess {
+  name: string;
+  url: string;
+  child: ChildProcess;
+  /** Resolves with the exit code. */
+  exited: Promise<number | null>;
+}
+
+/** Settings every process of one deployment shares (the same secrets, the same database). */
+export function sharedSettings(databaseUrl: string): Record<string, string> {
+  return {
+    NODE_ENV: "production",
+    HOST: "127.0.0.1",
+    DATABASE_URL: databaseUrl,
+    GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("base64"),
+    AUTH_SECRET: randomBytes(32).toString("base64url"),
+    GATEWAY_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+    USAGE_FLUSH_INTERVAL_MS: "100",
+    CONFIG_REFRESH_INTERVAL_MS: "30000",
+    LOG_LEVEL: "info",
+  };
+}
+
+export async function startProcess(name: string, entry: "dist/server.mjs" | "dist/gateway.mjs", port: number, env: Record<string, string>): Promise<ModelgateProcess> {
+  const logDir = path.join(root, "e2e", ".tmp");
+  mkdirSync(logDir, { recursive: true });
+  const log = createWriteStream(path.join(logDir, `${name}.log`));
+  const child = spawn(process.execPath, ["--enable-source-maps", entry], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  child.stdout!.pipe(log);
+  child.stderr!.pipe(log);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + 90_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`${name} exited with ${child.exitCode}; see e2e/.tmp/${name}.log`);
+    try {
+      if ((await fetch(`${url}/api/ready`)).ok) return { name, url, child, exited };
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`${name} did not become ready; see e2e/.tmp/${name}.log`);
+}
+
+export async function stopProcess(process: ModelgateProcess): Promise<void> {
+  if (process.child.exitCode === null) process.child.kill("SIGTERM");
+  await Promise.race([process.exited, new Promise((resolve) => setTimeout(resolve, 20_000))]);
+  if (process.child.exitCode === null) process.child.kill("SIGKILL");
+}
+
+/** Polls `check` until it returns true; returns the time it took, or throws after `timeoutMs`. */
+export async function within(timeoutMs: number, check: () => Promise<boolean>): Promise<number> {
+  const started = Date.now();
+  while (Date.now() - started < timeoutMs) {
+    if (await check()) return Date.now() - started;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not true within ${timeoutMs} ms`);
+}
