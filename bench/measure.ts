@@ -37,8 +37,9 @@ export async function measure(endpoint: Endpoint): Promise<Row> {
   const client = createClient(endpoint.url);
   const headers = { authorization: `Bearer ${endpoint.apiKey}` };
   const call = () => post(client, "/v1/chat/completions", headers, body);
+  // Idle: started and ready, no request served yet.
+  const row: Row = { name: endpoint.name, p50: {}, p99: {}, maxRps: NaN, cpuPerRequestMs: NaN, ttfbP50: NaN, gapP99: NaN, rssIdle: endpoint.pid ? rssMb(endpoint.pid) : NaN, rssStreams: NaN, readyMs: endpoint.readyMs };
   await closedLoop(call, 8, 1); // warm up: JIT, pools
-  const row: Row = { name: endpoint.name, p50: {}, p99: {}, maxRps: NaN, cpuPerRequestMs: NaN, ttfbP50: NaN, gapP99: NaN, rssIdle: NaN, rssStreams: NaN, readyMs: endpoint.readyMs };
   for (const rate of RATES) {
     const sample = await fixedRate(call, rate, seconds);
     row.p50[rate] = percentile(sample.latencies, 50);
@@ -52,10 +53,7 @@ export async function measure(endpoint: Endpoint): Promise<Row> {
   for (let index = 0; index < 200; index++) ttfbs.push((await post(client, "/v1/chat/completions", headers, streamBody)).ttfbMs);
   row.ttfbP50 = percentile(ttfbs, 50);
   row.gapP99 = await chunkGapP99(endpoint.url, headers);
-  if (endpoint.pid) {
-    row.rssIdle = rssMb(endpoint.pid);
-    row.rssStreams = await rssWithStreams(endpoint.url, headers, endpoint.pid);
-  }
+  if (endpoint.pid) row.rssStreams = await rssWithStreams(endpoint.url, headers, endpoint.pid);
   await client.close();
   return row;
 }

@@ -1,4 +1,10 @@
 import type { RequestRecord } from "../ledger";
+import type { Warning } from "../types";
+
+// Caller-chosen field names become warning params: a header carries only visible ASCII, bounded.
+const MAX_PARAM_CHARS = 64;
+const MAX_HEADER_CHARS = 1024;
+const UNSAFE = /[^A-Za-z0-9._\-[\]]/g;
 
 /** Headers every chat answer carries: the ledger id, who served it, and any parameter warnings. */
 export function responseHeaders(record: RequestRecord): Record<string, string> {
@@ -7,9 +13,19 @@ export function responseHeaders(record: RequestRecord): Record<string, string> {
     headers["x-modelgate-provider"] = record.model.connection.kind;
     headers["x-modelgate-model"] = record.model.upstreamModel;
   }
-  if (record.warnings.length > 0) {
-    // e.g. "unsupported_parameter:logprobs, clamped_parameter:temperature" (details in the request log)
-    headers["x-modelgate-warnings"] = record.warnings.map((warning) => `${warning.code}${warning.param ? `:${warning.param}` : ""}`).join(", ");
-  }
+  if (record.warnings.length > 0) headers["x-modelgate-warnings"] = formatWarningsHeader(record.warnings);
   return headers;
+}
+
+/** e.g. "unsupported_parameter:logprobs, clamped_parameter:temperature" (details in the request log). */
+export function formatWarningsHeader(warnings: readonly Warning[]): string {
+  let header = "";
+  for (let index = 0; index < warnings.length; index++) {
+    const { code, param } = warnings[index];
+    const item = param ? `${code}:${param.slice(0, MAX_PARAM_CHARS).replace(UNSAFE, "_")}` : code;
+    const next = header ? `${header}, ${item}` : item;
+    if (next.length > MAX_HEADER_CHARS - 24) return `${header}, ...and ${warnings.length - index} more`;
+    header = next;
+  }
+  return header;
 }

@@ -8,13 +8,17 @@ type SystemBlock = Exclude<MessagesRequest["system"], string | undefined>[number
 /** Collects warnings, reporting each parameter once per request. */
 export class WarningList {
   readonly items: Warning[] = [];
+  private readonly seen = new Set<string>();
 
   unsupported(param: string, message: string): void {
     this.add({ code: "unsupported_parameter", param, message });
   }
 
   add(warning: Warning): void {
-    if (!this.items.some((item) => item.code === warning.code && item.param === warning.param)) this.items.push(warning);
+    const key = `${warning.code}\u0000${warning.param ?? ""}`;
+    if (this.seen.has(key)) return;
+    this.seen.add(key);
+    this.items.push(warning);
   }
 }
 
