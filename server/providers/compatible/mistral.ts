@@ -1,8 +1,12 @@
 /**
  * Mistral AI: Chat Completions at https://api.mistral.ai/v1, `Authorization: Bearer <key>`.
- * Reference: https://docs.mistral.ai/api/#tag/chat/operation/chat_completion_v1_chat_completions_post
+ * References:
+ *   https://docs.mistral.ai/api/#tag/chat/operation/chat_completion_v1_chat_completions_post  (request fields)
+ *   https://github.com/mistralai/client-python/issues/40  (usage arrives in the last stream chunk by itself)
+ *   https://github.com/avante-corp/avante.nvim/issues/2347  (stream_options is a 422 "Extra inputs are not permitted")
  * Quirks: the seed is `random_seed`; the output limit is `max_tokens` only; roles are system/user/assistant/tool;
- * the request schema has no logprobs, top_logprobs, logit_bias or user fields.
+ * the request schema has no logprobs, top_logprobs, logit_bias or user fields. There is no stream_options: Mistral
+ * rejects it and sends usage beside the finish_reason of its last chunk unasked, which the shared stream parser reads.
  */
 import type { ProviderAdapter } from "@/server/gateway/types";
 import { openAICompatible } from "../openai";
@@ -13,5 +17,6 @@ export const mistral: ProviderAdapter = openAICompatible({
     developerRole: "system",
     unsupported: ["logprobs", "top_logprobs", "logit_bias", "user"],
     renamed: { seed: "random_seed", max_completion_tokens: "max_tokens" },
+    streamUsage: false,
   },
 });

@@ -16,7 +16,7 @@ export interface OpenAICompatibleQuirks {
   clamp?: Readonly<Record<string, { min?: number; max?: number }>>;
   /** Pass unknown extra top-level fields through (default true). When false each one is omitted with a warning. */
   keepUnknownFields?: boolean;
-  /** Send stream_options.include_usage when streaming (default true). */
+  /** Send stream_options.include_usage when streaming (default true; false where the server rejects it and sends usage unasked). */
   streamUsage?: boolean;
   /** Role used for "developer" messages (default "developer"; older servers only know "system"). */
   developerRole?: "developer" | "system";

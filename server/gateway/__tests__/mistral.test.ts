@@ -1,0 +1,108 @@
+/**
+ * Mistral through the whole pipeline, against the strict Mistral fake (e2e/fakes/mistral-fake.ts): no stream_options
+ * (Mistral's 422 for it), usage read from Mistral's last stream chunk and billed, and Mistral's own tool-call ids reach
+ * the client unchanged and come back as sent.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
+import { FAKE_MISTRAL_API_KEY, FAKE_MISTRAL_TOOL_CALL_ID, startFakeMistral } from "@/e2e/fakes/mistral-fake";
+import { FAKE_TOOL_ARGUMENTS } from "@/e2e/fakes/openai-fake";
+import { makeKey, makeModel, postJson, readCleanChatStream, readSse, startTestGateway } from "./harness";
+
+let fake: FakeUpstream;
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+const key = makeKey();
+
+beforeAll(async () => {
+  fake = await startFakeMistral();
+  gateway = await startTestGateway({ keys: [key.entry], models: [makeModel("mistral-small", "mistral", `${fake.url}/v1`, FAKE_MISTRAL_API_KEY, "mistral-small-latest")] });
+});
+afterAll(async () => {
+  await gateway.close();
+  await fake.close();
+});
+
+const chat = (body: Record<string, unknown>) => postJson(`${gateway.url}/v1/chat/completions`, key.token, { model: "mistral-small", ...body });
+const lastRequest = (): RecordedRequest => fake.received.at(-1)!;
+const weatherTool = { type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { location: { type: "string" } } } } };
+const MODES = [{ mode: "non-stream", stream: false }, { mode: "stream", stream: true }];
+
+/** The tool call of an answer, from the JSON body or the joined stream chunks. */
+async function readToolCall(response: Response, stream: boolean): Promise<{ id: string; name: string; arguments: string }> {
+  if (!stream) {
+    const call = (await response.json()).choices[0].message.tool_calls[0];
+    return { id: call.id, name: call.function.name, arguments: call.function.arguments };
+  }
+  const deltas = (await readSse(response)).filter((data) => data !== "[DONE]").flatMap((data) => JSON.parse(data).choices[0]?.delta?.tool_calls ?? []);
+  return { id: deltas.find((delta: { id?: string }) => delta.id)?.id, name: deltas[0]?.function?.name, arguments: deltas.map((delta: { function: { arguments?: string } }) => delta.function.arguments ?? "").join("") };
+}
+
+describe("mistral: streaming usage", () => {
+  test("stream: no stream_options upstream; the caller's usage chunk and the ledger come from Mistral's last chunk", async () => {
+    const before = gateway.rows.length;
+    const response = await chat({ stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: "Hi" }] });
+    expect(response.status).toBe(200);
+    const chunks = await readCleanChatStream(response, FAKE_TEXT);
+    expect(chunks.at(-1).usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 7, total_tokens: 28 });
+    expect(lastRequest().body).toEqual({ model: "mistral-small-latest", messages: [{ role: "user", content: "Hi" }], stream: true });
+    const row = (await gateway.waitForRows(before + 1)).at(-1)!;
+    // 21 × 0.15 + 7 × 0.60 = 7.35 µ$
+    expect(row).toMatchObject({ status: "success", provider: "mistral", stream: true, inputTokens: 21, outputTokens: 7, tokensEstimated: false, costUsd: "0.000007350000" });
+  });
+
+  test("stream without include_usage: no usage chunk for the caller, the ledger still has Mistral's usage", async () => {
+    const before = gateway.rows.length;
+    const response = await chat({ stream: true, messages: [{ role: "user", content: "Hi" }] });
+    const chunks = await readCleanChatStream(response, FAKE_TEXT);
+    expect(chunks.some((chunk) => chunk.usage)).toBe(false);
+    expect(lastRequest().body).not.toHaveProperty("stream_options");
+    expect((await gateway.waitForRows(before + 1)).at(-1)).toMatchObject({ status: "success", inputTokens: 21, outputTokens: 7, tokensEstimated: false });
+  });
+
+  test("non-stream: usage and cost", async () => {
+    const before = gateway.rows.length;
+    const response = await chat({ messages: [{ role: "user", content: "Hi" }] });
+    expect(response.status).toBe(200);
+    expect((await response.json()).usage).toMatchObject({ prompt_tokens: 21, completion_tokens: 7 });
+    expect((await gateway.waitForRows(before + 1)).at(-1)).toMatchObject({ status: "success", stream: false, inputTokens: 21, outputTokens: 7, costUsd: "0.000007350000" });
+  });
+});
+
+describe.each(MODES)("mistral: tool-call ids ($mode)", ({ stream }) => {
+  test("Mistral's id reaches the client unchanged, and the client's next turn with it is accepted as sent", async () => {
+    const first = await chat({ stream, tools: [weatherTool], messages: [{ role: "user", content: "Weather? [[fake:tool]]" }] });
+    expect(first.status).toBe(200);
+    const call = await readToolCall(first, stream);
+    expect(call).toEqual({ id: FAKE_MISTRAL_TOOL_CALL_ID, name: "get_weather", arguments: FAKE_TOOL_ARGUMENTS });
+    const history = [
+      { role: "user", content: "Weather?" },
+      { role: "assistant", content: null, tool_calls: [{ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }] },
+      { role: "tool", tool_call_id: call.id, content: "18°C" },
+    ];
+    const second = await chat({ stream, tools: [weatherTool], messages: history });
+    expect(second.status).toBe(200);
+    const sent = lastRequest().body as { messages: Record<string, unknown>[] };
+    expect(sent.messages[1]).toMatchObject({ tool_calls: [{ id: FAKE_MISTRAL_TOOL_CALL_ID }] });
+    expect(sent.messages[2]).toMatchObject({ tool_call_id: FAKE_MISTRAL_TOOL_CALL_ID });
+  });
+});
+
+describe("mistral: the fake is strict", () => {
+  test.each([
+    { name: "stream_options", body: { stream: true, stream_options: { include_usage: true } }, status: 422, message: { detail: [{ type: "extra_forbidden", loc: ["body", "stream_options", "include_usage"], msg: "Extra inputs are not permitted", input: true }] } },
+    {
+      name: "a tool-call id that is not 9 alphanumerics",
+      body: { messages: [{ role: "user", content: "Hi" }, { role: "assistant", content: "", tool_calls: [{ id: "call_1", type: "function", function: { name: "f", arguments: "{}" } }] }, { role: "tool", tool_call_id: "call_1", content: "ok" }] },
+      status: 400,
+      message: "Tool call id was call_1 but must be a-z, A-Z, 0-9, with a length of 9.",
+    },
+  ])("$name is refused in Mistral's words", async ({ body, status, message }) => {
+    const response = await fetch(`${fake.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${FAKE_MISTRAL_API_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "mistral-small-latest", messages: [{ role: "user", content: "Hi" }], ...body }),
+    });
+    expect(response.status).toBe(status);
+    expect((await response.json()).message).toEqual(message);
+  });
+});
