@@ -1,7 +1,8 @@
 /**
  * Mistral through the whole pipeline, against the strict Mistral fake (e2e/fakes/mistral-fake.ts): no stream_options
- * (Mistral's 422 for it), usage read from Mistral's last stream chunk and billed, and Mistral's own tool-call ids reach
- * the client unchanged and come back as sent.
+ * (Mistral's 422 for it), usage read from Mistral's last stream chunk and billed, and tool-call ids that fit Mistral's
+ * 9-character rule in both directions: Mistral's own ids reach the client unchanged and come back as sent; ids from
+ * other providers are mapped to deterministic 9-character ids, the same for a call and its result.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
@@ -84,6 +85,27 @@ describe.each(MODES)("mistral: tool-call ids ($mode)", ({ stream }) => {
     const sent = lastRequest().body as { messages: Record<string, unknown>[] };
     expect(sent.messages[1]).toMatchObject({ tool_calls: [{ id: FAKE_MISTRAL_TOOL_CALL_ID }] });
     expect(sent.messages[2]).toMatchObject({ tool_call_id: FAKE_MISTRAL_TOOL_CALL_ID });
+  });
+
+  test("ids from other providers become 9-character ids, the same for each call and its result, and the same on every turn", async () => {
+    const foreign = ["call_PTLP8xhu3uwZk4l3nlnrrJha", "toolu_01A09q90qw90lq917835lq9"];
+    const history = [
+      { role: "user", content: "Weather in Paris and Lyon?" },
+      { role: "assistant", content: null, tool_calls: foreign.map((id, index) => ({ id, type: "function", function: { name: "get_weather", arguments: `{"location":"${["Paris", "Lyon"][index]}"}` } })) },
+      { role: "tool", tool_call_id: foreign[1], content: "16°C" },
+      { role: "tool", tool_call_id: foreign[0], content: "18°C" },
+    ];
+    const response = await chat({ stream, tools: [weatherTool], messages: history });
+    expect(response.status).toBe(200);
+    const sent = (lastRequest().body as { messages: { tool_calls?: { id: string }[]; tool_call_id?: string }[] }).messages;
+    const [paris, lyon] = sent[1].tool_calls!.map((call) => call.id);
+    expect(paris).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(lyon).toMatch(/^[a-zA-Z0-9]{9}$/);
+    expect(paris).not.toBe(lyon);
+    expect([sent[2].tool_call_id, sent[3].tool_call_id]).toEqual([lyon, paris]);
+    // The client sends its own ids again next turn (it never saw the mapped ones): they map the same way.
+    await (await chat({ stream, tools: [weatherTool], messages: [...history, { role: "assistant", content: "Paris 18°C, Lyon 16°C." }, { role: "user", content: "Thanks" }] })).text();
+    expect((lastRequest().body as { messages: typeof sent }).messages[1].tool_calls!.map((call) => call.id)).toEqual([paris, lyon]);
   });
 });
 

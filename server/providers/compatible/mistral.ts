@@ -7,6 +7,8 @@
  * Quirks: the seed is `random_seed`; the output limit is `max_tokens` only; roles are system/user/assistant/tool;
  * the request schema has no logprobs, top_logprobs, logit_bias or user fields. There is no stream_options: Mistral
  * rejects it and sends usage beside the finish_reason of its last chunk unasked, which the shared stream parser reads.
+ * Tool-call ids must be 9 characters of [a-zA-Z0-9] (https://github.com/nearai/ironclaw/issues/1241): ids from other
+ * providers are sent as deterministic 9-character ids (openai/tool-call-ids.ts); Mistral's own ids pass both ways as sent.
  */
 import type { ProviderAdapter } from "@/server/gateway/types";
 import { openAICompatible } from "../openai";
@@ -18,5 +20,6 @@ export const mistral: ProviderAdapter = openAICompatible({
     unsupported: ["logprobs", "top_logprobs", "logit_bias", "user"],
     renamed: { seed: "random_seed", max_completion_tokens: "max_tokens" },
     streamUsage: false,
+    toolCallIdLength: 9,
   },
 });

@@ -33,6 +33,11 @@ export interface OpenAICompatibleQuirks {
   jsonSchema?: "native" | "forced-tool";
   /** Function `strict` is honoured only when target.baseUrl ends with this path (DeepSeek: "/beta"); default: always. */
   strictFunctionsPath?: string;
+  /**
+   * Tool-call ids must be exactly this many characters of [a-zA-Z0-9] (Mistral: 9). Ids in the request that do not fit
+   * are sent as deterministic fitting ids, the same for a call and its result (tool-call-ids.ts); fitting ids pass as sent.
+   */
+  toolCallIdLength?: number;
 }
 
 type JsonBody = Record<string, unknown>;

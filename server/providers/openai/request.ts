@@ -5,6 +5,7 @@
 import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { applyForcedToolJson } from "./forced-tool-json";
 import { applyQuirks, type OpenAICompatibleQuirks } from "./quirks";
+import { fitToolCallIds } from "./tool-call-ids";
 
 type JsonBody = Record<string, unknown>;
 
@@ -28,6 +29,7 @@ export function knownRequestFields(): ReadonlySet<string> {
 export function buildRequest(request: ChatRequest, target: Target, quirks: OpenAICompatibleQuirks): UpstreamRequest {
   const warnings: Warning[] = [];
   const body: JsonBody = { model: target.upstreamModel, messages: buildMessages(request.messages, quirks, warnings) };
+  if (quirks.toolCallIdLength !== undefined) fitToolCallIds(body.messages as JsonBody[], quirks.toolCallIdLength);
   for (const field of COPIED_FIELDS) {
     if (request[field] != null) body[field] = request[field];
   }
