@@ -76,9 +76,8 @@ test.beforeAll(async () => {
   database = await createTestDatabase("replicas");
   fake = await startFakeOpenAI();
   settings = sharedSettings(database.url);
-  console_ = await startProcess("console", "dist/server.mjs", 3281, {
+  console_ = await startProcess("console", "console", 3281, {
     ...settings,
-    MODELGATE_ROLE: "console",
     GATEWAY_ADMIN_KEY: ADMIN_KEY,
     OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
     OPENAI_BASE_URL: `${fake.url}/v1`,
@@ -86,7 +85,7 @@ test.beforeAll(async () => {
     ADMIN_PASSWORD: "replicas-owner-password",
   });
   const gatewaySettings = { ...settings, SHUTDOWN_DELAY_MS: "1000", SHUTDOWN_TIMEOUT_MS: "20000" };
-  replicas = await Promise.all([3282, 3283, 3284].map((port, index) => startProcess(`gateway-${index + 1}`, "dist/gateway.mjs", port, gatewaySettings)));
+  replicas = await Promise.all([3282, 3283, 3284].map((port, index) => startProcess(`gateway-${index + 1}`, "gateway", port, gatewaySettings)));
   balancer = await startRoundRobin(replicas.map((replica) => replica.url));
 });
 

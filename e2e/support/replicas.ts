@@ -1,7 +1,7 @@
 /**
- * Two-tier deployments for tests: a PostgreSQL database made for the test, console processes
- * (dist/server.mjs, MODELGATE_ROLE=console) and gateway-only replicas (dist/gateway.mjs), the
- * same entry points `npm run start:console` / `npm run start:gateway` and the container image run.
+ * Two-tier deployments for tests: a PostgreSQL database made for the test, console processes and
+ * gateway-only replicas, each started as the container image starts it (`node scripts/start.mjs` with
+ * MODELGATE_ROLE; the same script `npm start`, `npm run start:console` and `npm run start:gateway` run).
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -59,11 +59,12 @@ export function sharedSettings(databaseUrl: string): Record<string, string> {
   };
 }
 
-export async function startProcess(name: string, entry: "dist/server.mjs" | "dist/gateway.mjs", port: number, env: Record<string, string>): Promise<ModelgateProcess> {
+/** Starts `node scripts/start.mjs` (the image's command) in a role; waits for /api/ready. */
+export async function startProcess(name: string, role: "all" | "console" | "gateway", port: number, env: Record<string, string>): Promise<ModelgateProcess> {
   const logDir = path.join(root, "e2e", ".tmp");
   mkdirSync(logDir, { recursive: true });
   const log = createWriteStream(path.join(logDir, `${name}.log`));
-  const child = spawn(process.execPath, ["--enable-source-maps", entry], { cwd: root, env: { ...process.env, ...env, PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: root, env: { ...process.env, ...env, MODELGATE_ROLE: role, MODELGATE_SKIP_BUILD: "1", PORT: String(port) }, stdio: ["ignore", "pipe", "pipe"] });
   child.stdout!.pipe(log);
   child.stderr!.pipe(log);
   const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
