@@ -14,6 +14,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/keys", label: "Keys", permission: "keys:read" },
   { href: "/models", label: "Models", permission: "models:read" },
   { href: "/providers", label: "Providers", permission: "providers:read" },
+  { href: "/members", label: "Members", permission: "members:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

@@ -19,7 +19,7 @@ export function Badge({ tone = "gray", children, testId }: { tone?: BadgeTone; c
   );
 }
 
-const statusTones: Record<string, BadgeTone> = { success: "green", error: "red", aborted: "amber", active: "green", expired: "amber", revoked: "gray" };
+const statusTones: Record<string, BadgeTone> = { success: "green", error: "red", aborted: "amber", active: "green", expired: "amber", revoked: "gray", pending: "blue", deactivated: "red" };
 
 /** Request and key statuses with a consistent colour. */
 export function StatusBadge({ status }: { status: string }) {

@@ -6,6 +6,7 @@ export const publicAdminTokenColumns = {
   id: adminTokens.id,
   name: adminTokens.name,
   tokenPrefix: adminTokens.tokenPrefix,
+  role: adminTokens.role,
   createdBy: adminTokens.createdBy,
   createdAt: adminTokens.createdAt,
   revokedAt: adminTokens.revokedAt,
@@ -28,5 +29,10 @@ export async function findActiveAdminTokenByPrefix(db: Executor, prefix: string)
 
 export async function revokeAdminTokenRow(tx: Executor, orgId: string, id: string) {
   const [row] = await tx.update(adminTokens).set({ revokedAt: new Date() }).where(and(eq(adminTokens.orgId, orgId), eq(adminTokens.id, id), isNull(adminTokens.revokedAt))).returning(publicAdminTokenColumns);
+  return row;
+}
+
+export async function findAdminToken(db: Executor, orgId: string, id: string) {
+  const [row] = await db.select(publicAdminTokenColumns).from(adminTokens).where(and(eq(adminTokens.orgId, orgId), eq(adminTokens.id, id)));
   return row;
 }

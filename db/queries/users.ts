@@ -1,4 +1,4 @@
-import { count, eq } from "drizzle-orm";
+import { and, count, eq, isNull, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { memberships, users, type Role } from "../schema";
 
@@ -12,13 +12,24 @@ export interface UserWithMembership {
   email: string;
   name: string | null;
   passwordHash: string;
+  sessionVersion: number;
   orgId: string | null;
   role: Role | null;
+  deactivatedAt: Date | null;
 }
 
 export async function findUserByEmail(db: Executor, email: string): Promise<UserWithMembership | undefined> {
   const rows = await db
-    .select({ id: users.id, email: users.email, name: users.name, passwordHash: users.passwordHash, orgId: memberships.orgId, role: memberships.role })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      passwordHash: users.passwordHash,
+      sessionVersion: users.sessionVersion,
+      orgId: memberships.orgId,
+      role: memberships.role,
+      deactivatedAt: memberships.deactivatedAt,
+    })
     .from(users)
     .leftJoin(memberships, eq(memberships.userId, users.id))
     .where(eq(users.email, email.trim().toLowerCase()))
@@ -26,8 +37,22 @@ export async function findUserByEmail(db: Executor, email: string): Promise<User
   return rows[0];
 }
 
-export async function findMembership(db: Executor, userId: string): Promise<{ orgId: string; role: Role } | undefined> {
-  const [row] = await db.select({ orgId: memberships.orgId, role: memberships.role }).from(memberships).where(eq(memberships.userId, userId)).limit(1);
+export interface SessionMember {
+  orgId: string;
+  role: Role;
+  email: string;
+  sessionVersion: number;
+  deactivatedAt: Date | null;
+}
+
+/** What every console request checks: the member's org, role, session version and whether they are deactivated. */
+export async function findSessionMember(db: Executor, userId: string): Promise<SessionMember | undefined> {
+  const [row] = await db
+    .select({ orgId: memberships.orgId, role: memberships.role, email: users.email, sessionVersion: users.sessionVersion, deactivatedAt: memberships.deactivatedAt })
+    .from(memberships)
+    .innerJoin(users, eq(users.id, memberships.userId))
+    .where(eq(memberships.userId, userId))
+    .limit(1);
   return row;
 }
 
@@ -43,11 +68,48 @@ export async function insertUserWithRole(
   return user;
 }
 
-export async function listMembers(db: Executor, orgId: string) {
-  return db
-    .select({ id: users.id, email: users.email, name: users.name, role: memberships.role, createdAt: users.createdAt })
+/** Member columns safe to show and to write to the audit log (never the password hash). */
+const memberColumns = {
+  id: users.id,
+  email: users.email,
+  name: users.name,
+  role: memberships.role,
+  createdAt: memberships.createdAt,
+  deactivatedAt: memberships.deactivatedAt,
+};
+
+export type MemberRow = { id: string; email: string; name: string | null; role: Role; createdAt: Date; deactivatedAt: Date | null };
+
+export async function listMembers(db: Executor, orgId: string): Promise<MemberRow[]> {
+  return db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(eq(memberships.orgId, orgId)).orderBy(memberships.createdAt, users.email);
+}
+
+/** One member; `forUpdate` locks the membership row for the rest of the transaction. */
+export async function findMember(db: Executor, orgId: string, userId: string, options: { forUpdate?: boolean } = {}): Promise<MemberRow | undefined> {
+  const query = db.select(memberColumns).from(memberships).innerJoin(users, eq(users.id, memberships.userId)).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+  const [row] = options.forUpdate ? await query.for("update", { of: memberships }) : await query;
+  return row;
+}
+
+/**
+ * Locks every active owner's membership row and returns their ids. Call before demoting or
+ * deactivating an owner, so two such changes at once cannot remove the last owner.
+ */
+export async function lockActiveOwners(tx: Executor, orgId: string): Promise<string[]> {
+  const rows = await tx
+    .select({ userId: memberships.userId })
     .from(memberships)
-    .innerJoin(users, eq(users.id, memberships.userId))
-    .where(eq(memberships.orgId, orgId))
-    .orderBy(users.createdAt);
+    .where(and(eq(memberships.orgId, orgId), eq(memberships.role, "owner"), isNull(memberships.deactivatedAt)))
+    .orderBy(memberships.userId)
+    .for("update");
+  return rows.map((row) => row.userId);
+}
+
+export async function updateMembership(tx: Executor, orgId: string, userId: string, patch: { role?: Role; deactivatedAt?: Date | null }): Promise<void> {
+  await tx.update(memberships).set(patch).where(and(eq(memberships.orgId, orgId), eq(memberships.userId, userId)));
+}
+
+/** Ends every console session of the user: their JWTs carry the old version from now on. */
+export async function bumpSessionVersion(tx: Executor, userId: string): Promise<void> {
+  await tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId));
 }

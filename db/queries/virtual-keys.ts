@@ -61,3 +61,12 @@ export async function listKeyIdsOfUser(db: Executor, orgId: string, userId: stri
   const rows = await db.select({ id: virtualKeys.id }).from(virtualKeys).where(and(eq(virtualKeys.orgId, orgId), eq(virtualKeys.userId, userId)));
   return rows.map((row) => row.id);
 }
+
+/** Revokes every active key of a member (on deactivation, when the admin chooses so); returns them as they are now. */
+export async function revokeKeysOfUser(tx: Executor, orgId: string, userId: string) {
+  return tx
+    .update(virtualKeys)
+    .set({ revokedAt: new Date() })
+    .where(and(eq(virtualKeys.orgId, orgId), eq(virtualKeys.userId, userId), isNull(virtualKeys.revokedAt)))
+    .returning(publicKeyColumns);
+}

@@ -1,6 +1,7 @@
 export * from "./organizations";
 export * from "./users";
 export * from "./teams";
+export * from "./invitations";
 export * from "./provider-connections";
 export * from "./models";
 export * from "./virtual-keys";

@@ -1,4 +1,4 @@
-import { pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
+import { integer, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 export const roleEnum = pgEnum("role", ["owner", "admin", "developer", "finance", "viewer"]);
@@ -10,6 +10,11 @@ export const users = pgTable("users", {
   email: text("email").notNull().unique(),
   name: text("name"),
   passwordHash: text("password_hash").notNull(),
+  /**
+   * Copied into the JWT at sign-in and compared on every request: bumping it (deactivation) ends
+   * every console session of the user at once.
+   */
+  sessionVersion: integer("session_version").notNull().default(0),
   createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
 });
 
@@ -20,6 +25,8 @@ export const memberships = pgTable(
     orgId: uuid("org_id").notNull().references(() => organizations.id, { onDelete: "cascade" }),
     role: roleEnum("role").notNull(),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    /** Set when an owner or admin deactivates the member: no sign-in, no session, no invitation of theirs works. */
+    deactivatedAt: timestamp("deactivated_at", { withTimezone: true }),
   },
   (table) => [primaryKey({ columns: [table.userId, table.orgId] })],
 );

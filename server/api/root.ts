@@ -1,6 +1,7 @@
 import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { keysRouter } from "./routers/keys";
+import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
 import { providersRouter } from "./routers/providers";
@@ -20,6 +21,7 @@ export const appRouter = router({
   requests: requestsRouter,
   overview: overviewRouter,
   adminTokens: adminTokensRouter,
+  members: membersRouter,
 });
 
 export type AppRouter = typeof appRouter;
