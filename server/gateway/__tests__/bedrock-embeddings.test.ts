@@ -85,7 +85,8 @@ describe("Titan Text Embeddings V2: one signed InvokeModel call per input", () =
     const rowsBefore = gateway.rows.length;
     const response = await embed({ model: "titan", input: ["one", "[[fake:error:400]]", "three"] });
     expect(response.status).toBe(400);
-    expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", code: "upstream_invalid_request" });
+    // The fake's 400 is Bedrock's "Input is too long for requested model.": the input over the model's window.
+    expect((await response.json()).error).toMatchObject({ type: "invalid_request_error", code: "context_length_exceeded", param: "input" });
     const row = (await gateway.waitForRows(rowsBefore + 1)).at(-1);
     expect(row).toMatchObject({ status: "error", httpStatus: 400, inputTokens: 2 * FAKE_BEDROCK_EMBEDDING_TOKENS, costUsd: costAt015(2 * FAKE_BEDROCK_EMBEDDING_TOKENS), upstreamAttempts: 3 });
   });

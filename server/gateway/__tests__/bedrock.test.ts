@@ -87,7 +87,7 @@ describe("bedrock through the gateway", () => {
   test.each([
     { name: "429 ThrottlingException", model: "claude-haiku-4-5", content: "Hi [[fake:error:429]]", stream: false, status: 429, code: "rate_limit_exceeded" },
     { name: "429 ThrottlingException before the first event of a stream", model: "claude-haiku-4-5", content: "Hi [[fake:error:429]]", stream: true, status: 429, code: "rate_limit_exceeded" },
-    { name: "400 ValidationException", model: "claude-haiku-4-5", content: "Hi [[fake:error:400]]", stream: false, status: 400, code: "upstream_invalid_request" },
+    { name: "400 ValidationException (input too long): context_length_exceeded", model: "claude-haiku-4-5", content: "Hi [[fake:error:400]]", stream: false, status: 400, code: "context_length_exceeded" },
     { name: "a wrong secret (InvalidSignatureException)", model: "wrong-secret", content: "Hi", stream: false, status: 502, code: "upstream_auth_failed" },
   ])("error: $name", async ({ model, content, stream, status, code }) => {
     const before = gateway.rows.length;

@@ -2,7 +2,9 @@
  * Mistral through the whole pipeline, against the strict Mistral fake (e2e/fakes/mistral-fake.ts): no stream_options
  * (Mistral's 422 for it), usage read from Mistral's last stream chunk and billed, and tool-call ids that fit Mistral's
  * 9-character rule in both directions: Mistral's own ids reach the client unchanged and come back as sent; ids from
- * other providers are mapped to deterministic 9-character ids, the same for a call and its result.
+ * other providers are mapped to deterministic 9-character ids, the same for a call and its result. A prompt over the
+ * context window is OpenAI's context_length_exceeded on /v1/chat/completions and Anthropic's "prompt is too long" on
+ * /v1/messages.
  */
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_TEXT, type FakeUpstream, type RecordedRequest } from "@/e2e/fakes/common";
@@ -106,6 +108,22 @@ describe.each(MODES)("mistral: tool-call ids ($mode)", ({ stream }) => {
     // The client sends its own ids again next turn (it never saw the mapped ones): they map the same way.
     await (await chat({ stream, tools: [weatherTool], messages: [...history, { role: "assistant", content: "Paris 18°C, Lyon 16°C." }, { role: "user", content: "Thanks" }] })).text();
     expect((lastRequest().body as { messages: typeof sent }).messages[1].tool_calls!.map((call) => call.id)).toEqual([paris, lyon]);
+  });
+});
+
+describe.each(MODES)("mistral: a prompt over the context window ($mode)", ({ stream }) => {
+  const overflow = "Prompt contains 159202 tokens and 0 draft tokens, too large for model with 131072 maximum context length";
+
+  test("/v1/chat/completions: OpenAI's context_length_exceeded", async () => {
+    const response = await chat({ stream, messages: [{ role: "user", content: "A long prompt [[fake:error:400]]" }] });
+    expect(response.status).toBe(400);
+    expect((await response.json()).error).toEqual({ message: `mistral: ${overflow}`, type: "invalid_request_error", code: "context_length_exceeded", param: "messages" });
+  });
+
+  test("/v1/messages: Anthropic's invalid_request_error, worded \"prompt is too long\"", async () => {
+    const response = await postJson(`${gateway.url}/v1/messages`, key.token, { model: "mistral-small", max_tokens: 64, stream, messages: [{ role: "user", content: "A long prompt [[fake:error:400]]" }] });
+    expect(response.status).toBe(400);
+    expect(await response.json()).toEqual({ type: "error", error: { type: "invalid_request_error", message: `prompt is too long: mistral: ${overflow}` } });
   });
 });
 

@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { parseRetryAfter, sanitizeUpstreamMessage } from "@/server/gateway/errors";
 import type { GatewayError } from "@/server/gateway/types";
+import { markContextOverflow } from "../context-window";
 
 const STATUS_BY_TYPE: Record<string, number> = {
   invalid_request_error: 400,
@@ -33,6 +34,14 @@ export const errorObjectSchema = z.looseObject({
 const errorBodySchema = z.looseObject({ error: errorObjectSchema });
 export type AnthropicErrorObject = z.infer<typeof errorObjectSchema>;
 
+/**
+ * A prompt over the context window (invalid_request_error, 400), reported as context_length_exceeded:
+ *   "prompt is too long: 208310 tokens > 200000 maximum"  https://github.com/anthropics/claude-code/issues/12186
+ *   "input length and `max_tokens` exceed context limit: 178959 + 64000 > 200000, decrease input length or `max_tokens`
+ *   and try again"  https://github.com/docker/docker-agent/issues/569
+ */
+const CONTEXT_OVERFLOW = [/prompt is too long: \d+ tokens > \d+ maximum/, /input length and `max_tokens` exceed context limit/];
+
 /** The HTTP status Anthropic uses for an error type (for errors that arrive inside a 200 stream). */
 export function statusForErrorType(type: string | undefined): number {
   return (type && STATUS_BY_TYPE[type]) || 500;
@@ -45,7 +54,7 @@ export function toUpstreamError(status: number, error: AnthropicErrorObject, ret
   if (error.type) result.type = error.type;
   if (error.details?.error_code) result.code = error.details.error_code;
   if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
-  return result;
+  return error.type === "invalid_request_error" ? markContextOverflow(result, CONTEXT_OVERFLOW) : result;
 }
 
 export function parseError(status: number, body: string, headers: Headers): GatewayError {

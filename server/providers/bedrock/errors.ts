@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { parseRetryAfter, sanitizeUpstreamMessage } from "@/server/gateway/errors";
 import type { GatewayError } from "@/server/gateway/types";
+import { markContextOverflow } from "../context-window";
 
 const STATUS_BY_TYPE: Record<string, number> = {
   ValidationException: 400,
@@ -31,6 +32,15 @@ const STATUS_BY_TYPE: Record<string, number> = {
   ServiceUnavailableException: 503,
   ModelTimeoutException: 504,
 };
+
+/**
+ * A prompt over the context window (ValidationException, 400), reported as context_length_exceeded:
+ *   "Input is too long for requested model."  https://github.com/aws-samples/assessment-generator/issues/2,
+ *     https://github.com/anthropics/claude-code/issues/8637
+ *   "The model returned the following errors: prompt is too long: 227255 tokens > 200000 maximum" (Claude)
+ *     https://github.com/aaif-goose/goose/pull/7504
+ */
+const CONTEXT_OVERFLOW = [/Input is too long for requested model/i, /prompt is too long: \d+ tokens > \d+ maximum/, /input length and `max_tokens` exceed context limit/];
 
 const errorBodySchema = z.looseObject({ message: z.string().optional(), Message: z.string().optional() });
 
@@ -50,7 +60,7 @@ export function toUpstreamError(type: string | undefined, fallbackStatus: number
   };
   if (type) error.type = type;
   if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
-  return error;
+  return type === "ValidationException" ? markContextOverflow(error, CONTEXT_OVERFLOW) : error;
 }
 
 export function parseError(status: number, body: string, headers: Headers): GatewayError {

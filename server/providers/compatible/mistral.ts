@@ -9,6 +9,9 @@
  * rejects it and sends usage beside the finish_reason of its last chunk unasked, which the shared stream parser reads.
  * Tool-call ids must be 9 characters of [a-zA-Z0-9] (https://github.com/nearai/ironclaw/issues/1241): ids from other
  * providers are sent as deterministic 9-character ids (openai/tool-call-ids.ts); Mistral's own ids pass both ways as sent.
+ * A prompt over the context window is a 400 "Prompt contains N tokens and 0 draft tokens, too large for model with M
+ * maximum context length" (https://docs.mistral.ai/resources/known-limitations;
+ * https://portkey.ai/error-library/context-length-exceeded-error-13710000), reported as context_length_exceeded.
  */
 import type { ProviderAdapter } from "@/server/gateway/types";
 import { openAICompatible } from "../openai";
@@ -21,5 +24,6 @@ export const mistral: ProviderAdapter = openAICompatible({
     renamed: { seed: "random_seed", max_completion_tokens: "max_tokens" },
     streamUsage: false,
     toolCallIdLength: 9,
+    contextOverflowMessages: [/too large for model with \d+ maximum context length/],
   },
 });

@@ -24,6 +24,7 @@
 import { z } from "zod";
 import { inputTexts, isTokenInput, type EmbeddingsRequest } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, Result, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { forEmbeddingsInput } from "../context-window";
 import { bedrock, parseBedrockBaseUrl, signedBedrockHeaders } from "../bedrock";
 import { tokenInputRefused } from "./openai-format";
 import type { EmbeddingsAdapter } from "./types";
@@ -111,7 +112,7 @@ export function createBedrockEmbeddings(options: { now?: () => Date } = {}): Emb
       }
       return { ok: false, error: { kind: "upstream", provider: "bedrock", status: 502, message: "the provider sent an embeddings response the gateway cannot read" } };
     },
-    parseError: bedrock.parseError,
+    parseError: forEmbeddingsInput(bedrock.parseError),
   };
 }
 

@@ -14,6 +14,7 @@
 import { z } from "zod";
 import { GOOGLE_TASK_TYPES, inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
 import type { Warning } from "@/server/gateway/types";
+import { forEmbeddingsInput } from "../context-window";
 import { gemini } from "../gemini";
 import { tokenInputRefused } from "./openai-format";
 import type { EmbeddingsAdapter } from "./types";
@@ -48,5 +49,5 @@ export const geminiEmbeddings: EmbeddingsAdapter = {
     if (!parsed.success) return { ok: false, error: { kind: "upstream", provider: "gemini", status: 502, message: "the provider sent an embeddings response the gateway cannot read" } };
     return { ok: true, value: { embeddings: parsed.data.embeddings.map((embedding) => embedding.values) } };
   },
-  parseError: gemini.parseError,
+  parseError: forEmbeddingsInput(gemini.parseError),
 };

@@ -12,6 +12,7 @@
 import { z } from "zod";
 import { isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, ProviderAdapter, ProviderId, Warning } from "@/server/gateway/types";
+import { forEmbeddingsInput } from "../context-window";
 import type { EmbeddingsAdapter } from "./types";
 
 type OptionalField = "dimensions" | "encoding_format" | "user";
@@ -65,7 +66,7 @@ export function openAIEmbeddings(options: OpenAIEmbeddingsOptions): EmbeddingsAd
       const usage = parsed.data.usage ? { inputTokens: parsed.data.usage.prompt_tokens } : undefined;
       return { ok: true, value: { embeddings: data.map((item) => item.embedding), usage } };
     },
-    parseError: options.chat.parseError,
+    parseError: forEmbeddingsInput(options.chat.parseError),
   };
 }
 

@@ -21,6 +21,7 @@
 import { z } from "zod";
 import { GOOGLE_TASK_TYPES, inputTexts, isTokenInput } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, Warning } from "@/server/gateway/types";
+import { forEmbeddingsInput } from "../context-window";
 import { vertex } from "../vertex";
 import { endpointOf } from "../vertex/request";
 import { tokenInputRefused } from "./openai-format";
@@ -75,7 +76,7 @@ export const vertexEmbeddings: EmbeddingsAdapter = {
     const usage = counts.every((count) => count !== undefined) ? { inputTokens: counts.reduce((sum, count) => sum + count!, 0) } : undefined;
     return { ok: true, value: { embeddings: predictions.map((prediction) => prediction.embeddings.values), ...(usage ? { usage } : {}) } };
   },
-  parseError: vertex.parseError,
+  parseError: forEmbeddingsInput(vertex.parseError),
   authorize: vertex.authorize,
   onUnauthorized: vertex.onUnauthorized,
 };

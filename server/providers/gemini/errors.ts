@@ -13,6 +13,7 @@
 import { z } from "zod";
 import { parseRetryAfter, sanitizeUpstreamMessage } from "@/server/gateway/errors";
 import type { GatewayError } from "@/server/gateway/types";
+import { markContextOverflow } from "../context-window";
 
 const statusCodes: Record<string, number> = {
   INVALID_ARGUMENT: 400,
@@ -47,6 +48,15 @@ export const googleErrorSchema = z.looseObject({
   details: z.array(z.unknown()).optional(),
 });
 export type GoogleError = z.infer<typeof googleErrorSchema>;
+
+/**
+ * A prompt over the context window (400 INVALID_ARGUMENT), reported as context_length_exceeded:
+ *   "The input token count (1200293) exceeds the maximum number of tokens allowed (1048576)."
+ *     https://github.com/google-gemini/gemini-cli/issues/6678; on Vertex https://github.com/googleapis/python-genai/issues/2466
+ *   "Unable to submit request because the input token count is 1251952 but model only supports up to 1048576. …" (Vertex)
+ *     https://github.com/google-gemini/gemini-cli/issues/19727
+ */
+const CONTEXT_OVERFLOW = [/input token count \(\d+\) exceeds the maximum number of tokens allowed/i, /input token count is \d+ but model only supports up to \d+/i];
 
 /** `{"error": {...}}`, or the same wrapped in an array (non-SSE stream endpoint). */
 const errorBodySchema = z.union([
@@ -91,7 +101,7 @@ export function toUpstreamError(error: GoogleError, status: number, headers?: He
   if (field) result.param = field;
   const retryAfterMs = (headers ? parseRetryAfter(headers) : undefined) ?? parseRetryDelay(retryDelay);
   if (retryAfterMs !== undefined) result.retryAfterMs = retryAfterMs;
-  return result;
+  return markContextOverflow(result, CONTEXT_OVERFLOW);
 }
 
 function describeNonJson(status: number, body: string): string {

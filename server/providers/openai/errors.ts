@@ -7,6 +7,7 @@
 import { z } from "zod";
 import { parseRetryAfter, sanitizeUpstreamMessage } from "@/server/gateway/errors";
 import type { GatewayError, ProviderId } from "@/server/gateway/types";
+import { markContextOverflow } from "../context-window";
 
 export const errorObjectSchema = z.looseObject({
   message: z.string().nullish(),
@@ -33,7 +34,14 @@ const REASON_PHRASES: Record<number, string> = {
 
 type UpstreamError = Extract<GatewayError, { kind: "upstream" }>;
 
-export function parseError(provider: ProviderId, status: number, body: string, headers: Headers): GatewayError {
+/**
+ * OpenAI's context-window wording without the code (older answers, and the servers that copy it: DeepSeek,
+ * https://github.com/evalstate/fast-agent/issues/621; vLLM; OpenRouter's "This endpoint's maximum context length is").
+ */
+const CONTEXT_OVERFLOW = [/maximum context length is \d+ tokens/i];
+
+/** `contextOverflow`: the provider's own wordings of a context-window refusal (the contextOverflowMessages quirk). */
+export function parseError(provider: ProviderId, status: number, body: string, headers: Headers, contextOverflow: readonly RegExp[] = []): GatewayError {
   const error: UpstreamError = { kind: "upstream", provider, status, message: "" };
   const object = readErrorObject(body);
   error.message = sanitizeUpstreamMessage(object?.message || fallbackMessage(status, body));
@@ -42,7 +50,7 @@ export function parseError(provider: ProviderId, status: number, body: string, h
   if (object?.param) error.param = object.param;
   const retryAfterMs = parseRetryAfter(headers);
   if (retryAfterMs !== undefined) error.retryAfterMs = retryAfterMs;
-  return error;
+  return markContextOverflow(error, [...CONTEXT_OVERFLOW, ...contextOverflow]);
 }
 
 /** An error object that arrived inside a 200 stream: the status is inferred from its type/code. */

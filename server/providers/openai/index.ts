@@ -30,7 +30,7 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
     buildRequest: (request, target) => buildRequest(request, target, quirks),
     parseResponse: (body) => parseResponse(provider, body, quirks),
     parseStream: () => createStreamParser(provider, quirks),
-    parseError: (status, body, headers) => parseError(provider, status, body, headers),
+    parseError: (status, body, headers) => parseError(provider, status, body, headers, quirks.contextOverflowMessages),
   };
 }
 

@@ -38,6 +38,11 @@ export interface OpenAICompatibleQuirks {
    * are sent as deterministic fitting ids, the same for a call and its result (tool-call-ids.ts); fitting ids pass as sent.
    */
   toolCallIdLength?: number;
+  /**
+   * Error messages that mean "the prompt is over the context window", beyond OpenAI's code and wording: such a 400 is
+   * reported as OpenAI's context_length_exceeded (context-window.ts).
+   */
+  contextOverflowMessages?: readonly RegExp[];
 }
 
 type JsonBody = Record<string, unknown>;

@@ -1,4 +1,4 @@
-import { toOpenAIError } from "../../errors";
+import { type OpenAIErrorBody, toOpenAIError } from "../../errors";
 import type { GatewayError } from "../../types";
 import type { EncodedError } from "../inbound-format";
 
@@ -43,5 +43,15 @@ export function anthropicErrorType(status: number): string {
 
 export function toAnthropicError(error: GatewayError): EncodedError & { body: AnthropicErrorBody } {
   const mapped = toOpenAIError(error);
-  return { status: mapped.status, headers: mapped.headers, body: { type: "error", error: { type: anthropicErrorType(mapped.status), message: mapped.body.error.message } } };
+  return { status: mapped.status, headers: mapped.headers, body: { type: "error", error: { type: anthropicErrorType(mapped.status), message: anthropicMessage(mapped.body) } } };
+}
+
+/**
+ * OpenAI's context_length_exceeded has no code in Anthropic's shape; Anthropic says it as a 400 invalid_request_error
+ * "prompt is too long: 208310 tokens > 200000 maximum" (https://github.com/anthropics/claude-code/issues/12186), and
+ * Anthropic clients look for that phrase (to compact the history). Any provider's overflow is worded so.
+ */
+function anthropicMessage(body: OpenAIErrorBody): string {
+  const { code, message } = body.error;
+  return code === "context_length_exceeded" && !/prompt is too long/i.test(message) ? `prompt is too long: ${message}` : message;
 }
