@@ -3,6 +3,7 @@
  */
 export type { ChatRequest, ChatMessage, ContentPart, ToolCall, ToolDefinition, ToolChoice, ResponseFormat } from "./chat-request";
 import type { ChatRequest } from "./chat-request";
+import type { StreamParser } from "./stream/stream-parser";
 
 /** Wire format an adapter speaks. New providers add their id here. */
 export type ProviderId =
@@ -179,14 +180,15 @@ export interface ProviderAdapter extends UpstreamAuthorizer {
   parseResponse(body: unknown): Result<ChatResult>;
   /**
    * Turns decoded SSE events into normalized events. flush() ends with `finish` when the upstream
-   * ended cleanly, or with `error` ({kind:"stream_cut"}) when its end marker never came.
+   * ended cleanly, or with `error` ({kind:"stream_cut"}) when its end marker never came. A StreamParser
+   * (defineStreamParser) runs as direct calls on the hot path; a web TransformStream still works, piped.
    */
-  parseStream(): TransformStream<SseEvent, StreamEvent>;
+  parseStream(): StreamParser<SseEvent, StreamEvent> | TransformStream<SseEvent, StreamEvent>;
   /**
    * Optional: turns the upstream stream body into SseEvents when the provider does not speak SSE (Bedrock's binary
    * event-stream). When absent the gateway uses sseDecoder().
    */
-  streamDecoder?(): TransformStream<Uint8Array, SseEvent>;
+  streamDecoder?(): StreamParser<Uint8Array, SseEvent> | TransformStream<Uint8Array, SseEvent>;
   /** Maps a non-2xx upstream response to a GatewayError (kind "upstream" unless something better fits). */
   parseError(status: number, body: string, headers: Headers): GatewayError;
 }

@@ -23,7 +23,9 @@ export interface UpstreamResponse {
   headers: Headers;
   /** The whole body as text (non-stream answers and error bodies): undici's own reader, no web-stream hop. */
   text(): Promise<string>;
-  /** The body as a web stream, for the streaming chain. */
+  /** The body as node chunks, for the streaming chain's direct steps (stream/run-stream.ts). */
+  chunks(): AsyncIterable<Uint8Array>;
+  /** The body as a web stream, for adapters whose steps are still web TransformStreams. */
   stream(): ReadableStream<Uint8Array>;
   /** Drops the body and frees the connection. */
   discard(): void;
@@ -81,6 +83,7 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
             status: response.statusCode,
             headers,
             text: () => body.text(),
+            chunks: () => body,
             stream: () => Readable.toWeb(body) as ReadableStream<Uint8Array>,
             discard: () => body.destroy(),
           },

@@ -4,6 +4,7 @@ import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type Outcome } from "../ledger";
 import { sseDecoder } from "../sse";
 import { readFirstEvent } from "../stream/read-first-event";
+import { readEvents, type EventReader } from "../stream/run-stream";
 import { StreamTally } from "../stream/stream-tally";
 import type { GatewayError, StreamEvent } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
@@ -13,7 +14,7 @@ import { failedAnswer } from "./failed-answer";
 import { sendWithAttempts } from "./send-attempts";
 
 interface OpenedStream {
-  reader: ReadableStreamDefaultReader<StreamEvent>;
+  reader: EventReader;
   first: StreamEvent;
 }
 
@@ -26,7 +27,7 @@ export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
   const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
   record.stream = true;
   const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    const reader = response.stream().pipeThrough(adapter.streamDecoder?.() ?? sseDecoder()).pipeThrough(adapter.parseStream()).getReader();
+    const reader = readEvents(response, adapter.streamDecoder?.() ?? sseDecoder(), adapter.parseStream());
     const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
     return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
   });

@@ -28,7 +28,7 @@ function countingUpstream(failing: Set<number>) {
       const index = Number(request.body);
       const status = failing.has(index) ? 400 : 200;
       const text = JSON.stringify({ index });
-      return { ok: true, value: { status, headers: new Headers(), text: async () => text, stream: () => new ReadableStream(), discard: () => {} } };
+      return { ok: true, value: { status, headers: new Headers(), text: async () => text, chunks: async function* () {}, stream: () => new ReadableStream(), discard: () => {} } };
     },
     close: async () => {},
   };

@@ -1,12 +1,13 @@
 import type { ProviderId, Result, StreamEvent } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
+import type { EventReader } from "./run-stream";
 
 /**
  * Waits for the first normalized event within the first-token timeout. An error or an empty
  * stream at this point is returned as a failure (the response is not committed yet, so the
  * attempt loop may retry and the caller gets a real HTTP status).
  */
-export async function readFirstEvent(reader: ReadableStreamDefaultReader<StreamEvent>, timeoutMs: number, provider: ProviderId): Promise<Result<StreamEvent>> {
+export async function readFirstEvent(reader: EventReader, timeoutMs: number, provider: ProviderId): Promise<Result<StreamEvent>> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<"timeout">((resolve) => {
     timer = setTimeout(() => resolve("timeout"), timeoutMs);

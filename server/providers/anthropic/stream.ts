@@ -11,6 +11,7 @@
  * https://platform.claude.com/docs/en/build-with-claude/extended-thinking#streaming-thinking and #thinking-redaction; an `error` event (e.g. overloaded_error) may arrive after the 200. Unknown event and delta
  * types are ignored, as the docs ask, for forward compatibility.
  */
+import { defineStreamParser, type StepController, type StreamParser } from "@/server/gateway/stream/stream-parser";
 import { z } from "zod";
 import type { SseEvent, StreamEvent } from "@/server/gateway/types";
 import { errorObjectSchema, statusForErrorType, toUpstreamError } from "./errors";
@@ -38,11 +39,11 @@ interface StreamState {
   toolIndexByBlock: Map<number, number>;
 }
 
-type Controller = TransformStreamDefaultController<StreamEvent>;
+type Controller = StepController<StreamEvent>;
 
-export function createStreamParser(): TransformStream<SseEvent, StreamEvent> {
+export function createStreamParser(): StreamParser<SseEvent, StreamEvent> {
   const state: StreamState = { isEnded: false, isFailed: false, toolIndexByBlock: new Map() };
-  return new TransformStream<SseEvent, StreamEvent>({
+  return defineStreamParser<SseEvent, StreamEvent>({
     transform(event, controller) {
       if (state.isEnded || state.isFailed) return;
       let data: unknown;

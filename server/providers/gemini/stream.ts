@@ -8,11 +8,12 @@
  * usageMetadata rides on the chunks, the last one wins. Function calls arrive whole, so each becomes
  * one tool-call-delta. An `{"error": {...}}` chunk is an in-stream failure.
  */
+import { defineStreamParser, type StepController, type StreamParser } from "@/server/gateway/stream/stream-parser";
 import type { FinishReason, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { googleErrorSchema, statusFromName, toUpstreamError } from "./errors";
 import { createToolCallId, generateContentResponseSchema, isFinished, mapFinishReason, mapUsage, type GeminiCandidate, type GeminiResponse } from "./wire";
 
-type Controller = TransformStreamDefaultController<StreamEvent>;
+type Controller = StepController<StreamEvent>;
 
 class GeminiStreamState {
   private failed = false;
@@ -96,9 +97,9 @@ class GeminiStreamState {
   }
 }
 
-export function parseStream(): TransformStream<SseEvent, StreamEvent> {
+export function parseStream(): StreamParser<SseEvent, StreamEvent> {
   const state = new GeminiStreamState();
-  return new TransformStream<SseEvent, StreamEvent>({
+  return defineStreamParser<SseEvent, StreamEvent>({
     transform: (event, controller) => state.accept(event, controller),
     flush: (controller) => state.finish(controller),
   });

@@ -6,6 +6,7 @@
  * `choices` when stream_options.include_usage is set; the end marker is `data: [DONE]`. An error mid-stream
  * arrives as `data: {"error": {...}}` (see the official SDK, openai-node src/streaming.ts).
  */
+import { defineStreamParser, type StepController, type StreamParser } from "@/server/gateway/stream/stream-parser";
 import { z } from "zod";
 import type { FinishReason, GatewayError, ProviderId, SseEvent, StreamEvent, Usage } from "@/server/gateway/types";
 import { errorObjectSchema, toStreamError } from "./errors";
@@ -67,7 +68,7 @@ function createToolCallIndexer() {
   };
 }
 
-export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibleQuirks = {}): TransformStream<SseEvent, StreamEvent> {
+export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibleQuirks = {}): StreamParser<SseEvent, StreamEvent> {
   let isDone = false;
   let hasFailed = false;
   let usage: Usage | undefined;
@@ -76,17 +77,17 @@ export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibl
   const unwrapForcedTool = quirks.jsonSchema === "forced-tool" ? createForcedToolUnwrapper() : undefined;
 
   /** Every event leaves through here, so the forced-tool quirk sees each one (it turns the forced call into text). */
-  function emit(controller: TransformStreamDefaultController<StreamEvent>, event: StreamEvent): void {
+  function emit(controller: StepController<StreamEvent>, event: StreamEvent): void {
     const emitted = unwrapForcedTool ? unwrapForcedTool(event) : event;
     if (emitted) controller.enqueue(emitted);
   }
 
-  function fail(controller: TransformStreamDefaultController<StreamEvent>, error: GatewayError): void {
+  function fail(controller: StepController<StreamEvent>, error: GatewayError): void {
     hasFailed = true;
     controller.enqueue({ type: "error", error });
   }
 
-  function emitChoices(chunk: Chunk, controller: TransformStreamDefaultController<StreamEvent>): void {
+  function emitChoices(chunk: Chunk, controller: StepController<StreamEvent>): void {
     for (const [position, choice] of (chunk.choices ?? []).entries()) {
       const index = choice.index ?? position;
       const at = index === 0 ? {} : { choice: index };
@@ -106,7 +107,7 @@ export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibl
     }
   }
 
-  return new TransformStream<SseEvent, StreamEvent>({
+  return defineStreamParser<SseEvent, StreamEvent>({
     transform(event, controller) {
       if (isDone || hasFailed) return;
       const data = event.data.trim();

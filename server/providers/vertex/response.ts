@@ -4,6 +4,7 @@
  * is told apart by its shape (`"type": "message"` vs `candidates`), and errors are relabelled as Vertex's.
  * References: see ./request.ts.
  */
+import { defineStreamParser, type StepController, type StreamParser, type StreamStep } from "@/server/gateway/stream/stream-parser";
 import type { ChatResult, GatewayError, Result, SseEvent, StreamEvent } from "@/server/gateway/types";
 import { parseResponse as parseAnthropicResponse } from "../anthropic/response";
 import { createStreamParser as createAnthropicStreamParser } from "../anthropic/stream";
@@ -38,32 +39,20 @@ function isAnthropicEvent(event: SseEvent): boolean {
  * Picks the publisher's stream parser from the first event (Anthropic events are named and typed; Gemini chunks are
  * bare GenerateContentResponses) and feeds every event through it.
  */
-export function parseStream(): TransformStream<SseEvent, StreamEvent> {
-  let writer: WritableStreamDefaultWriter<SseEvent> | undefined;
-  let pump: Promise<void> | undefined;
-  const open = (first: SseEvent, controller: TransformStreamDefaultController<StreamEvent>) => {
-    const inner = isAnthropicEvent(first) ? createAnthropicStreamParser() : parseGeminiStream();
-    writer = inner.writable.getWriter();
-    const reader = inner.readable.getReader();
-    pump = (async () => {
-      for (let next = await reader.read(); !next.done; next = await reader.read()) {
-        const event = next.value;
-        controller.enqueue(event.type === "error" ? { type: "error", error: asVertexError(event.error) } : event);
-      }
-    })();
-  };
-  return new TransformStream<SseEvent, StreamEvent>({
-    async transform(event, controller) {
-      if (!writer) open(event, controller);
-      await writer!.write(event);
+export function parseStream(): StreamParser<SseEvent, StreamEvent> {
+  let inner: StreamStep<SseEvent, StreamEvent> | undefined;
+  let output: StepController<StreamEvent> | undefined;
+  const relay: StepController<StreamEvent> = { enqueue: (event) => output!.enqueue(event.type === "error" ? { type: "error", error: asVertexError(event.error) } : event) };
+  return defineStreamParser<SseEvent, StreamEvent>({
+    transform(event, controller) {
+      output = controller;
+      inner ??= isAnthropicEvent(event) ? createAnthropicStreamParser() : parseGeminiStream();
+      inner.transform(event, relay);
     },
-    async flush(controller) {
-      if (!writer) {
-        controller.enqueue({ type: "error", error: { kind: "stream_cut", provider: "vertex" } });
-        return;
-      }
-      await writer.close();
-      await pump;
+    flush(controller) {
+      output = controller;
+      if (!inner) return controller.enqueue({ type: "error", error: { kind: "stream_cut", provider: "vertex" } });
+      inner.flush?.(relay);
     },
   });
 }
