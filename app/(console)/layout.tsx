@@ -15,6 +15,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/models", label: "Models", permission: "models:read" },
   { href: "/providers", label: "Providers", permission: "providers:read" },
   { href: "/members", label: "Members", permission: "members:read" },
+  { href: "/teams", label: "Teams", permission: "teams:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

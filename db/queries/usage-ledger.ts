@@ -150,3 +150,25 @@ export async function overviewTotals(db: Executor, orgId: string, options: { fro
   );
   return toTotals(row);
 }
+
+/**
+ * Spend per key since `from`, and their total, in one pass over the (key_id, started_at) index.
+ * Exact decimal strings.
+ */
+export async function spendByKey(db: Executor, orgId: string, keyIds: readonly string[], from: Date): Promise<{ total: string; byKey: Map<string, { costUsd: string; requests: number }> }> {
+  if (keyIds.length === 0) return { total: "0", byKey: new Map() };
+  const rows = await executeRows<{ key_id: string | null; cost_usd: string; requests: number }>(
+    db,
+    sql`select key_id, coalesce(sum(cost_usd), 0)::text as cost_usd, count(*)::int as requests
+        from usage_ledger
+        where org_id = ${orgId} and ${keyScope(keyIds)} and started_at >= ${from.toISOString()}
+        group by grouping sets ((key_id), ())`,
+  );
+  const byKey = new Map<string, { costUsd: string; requests: number }>();
+  let total = "0";
+  for (const row of rows) {
+    if (row.key_id === null) total = row.cost_usd;
+    else byKey.set(row.key_id, { costUsd: row.cost_usd, requests: Number(row.requests) });
+  }
+  return { total, byKey };
+}

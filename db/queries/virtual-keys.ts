@@ -1,6 +1,6 @@
 import { and, desc, eq, inArray, isNull, lt, or, sql } from "drizzle-orm";
 import type { Executor } from "../client";
-import { virtualKeys } from "../schema";
+import { teams, users, virtualKeys } from "../schema";
 
 /** Everything but the hash. */
 export const publicKeyColumns = {
@@ -24,11 +24,16 @@ export async function insertKey(tx: Executor, values: typeof virtualKeys.$inferI
   return row;
 }
 
-export async function listKeys(db: Executor, orgId: string, options: { userId?: string } = {}) {
+/** Keys with their team's name and their user's email; `userId` / `teamId` narrow the list. */
+export async function listKeys(db: Executor, orgId: string, options: { userId?: string; teamId?: string } = {}) {
   return db
-    .select(publicKeyColumns)
+    .select({ ...publicKeyColumns, teamName: teams.name, userEmail: users.email })
     .from(virtualKeys)
-    .where(and(eq(virtualKeys.orgId, orgId), options.userId ? eq(virtualKeys.userId, options.userId) : undefined))
+    .leftJoin(teams, eq(teams.id, virtualKeys.teamId))
+    .leftJoin(users, eq(users.id, virtualKeys.userId))
+    .where(
+      and(eq(virtualKeys.orgId, orgId), options.userId ? eq(virtualKeys.userId, options.userId) : undefined, options.teamId ? eq(virtualKeys.teamId, options.teamId) : undefined),
+    )
     .orderBy(desc(virtualKeys.createdAt));
 }
 

@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findModelByName } from "@/db/queries/models";
+import { findTeam, isTeamMember, listAllowancesOfUser } from "@/db/queries/teams";
+import { findMember } from "@/db/queries/users";
 import { findKey, insertKey, listKeys, revokeKeyRow } from "@/db/queries/virtual-keys";
 import { issueToken } from "@/server/crypto/tokens";
 import { can } from "./permissions";
@@ -13,31 +15,85 @@ export const createKeyInputSchema = z.object({
   name: z.string().trim().min(1, "name is required").max(100),
   models: z.array(z.string().trim().min(1)).max(200).nullish(),
   expires_at: z.iso.datetime({ offset: true }).nullish(),
+  /** The team the key belongs to (its spend is the team's; its models stay within the team's). */
   team_id: z.uuid().nullish(),
+  /** The member the key belongs to. Default: the signed-in member (none for a team key or an API call). A developer's keys are always their own. */
+  user_id: z.uuid().nullish(),
   metadata: z.record(z.string(), z.string().max(500)).nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
 export type KeyView = Awaited<ReturnType<typeof listKeys>>[number];
+export type KeyRow = Awaited<ReturnType<typeof insertKey>>;
 
-export async function createVirtualKey(db: Database, actor: Actor, input: CreateKeyInput): Promise<ServiceResult<KeyView & { key: string }>> {
+interface Ownership {
+  teamId: string | null;
+  userId: string | null;
+  /** The most the key may allow (null: every model) and whose limit it is. */
+  allowance: { models: string[]; from: "team" | "your teams" } | null;
+}
+
+const ownOnly = failure({ code: "forbidden", message: "Your role can create keys for yourself only." });
+
+/** Whose key it is, checked field by field: a developer only for themself and their own teams. */
+async function resolveOwnership(db: Database, actor: Actor, input: CreateKeyInput): Promise<ServiceResult<Ownership>> {
+  const mayWriteAll = can(actor.role, "keys:write");
+  let userId: string | null;
+  if (mayWriteAll) {
+    const isConsoleUser = actor.id.startsWith("user:");
+    userId = input.user_id !== undefined ? input.user_id : input.team_id || !isConsoleUser ? null : (actor.userId ?? null);
+  } else {
+    if (!actor.userId || (input.user_id !== undefined && input.user_id !== actor.userId)) return ownOnly;
+    userId = actor.userId;
+  }
+  if (userId && userId !== actor.userId) {
+    const member = await findMember(db, actor.orgId, userId);
+    if (!member || member.deactivatedAt) return failure({ code: "invalid", message: "user_id is not an active member.", field: "user_id" });
+  }
+  if (input.team_id) {
+    const team = await findTeam(db, actor.orgId, input.team_id);
+    if (!team) return failure({ code: "invalid", message: "team_id names no team.", field: "team_id" });
+    if (!mayWriteAll && !(await isTeamMember(db, team.id, actor.userId!))) return failure({ code: "forbidden", message: "You can create keys only for teams you are in." });
+    return ok({ teamId: team.id, userId, allowance: team.allowedModels ? { models: team.allowedModels, from: "team" } : null });
+  }
+  if (mayWriteAll) return ok({ teamId: null, userId, allowance: null });
+  // A developer's own key: within the union of their teams' models (no team, or a team without a list: every model).
+  const allowances = await listAllowancesOfUser(db, actor.orgId, actor.userId!);
+  const isUnlimited = allowances.length === 0 || allowances.some((models) => models === null);
+  return ok({ teamId: null, userId, allowance: isUnlimited ? null : { models: [...new Set(allowances.flat() as string[])], from: "your teams" } });
+}
+
+/** The key's allow-list: as asked, within the allowance; no list under an allowance means the allowance itself. */
+function modelsWithin(requested: string[] | null, allowance: Ownership["allowance"], isDeveloper: boolean): ServiceResult<string[] | null> {
+  if (!allowance) return ok(requested);
+  if (requested === null) return ok(allowance.models);
+  const outside = requested.filter((name) => !allowance.models.includes(name));
+  if (outside.length === 0) return ok(requested);
+  const message = `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among ${allowance.from === "team" ? "the team's" : "your teams'"} models.`;
+  return isDeveloper ? failure({ code: "forbidden", message }) : failure({ code: "invalid", message: `models: ${message}`, field: "models" });
+}
+
+export async function createVirtualKey(db: Database, actor: Actor, input: CreateKeyInput): Promise<ServiceResult<KeyRow & { key: string }>> {
   if (!can(actor.role, "keys:write") && !can(actor.role, "keys:write-own")) return failure({ code: "forbidden", message: "Your role cannot create keys." });
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) return failure({ code: "invalid", message: "expires_at must be in the future", field: "expires_at" });
-  const models = input.models ? [...new Set(input.models)] : null;
-  for (const name of models ?? []) {
+  const ownership = await resolveOwnership(db, actor, input);
+  if (!ownership.ok) return ownership;
+  const models = modelsWithin(input.models ? [...new Set(input.models)] : null, ownership.value.allowance, !can(actor.role, "keys:write"));
+  if (!models.ok) return models;
+  for (const name of models.value ?? []) {
     if (!(await findModelByName(db, actor.orgId, name))) return failure({ code: "invalid", message: `Unknown model: ${name}`, field: "models" });
   }
   const issued = issueToken("vk");
   const row = await db.transaction(async (tx) => {
     const created = await insertKey(tx, {
       orgId: actor.orgId,
-      teamId: input.team_id ?? null,
-      userId: actor.userId ?? null,
+      teamId: ownership.value.teamId,
+      userId: ownership.value.userId,
       name: input.name,
       keyPrefix: issued.prefix,
       keyHash: issued.hash,
-      allowedModels: models,
+      allowedModels: models.value,
       expiresAt,
       metadata: input.metadata ?? {},
       createdBy: actor.id,
@@ -56,7 +112,8 @@ export async function listVirtualKeys(db: Database, actor: Actor): Promise<Servi
   return ok(actor.userId ? await listKeys(db, actor.orgId, { userId: actor.userId }) : []);
 }
 
-export async function revokeVirtualKey(db: Database, actor: Actor, id: string): Promise<ServiceResult<KeyView>> {
+export async function revokeVirtualKey(db: Database, actor: Actor, id: string): Promise<ServiceResult<KeyRow>> {
+  if (!can(actor.role, "keys:write") && !can(actor.role, "keys:write-own")) return failure({ code: "forbidden", message: "Your role cannot revoke keys." });
   const existing = await findKey(db, actor.orgId, id);
   if (!existing) return failure({ code: "not_found", message: "No such key." });
   const mayRevoke = can(actor.role, "keys:write") || (can(actor.role, "keys:write-own") && existing.userId !== null && existing.userId === actor.userId);

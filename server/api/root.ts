@@ -6,6 +6,7 @@ import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
 import { providersRouter } from "./routers/providers";
 import { requestsRouter } from "./routers/requests";
+import { teamsRouter } from "./routers/teams";
 import { authedProcedure, router } from "./trpc";
 
 export const appRouter = router({
@@ -22,6 +23,7 @@ export const appRouter = router({
   overview: overviewRouter,
   adminTokens: adminTokensRouter,
   members: membersRouter,
+  teams: teamsRouter,
 });
 
 export type AppRouter = typeof appRouter;

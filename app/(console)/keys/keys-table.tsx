@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { Badge, StatusBadge } from "@/app/_components/badge";
 import { ConfirmButton } from "@/app/_components/confirm-button";
 import { ErrorBanner } from "@/app/_components/error-banner";
@@ -39,6 +40,8 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
         <TableHead>
           <Th>Name</Th>
           <Th>Key</Th>
+          <Th>Team</Th>
+          <Th>Member</Th>
           <Th>Allowed models</Th>
           <Th>Expires</Th>
           <Th>Created</Th>
@@ -47,14 +50,24 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
           <Th className="text-right">Actions</Th>
         </TableHead>
         <TableBody>
-          {keys.isLoading ? <TableMessage colSpan={8}>Loading…</TableMessage> : null}
-          {keys.data?.length === 0 ? <TableMessage colSpan={8}>No keys yet. Create one to call the gateway.</TableMessage> : null}
+          {keys.isLoading ? <TableMessage colSpan={10}>Loading…</TableMessage> : null}
+          {keys.data?.length === 0 ? <TableMessage colSpan={10}>No keys yet. Create one to call the gateway.</TableMessage> : null}
           {keys.data?.map((key) => {
             const status = keyStatus(key);
             return (
               <Tr key={key.id} data-testid="key-row">
                 <Td className="font-medium">{key.name}</Td>
                 <Td className="font-mono text-xs text-neutral-600">{formatKeyPrefix(key.keyPrefix)}</Td>
+                <Td className="whitespace-nowrap text-neutral-600">
+                  {key.teamId && key.teamName ? (
+                    <Link href={`/teams/${key.teamId}`} className="hover:text-accent-700 hover:underline">
+                      {key.teamName}
+                    </Link>
+                  ) : (
+                    "—"
+                  )}
+                </Td>
+                <Td className="whitespace-nowrap text-neutral-600">{key.userEmail ?? "—"}</Td>
                 <Td>
                   <AllowedModels models={key.allowedModels} />
                 </Td>
