@@ -1,0 +1,156 @@
+/**
+ * Every admin REST route × every role (an `mga_` token of that role, made by a member of that
+ * role), against the real PostgreSQL: exactly the allowed cells answer 2xx; every other cell is
+ * 403 and changes no row of any table. The routes are found by walking app/api/admin, so a new
+ * route file or method without a row here fails.
+ */
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { getDatabase } from "@/db/client";
+import { createTestDatabase } from "@/db/__tests__/test-database";
+import type { Role } from "@/db/schema";
+import { stopGatewayRuntime } from "@/server/gateway/runtime";
+import { buildWorld, everyone, fingerprint, freshAdminToken, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, readers, roles, unique, writers, type World } from "./matrix-world";
+
+type Prepared = Record<string, string>;
+type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
+interface Cell {
+  label?: string;
+  allowed: readonly Role[];
+  prepare?: (world: World, role: Role) => Promise<Prepared>;
+  /** Values for the path's [segments]. */
+  params?: (world: World, prepared: Prepared) => Record<string, string>;
+  body?: (world: World, prepared: Prepared) => unknown;
+}
+
+const price = { input: "1", output: "2" };
+const id = (_world: World, prepared: Prepared) => ({ id: prepared.id });
+
+const matrix: Record<string, Cell[]> = {
+  "GET /api/admin/keys": [{ allowed: everyone }],
+  "POST /api/admin/keys": [
+    { label: "own key", allowed: ["owner", "admin", "developer"], body: () => ({ name: unique("k") }) },
+    { label: "for another member", allowed: writers, body: (world) => ({ name: unique("k"), user_id: world.actors.viewer.userId }) },
+  ],
+  "DELETE /api/admin/keys/[id]": [
+    { label: "own key", allowed: ["owner", "admin", "developer"], prepare: async (world, role) => ({ id: await freshKey(world, { userId: world.actors[role].userId }) }), params: id },
+    { label: "someone else's key", allowed: writers, prepare: async (world) => ({ id: await freshKey(world, { userId: world.actors.viewer.userId }) }), params: id },
+  ],
+  "GET /api/admin/providers": [{ allowed: everyone }],
+  "POST /api/admin/providers": [{ allowed: writers, body: () => ({ kind: "openai", name: unique("p"), api_key: "sk-matrix" }) }],
+  "PATCH /api/admin/providers/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshConnection(world) }), params: id, body: () => ({ name: unique("p") }) }],
+  "POST /api/admin/providers/[id]/test": [{ allowed: writers, params: (world) => ({ id: world.unreachableConnectionId }) }],
+  "GET /api/admin/models": [{ allowed: everyone }],
+  "POST /api/admin/models": [{ allowed: writers, body: (world) => ({ name: unique("m"), connection_id: world.connectionId, upstream_model: "gpt-4o-mini", price }) }],
+  "PATCH /api/admin/models/[id]": [
+    { label: "a price", allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id, body: () => ({ price }) },
+    { label: "a field", allowed: writers, prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id, body: () => ({ enabled: false }) },
+  ],
+  "GET /api/admin/requests": [{ allowed: everyone }],
+  "GET /api/admin/requests/[id]": [{ allowed: everyone, params: (world) => ({ id: world.requestId }) }],
+  "GET /api/admin/members": [{ allowed: readers }],
+  "POST /api/admin/members": [
+    { label: "a viewer", allowed: writers, body: () => ({ email: `${unique("new")}@matrix.test`, role: "viewer" }) },
+    { label: "an owner", allowed: ["owner"], body: () => ({ email: `${unique("new")}@matrix.test`, role: "owner" }) },
+  ],
+  "PATCH /api/admin/members/[id]": [
+    { label: "viewer to finance", allowed: writers, prepare: async (world) => ({ id: await freshUser(world, "viewer") }), params: id, body: () => ({ role: "finance" }) },
+    { label: "to owner", allowed: ["owner"], prepare: async (world) => ({ id: await freshUser(world, "admin") }), params: id, body: () => ({ role: "owner" }) },
+    { label: "an owner down", allowed: ["owner"], prepare: async (world) => ({ id: await freshUser(world, "owner") }), params: id, body: () => ({ role: "viewer" }) },
+  ],
+  "POST /api/admin/members/[id]/deactivate": [
+    { label: "a viewer", allowed: writers, prepare: async (world) => ({ id: await freshUser(world, "viewer") }), params: id, body: () => ({ revoke_keys: false }) },
+    { label: "an owner", allowed: ["owner"], prepare: async (world) => ({ id: await freshUser(world, "owner") }), params: id, body: () => ({ revoke_keys: true }) },
+  ],
+  "POST /api/admin/members/[id]/reactivate": [{ allowed: writers, prepare: async (world) => ({ id: await freshUser(world, "viewer", { isDeactivated: true }) }), params: id }],
+  "GET /api/admin/invitations": [{ allowed: readers }],
+  "DELETE /api/admin/invitations/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshInvitation(world, "viewer") }), params: id }],
+  "GET /api/admin/teams": [{ allowed: everyone }],
+  "POST /api/admin/teams": [{ allowed: writers, body: () => ({ name: unique("team") }) }],
+  "GET /api/admin/teams/[id]": [{ allowed: everyone, params: (world) => ({ id: world.teamId }) }],
+  "PATCH /api/admin/teams/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshTeam(world) }), params: id, body: () => ({ allowed_models: null }) }],
+  "DELETE /api/admin/teams/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshTeam(world) }), params: id }],
+  "POST /api/admin/teams/[id]/members": [{ allowed: writers, prepare: async (world) => ({ id: await freshTeam(world) }), params: id, body: (world) => ({ user_id: world.actors.viewer.userId }) }],
+  "DELETE /api/admin/teams/[id]/members/[userId]": [
+    { allowed: writers, prepare: async (world) => ({ id: await freshTeam(world, [world.actors.viewer.userId!]) }), params: (world, prepared) => ({ id: prepared.id, userId: world.actors.viewer.userId! }) },
+  ],
+};
+
+const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");
+const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
+
+/** "METHOD /api/admin/…" for every exported method of every route.ts under app/api/admin. */
+async function discoverRoutes(): Promise<Map<string, RouteHandler>> {
+  const routes = new Map<string, RouteHandler>();
+  const files = (readdirSync(adminDir, { recursive: true }) as string[]).filter((file) => file.endsWith("route.ts")).sort();
+  for (const file of files) {
+    const exported = (await import(path.join(adminDir, file))) as Record<string, unknown>;
+    const routePath = `/api/admin/${path.dirname(file).split(path.sep).join("/")}`;
+    for (const method of methods) if (typeof exported[method] === "function") routes.set(`${method} ${routePath}`, exported[method] as RouteHandler);
+  }
+  return routes;
+}
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let world: World;
+let routes: Map<string, RouteHandler>;
+const tokens = {} as Record<Role, string>;
+
+beforeAll(async () => {
+  process.env.GATEWAY_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+  process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
+  process.env.UPSTREAM_CONNECT_TIMEOUT_MS = "1000";
+  delete process.env.GATEWAY_ADMIN_KEY;
+  database = await createTestDatabase();
+  // adminRoute reads the process-wide handle: make it this test database.
+  await getDatabase({ databaseUrl: database.url, max: 5 });
+  world = await buildWorld(database.handle.db);
+  for (const role of roles) tokens[role] = (await freshAdminToken(world, role, world.actors[role].userId!)).token;
+  routes = await discoverRoutes();
+});
+afterAll(async () => {
+  await stopGatewayRuntime();
+  await (await getDatabase()).close();
+  await database?.drop();
+});
+
+async function send(key: string, cell: Cell, prepared: Prepared, token: string | null): Promise<Response> {
+  const [method, template] = key.split(" ");
+  const params = cell.params?.(world, prepared) ?? {};
+  const url = `http://modelgate.test${template.replace(/\[(\w+)\]/g, (_match, name: string) => params[name])}`;
+  const body = cell.body?.(world, prepared);
+  const headers: Record<string, string> = { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
+  const request = new Request(url, { method, headers, body: body === undefined ? (method === "GET" || method === "DELETE" ? undefined : "{}") : JSON.stringify(body) });
+  return routes.get(key)!(request, { params: Promise.resolve(params) });
+}
+
+test("every admin route has a row in the matrix, and every row names a route", () => {
+  expect(Object.keys(matrix).sort()).toEqual([...routes.keys()].sort());
+});
+
+describe.each(Object.keys(matrix).sort())("%s", (key) => {
+  const cells = matrix[key].flatMap((cell) => roles.map((role) => ({ cell, role, isAllowed: cell.allowed.includes(role) })));
+
+  test.each(cells.map((entry) => [`${entry.cell.label ? `${entry.cell.label}, ` : ""}${entry.role}: ${entry.isAllowed ? "allowed" : "403"}`, entry] as const))("%s", async (_name, { cell, role, isAllowed }) => {
+    const prepared = (await cell.prepare?.(world, role)) ?? {};
+    if (isAllowed) {
+      const response = await send(key, cell, prepared, tokens[role]);
+      expect(response.status, await response.clone().text()).toBeLessThan(300);
+      return;
+    }
+    const before = await fingerprint(world.db);
+    const response = await send(key, cell, prepared, tokens[role]);
+    expect(response.status).toBe(403);
+    expect(await response.json()).toMatchObject({ error: { code: "forbidden" } });
+    expect(await fingerprint(world.db)).toEqual(before);
+  });
+
+  test("no token: 401", async () => {
+    const cell = matrix[key][0];
+    const prepared = (await cell.prepare?.(world, "owner")) ?? {};
+    const before = await fingerprint(world.db);
+    expect((await send(key, cell, prepared, null)).status).toBe(401);
+    expect(await fingerprint(world.db)).toEqual(before);
+  });
+});

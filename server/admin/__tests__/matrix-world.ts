@@ -1,0 +1,119 @@
+/**
+ * The organisation the role matrices run against (server/api/__tests__/trpc-role-matrix.test.ts,
+ * server/admin/__tests__/admin-routes-role-matrix.test.ts): one member per role, a provider, a
+ * model, a team the developer is in, a ledger row on the developer's key, and helpers that make a
+ * fresh target for each cell (written straight through db/queries, before the cell's snapshot).
+ */
+import { sql } from "drizzle-orm";
+import { executeRows, type Database } from "@/db/client";
+import { insertAdminToken } from "@/db/queries/admin-tokens";
+import { insertInvitation } from "@/db/queries/invitations";
+import { insertModel, insertPrice } from "@/db/queries/models";
+import { ensureDefaultOrg } from "@/db/queries/organizations";
+import { insertConnection } from "@/db/queries/provider-connections";
+import { insertTeam, insertTeamMember } from "@/db/queries/teams";
+import { insertUsageRows } from "@/db/queries/usage-ledger";
+import { insertUserWithRole, updateMembership } from "@/db/queries/users";
+import { insertKey } from "@/db/queries/virtual-keys";
+import type { Role } from "@/db/schema";
+import type { SessionActor } from "@/server/auth/session-actor";
+import { hashToken, issueToken } from "@/server/crypto/tokens";
+
+export const roles = ["owner", "admin", "developer", "finance", "viewer"] as const satisfies readonly Role[];
+export const writers: Role[] = ["owner", "admin"];
+export const everyone: Role[] = [...roles];
+export const readers: Role[] = ["owner", "admin", "finance", "viewer"];
+
+export interface World {
+  db: Database;
+  orgId: string;
+  actors: Record<Role, SessionActor>;
+  connectionId: string;
+  /** Points at a closed local port: "Test connection" answers quickly with a failure (still a success of the call). */
+  unreachableConnectionId: string;
+  modelId: string;
+  modelName: string;
+  teamId: string;
+  /** A ledger row on the developer's own key: every role may read it. */
+  requestId: string;
+}
+
+let counter = 0;
+export const unique = (prefix: string) => `${prefix}-${++counter}-${Math.random().toString(36).slice(2, 7)}`;
+
+export async function freshUser(world: Pick<World, "db" | "orgId">, role: Role, options: { isDeactivated?: boolean } = {}): Promise<string> {
+  const user = await insertUserWithRole(world.db, { email: `${unique(role)}@matrix.test`, passwordHash: "x", orgId: world.orgId, role });
+  if (options.isDeactivated) await updateMembership(world.db, world.orgId, user.id, { deactivatedAt: new Date() });
+  return user.id;
+}
+
+export async function freshKey(world: Pick<World, "db" | "orgId">, owner: { userId?: string | null; teamId?: string | null } = {}): Promise<string> {
+  const issued = issueToken("vk");
+  const key = await insertKey(world.db, { orgId: world.orgId, name: unique("key"), keyPrefix: issued.prefix, keyHash: issued.hash, userId: owner.userId ?? null, teamId: owner.teamId ?? null, createdBy: "system" });
+  return key.id;
+}
+
+export async function freshConnection(world: Pick<World, "db" | "orgId">, baseUrl = "https://api.openai.com/v1"): Promise<string> {
+  const connection = await insertConnection(world.db, { orgId: world.orgId, kind: "openai", name: unique("conn"), baseUrl, source: "console" });
+  return connection.id;
+}
+
+export async function freshModel(world: Pick<World, "db" | "orgId" | "connectionId">): Promise<{ id: string; name: string }> {
+  const model = await insertModel(world.db, { orgId: world.orgId, name: unique("model"), connectionId: world.connectionId, upstreamModel: "gpt-4o-mini" });
+  await insertPrice(world.db, { modelId: model.id, inputPerMtok: "1", outputPerMtok: "2", effectiveFrom: new Date(0) });
+  return { id: model.id, name: model.name };
+}
+
+export async function freshTeam(world: Pick<World, "db" | "orgId">, memberIds: string[] = []): Promise<string> {
+  const team = await insertTeam(world.db, { orgId: world.orgId, name: unique("team") });
+  for (const userId of memberIds) await insertTeamMember(world.db, team.id, userId);
+  return team.id;
+}
+
+export async function freshInvitation(world: Pick<World, "db" | "orgId">, role: Role): Promise<string> {
+  const invitation = await insertInvitation(world.db, {
+    orgId: world.orgId,
+    email: `${unique("invitee")}@matrix.test`,
+    role,
+    tokenHash: hashToken(unique("mgi")),
+    invitedBy: "admin_key:env",
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
+  return invitation.id;
+}
+
+/** An `mga_` token with `role`, made by `createdBy` (a user id). */
+export async function freshAdminToken(world: Pick<World, "db" | "orgId">, role: Role, createdBy: string): Promise<{ id: string; token: string }> {
+  const issued = issueToken("mga");
+  const row = await insertAdminToken(world.db, { orgId: world.orgId, name: unique("token"), role, tokenPrefix: issued.prefix, tokenHash: issued.hash, createdBy: `user:${createdBy}` });
+  return { id: row.id, token: issued.token };
+}
+
+export async function buildWorld(db: Database): Promise<World> {
+  const orgId = await ensureDefaultOrg(db);
+  const base = { db, orgId };
+  const actors = {} as Record<Role, SessionActor>;
+  for (const role of roles) {
+    const id = await freshUser(base, role);
+    actors[role] = { orgId, id: `user:${id}`, userId: id, role, email: `${role}@matrix.test` };
+  }
+  const connectionId = await freshConnection(base);
+  const unreachableConnectionId = await freshConnection(base, "http://127.0.0.1:9/v1");
+  const model = await freshModel({ ...base, connectionId });
+  const teamId = await freshTeam(base, [actors.developer.userId!]);
+  const keyId = await freshKey(base, { userId: actors.developer.userId, teamId });
+  const requestId = unique("req");
+  const now = new Date();
+  await insertUsageRows(db, [{ id: requestId, orgId, keyId, teamId, endpoint: "/v1/chat/completions", status: "success", httpStatus: 200, latencyMs: 3, startedAt: now, endedAt: now, costUsd: "0.000001000000" }]);
+  return { db, orgId, actors, connectionId, unreachableConnectionId, modelId: model.id, modelName: model.name, teamId, requestId };
+}
+
+let tables: string[] | undefined;
+
+/** One digest per table of every row: a refused call must leave all of them unchanged (audit log included). */
+export async function fingerprint(db: Database): Promise<Record<string, string>> {
+  tables ??= (await executeRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map((row) => row.name);
+  const query = tables.map((table) => `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t`).join(" union all ");
+  const rows = await executeRows<{ name: string; digest: string }>(db, sql.raw(query));
+  return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
+}
