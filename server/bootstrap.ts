@@ -71,7 +71,7 @@ function envProviders(settings: Env): EnvProvider[] {
     { kind: "openrouter", name: "openrouter", apiKey: settings.OPENROUTER_API_KEY, baseUrl: settings.OPENROUTER_BASE_URL },
     // The api-version travels in the base URL's query (see server/providers/azure/endpoint.ts).
     { kind: "azure", name: "azure", apiKey: settings.AZURE_OPENAI_API_KEY, baseUrl: withApiVersion(settings.AZURE_OPENAI_ENDPOINT ?? "", settings.AZURE_OPENAI_API_VERSION) },
-    // One credential string, ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN] (see server/providers/bedrock/sigv4.ts).
+    // One credential string, ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN] (see server/providers/bedrock/credentials.ts).
     { kind: "bedrock", name: "bedrock", apiKey: settings.AWS_BEDROCK_ACCESS_KEY_ID && settings.AWS_BEDROCK_SECRET_ACCESS_KEY ? [settings.AWS_BEDROCK_ACCESS_KEY_ID, settings.AWS_BEDROCK_SECRET_ACCESS_KEY, settings.AWS_BEDROCK_SESSION_TOKEN].filter(Boolean).join(":") : undefined, baseUrl: `https://bedrock-runtime.${settings.AWS_BEDROCK_REGION}.amazonaws.com` },
     // The service account key JSON (VERTEX_SERVICE_ACCOUNT_JSON, or the file GOOGLE_APPLICATION_CREDENTIALS names).
     { kind: "vertex", name: "vertex", apiKey: vertex?.apiKey, baseUrl: vertex?.baseUrl ?? "" },

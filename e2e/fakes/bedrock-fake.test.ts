@@ -21,7 +21,7 @@ async function converse(model: string, body: Record<string, unknown>, stream = f
   const url = `${fake.url}/model/${encodeURIComponent(model)}/${stream ? "converse-stream" : "converse"}`;
   const text = JSON.stringify(body);
   const headers = { "content-type": "application/json" };
-  const signed = signRequest({ method: "POST", url, headers, body: text }, { credentials, region: "us-east-1", service: "bedrock", now: new Date() });
+  const signed = await signRequest({ method: "POST", url, headers, body: text }, { credentials, region: "us-east-1", service: "bedrock", now: new Date() });
   return fetch(url, { method: "POST", headers: { ...headers, ...signed }, body: text });
 }
 
@@ -156,7 +156,7 @@ describe("fake bedrock: CountTokens", () => {
     const url = `${fake.url}/model/${encodeURIComponent(model)}/count-tokens`;
     const text = JSON.stringify(body);
     const headers = { "content-type": "application/json" };
-    const signed = sign ? signRequest({ method: "POST", url, headers, body: text }, { credentials, region: "us-east-1", service: "bedrock", now: new Date() }) : {};
+    const signed = sign ? await signRequest({ method: "POST", url, headers, body: text }, { credentials, region: "us-east-1", service: "bedrock", now: new Date() }) : {};
     return fetch(url, { method: "POST", headers: { ...headers, ...signed }, body: text });
   }
 

@@ -37,8 +37,9 @@
  * forced toolChoice (any / tool) and no [[fake:tool]] the answer is a toolUse of the forced (or first) tool whose input
  * is built from that tool's schema, streamed as two input fragments.
  */
-import { computeSignature, sha256Hex } from "@/server/providers/bedrock/sigv4";
+import { createHash } from "node:crypto";
 import { encodeEvent } from "@/server/providers/bedrock/event-stream";
+import { signRequest } from "@/server/providers/bedrock/signed-request";
 import { fail, validateConverse, validateThinking, ValidationError } from "./bedrock-converse-validation";
 import { countTokens } from "./bedrock-count-tokens";
 import { FAKE_BEDROCK_EMBEDDING_MODELS, invokeEmbeddings } from "./bedrock-embeddings";
@@ -76,7 +77,7 @@ async function handle(context: FakeContext): Promise<void> {
   if (!(method === "POST" && (converse || invoke || count)) && !(method === "GET" && pathname === "/foundation-models")) {
     return sendError(context, 404, "UnknownOperationException", "Unknown operation");
   }
-  const authFailure = verifySignature(context);
+  const authFailure = await verifySignature(context);
   if (authFailure) return sendError(context, 403, authFailure.type, authFailure.message);
   if (invoke) return handleInvoke(context, decodeURIComponent(invoke[1]));
   if (count) return handleCount(context, decodeURIComponent(count[1]));
@@ -142,7 +143,9 @@ function handleInvoke(context: FakeContext, modelId: string): void {
 
 // ---------------------------------------------------------------- SigV4
 
-function verifySignature(context: FakeContext): { type: string; message: string } | undefined {
+const sha256Hex = (text: string): string => createHash("sha256").update(text).digest("hex");
+
+async function verifySignature(context: FakeContext): Promise<{ type: string; message: string } | undefined> {
   const headers = context.request.headers;
   const authorization = headers.authorization;
   const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([a-z0-9-]+)\/([a-z0-9-]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/.exec(authorization ?? "");
@@ -170,17 +173,18 @@ function verifySignature(context: FakeContext): { type: string; message: string 
     if (value === undefined) return { type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided." };
     signed[name] = Array.isArray(value) ? value.join(",") : value;
   }
-  const expected = computeSignature({
-    method: context.request.method ?? "POST",
-    url: `http://${headers.host}${context.request.url}`,
-    headers: signed,
-    body,
-    credentials: { accessKeyId, secretAccessKey: FAKE_BEDROCK_SECRET_ACCESS_KEY },
-    region,
-    service,
-    amzDate,
-  });
-  if (expected.signature !== signature) {
+  // Re-signs what arrived (raw path and query, the signed headers as received, the body) with the known secret.
+  const expected = await signRequest(
+    { method: context.request.method ?? "POST", url: `http://${headers.host}${context.request.url}`, headers: signed, body },
+    {
+      credentials: { accessKeyId, secretAccessKey: FAKE_BEDROCK_SECRET_ACCESS_KEY, ...(isTemporary ? { sessionToken: FAKE_BEDROCK_SESSION_TOKEN } : {}) },
+      region,
+      service,
+      now: new Date(time),
+      contentSha256: names.includes("x-amz-content-sha256"),
+    },
+  );
+  if (!expected.authorization?.endsWith(`SignedHeaders=${signedHeaders}, Signature=${signature}`)) {
     return { type: "InvalidSignatureException", message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details." };
   }
   return undefined;

@@ -152,9 +152,10 @@ export interface UpstreamAuthContext {
 }
 
 /**
- * Optional, for providers whose credential must be turned into a short-lived token over the network first (Vertex:
- * a service-account key → an OAuth access token). `buildRequest` stays pure; the attempt loop calls `authorize` before
- * every send (so a retry gets a fresh token if the old one was dropped) and `onUnauthorized` after an upstream 401.
+ * Optional, for providers whose credential step is asynchronous: a short-lived token fetched over the network (Vertex:
+ * a service-account key → an OAuth access token), or an async signer (Bedrock: SigV4, no network). `buildRequest` stays
+ * pure and synchronous; the attempt loop calls `authorize` before every send (so a retry gets a fresh token or
+ * signature) and `onUnauthorized` after an upstream 401.
  */
 export interface UpstreamAuthorizer {
   /** Returns the request with its credentials added, or a GatewayError (never carrying the credential). */

@@ -1,6 +1,6 @@
 import type { ProviderId, UpstreamRequest } from "@/server/gateway/types";
 import { azureAuthHeaders, modelsUrl, parseAzureBaseUrl } from "./azure";
-import { foundationModelsUrl, parseBedrockBaseUrl, signedBedrockHeaders } from "./bedrock";
+import { foundationModelsUrl, parseBedrockBaseUrl } from "./bedrock";
 
 /**
  * A cheap authenticated GET that tells whether a connection works ("test connection"):
@@ -16,18 +16,19 @@ import { foundationModelsUrl, parseBedrockBaseUrl, signedBedrockHeaders } from "
  *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/authoring-reference (Models - List)
  *             https://learn.microsoft.com/en-us/azure/ai-foundry/openai/latest
  *   Bedrock   GET https://bedrock.{region}.amazonaws.com/foundation-models (ListFoundationModels, the control-plane host of
- *             the runtime base URL's region; other hosts: {base}/foundation-models), SigV4-signed at `now`. It checks the
- *             credential and its signature; model access (bedrock:InvokeModel) is only proven by a first chat request.
+ *             the runtime base URL's region; other hosts: {base}/foundation-models), SigV4-signed by the adapter's
+ *             authorize step (test-connection.ts), as chat. It checks the credential and its signature; model access
+ *             (bedrock:InvokeModel) is only proven by a first chat request.
  *             https://docs.aws.amazon.com/bedrock/latest/APIReference/API_ListFoundationModels.html
  *   Vertex    GET {base}/endpoints?pageSize=1 (projects.locations.endpoints.list: a cheap project- and location-scoped
  *             read that needs aiplatform.endpoints.list, part of roles/aiplatform.user). It proves the credential, the
  *             project and the location; the Bearer token is added by the adapter's authorize step (test-connection.ts).
  *             https://cloud.google.com/vertex-ai/docs/reference/rest/v1/projects.locations.endpoints/list
  */
-export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string, now = new Date()): UpstreamRequest {
+export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: string): UpstreamRequest {
   const base = baseUrl.replace(/\/+$/, "");
   const headers: Record<string, string> = { accept: "application/json" };
-  if (kind === "bedrock") return bedrockProbe(base, apiKey, headers, now);
+  if (kind === "bedrock") return { method: "GET", url: foundationModelsUrl(parseBedrockBaseUrl(base)), headers, body: "", warnings: [] };
   if (kind === "vertex") return { method: "GET", url: `${base}/endpoints?pageSize=1`, headers, body: "", warnings: [] };
   if (kind === "azure") {
     return { method: "GET", url: modelsUrl(parseAzureBaseUrl(base)), headers: { ...headers, ...azureAuthHeaders(apiKey) }, body: "", warnings: [] };
@@ -54,13 +55,6 @@ export function buildProbeRequest(kind: ProviderId, baseUrl: string, apiKey: str
       break;
   }
   return { method: "GET", url: `${base}/models`, headers, body: "", warnings: [] };
-}
-
-function bedrockProbe(base: string, apiKey: string, headers: Record<string, string>, now: Date): UpstreamRequest {
-  const endpoint = parseBedrockBaseUrl(base);
-  const url = foundationModelsUrl(endpoint);
-  const signedHeaders = signedBedrockHeaders({ method: "GET", url, headers, body: "" }, { apiKey, region: endpoint.region, now });
-  return { method: "GET", url, headers: signedHeaders, body: "", warnings: [] };
 }
 
 /** Default base URL per provider kind (official endpoints; Azure has none, so its entry is the form's hint). */

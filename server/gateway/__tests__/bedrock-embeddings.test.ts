@@ -193,7 +193,7 @@ describe("the fake's InvokeModel route is strict", () => {
     const url = `${fake.url}/model/${encodeURIComponent(modelId)}/invoke`;
     const text = JSON.stringify(body);
     const headers: Record<string, string> = { "content-type": "application/json" };
-    const auth = signed ? signRequest({ method: "POST", url, headers, body: text }, { credentials: parseCredentials(FAKE_BEDROCK_CREDENTIAL)!, region: "us-east-1", service: "bedrock", now: new Date() }) : {};
+    const auth = signed ? await signRequest({ method: "POST", url, headers, body: text }, { credentials: parseCredentials(FAKE_BEDROCK_CREDENTIAL)!, region: "us-east-1", service: "bedrock", now: new Date() }) : {};
     return fetch(url, { method: "POST", headers: { ...headers, ...auth }, body: text });
   }
 

@@ -217,7 +217,7 @@ describe("the Bedrock fake validates Converse bodies", () => {
     const url = `${fake.url}/model/amazon.nova-lite-v1%3A0/converse`;
     const text = JSON.stringify(body);
     const headers = { "content-type": "application/json" };
-    const signed = signRequest({ method: "POST", url, headers, body: text }, { credentials: parseCredentials(FAKE_BEDROCK_CREDENTIAL)!, region: "us-east-1", service: "bedrock", now: new Date() });
+    const signed = await signRequest({ method: "POST", url, headers, body: text }, { credentials: parseCredentials(FAKE_BEDROCK_CREDENTIAL)!, region: "us-east-1", service: "bedrock", now: new Date() });
     const response = await fetch(url, { method: "POST", headers: { ...headers, ...signed }, body: text });
     expect(response.status).toBe(400);
     expect(response.headers.get("x-amzn-errortype")?.split(":")[0]).toBe("ValidationException");

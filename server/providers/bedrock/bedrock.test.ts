@@ -3,10 +3,12 @@ import { describe, expect, test } from "vitest";
 import type { ChatRequest, SseEvent, StreamEvent, Target } from "@/server/gateway/types";
 import { buildProbeRequest, defaultBaseUrls } from "../probe";
 import { collect } from "../test-utils";
-import { crc32, encodeEvent, encodeEventStreamMessage, encodeException, eventStreamDecoder } from "./event-stream";
+import { parseCredentials } from "./credentials";
+import { encodeEvent, encodeEventStreamMessage, encodeException, eventStreamDecoder } from "./event-stream";
 import { bedrock, createBedrockAdapter } from "./index";
 import { parseBedrockBaseUrl } from "./endpoint";
-import { authorizationHeader, computeSignature, parseCredentials } from "./sigv4";
+import { signRequest } from "./signed-request";
+import { authorized, referenceSignature } from "./test-utils";
 
 const NOW = new Date("2026-11-27T10:00:00.000Z");
 const adapter = createBedrockAdapter({ now: () => NOW });
@@ -42,27 +44,43 @@ describe("bedrock: SigV4", () => {
     { name: "post-vanilla", method: "POST", url: "https://example.amazonaws.com/", signature: "5da7c1a2acd57cee7505fc6676e4e544621c30862966e37dddb68e92efbe5d6b" },
     { name: "post-vanilla-query", method: "POST", url: "https://example.amazonaws.com/?Param1=value1", signature: "28038455d6de14eafc1f9222cf5aa6f1a96197d7deb8263271d420d138af7f11" },
     { name: "get-vanilla-query-order-key-case", method: "GET", url: "https://example.amazonaws.com/?Param2=value2&Param1=value1", signature: "b97d918cfa904a5beff61c982a1b6f458b799221646efd99d3219ec94cdf2500" },
-  ])("test vector $name", ({ method, url, signature }) => {
-    const input = { method, url, headers: { Host: "example.amazonaws.com", "X-Amz-Date": "20150830T123600Z" }, body: "", credentials, region: "us-east-1", service: "service", amzDate: "20150830T123600Z" };
-    expect(authorizationHeader(input)).toBe(`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`);
+  ])("test vector $name", async ({ method, url, signature }) => {
+    const request = { method, url, headers: { Host: "example.amazonaws.com", "X-Amz-Date": "20150830T123600Z" }, body: "" };
+    const added = await signRequest(request, { credentials, region: "us-east-1", service: "service", now: new Date("2015-08-30T12:36:00Z"), contentSha256: false });
+    expect(added.authorization).toBe(`AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=${signature}`);
   });
 
-  test("a Converse request is signed at the injected time, with the model id double-encoded in the canonical URI", () => {
-    const built = adapter.buildRequest(chat(), target());
+  test("buildRequest is unsigned; the authorize step signs at its own time, with the model id double-encoded in the canonical URI", async () => {
+    const unsigned = adapter.buildRequest(chat(), target());
+    expect(unsigned.headers).toEqual({ "content-type": "application/json", accept: "application/json" });
+    const built = await authorized(adapter, unsigned, target());
     expect(built.url).toBe("https://bedrock-runtime.us-west-2.amazonaws.com/model/us.anthropic.claude-haiku-4-5-20251001-v1%3A0/converse");
     expect(built.headers["x-amz-date"]).toBe("20261127T100000Z");
     expect(built.headers["x-amz-content-sha256"]).toBe(sha256(built.body));
     expect(built.headers["x-amz-security-token"]).toBeUndefined();
-    const signed = { accept: "application/json", "content-type": "application/json", host: "bedrock-runtime.us-west-2.amazonaws.com", "x-amz-content-sha256": sha256(built.body), "x-amz-date": "20261127T100000Z" };
-    const expected = computeSignature({ method: "POST", url: built.url, headers: signed, body: built.body, credentials, region: "us-west-2", service: "bedrock", amzDate: "20261127T100000Z" });
-    expect(expected.canonicalRequest.split("\n")[1]).toBe("/model/us.anthropic.claude-haiku-4-5-20251001-v1%253A0/converse");
+    expect(built.headers.host).toBeUndefined();
+    const canonicalRequest = [
+      "POST",
+      "/model/us.anthropic.claude-haiku-4-5-20251001-v1%253A0/converse",
+      "",
+      "accept:application/json",
+      "content-type:application/json",
+      "host:bedrock-runtime.us-west-2.amazonaws.com",
+      `x-amz-content-sha256:${sha256(built.body)}`,
+      "x-amz-date:20261127T100000Z",
+      "",
+      "accept;content-type;host;x-amz-content-sha256;x-amz-date",
+      sha256(built.body),
+    ].join("\n");
+    const expected = referenceSignature(canonicalRequest, { secretAccessKey: credentials.secretAccessKey, amzDate: "20261127T100000Z", region: "us-west-2", service: "bedrock" });
     expect(built.headers.authorization).toBe(
-      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-west-2/bedrock/aws4_request, SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date, Signature=${expected.signature}`,
+      `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261127/us-west-2/bedrock/aws4_request, SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date, Signature=${expected}`,
     );
   });
 
-  test("temporary credentials sign and send x-amz-security-token", () => {
-    const built = adapter.buildRequest(chat({ stream: true }), target({ apiKey: "ASIAEXAMPLE:secret:token/with:colons" }));
+  test("temporary credentials sign and send x-amz-security-token", async () => {
+    const temporary = target({ apiKey: "ASIAEXAMPLE:secret:token/with:colons" });
+    const built = await authorized(adapter, adapter.buildRequest(chat({ stream: true }), temporary), temporary);
     expect(built.url.endsWith("/converse-stream")).toBe(true);
     expect(built.headers["x-amz-security-token"]).toBe("token/with:colons");
     expect(built.headers.accept).toBe("application/vnd.amazon.eventstream");
@@ -79,8 +97,9 @@ describe("bedrock: SigV4", () => {
     expect(parseCredentials(input)).toEqual(expected);
   });
 
-  test("a malformed credential is sent unsigned with a warning", () => {
-    const built = adapter.buildRequest(chat(), target({ apiKey: "just-a-key" }));
+  test("a malformed credential is sent unsigned with a warning", async () => {
+    const malformed = target({ apiKey: "just-a-key" });
+    const built = await authorized(adapter, adapter.buildRequest(chat(), malformed), malformed);
     expect(built.headers.authorization).toBeUndefined();
     expect(built.warnings).toEqual([{ code: "other", message: "The Bedrock credential is not ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]; the request was sent unsigned." }]);
   });
@@ -95,9 +114,10 @@ describe("bedrock: SigV4", () => {
     expect(parseBedrockBaseUrl(baseUrl).region).toBe(region);
   });
 
-  test("the probe is a signed ListFoundationModels on the control-plane host", () => {
+  test("the probe is a signed ListFoundationModels on the control-plane host", async () => {
     expect(defaultBaseUrls.bedrock).toBe("https://bedrock-runtime.us-east-1.amazonaws.com");
-    const probe = buildProbeRequest("bedrock", "https://bedrock-runtime.eu-west-3.amazonaws.com/", "AK:SECRET", NOW);
+    const base = "https://bedrock-runtime.eu-west-3.amazonaws.com/";
+    const probe = await authorized(adapter, buildProbeRequest("bedrock", base, "AK:SECRET"), target({ baseUrl: base, apiKey: "AK:SECRET" }));
     expect(probe).toMatchObject({ method: "GET", url: "https://bedrock.eu-west-3.amazonaws.com/foundation-models", body: "" });
     expect(probe.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AK\/20261127\/eu-west-3\/bedrock\/aws4_request, SignedHeaders=accept;host;x-amz-content-sha256;x-amz-date, Signature=[0-9a-f]{64}$/);
   });
@@ -229,10 +249,6 @@ describe("bedrock: response", () => {
 });
 
 describe("bedrock: event-stream decoding", () => {
-  test("crc32 is zlib's", () => {
-    expect(crc32(new TextEncoder().encode("123456789"))).toBe(0xcbf43926);
-  });
-
   test("a known frame: empty message (16 bytes, AWS event-stream test data)", () => {
     // awslabs/aws-c-event-stream test: a message with no headers and no payload.
     expect([...encodeEventStreamMessage({}, "")]).toEqual([0, 0, 0, 0x10, 0, 0, 0, 0, 0x05, 0xc2, 0x48, 0xeb, 0x7d, 0x98, 0xc8, 0xff]);
@@ -249,8 +265,8 @@ describe("bedrock: event-stream decoding", () => {
   });
 
   test.each([
-    ["prelude CRC", 9, "event-stream: prelude CRC mismatch"],
-    ["message CRC", 30, "event-stream: message CRC mismatch"],
+    ["prelude CRC", 9, "event-stream: The prelude checksum specified in the message"],
+    ["message CRC", 30, "event-stream: The message checksum"],
   ])("a corrupted %s errors the stream", async (_name, offset, message) => {
     const bytes = encodeEvent("messageStart", { role: "assistant" });
     bytes[offset] ^= 0xff;

@@ -1,10 +1,12 @@
 import { describe, expect, test } from "vitest";
 import type { ChatRequest, GatewayError, Target } from "@/server/gateway/types";
-import { countTokensModelId, createBuildCountRequest, isCountUnsupported } from "./count-tokens";
+import { buildCountRequest as build, countTokensModelId, isCountUnsupported } from "./count-tokens";
 import { parseError } from "./errors";
+import { createBedrockAdapter } from "./index";
+import { authorized } from "./test-utils";
 
 const NOW = new Date("2026-11-27T12:00:00.000Z");
-const build = createBuildCountRequest(() => NOW);
+const adapter = createBedrockAdapter({ now: () => NOW });
 const target: Target = { provider: "bedrock", connectionId: "conn_1", baseUrl: "https://bedrock-runtime.eu-west-1.amazonaws.com", apiKey: "AKIDTEST:secret/key", upstreamModel: "eu.anthropic.claude-haiku-4-5-20251001-v1:0", modelName: "haiku" };
 const tool = { type: "function" as const, function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } } } } };
 
@@ -21,9 +23,9 @@ describe("Bedrock CountTokens requests", () => {
     expect(countTokensModelId(modelId)).toBe(expected);
   });
 
-  test("the Converse translation without inference settings, signed for the region, on the foundation model", () => {
+  test("the Converse translation without inference settings, signed for the region, on the foundation model", async () => {
     const request: ChatRequest = { model: "haiku", max_completion_tokens: 50, temperature: 0.3, messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Weather?" }], tools: [tool], tool_choice: "auto" };
-    const built = build(request, target)!;
+    const built = await authorized(adapter, build(request, target)!, target);
     expect(built.url).toBe("https://bedrock-runtime.eu-west-1.amazonaws.com/model/anthropic.claude-haiku-4-5-20251001-v1%3A0/count-tokens");
     expect(built.headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDTEST\/20261127\/eu-west-1\/bedrock\/aws4_request, SignedHeaders=[^,]*host[^,]*, Signature=[0-9a-f]{64}$/);
     expect(built.headers["x-amz-date"]).toBe("20261127T120000Z");
@@ -45,8 +47,9 @@ describe("Bedrock CountTokens requests", () => {
     expect(build(request, { ...target, upstreamModel: "amazon.nova-lite-v1:0" })).toBeUndefined();
   });
 
-  test("a malformed credential is sent unsigned with a warning", () => {
-    const built = build({ model: "haiku", messages: [{ role: "user", content: "Hi" }] }, { ...target, apiKey: "nope" })!;
+  test("a malformed credential is sent unsigned with a warning", async () => {
+    const malformed = { ...target, apiKey: "nope" };
+    const built = await authorized(adapter, build({ model: "haiku", messages: [{ role: "user", content: "Hi" }] }, malformed)!, malformed);
     expect(built.headers.authorization).toBeUndefined();
     expect(built.warnings).toEqual([expect.objectContaining({ code: "other" })]);
   });

@@ -1,7 +1,7 @@
 /**
  * Bedrock CountTokens for the Converse shape: POST {baseUrl}/model/{modelId}/count-tokens with
  * {"input": {"converse": {messages, system?, toolConfig?, additionalModelRequestFields?}}} → {"inputTokens": N},
- * SigV4-signed like Converse. Free.
+ * SigV4-signed like Converse (by the adapter's authorize step, ./authorize.ts). Free.
  * References:
  * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CountTokens.html (request, response, errors:
  *   AccessDeniedException 403, ResourceNotFoundException 404, ThrottlingException 429, InternalServerException 500,
@@ -18,7 +18,7 @@
 import type { ChatRequest, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { parseBedrockBaseUrl } from "./endpoint";
 import { buildConverseBody } from "./request";
-import { signedBedrockHeaders } from "./signed-request";
+import { warnIfUnsignable } from "./credentials";
 
 const CONVERSE_COUNT_FIELDS = ["messages", "system", "toolConfig", "additionalModelRequestFields"];
 const INFERENCE_PROFILE_PREFIX = /^[a-z]{2,6}(?:-[a-z]+)?\.(?=anthropic\.)/;
@@ -34,21 +34,16 @@ export function isCountUnsupported(error: GatewayError): boolean {
   return error.kind === "upstream" && error.status === 400 && /(doesn't|does not) support (counting tokens|token counting)/i.test(error.message);
 }
 
-export function createBuildCountRequest(now: () => Date = () => new Date()) {
-  /** The signed CountTokens request, or undefined when the model cannot be counted by Bedrock. */
-  return function buildCountRequest(request: ChatRequest, target: Target): UpstreamRequest | undefined {
-    const modelId = countTokensModelId(target.upstreamModel);
-    if (!modelId) return undefined;
-    const warnings: Warning[] = [];
-    const converse = buildConverseBody({ ...request, stream: false }, warnings, target.upstreamModel);
-    const counted = Object.fromEntries(CONVERSE_COUNT_FIELDS.filter((field) => converse[field] !== undefined).map((field) => [field, converse[field]]));
-    const body = JSON.stringify({ input: { converse: counted } });
-    const endpoint = parseBedrockBaseUrl(target.baseUrl);
-    const url = `${endpoint.origin}/model/${encodeURIComponent(modelId)}/count-tokens`;
-    const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-    const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now: now(), warnings });
-    return { url, headers: signedHeaders, body, warnings };
-  };
+/** The CountTokens request (unsigned until the authorize step), or undefined when Bedrock cannot count the model. */
+export function buildCountRequest(request: ChatRequest, target: Target): UpstreamRequest | undefined {
+  const modelId = countTokensModelId(target.upstreamModel);
+  if (!modelId) return undefined;
+  const warnings: Warning[] = [];
+  const converse = buildConverseBody({ ...request, stream: false }, warnings, target.upstreamModel);
+  const counted = Object.fromEntries(CONVERSE_COUNT_FIELDS.filter((field) => converse[field] !== undefined).map((field) => [field, converse[field]]));
+  const body = JSON.stringify({ input: { converse: counted } });
+  const url = `${parseBedrockBaseUrl(target.baseUrl).origin}/model/${encodeURIComponent(modelId)}/count-tokens`;
+  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
+  warnIfUnsignable(target.apiKey, warnings);
+  return { url, headers, body, warnings };
 }
-
-export const buildCountRequest = createBuildCountRequest();

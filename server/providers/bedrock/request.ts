@@ -1,5 +1,5 @@
 /**
- * OpenAI chat request → Bedrock Converse / ConverseStream request, signed with SigV4.
+ * OpenAI chat request → Bedrock Converse / ConverseStream request (unsigned: ./authorize.ts signs it at send time).
  *
  * References:
  * - https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_Converse.html (messages, system, inferenceConfig,
@@ -18,7 +18,7 @@
 import type { ChatMessage, ChatRequest, ContentPart, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { converseUrl, parseBedrockBaseUrl } from "./endpoint";
 import { applyResponseFormat } from "./response-format";
-import { signedBedrockHeaders } from "./signed-request";
+import { warnIfUnsignable } from "./credentials";
 import { applyThinking } from "./thinking";
 
 type Block = Record<string, unknown>;
@@ -80,18 +80,15 @@ function applyAnthropicBeta(request: ChatRequest, modelId: string, body: Record<
   body.additionalModelRequestFields = { ...(body.additionalModelRequestFields as Record<string, unknown> | undefined), anthropic_beta: betas };
 }
 
-export function createBuildRequest(now: () => Date) {
-  return function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
-    const warnings: Warning[] = [];
-    const outcome: { rejection?: GatewayError } = {};
-    const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel, outcome));
-    if (outcome.rejection) return { url: "", headers: {}, body: "", warnings, rejection: outcome.rejection };
-    const endpoint = parseBedrockBaseUrl(target.baseUrl);
-    const url = converseUrl(endpoint, target.upstreamModel, request.stream === true);
-    const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
-    const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now: now(), warnings });
-    return { url, headers: signedHeaders, body, warnings };
-  };
+export function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
+  const warnings: Warning[] = [];
+  const outcome: { rejection?: GatewayError } = {};
+  const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel, outcome));
+  if (outcome.rejection) return { url: "", headers: {}, body: "", warnings, rejection: outcome.rejection };
+  const url = converseUrl(parseBedrockBaseUrl(target.baseUrl), target.upstreamModel, request.stream === true);
+  const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };
+  warnIfUnsignable(target.apiKey, warnings);
+  return { url, headers, body, warnings };
 }
 
 // ---- messages ------------------------------------------------------------------------------------

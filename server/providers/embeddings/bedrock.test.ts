@@ -1,7 +1,7 @@
 import { describe, expect, test } from "vitest";
 import { embeddingsRequestSchema, type EmbeddingsRequest } from "@/server/gateway/embeddings/embeddings-request";
 import type { Target } from "@/server/gateway/types";
-import { computeSignature, toAmzDate } from "../bedrock/sigv4";
+import { authorized, referenceSignature, sha256Hex } from "../bedrock/test-utils";
 import { COHERE_MAX_TEXTS, createBedrockEmbeddings } from "./bedrock";
 
 const NOW = new Date("2026-11-27T12:00:00.000Z");
@@ -21,22 +21,28 @@ function build(fields: Record<string, unknown>, target: Target) {
 }
 
 describe("Titan Text Embeddings V2", () => {
-  test("one InvokeModel call, signed for the region in the host", () => {
-    const upstream = build({ input: "hello", dimensions: 256 }, titan);
-    expect(upstream.url).toBe("https://bedrock-runtime.eu-west-1.amazonaws.com/model/amazon.titan-embed-text-v2%3A0/invoke");
-    expect(upstream.json).toEqual({ inputText: "hello", dimensions: 256 });
-    expect(upstream.headers).toMatchObject({ "content-type": "application/json", accept: "application/json", "x-amz-date": toAmzDate(NOW) });
-    const signed = computeSignature({
-      method: "POST",
-      url: upstream.url,
-      headers: { "content-type": "application/json", accept: "application/json", "x-amz-date": upstream.headers["x-amz-date"], "x-amz-content-sha256": upstream.headers["x-amz-content-sha256"] },
-      body: upstream.body,
-      credentials: { accessKeyId: "AKIDTEST", secretAccessKey: SECRET },
-      region: "eu-west-1",
-      service: "bedrock",
-      amzDate: toAmzDate(NOW),
-    });
-    expect(upstream.headers.authorization).toBe(`AWS4-HMAC-SHA256 Credential=AKIDTEST/20261127/eu-west-1/bedrock/aws4_request, SignedHeaders=${signed.signedHeaders}, Signature=${signed.signature}`);
+  test("one InvokeModel call, signed for the region in the host", async () => {
+    const built = build({ input: "hello", dimensions: 256 }, titan);
+    expect(built.url).toBe("https://bedrock-runtime.eu-west-1.amazonaws.com/model/amazon.titan-embed-text-v2%3A0/invoke");
+    expect(built.json).toEqual({ inputText: "hello", dimensions: 256 });
+    const upstream = await authorized(adapter, built, titan);
+    expect(upstream.headers).toMatchObject({ "content-type": "application/json", accept: "application/json", "x-amz-date": "20261127T120000Z" });
+    const bodyHash = sha256Hex(upstream.body);
+    const canonicalRequest = [
+      "POST",
+      "/model/amazon.titan-embed-text-v2%253A0/invoke",
+      "",
+      "accept:application/json",
+      "content-type:application/json",
+      "host:bedrock-runtime.eu-west-1.amazonaws.com",
+      `x-amz-content-sha256:${bodyHash}`,
+      "x-amz-date:20261127T120000Z",
+      "",
+      "accept;content-type;host;x-amz-content-sha256;x-amz-date",
+      bodyHash,
+    ].join("\n");
+    const signature = referenceSignature(canonicalRequest, { secretAccessKey: SECRET, amzDate: "20261127T120000Z", region: "eu-west-1", service: "bedrock" });
+    expect(upstream.headers.authorization).toBe(`AWS4-HMAC-SHA256 Credential=AKIDTEST/20261127/eu-west-1/bedrock/aws4_request, SignedHeaders=accept;content-type;host;x-amz-content-sha256;x-amz-date, Signature=${signature}`);
   });
 
   test("several inputs are split into one request per input, in order", () => {
@@ -117,8 +123,9 @@ describe("other Bedrock models and bodies", () => {
     expect(adapter.splitEmbeddingsRequest!(request({ input: ["a", "b"] }), { ...titan, upstreamModel: "amazon.nova-lite-v1:0" })).toHaveLength(1);
   });
 
-  test("a malformed credential is sent unsigned with a warning", () => {
-    const upstream = build({}, { ...titan, apiKey: "not-a-pair" });
+  test("a malformed credential is sent unsigned with a warning", async () => {
+    const malformed = { ...titan, apiKey: "not-a-pair" };
+    const upstream = await authorized(adapter, build({}, malformed), malformed);
     expect(upstream.headers.authorization).toBeUndefined();
     expect(upstream.warnings.map((warning) => warning.code)).toEqual(["other"]);
   });

@@ -1,6 +1,6 @@
 /**
- * Bedrock embeddings: InvokeModel, POST {baseUrl}/model/{modelId}/invoke, SigV4-signed like the Converse adapter
- * (credential `ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]`, region from the base URL).
+ * Bedrock embeddings: InvokeModel, POST {baseUrl}/model/{modelId}/invoke, SigV4-signed at send time by the Converse
+ * adapter's authorize step (credential `ACCESS_KEY_ID:SECRET_ACCESS_KEY[:SESSION_TOKEN]`, region from the base URL).
  * References:
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InvokeModel.html
  *     (POST /model/{modelId}/invoke; Content-Type and Accept application/json; the body is the model's own format)
@@ -25,7 +25,7 @@ import { z } from "zod";
 import { inputTexts, isTokenInput, type EmbeddingsRequest } from "@/server/gateway/embeddings/embeddings-request";
 import type { GatewayError, Result, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { forEmbeddingsInput } from "../context-window";
-import { bedrock, parseBedrockBaseUrl, signedBedrockHeaders } from "../bedrock";
+import { bedrock, createBedrockAdapter, parseBedrockBaseUrl, warnIfUnsignable } from "../bedrock";
 import { tokenInputRefused } from "./openai-format";
 import type { EmbeddingsAdapter } from "./types";
 
@@ -66,9 +66,9 @@ function cohereBody(request: EmbeddingsRequest, texts: string[]): Result<Record<
   return { ok: true, value: { texts, input_type: request.input_type ?? COHERE_INPUT_TYPE } };
 }
 
-/** A Bedrock embeddings adapter with its own clock (tests pin the signing time). */
+/** A Bedrock embeddings adapter with its own signing clock (tests pin the signing time). */
 export function createBedrockEmbeddings(options: { now?: () => Date } = {}): EmbeddingsAdapter {
-  const now = options.now ?? (() => new Date());
+  const signer = options.now ? createBedrockAdapter(options) : bedrock;
   return {
     id: "bedrock",
     splitEmbeddingsRequest(request, target) {
@@ -95,7 +95,7 @@ export function createBedrockEmbeddings(options: { now?: () => Date } = {}): Emb
       if (family === "titan" && request.input_type != null) {
         warnings.push({ code: "unsupported_parameter", param: "input_type", message: "Amazon Titan Text Embeddings has no 'input_type' (a Cohere Embed option); it was dropped." });
       }
-      return { ok: true, value: signedInvoke(target, JSON.stringify(body.value), warnings, now()) };
+      return { ok: true, value: invokeRequest(target, JSON.stringify(body.value), warnings) };
     },
     parseEmbeddingsResponse(body, headers) {
       const headerTokens = Number(headers?.get(TOKEN_COUNT_HEADER) ?? Number.NaN);
@@ -113,15 +113,14 @@ export function createBedrockEmbeddings(options: { now?: () => Date } = {}): Emb
       return { ok: false, error: { kind: "upstream", provider: "bedrock", status: 502, message: "the provider sent an embeddings response the gateway cannot read" } };
     },
     parseError: forEmbeddingsInput(bedrock.parseError),
+    authorize: signer.authorize,
   };
 }
 
-function signedInvoke(target: Target, body: string, warnings: Warning[], now: Date): UpstreamRequest {
-  const endpoint = parseBedrockBaseUrl(target.baseUrl);
-  const url = `${endpoint.origin}/model/${encodeURIComponent(target.upstreamModel)}/invoke`;
-  const headers: Record<string, string> = { "content-type": "application/json", accept: "application/json" };
-  const signedHeaders = signedBedrockHeaders({ method: "POST", url, headers, body }, { apiKey: target.apiKey, region: endpoint.region, now, warnings });
-  return { url, headers: signedHeaders, body, warnings };
+function invokeRequest(target: Target, body: string, warnings: Warning[]): UpstreamRequest {
+  const url = `${parseBedrockBaseUrl(target.baseUrl).origin}/model/${encodeURIComponent(target.upstreamModel)}/invoke`;
+  warnIfUnsignable(target.apiKey, warnings);
+  return { url, headers: { "content-type": "application/json", accept: "application/json" }, body, warnings };
 }
 
 export const bedrockEmbeddings: EmbeddingsAdapter = createBedrockEmbeddings();
