@@ -5,6 +5,8 @@
  *             chunk (as Bedrock writes them while the model generates) and 64 KB chunks (a burst read at once)
  * `--baseline` also loads the hand-written implementation (server/providers/bedrock/sigv4.ts and event-stream.ts)
  * from git, by default from the commit before they were deleted, and prints it beside the current one.
+ * Implementations take turns (BENCH_ROUNDS rounds of BENCH_SECONDS per figure) and each figure is the median of its
+ * rounds, so a noisy neighbour on a shared machine skews both columns alike.
  */
 import { execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -24,7 +26,8 @@ interface Implementation {
   eventStreamDecoder: () => TransformStream<Uint8Array, SseEvent>;
 }
 
-const SECONDS = Number(process.env.BENCH_SECONDS ?? 2);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 1);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const credentials = parseCredentials("AKIDEXAMPLE:wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")!;
 const request = {
   method: "POST",
@@ -33,7 +36,9 @@ const request = {
   body: JSON.stringify({ messages: [{ role: "user", content: [{ text: "x".repeat(960) }] }], inferenceConfig: { maxTokens: 512 } }),
 };
 
-async function measureSigning(implementation: Implementation): Promise<{ opsPerSecond: number; microseconds: number }> {
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+async function measureSigning(implementation: Implementation): Promise<{ opsPerSecond: number }> {
   const options = { credentials, region: "us-east-1", service: "bedrock", now: new Date() };
   const started = performance.now();
   let operations = 0;
@@ -42,7 +47,7 @@ async function measureSigning(implementation: Implementation): Promise<{ opsPerS
     operations += 200;
   }
   const elapsed = (performance.now() - started) / 1000;
-  return { opsPerSecond: operations / elapsed, microseconds: (elapsed / operations) * 1e6 };
+  return { opsPerSecond: operations / elapsed };
 }
 
 /** ~4 MB of contentBlockDelta messages (~140 bytes each, as a model streams short text deltas). */
@@ -106,15 +111,20 @@ async function main(): Promise<void> {
   if (baselineArgument) implementations.unshift(await loadBaseline(baselineArgument.split("=")[1]));
   const messages = streamBytes();
   const chunked = rechunk(messages, 64 * 1024);
-  const rows: string[][] = [];
-  for (const implementation of implementations) {
-    const signing = await measureSigning(implementation);
-    const perMessage = await measureDecoding(implementation, messages, messages.length);
-    const burst = await measureDecoding(implementation, chunked, messages.length);
-    rows.push([implementation.label, Math.round(signing.opsPerSecond).toString(), signing.microseconds.toFixed(1), perMessage.toFixed(1), burst.toFixed(1)]);
+  const samples = implementations.map(() => ({ signing: [] as number[], perMessage: [] as number[], burst: [] as number[] }));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const [index, implementation] of implementations.entries()) {
+      samples[index].signing.push((await measureSigning(implementation)).opsPerSecond);
+      samples[index].perMessage.push(await measureDecoding(implementation, messages, messages.length));
+      samples[index].burst.push(await measureDecoding(implementation, chunked, messages.length));
+    }
   }
+  const rows = implementations.map((implementation, index) => {
+    const signing = median(samples[index].signing);
+    return [implementation.label, Math.round(signing).toString(), (1e6 / signing).toFixed(1), median(samples[index].perMessage).toFixed(1), median(samples[index].burst).toFixed(1)];
+  });
   const megabytes = (messages.reduce((sum, message) => sum + message.length, 0) / 1e6).toFixed(1);
-  console.log(`bedrock codec — node ${process.version}, ${os.cpus().length} cores, ${SECONDS}s per figure, ${messages.length} messages (${megabytes} MB)\n`);
+  console.log(`bedrock codec — node ${process.version}, ${os.cpus().length} cores, median of ${ROUNDS} alternating rounds of ${SECONDS}s per figure, ${messages.length} messages (${megabytes} MB)\n`);
   console.log("| implementation | signing ops/s | µs per signature | decoding MB/s (1 message per chunk) | decoding MB/s (64 KB chunks) |");
   console.log("|---|---|---|---|---|");
   for (const row of rows) console.log(`| ${row.join(" | ")} |`);
