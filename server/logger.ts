@@ -1,28 +1,73 @@
 /**
- * Structured JSON logs, one line per event on stdout. Never pass credentials, keys or prompts
- * here unless the operator asked for prompts (LOG_PROMPTS).
+ * Structured JSON logs through pino: one line per event on stdout (level, time, pid, hostname, msg, fields).
+ * Never pass credentials, keys or prompts here unless the operator asked for prompts (LOG_PROMPTS); as a second
+ * line of defence, fields under the names in REDACTED_PATHS are written as "[redacted]" whatever passes them.
+ *
+ * Lines go through pino's asynchronous destination (sonic-boom), so the per-request line never blocks the event loop
+ * on a slow stdout pipe; pino flushes it synchronously when the process exits, and shutdown calls flushLogs().
  */
+import pino, { type DestinationStream, type Logger as PinoLogger } from "pino";
+
 type Level = "debug" | "info" | "warn" | "error";
-const order: Record<Level | "silent", number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 };
+export type LogLevel = Level | "silent";
 
-function threshold(): number {
-  const configured = (process.env.LOG_LEVEL ?? "info") as Level | "silent";
-  return order[configured] ?? order.info;
+/** Field names that are masked wherever they appear at the top level or one object down. */
+export const REDACTED_PATHS = [
+  "authorization",
+  "password",
+  "api_key",
+  "apiKey",
+  "credential",
+  "secret",
+  "token",
+  "headers.authorization",
+  'headers["x-api-key"]',
+  "*.authorization",
+  "*.password",
+  "*.api_key",
+  "*.apiKey",
+  "*.credential",
+  "*.secret",
+];
+
+const LEVELS: readonly LogLevel[] = ["debug", "info", "warn", "error", "silent"];
+
+function levelFromEnvironment(): LogLevel {
+  const configured = process.env.LOG_LEVEL as LogLevel | undefined;
+  return configured && LEVELS.includes(configured) ? configured : "info";
 }
 
-function write(level: Level, message: string, fields?: Record<string, unknown>): void {
-  if (order[level] < threshold()) return;
-  const line = JSON.stringify({ level, time: new Date().toISOString(), msg: message, ...fields });
-  if (level === "error" || level === "warn") process.stderr.write(line + "\n");
-  else process.stdout.write(line + "\n");
+export interface Logger {
+  debug(message: string, fields?: Record<string, unknown>): void;
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+  /** Writes what is buffered now (used at shutdown). */
+  flush(): void;
 }
 
-export const logger = {
-  debug: (message: string, fields?: Record<string, unknown>) => write("debug", message, fields),
-  info: (message: string, fields?: Record<string, unknown>) => write("info", message, fields),
-  warn: (message: string, fields?: Record<string, unknown>) => write("warn", message, fields),
-  error: (message: string, fields?: Record<string, unknown>) => write("error", message, fields),
-};
+/** A logger on `destination` (stdout by default); tests pass their own stream. */
+export function createLogger(options: { level?: LogLevel; destination?: DestinationStream } = {}): Logger {
+  const destination = options.destination ?? pino.destination({ dest: 1, sync: false });
+  const base: PinoLogger = pino(
+    {
+      level: options.level ?? levelFromEnvironment(),
+      messageKey: "msg",
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    },
+    destination,
+  );
+  const at = (level: Level) => (message: string, fields?: Record<string, unknown>) => (fields ? base[level](fields, message) : base[level](message));
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), flush: () => base.flush() };
+}
+
+export const logger: Logger = createLogger();
+
+export function flushLogs(): void {
+  logger.flush();
+}
 
 /** An error's class and message only; never its stack or attached request data. */
 export function describeError(error: unknown): { error_name: string; error_message: string } {

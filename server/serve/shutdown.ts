@@ -1,4 +1,4 @@
-import { describeError, logger } from "@/server/logger";
+import { describeError, flushLogs, logger } from "@/server/logger";
 import type { ProcessState } from "./health";
 import type { ModelgateServer } from "./http-server";
 
@@ -51,6 +51,7 @@ export function installGracefulShutdown(parts: ShutdownParts): void {
     } finally {
       parts.releaseLock();
       logger.info("stopped");
+      flushLogs();
       process.exit(0);
     }
   };
