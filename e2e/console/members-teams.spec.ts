@@ -91,7 +91,7 @@ test("console: invite a developer, a team, their own key, then deactivation ends
   await developer.getByRole("button", { name: "Create key" }).click();
   const dialog = developer.getByRole("dialog", { name: "Create key" });
   await dialog.getByLabel("Name").fill("dev-team-key");
-  await dialog.getByLabel("Team").selectOption({ label: teamName });
+  await dialog.getByLabel("Team", { exact: true }).selectOption({ label: teamName });
   await expect(dialog.getByRole("checkbox")).toHaveCount(1);
   await dialog.getByRole("button", { name: "Create key" }).click();
   const created = developer.getByRole("dialog", { name: /created/ });
