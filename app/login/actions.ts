@@ -1,7 +1,8 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/server/auth/auth";
+import { LoginThrottledError, signIn } from "@/server/auth/auth";
+import { describeRetry } from "@/server/auth/login-throttle";
 
 export interface LoginState {
   error: string | null;
@@ -23,6 +24,7 @@ export async function signInAction(_previous: LoginState, formData: FormData): P
     return { error: null, email };
   } catch (error) {
     // Success arrives as a redirect "error"; it must propagate. Only auth failures become a message.
+    if (error instanceof LoginThrottledError) return { error: describeRetry(error.retryAt), email };
     if (error instanceof AuthError) return { error: "Invalid email or password", email };
     throw error;
   }

@@ -1,15 +1,19 @@
-import NextAuth from "next-auth";
+import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/db/client";
-import { findUserByEmail } from "@/db/queries/users";
-import { verifyPassword } from "@/server/crypto/password";
-import { clearLoginFailures, isLoginThrottled, recordLoginFailure } from "./login-throttle";
+import { CLIENT_ADDRESS_HEADER } from "@/server/serve/client-address";
+import { signInWithPassword } from "./password-sign-in";
 
-const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email(), password: z.string().min(1).max(1000) });
+const credentialsSchema = z.object({ email: z.string().trim().toLowerCase().email().max(320), password: z.string().min(1).max(1000) });
 
-// A valid argon2id hash of a random string: failed lookups cost the same time as wrong passwords.
-const DUMMY_HASH = "$argon2id$v=19$m=19456,t=2,p=1$JyCRLX/eWD5TBADjXI9lsg$x7etTie4wRCtIW4TIcF5OmvNv/gzvK7+IChv7j1oPhQ";
+/** Thrown by authorize when the email (or email and address) is locked; the sign-in form shows when to retry. */
+export class LoginThrottledError extends CredentialsSignin {
+  code = "throttled";
+  constructor(readonly retryAt: Date) {
+    super("Too many failed sign-ins");
+  }
+}
 
 /**
  * Console sign-in: email + password (argon2id), JWT sessions. Roles, deactivation and the session
@@ -22,21 +26,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth({
   providers: [
     Credentials({
       credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentialsSchema.safeParse(raw);
         if (!parsed.success) return null;
-        const { email, password } = parsed.data;
-        if (isLoginThrottled(email)) return null;
-        const user = await findUserByEmail(await getDb(), email);
-        const valid = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
-        if (!user || !valid) {
-          recordLoginFailure(email);
-          return null;
-        }
-        clearLoginFailures(email);
-        // A deactivated member gets the same answer as a wrong password.
-        if (user.deactivatedAt) return null;
-        return { id: user.id, email: user.email, name: user.name ?? user.email, sessionVersion: user.sessionVersion };
+        const ip = request.headers.get(CLIENT_ADDRESS_HEADER) ?? "unknown";
+        const result = await signInWithPassword(await getDb(), { ...parsed.data, ip });
+        if (result.ok) return result.user;
+        if (result.reason === "throttled") throw new LoginThrottledError(result.retryAt);
+        return null;
       },
     }),
   ],
