@@ -3,6 +3,7 @@
 import { AuthError } from "next-auth";
 import { LoginThrottledError, signIn } from "@/server/auth/auth";
 import { describeRetry } from "@/server/auth/login-throttle";
+import { SSO_PROVIDER_ID } from "@/server/auth/sso-provider";
 
 export interface LoginState {
   error: string | null;
@@ -28,4 +29,9 @@ export async function signInAction(_previous: LoginState, formData: FormData): P
     if (error instanceof AuthError) return { error: "Invalid email or password", email };
     throw error;
   }
+}
+
+/** Starts the OpenID Connect sign-in: a redirect to the IdP, which returns to /api/auth/callback/sso. */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeRedirect(formData.get("callbackUrl")) });
 }
