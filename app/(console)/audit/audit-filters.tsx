@@ -11,14 +11,14 @@ export function AuditFilters({ value, onChange, exportHref }: { value: AuditFilt
 
   return (
     <form role="search" aria-label="Filter the audit log" className="flex flex-wrap items-end gap-3 rounded-lg border border-neutral-200 bg-white px-4 py-3 shadow-xs" onSubmit={(event) => event.preventDefault()}>
-      <TextField label="Actor" value={value.actor} onChange={set("actor")} placeholder="email, user:…, admin_key:env" className="w-56" />
+      <TextField label="Actor" value={value.actor} onChange={set("actor")} placeholder="email, user:…, admin_key:env" className="w-52" />
       <TextField label="Action" value={value.action} onChange={set("action")} placeholder="member.invite, or key." list="audit-actions" className="w-48" />
       <datalist id="audit-actions">
         {knownActions.map((action) => (
           <option key={action} value={action} />
         ))}
       </datalist>
-      <SelectField label="Target type" value={value.targetType} onChange={set("targetType")} className="w-44">
+      <SelectField label="Target type" value={value.targetType} onChange={set("targetType")} className="w-36">
         <option value="">Any</option>
         {knownTargetTypes.map((type) => (
           <option key={type} value={type}>
@@ -34,8 +34,8 @@ export function AuditFilters({ value, onChange, exportHref }: { value: AuditFilt
           </option>
         ))}
       </SelectField>
-      <TextField label="From" type="datetime-local" value={value.from} onChange={set("from")} className="w-52" />
-      <TextField label="To" type="datetime-local" value={value.to} onChange={set("to")} className="w-52" error={rangeError} />
+      <TextField label="From" type="datetime-local" value={value.from} onChange={set("from")} className="w-48" />
+      <TextField label="To" type="datetime-local" value={value.to} onChange={set("to")} className="w-48" error={rangeError} />
       {isFiltered ? (
         <Button variant="ghost" onClick={() => onChange(emptyAuditFilters)}>
           Clear filters
