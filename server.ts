@@ -16,6 +16,7 @@ import { env } from "@/server/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
 import type { ProcessState } from "@/server/serve/health";
+import { stampClientAddress } from "@/server/serve/client-address";
 import { createModelgateServer } from "@/server/serve/http-server";
 import { installGracefulShutdown } from "@/server/serve/shutdown";
 
@@ -54,7 +55,10 @@ async function main(): Promise<void> {
     runtime,
     state,
     db: handle.db,
-    fallback: (request, response) => void handleNext(request, response),
+    fallback: (request, response) => {
+      stampClientAddress(request);
+      void handleNext(request, response);
+    },
     fallbackUpgrade: dev ? (request, socket, head) => void nextUpgrades.emit("upgrade", request, socket, head) : undefined,
   });
   await new Promise<void>((resolve) => serving.server.listen(settings.PORT, settings.HOST, resolve));

@@ -30,6 +30,20 @@ export const envSchema = z.object({
   AUTH_SECRET: z.string().optional(),
   ADMIN_EMAIL: z.string().email().optional(),
   ADMIN_PASSWORD: z.string().min(8, "ADMIN_PASSWORD must be at least 8 characters").optional(),
+  /**
+   * Optional OpenID Connect sign-in beside email and password (README "Single sign-on"): the IdP's issuer URL
+   * (discovery at <issuer>/.well-known/openid-configuration), this gateway's client id and secret, the button's
+   * name, the email domains allowed in (comma-separated; empty: any) and the role given to users it creates.
+   */
+  SSO_ISSUER: z.string().url("SSO_ISSUER must be the IdP's issuer URL").optional(),
+  SSO_CLIENT_ID: z.string().optional(),
+  SSO_CLIENT_SECRET: z.string().optional(),
+  SSO_NAME: z.string().max(60).default("SSO"),
+  SSO_ALLOWED_DOMAINS: z
+    .string()
+    .default("")
+    .transform((value) => value.split(",").map((domain) => domain.trim().toLowerCase().replace(/^@/, "")).filter(Boolean)),
+  SSO_DEFAULT_ROLE: z.enum(["admin", "developer", "finance", "viewer"], { message: "SSO_DEFAULT_ROLE must be admin, developer, finance or viewer (owners are made by an owner)" }).default("viewer"),
   OPENAI_API_KEY: z.string().optional(),
   OPENAI_BASE_URL: z.string().url().default("https://api.openai.com/v1"),
   ANTHROPIC_API_KEY: z.string().optional(),
@@ -95,6 +109,11 @@ export const envSchema = z.object({
   // Azure has no default endpoint: a key alone cannot be used.
   if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {
     context.addIssue({ code: "custom", path: ["AWS_BEDROCK_SECRET_ACCESS_KEY"], message: "AWS_BEDROCK_ACCESS_KEY_ID and AWS_BEDROCK_SECRET_ACCESS_KEY are set together" });
+  }
+  if (settings.SSO_ISSUER || settings.SSO_CLIENT_ID || settings.SSO_CLIENT_SECRET) {
+    for (const name of ["SSO_ISSUER", "SSO_CLIENT_ID", "SSO_CLIENT_SECRET"] as const) {
+      if (!settings[name]) context.addIssue({ code: "custom", path: [name], message: `${name} is required for single sign-on (SSO_ISSUER, SSO_CLIENT_ID and SSO_CLIENT_SECRET are set together)` });
+    }
   }
   if (settings.AZURE_OPENAI_API_KEY && !settings.AZURE_OPENAI_ENDPOINT) {
     context.addIssue({ code: "custom", path: ["AZURE_OPENAI_ENDPOINT"], message: "AZURE_OPENAI_ENDPOINT is required when AZURE_OPENAI_API_KEY is set" });

@@ -1,7 +1,9 @@
 "use server";
 
 import { AuthError } from "next-auth";
-import { signIn } from "@/server/auth/auth";
+import { LoginThrottledError, signIn } from "@/server/auth/auth";
+import { describeRetry } from "@/server/auth/login-throttle";
+import { SSO_PROVIDER_ID } from "@/server/auth/sso-provider";
 
 export interface LoginState {
   error: string | null;
@@ -23,7 +25,13 @@ export async function signInAction(_previous: LoginState, formData: FormData): P
     return { error: null, email };
   } catch (error) {
     // Success arrives as a redirect "error"; it must propagate. Only auth failures become a message.
+    if (error instanceof LoginThrottledError) return { error: describeRetry(error.retryAt), email };
     if (error instanceof AuthError) return { error: "Invalid email or password", email };
     throw error;
   }
+}
+
+/** Starts the OpenID Connect sign-in: a redirect to the IdP, which returns to /api/auth/callback/sso. */
+export async function ssoSignInAction(formData: FormData): Promise<void> {
+  await signIn(SSO_PROVIDER_ID, { redirectTo: safeRedirect(formData.get("callbackUrl")) });
 }

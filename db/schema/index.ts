@@ -10,3 +10,5 @@ export * from "./usage-ledger";
 export * from "./audit-log";
 export * from "./settings";
 export * from "./responses";
+export * from "./login-attempts";
+export * from "./user-identities";

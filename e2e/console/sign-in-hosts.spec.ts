@@ -18,7 +18,7 @@ for (const host of ["127.0.0.1", "localhost"]) {
     await expect(page).toHaveURL(`${origin}/login?callbackUrl=%2Fkeys`);
     await page.getByLabel("Email").fill(adminEmail);
     await page.getByLabel("Password").fill(adminPassword);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
     await expect(page).toHaveURL(`${origin}/keys`);
     await expect(page.getByTestId("user-email")).toHaveText(adminEmail);
     await page.reload();

@@ -10,6 +10,9 @@ export interface E2eEnv {
   fakeOpenAIUrl: string;
   fakeAnthropicUrl: string;
   fakeGeminiUrl: string;
+  /** The local OpenID Connect provider the app's SSO_ISSUER points at. */
+  ssoIssuer: string;
+  ssoAllowedDomain: string;
 }
 
 export const E2E_ENV_FILE = path.join(import.meta.dirname, "..", ".tmp", "env.json");

@@ -9,6 +9,7 @@ import os from "node:os";
 import path from "node:path";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "../fakes/anthropic-fake";
 import { FAKE_GEMINI_API_KEY, startFakeGemini } from "../fakes/gemini-fake";
+import { FAKE_IDP_CLIENT_ID, FAKE_IDP_CLIENT_SECRET, startFakeIdp } from "../fakes/oidc-idp";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import { E2E_ENV_FILE, type E2eEnv } from "./e2e-env";
 
@@ -30,6 +31,8 @@ async function waitForHealth(url: string, child: ChildProcess, timeoutMs: number
 }
 
 export default async function globalSetup() {
+  // The IdP for the SSO spec (e2e/console/sso.spec.ts): a real OpenID Connect provider.
+  const idp = await startFakeIdp({ redirectUris: [`http://127.0.0.1:${port}/api/auth/callback/sso`, `http://localhost:${port}/api/auth/callback/sso`] });
   const [openai, anthropic, gemini] = await Promise.all([startFakeOpenAI(), startFakeAnthropic(), startFakeGemini()]);
   const tmpDir = path.join(import.meta.dirname, "..", ".tmp");
   mkdirSync(tmpDir, { recursive: true });
@@ -43,6 +46,8 @@ export default async function globalSetup() {
     fakeOpenAIUrl: openai.url,
     fakeAnthropicUrl: anthropic.url,
     fakeGeminiUrl: gemini.url,
+    ssoIssuer: idp.issuer,
+    ssoAllowedDomain: "corp.test",
   };
   writeFileSync(E2E_ENV_FILE, JSON.stringify(values, null, 2));
 
@@ -68,6 +73,12 @@ export default async function globalSetup() {
       GEMINI_API_KEY: FAKE_GEMINI_API_KEY,
       GEMINI_BASE_URL: `${gemini.url}/v1beta`,
       GATEWAY_ALLOW_PRIVATE_HOSTS: "127.0.0.1",
+      SSO_ISSUER: idp.issuer,
+      SSO_CLIENT_ID: FAKE_IDP_CLIENT_ID,
+      SSO_CLIENT_SECRET: FAKE_IDP_CLIENT_SECRET,
+      SSO_NAME: "Test IdP",
+      SSO_ALLOWED_DOMAINS: values.ssoAllowedDomain,
+      SSO_DEFAULT_ROLE: "viewer",
       UPSTREAM_FIRST_TOKEN_TIMEOUT_MS: "3000",
       UPSTREAM_IDLE_TIMEOUT_MS: "1500",
       UPSTREAM_MAX_RETRIES: "1",
@@ -84,7 +95,7 @@ export default async function globalSetup() {
   return async () => {
     child.kill("SIGTERM");
     await new Promise((resolve) => child.once("exit", resolve));
-    await Promise.all([openai.close(), anthropic.close(), gemini.close()]);
+    await Promise.all([openai.close(), anthropic.close(), gemini.close(), idp.close()]);
     rmSync(dataDir, { recursive: true, force: true });
   };
 }

@@ -1,5 +1,6 @@
 import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
+import { auditRouter } from "./routers/audit";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
@@ -24,6 +25,7 @@ export const appRouter = router({
   adminTokens: adminTokensRouter,
   members: membersRouter,
   teams: teamsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,29 +1,35 @@
+import type { Executor } from "@/db/client";
+import { ANY_ADDRESS, countLoginAttempt, pruneLoginAttempts, settleSuccessfulAttempt } from "@/db/queries/login-attempts";
+
 /**
- * Slows password guessing: after 5 failures for one email within 15 minutes, further attempts
- * are refused until the window passes. Per process (an explicit TTL cache); with several
- * replicas an attacker gets 5 tries per replica per window, which still bounds guessing.
+ * Slows password guessing, for every replica at once: the counts live in PostgreSQL
+ * (login_attempts). Each attempt is counted before its password is checked (one atomic upsert),
+ * so however many replicas race, at most PER_ADDRESS passwords are tried per email and address,
+ * and PER_EMAIL per email over all addresses, in a WINDOW_MS window. A successful sign-in clears
+ * its address's count.
  */
-const WINDOW_MS = 15 * 60 * 1000;
-const MAX_FAILURES = 5;
-const failures = new Map<string, { count: number; firstAt: number }>();
+export const WINDOW_MS = 15 * 60 * 1000;
+export const PER_ADDRESS = 5;
+export const PER_EMAIL = 20;
 
-export function isLoginThrottled(email: string, now = Date.now()): boolean {
-  const entry = failures.get(email);
-  if (!entry) return false;
-  if (now - entry.firstAt > WINDOW_MS) {
-    failures.delete(email);
-    return false;
-  }
-  return entry.count >= MAX_FAILURES;
+export type AttemptDecision = { allowed: true } | { allowed: false; retryAt: Date };
+
+export async function registerLoginAttempt(db: Executor, email: string, ip: string): Promise<AttemptDecision> {
+  const counts = await countLoginAttempt(db, email, ip, WINDOW_MS);
+  // Now and then, forget windows that have passed (any replica may do it).
+  if (Math.random() < 0.01) await pruneLoginAttempts(db, WINDOW_MS);
+  const over = counts.filter((count) => count.attempts > (count.ip === ANY_ADDRESS ? PER_EMAIL : PER_ADDRESS));
+  if (over.length === 0) return { allowed: true };
+  const retryAt = Math.max(...over.map((count) => count.windowStartedAt.getTime() + WINDOW_MS));
+  return { allowed: false, retryAt: new Date(retryAt) };
 }
 
-export function recordLoginFailure(email: string, now = Date.now()): void {
-  const entry = failures.get(email);
-  if (!entry || now - entry.firstAt > WINDOW_MS) failures.set(email, { count: 1, firstAt: now });
-  else entry.count += 1;
-  if (failures.size > 10_000) for (const [key, value] of failures) if (now - value.firstAt > WINDOW_MS) failures.delete(key);
+export async function clearLoginAttempts(db: Executor, email: string, ip: string): Promise<void> {
+  await settleSuccessfulAttempt(db, email, ip);
 }
 
-export function clearLoginFailures(email: string): void {
-  failures.delete(email);
+/** "Try again in 14 minutes." for the sign-in form. */
+export function describeRetry(retryAt: Date, now = Date.now()): string {
+  const minutes = Math.max(1, Math.ceil((retryAt.getTime() - now) / 60_000));
+  return `Too many failed sign-ins for this email. Try again in ${minutes} minute${minutes === 1 ? "" : "s"}.`;
 }

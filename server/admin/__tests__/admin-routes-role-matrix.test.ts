@@ -22,6 +22,8 @@ interface Cell {
   /** Values for the path's [segments]. */
   params?: (world: World, prepared: Prepared) => Record<string, string>;
   body?: (world: World, prepared: Prepared) => unknown;
+  /** A query string for the URL. */
+  query?: string;
 }
 
 const price = { input: "1", output: "2" };
@@ -49,6 +51,10 @@ const matrix: Record<string, Cell[]> = {
   ],
   "GET /api/admin/requests": [{ allowed: everyone }],
   "GET /api/admin/requests/[id]": [{ allowed: everyone, params: (world) => ({ id: world.requestId }) }],
+  "GET /api/admin/audit": [
+    { allowed: ["owner", "admin", "finance"] },
+    { label: "CSV", allowed: ["owner", "admin", "finance"], query: "?format=csv&action=key." },
+  ],
   "GET /api/admin/members": [{ allowed: readers }],
   "POST /api/admin/members": [
     { label: "a viewer", allowed: writers, body: () => ({ email: `${unique("new")}@matrix.test`, role: "viewer" }) },
@@ -118,7 +124,7 @@ afterAll(async () => {
 async function send(key: string, cell: Cell, prepared: Prepared, token: string | null): Promise<Response> {
   const [method, template] = key.split(" ");
   const params = cell.params?.(world, prepared) ?? {};
-  const url = `http://modelgate.test${template.replace(/\[(\w+)\]/g, (_match, name: string) => params[name])}`;
+  const url = `http://modelgate.test${template.replace(/\[(\w+)\]/g, (_match, name: string) => params[name])}${cell.query ?? ""}`;
   const body = cell.body?.(world, prepared);
   const headers: Record<string, string> = { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) };
   const request = new Request(url, { method, headers, body: body === undefined ? (method === "GET" || method === "DELETE" ? undefined : "{}") : JSON.stringify(body) });

@@ -76,6 +76,10 @@ const matrix: Record<string, Cell[]> = {
     { label: "an owner", allowed: ["owner"], prepare: async (world) => ({ userId: await freshUser(world, "owner") }), input: (_world, prepared) => ({ userId: prepared.userId, revoke_keys: false }) },
   ],
   "members.reactivate": [{ allowed: writers, prepare: async (world) => ({ userId: await freshUser(world, "viewer", { isDeactivated: true }) }), input: (_world, prepared) => ({ userId: prepared.userId }) }],
+  "audit.list": [
+    { allowed: ["owner", "admin", "finance"], input: () => ({}) },
+    { label: "filtered", allowed: ["owner", "admin", "finance"], input: (world) => ({ actor: world.actors.owner.email, action: "member.", source: "console", from: new Date(0) }) },
+  ],
   "teams.list": [{ allowed: everyone }],
   "teams.get": [{ allowed: everyone, input: (world) => ({ id: world.teamId }) }],
   "teams.create": [{ allowed: writers, input: () => ({ name: unique("team") }) }],

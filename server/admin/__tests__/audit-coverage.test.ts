@@ -1,0 +1,188 @@
+/**
+ * Every mutating admin service writes its audit row in the same transaction as its change,
+ * against the real PostgreSQL. With a trigger that refuses audit inserts, each call must fail and
+ * leave every table as it was (no change without its audit row); without it, each call writes
+ * the expected action with the right source, and no secret (issued key or token, hash, provider
+ * credential, password) reaches before/after. The services are read from server/admin itself, so
+ * a new mutating service without a row here fails.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import path from "node:path";
+import { sql } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { executeRows } from "@/db/client";
+import { createTestDatabase } from "@/db/__tests__/test-database";
+import { writeSetting } from "@/db/queries/settings";
+import { acceptInvitation, inviteMember, revokeInvitation } from "@/server/admin/invitations";
+import { createAdminToken, revokeAdminToken } from "@/server/admin/admin-tokens";
+import { createVirtualKey, revokeVirtualKey } from "@/server/admin/keys";
+import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/admin/members";
+import { createModel, updateModel } from "@/server/admin/models";
+import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
+import type { Actor, ServiceResult } from "@/server/admin/service-result";
+import { completeSetup } from "@/server/admin/setup";
+import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
+import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
+import { hashToken, issueToken } from "@/server/crypto/tokens";
+import { buildWorld, fingerprint, freshAdminToken, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+
+type Database = World["db"];
+interface Case {
+  service: string;
+  label?: string;
+  action: string;
+  /** Secrets the call handles: none may appear in the audit row. */
+  secrets?: (result: unknown) => string[];
+  run: (db: Database, world: World, actor: Actor) => Promise<ServiceResult<unknown>>;
+}
+
+const SECRET_API_KEY = "sk-audit-secret-value-4321";
+const SECRET_PASSWORD = "audit-password-secret-123";
+
+function invitationToken(result: unknown): string[] {
+  const token = (result as { token?: string }).token;
+  return token ? [token, hashToken(token)] : [];
+}
+
+const cases: Case[] = [
+  { service: "createVirtualKey", action: "key.create", secrets: (value) => [(value as { key: string }).key, hashToken((value as { key: string }).key)], run: (db, _world, actor) => createVirtualKey(db, actor, { name: unique("k"), metadata: { api_token: "meta-secret-1" } }) },
+  { service: "revokeVirtualKey", action: "key.revoke", run: async (db, world, actor) => revokeVirtualKey(db, actor, await freshKey(world)) },
+  { service: "createProviderConnection", action: "provider.create", run: (db, _world, actor) => createProviderConnection(db, actor, { kind: "openai", name: unique("p"), api_key: SECRET_API_KEY }) },
+  { service: "updateProviderConnection", action: "provider.update_credential", run: async (db, world, actor) => updateProviderConnection(db, actor, await freshConnection(world), { api_key: SECRET_API_KEY }) },
+  { service: "createModel", action: "model.create", run: (db, world, actor) => createModel(db, actor, { name: unique("m"), connection_id: world.connectionId, upstream_model: "gpt-4o-mini", price: { input: "1", output: "2" } }) },
+  { service: "updateModel", label: "a field", action: "model.update", run: async (db, world, actor) => updateModel(db, actor, (await freshModel(world)).id, { enabled: false }) },
+  { service: "updateModel", label: "a price", action: "model.update_price", run: async (db, world, actor) => updateModel(db, actor, (await freshModel(world)).id, { price: { input: "3", output: "4" } }) },
+  { service: "createAdminToken", action: "admin_token.create", secrets: (value) => [(value as { token: string }).token, hashToken((value as { token: string }).token)], run: (db, _world, actor) => createAdminToken(db, actor, { name: unique("t"), role: "viewer" }) },
+  { service: "revokeAdminToken", action: "admin_token.revoke", run: async (db, world, actor) => revokeAdminToken(db, actor, (await freshAdminToken(world, "viewer", world.actors.owner.userId!)).id) },
+  { service: "inviteMember", action: "member.invite", secrets: invitationToken, run: (db, _world, actor) => inviteMember(db, actor, { email: `${unique("invitee")}@audit.test`, role: "viewer" }) },
+  { service: "revokeInvitation", action: "member.revoke_invitation", run: async (db, world, actor) => revokeInvitation(db, actor, await freshInvitation(world, "viewer")) },
+  {
+    service: "acceptInvitation",
+    action: "member.join",
+    secrets: () => [SECRET_PASSWORD],
+    run: async (db, world) => {
+      const token = `mgi_${unique("accept")}-${"x".repeat(20)}`;
+      await executeRows(db, sql`insert into invitations (org_id, email, role, token_hash, invited_by, expires_at) values (${world.orgId}, ${`${unique("joiner")}@audit.test`}, 'viewer', ${hashToken(token)}, 'admin_key:env', now() + interval '1 day')`);
+      return acceptInvitation(db, { token, name: "Joiner", password: SECRET_PASSWORD });
+    },
+  },
+  { service: "changeMemberRole", action: "member.change_role", run: async (db, world, actor) => changeMemberRole(db, actor, await freshUser(world, "viewer"), "finance") },
+  { service: "deactivateMember", action: "member.deactivate", run: async (db, world, actor) => deactivateMember(db, actor, await freshUser(world, "viewer"), { revoke_keys: true }) },
+  { service: "reactivateMember", action: "member.reactivate", run: async (db, world, actor) => reactivateMember(db, actor, await freshUser(world, "viewer", { isDeactivated: true })) },
+  { service: "createTeam", action: "team.create", run: (db, _world, actor) => createTeam(db, actor, { name: unique("team") }) },
+  { service: "updateTeam", action: "team.update", run: async (db, world, actor) => updateTeam(db, actor, await freshTeam(world), { name: unique("team") }) },
+  { service: "deleteTeam", action: "team.delete", run: async (db, world, actor) => deleteTeam(db, actor, await freshTeam(world)) },
+  { service: "addTeamMember", action: "team.add_member", run: async (db, world, actor) => addTeamMember(db, actor, await freshTeam(world), world.actors.viewer.userId!) },
+  { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
+];
+
+const mutatingName = /^(create|update|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete)[A-Z]/;
+
+/** completeSetup runs on an empty database: its own test below. */
+const coveredElsewhere = new Set(["completeSetup"]);
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let world: World;
+
+async function refuseAuditInserts(db: Database, refuse: boolean): Promise<void> {
+  await executeRows(db, sql.raw(`alter table audit_log ${refuse ? "enable" : "disable"} trigger audit_log_refuse`));
+}
+
+async function installRefusal(db: Database): Promise<void> {
+  await executeRows(db, sql`create or replace function audit_log_refuse() returns trigger language plpgsql as $$ begin raise exception 'audit insert refused by the test'; end $$`);
+  await executeRows(db, sql`create trigger audit_log_refuse before insert on audit_log for each row execute function audit_log_refuse()`);
+  await refuseAuditInserts(db, false);
+}
+
+async function maxAuditId(db: Database): Promise<number> {
+  const [row] = await executeRows<{ id: number | null }>(db, sql`select max(id)::int as id from audit_log`);
+  return row.id ?? 0;
+}
+
+beforeAll(async () => {
+  process.env.GATEWAY_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
+  process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
+  database = await createTestDatabase();
+  world = await buildWorld(database.handle.db);
+  await installRefusal(world.db);
+});
+afterAll(async () => database?.drop());
+
+test("every mutating service in server/admin has a case here", () => {
+  const adminDir = path.resolve(import.meta.dirname, "..");
+  const exported = readdirSync(adminDir)
+    .filter((file) => file.endsWith(".ts"))
+    .flatMap((file) => [...readFileSync(path.join(adminDir, file), "utf8").matchAll(/^export async function (\w+)/gm)].map((match) => match[1]));
+  const mutating = exported.filter((name) => mutatingName.test(name) && !coveredElsewhere.has(name));
+  expect([...new Set(cases.map((entry) => entry.service))].sort()).toEqual([...new Set(mutating)].sort());
+});
+
+describe.each(cases.map((entry) => [`${entry.service}${entry.label ? ` (${entry.label})` : ""}`, entry] as const))("%s", (_name, entry) => {
+  test("fails, and changes nothing, when its audit row cannot be written", async () => {
+    const db = world.db;
+    // Targets are made first (they are not the change under test), then audit inserts are refused.
+    let before: Record<string, string> | undefined;
+    const guarded = async (...args: Parameters<Case["run"]>) => {
+      const original = db.transaction.bind(db);
+      // Snapshot right before the service's own transaction: what preparation wrote is not the service's change.
+      (db as { transaction: typeof db.transaction }).transaction = (async (...txArgs: Parameters<typeof db.transaction>) => {
+        before ??= await fingerprint(db);
+        await refuseAuditInserts(db, true);
+        return original(...txArgs);
+      }) as typeof db.transaction;
+      try {
+        return await entry.run(...args);
+      } finally {
+        (db as { transaction: typeof db.transaction }).transaction = original;
+      }
+    };
+    try {
+      await expect(guarded(db, world, world.actors.owner)).rejects.toThrow();
+    } finally {
+      await refuseAuditInserts(db, false);
+    }
+    expect(before).toBeDefined();
+    expect(await fingerprint(db)).toEqual(before);
+  });
+
+  test.each([
+    ["console", "owner"],
+    ["admin_api", "token"],
+  ] as const)("writes %s audit rows with no secret in them", async (source, who) => {
+    const actor: Actor = who === "owner" ? world.actors.owner : { orgId: world.orgId, id: "admin_key:env", role: "owner" };
+    const since = await maxAuditId(world.db);
+    const result = await entry.run(world.db, world, actor);
+    expect(result.ok, JSON.stringify(result)).toBe(true);
+    const rows = await executeRows<{ action: string; source: string; actor: string; before: unknown; after: unknown }>(world.db, sql`select action, source, actor, before, after from audit_log where id > ${since} order by id`);
+    const row = rows.find((candidate) => candidate.action === entry.action);
+    expect(row, `no ${entry.action} row in ${JSON.stringify(rows.map((candidate) => candidate.action))}`).toBeDefined();
+    // Joining through an invitation is the invitee acting in the console, whoever made the link.
+    expect(row!.source).toBe(entry.service === "acceptInvitation" ? "console" : source);
+    const written = JSON.stringify(rows);
+    for (const secret of [SECRET_API_KEY, SECRET_PASSWORD, "meta-secret-1", ...(entry.secrets?.(result.ok ? result.value : null) ?? [])]) expect(written).not.toContain(secret);
+    expect(written).not.toMatch(/\$argon2|"v1\.[A-Za-z0-9]/);
+  });
+});
+
+describe("completeSetup (the first owner)", () => {
+  test("refused audit insert: no owner, the setup token stays; otherwise one user.create_owner row", async () => {
+    const empty = await createTestDatabase();
+    try {
+      const db = empty.handle.db;
+      await installRefusal(db);
+      const issued = issueToken("mga");
+      await writeSetting(db, SETUP_TOKEN_SETTING, { hash: issued.hash, expiresAt: Date.now() + 60_000 });
+      const input = { token: issued.token, email: "first@audit.test", password: SECRET_PASSWORD };
+      await refuseAuditInserts(db, true);
+      await expect(completeSetup(db, input)).rejects.toThrow();
+      await refuseAuditInserts(db, false);
+      expect(await executeRows(db, sql`select id from users`)).toHaveLength(0);
+      expect(await completeSetup(db, input)).toMatchObject({ ok: true });
+      const rows = await executeRows<{ action: string; source: string; after: unknown }>(db, sql`select action, source, after from audit_log`);
+      expect(rows).toMatchObject([{ action: "user.create_owner", source: "console" }]);
+      expect(JSON.stringify(rows)).not.toContain(SECRET_PASSWORD);
+    } finally {
+      await empty.drop();
+    }
+  });
+});
