@@ -10,3 +10,4 @@ export * from "./usage-ledger";
 export * from "./audit-log";
 export * from "./settings";
 export * from "./responses";
+export * from "./rate-limits";
