@@ -5,6 +5,7 @@ import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
 import { providersRouter } from "./routers/providers";
+import { rateLimitsRouter } from "./routers/rate-limits";
 import { requestsRouter } from "./routers/requests";
 import { teamsRouter } from "./routers/teams";
 import { authedProcedure, router } from "./trpc";
@@ -24,6 +25,7 @@ export const appRouter = router({
   adminTokens: adminTokensRouter,
   members: membersRouter,
   teams: teamsRouter,
+  rateLimits: rateLimitsRouter,
 });
 
 export type AppRouter = typeof appRouter;
