@@ -16,6 +16,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/providers", label: "Providers", permission: "providers:read" },
   { href: "/members", label: "Members", permission: "members:read" },
   { href: "/teams", label: "Teams", permission: "teams:read" },
+  { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 
