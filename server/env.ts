@@ -105,6 +105,10 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   USAGE_FLUSH_INTERVAL_MS: positiveInt(250),
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
+  /** Shared rate limits across replicas (redis://…); unset, each process limits on its own (README "Rate limits"). */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
+  /** Longest wait for one Redis command; past it the limit's fail mode applies. */
+  REDIS_COMMAND_TIMEOUT_MS: positiveInt(250),
 }).superRefine((settings, context) => {
   // Azure has no default endpoint: a key alone cannot be used.
   if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {

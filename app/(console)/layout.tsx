@@ -17,6 +17,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/members", label: "Members", permission: "members:read" },
   { href: "/teams", label: "Teams", permission: "teams:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
+  { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

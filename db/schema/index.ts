@@ -12,3 +12,4 @@ export * from "./settings";
 export * from "./responses";
 export * from "./login-attempts";
 export * from "./user-identities";
+export * from "./rate-limits";

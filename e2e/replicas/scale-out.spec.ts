@@ -2,7 +2,7 @@ import { expect, test } from "@playwright/test";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import type { FakeUpstream } from "../fakes/common";
 import { startRoundRobin, type RoundRobin } from "../support/round-robin";
-import { createTestDatabase, sharedSettings, startProcess, stopProcess, within, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import { createTestDatabase, replicaPort, sharedSettings, startProcess, stopProcess, within, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 /**
  * Issue 8's scale-out proof: 3 gateway-only replicas and 1 console process on one PostgreSQL, behind a
@@ -76,7 +76,7 @@ test.beforeAll(async () => {
   database = await createTestDatabase("replicas");
   fake = await startFakeOpenAI();
   settings = sharedSettings(database.url);
-  console_ = await startProcess("console", "console", 3281, {
+  console_ = await startProcess("console", "console", replicaPort(0), {
     ...settings,
     GATEWAY_ADMIN_KEY: ADMIN_KEY,
     OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
@@ -85,7 +85,7 @@ test.beforeAll(async () => {
     ADMIN_PASSWORD: "replicas-owner-password",
   });
   const gatewaySettings = { ...settings, SHUTDOWN_DELAY_MS: "1000", SHUTDOWN_TIMEOUT_MS: "20000" };
-  replicas = await Promise.all([3282, 3283, 3284].map((port, index) => startProcess(`gateway-${index + 1}`, "gateway", port, gatewaySettings)));
+  replicas = await Promise.all([1, 2, 3].map((offset) => startProcess(`gateway-${offset}`, "gateway", replicaPort(offset), gatewaySettings)));
   balancer = await startRoundRobin(replicas.map((replica) => replica.url));
 });
 

@@ -6,6 +6,7 @@ import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
 import { providersRouter } from "./routers/providers";
+import { rateLimitsRouter } from "./routers/rate-limits";
 import { requestsRouter } from "./routers/requests";
 import { teamsRouter } from "./routers/teams";
 import { authedProcedure, router } from "./trpc";
@@ -26,6 +27,7 @@ export const appRouter = router({
   members: membersRouter,
   teams: teamsRouter,
   audit: auditRouter,
+  rateLimits: rateLimitsRouter,
 });
 
 export type AppRouter = typeof appRouter;

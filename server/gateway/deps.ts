@@ -2,6 +2,7 @@ import type { ConfigSource } from "./config/config-source";
 import type { ResponseStore } from "./inbound/responses/response-store";
 import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
+import type { RateLimiter } from "./rate-limit/limiter";
 import type { ProviderAdapter, ProviderId } from "./types";
 
 /** Everything the pipeline needs, handed in (tests build it with in-memory parts). */
@@ -13,6 +14,8 @@ export interface GatewayDeps {
   options: GatewayOptions;
   /** Stored conversations for POST /v1/responses (previous_response_id); optional. */
   responses?: ResponseStore;
+  /** Enforces the snapshot's rate limits (in-process, or shared through Redis); none: limits are not enforced. */
+  rateLimiter?: RateLimiter;
 }
 
 export interface GatewayOptions {

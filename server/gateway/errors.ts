@@ -56,7 +56,7 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
     case "budget_exceeded":
       return { status: 429, body: body(`The ${error.scope} budget is exhausted.`, "insufficient_quota", "budget_exceeded"), headers: {} };
     case "rate_limited":
-      return { status: 429, body: body("Rate limit reached. Retry later.", "rate_limit_error", "rate_limit_exceeded"), headers: retryAfterHeaders(error.retryAfterMs) };
+      return { status: 429, body: body(error.message ?? "Rate limit reached. Retry later.", "rate_limit_error", error.code ?? "rate_limit_exceeded"), headers: retryAfterHeaders(error.retryAfterMs) };
     case "upstream":
       return upstreamError(error);
     case "timeout":

@@ -15,6 +15,8 @@ import { responsesInbound } from "./inbound/responses";
 import { inlineRemoteImages } from "./inline-remote-images";
 import { newRecord, settleInBackground, type RequestRecord } from "./ledger";
 import { listModels } from "./list-models";
+import { admitRequest } from "./rate-limit/admit";
+import { estimateChatTokens } from "./rate-limit/estimate";
 import { newRequestId } from "./request-id";
 import { createRequestSignal } from "./request-signal";
 import { resolveModel, toTarget } from "./resolve-target";
@@ -30,7 +32,7 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
 /**
  * The data plane, transport-neutral:
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
- *   → adapter.buildRequest → attempt loop (upstream.ts) → JSON answer or normalized stream,
+ *   → adapter.buildRequest → rate-limit admission (rate-limit/admit.ts) → attempt loop (upstream.ts) → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
  * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
  * short flows (embeddings/, count-tokens/).
@@ -85,6 +87,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const upstreamRequest = adapter.buildRequest(inlined.value, toTarget(model.value));
   record.warnings.push(...upstreamRequest.warnings);
   if (upstreamRequest.rejection) return fail(record, format, upstreamRequest.rejection, deps);
+  const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest) });
+  if (!admitted.ok) return fail(record, format, admitted.error, deps);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;

@@ -5,6 +5,7 @@ import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
 import { costUsd } from "./pricing";
+import type { RateLimitHold } from "./rate-limit/limiter";
 import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
 
 /** What the pipeline learns about one authenticated request as it goes. */
@@ -22,6 +23,8 @@ export interface RequestRecord {
   firstTokenAt?: number;
   /** Releases per-request resources (timers) once the request is settled. */
   onSettled?: () => void;
+  /** Set at rate-limit admission: the x-ratelimit-* headers, and the settlement of the request's reservation. */
+  rateLimit?: RateLimitHold;
 }
 
 export interface Outcome {
@@ -58,6 +61,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     ({ usage, estimated } = await completeUsage(outcome.usage, record.chatRequest, outcome.producedText ?? ""));
   }
   estimated ||= outcome.usageEstimated === true;
+  // Rate limits are settled with the tokens the ledger records (input + output), once per request.
+  record.rateLimit?.settle(usage.inputTokens + usage.outputTokens);
   const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
   const row: UsageRow = {
     id: record.id,
@@ -116,5 +121,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
 
 /** Settles without blocking the response; a failure here is a bug, logged, never thrown at a client. */
 export function settleInBackground(record: RequestRecord, outcome: Outcome, deps: GatewayDeps): void {
-  settleRequest(record, outcome, deps).catch((error) => logger.error("settling a request failed", { request_id: record.id, ...describeError(error) }));
+  settleRequest(record, outcome, deps).catch((error) => {
+    record.rateLimit?.settle();
+    logger.error("settling a request failed", { request_id: record.id, ...describeError(error) });
+  });
 }

@@ -1,13 +1,19 @@
+import { hostname } from "node:os";
 import { getDatabase } from "@/db/client";
+import { removeGatewayInstance, touchGatewayInstance } from "@/db/queries/gateway-instances";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
 import { touchKeysLastUsed } from "@/db/queries/virtual-keys";
 import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
+import { describeError, logger } from "@/server/logger";
 import { adapters } from "@/server/providers";
 import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
+import type { RateLimiter } from "./rate-limit/limiter";
+import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
+import { createRedisRateLimiter } from "./rate-limit/redis-limiter";
 import { createUpstreamClient } from "./upstream";
 import { UsageWriter } from "./usage-writer";
 
@@ -15,6 +21,7 @@ export interface GatewayRuntime {
   deps: GatewayDeps;
   config: LiveConfig;
   usageWriter: UsageWriter;
+  rateLimiter: RateLimiter;
   limits: { maxBodyBytes: number; bodyTimeoutMs: number };
   stop(): Promise<void>;
 }
@@ -54,12 +61,22 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     { connectMs: settings.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS, idleMs: settings.UPSTREAM_IDLE_TIMEOUT_MS },
     settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
   );
+  // Shared through Redis when REDIS_URL is set (connected on first use); otherwise counted in this process.
+  const rateLimiter = settings.REDIS_URL
+    ? createRedisRateLimiter({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
+    : createMemoryRateLimiter();
+  const instance = { id: crypto.randomUUID(), hostname: hostname(), limiter: rateLimiter.kind, startedAt: new Date() };
+  const announce = () => touchGatewayInstance(handle.db, instance).catch((error) => logger.warn("gateway instance heartbeat failed", describeError(error)));
+  void announce();
+  const heartbeat = setInterval(() => void announce(), 60_000);
+  heartbeat.unref();
   const deps: GatewayDeps = {
     config,
     usage: usageWriter,
     upstream,
     adapters,
     responses: createDatabaseResponseStore(handle.db),
+    rateLimiter,
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -72,11 +89,15 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     deps,
     config,
     usageWriter,
+    rateLimiter,
     limits: { maxBodyBytes: settings.MAX_REQUEST_BODY_BYTES, bodyTimeoutMs: settings.CLIENT_BODY_TIMEOUT_MS },
     async stop() {
       await config.stop();
       await usageWriter.stop(10_000);
       await upstream.close();
+      clearInterval(heartbeat);
+      await rateLimiter.stop();
+      await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },
   };
 }

@@ -132,7 +132,7 @@ export type GatewayError =
   /** A POST body declared as something other than JSON (content-type.ts). */
   | { kind: "unsupported_media_type" }
   | { kind: "budget_exceeded"; scope: "key" | "org" }
-  | { kind: "rate_limited"; retryAfterMs?: number }
+  | { kind: "rate_limited"; retryAfterMs?: number; message?: string; code?: string }
   | { kind: "upstream"; provider: ProviderId; status: number; message: string; retryAfterMs?: number; type?: string; code?: string; param?: string }
   | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body" }
   | { kind: "stream_cut"; provider: ProviderId }

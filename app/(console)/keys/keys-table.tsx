@@ -9,6 +9,7 @@ import { formatDate, formatKeyPrefix, formatRelative } from "@/app/_components/f
 import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
 import type { usePermissions } from "@/app/_trpc/use-permissions";
+import { KeyRateLimit } from "./key-rate-limit";
 import { keyStatus } from "./key-status";
 
 function AllowedModels({ models }: { models: string[] | null }) {
@@ -31,6 +32,8 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
   const queryClient = useQueryClient();
   const keys = useQuery(trpc.keys.list.queryOptions());
   const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() }) }));
+  const canReadLimits = permissions.can("rate-limits:read");
+  const limits = useQuery(trpc.rateLimits.list.queryOptions({ scope: "key" }, { enabled: canReadLimits }));
   const canRevoke = (key: { userId: string | null }) => permissions.can("keys:write") || (permissions.can("keys:write-own") && key.userId !== null && key.userId === permissions.me?.userId);
 
   return (
@@ -43,6 +46,7 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
           <Th>Team</Th>
           <Th>Member</Th>
           <Th>Allowed models</Th>
+          {canReadLimits ? <Th>Rate limit</Th> : null}
           <Th>Expires</Th>
           <Th>Created</Th>
           <Th>Last used</Th>
@@ -50,8 +54,8 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
           <Th className="text-right">Actions</Th>
         </TableHead>
         <TableBody>
-          {keys.isLoading ? <TableMessage colSpan={10}>Loading…</TableMessage> : null}
-          {keys.data?.length === 0 ? <TableMessage colSpan={10}>No keys yet. Create one to call the gateway.</TableMessage> : null}
+          {keys.isLoading ? <TableMessage colSpan={canReadLimits ? 11 : 10}>Loading…</TableMessage> : null}
+          {keys.data?.length === 0 ? <TableMessage colSpan={canReadLimits ? 11 : 10}>No keys yet. Create one to call the gateway.</TableMessage> : null}
           {keys.data?.map((key) => {
             const status = keyStatus(key);
             return (
@@ -71,6 +75,9 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
                 <Td>
                   <AllowedModels models={key.allowedModels} />
                 </Td>
+                {canReadLimits ? (
+                  <Td>{status === "revoked" ? "—" : <KeyRateLimit keyId={key.id} keyName={key.name} limits={limits.data} canWrite={permissions.can("rate-limits:write")} />}</Td>
+                ) : null}
                 <Td className="whitespace-nowrap text-neutral-600">{key.expiresAt ? formatDate(key.expiresAt) : "never"}</Td>
                 <Td className="whitespace-nowrap text-neutral-600">{formatDate(key.createdAt)}</Td>
                 <Td className="whitespace-nowrap text-neutral-600">{key.lastUsedAt ? formatRelative(key.lastUsedAt) : "never"}</Td>

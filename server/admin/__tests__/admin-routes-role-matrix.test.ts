@@ -11,7 +11,24 @@ import { getDatabase } from "@/db/client";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import type { Role } from "@/db/schema";
 import { stopGatewayRuntime } from "@/server/gateway/runtime";
-import { buildWorld, everyone, fingerprint, freshAdminToken, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, readers, roles, unique, writers, type World } from "./matrix-world";
+import {
+  buildWorld,
+  everyone,
+  fingerprint,
+  freshAdminToken,
+  freshConnection,
+  freshInvitation,
+  freshKey,
+  freshModel,
+  freshRateLimit,
+  freshTeam,
+  freshUser,
+  readers,
+  roles,
+  unique,
+  writers,
+  type World,
+} from "./matrix-world";
 
 type Prepared = Record<string, string>;
 type RouteHandler = (request: Request, context: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -81,6 +98,13 @@ const matrix: Record<string, Cell[]> = {
   "DELETE /api/admin/teams/[id]/members/[userId]": [
     { allowed: writers, prepare: async (world) => ({ id: await freshTeam(world, [world.actors.viewer.userId!]) }), params: (world, prepared) => ({ id: prepared.id, userId: world.actors.viewer.userId! }) },
   ],
+  "GET /api/admin/rate-limits": [{ allowed: readers }],
+  "POST /api/admin/rate-limits": [
+    { label: "a team's", allowed: writers, body: (world) => ({ scope: "team", scope_id: world.teamId, rpm: 100 }) },
+    { label: "an end user's", allowed: writers, body: () => ({ scope: "user", scope_id: unique("end-user"), tpm: 1000, fail_mode: "closed" }) },
+  ],
+  "PATCH /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id, body: () => ({ concurrency: 4 }) }],
+  "DELETE /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id }],
 };
 
 const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");

@@ -19,6 +19,7 @@ import { createVirtualKey, revokeVirtualKey } from "@/server/admin/keys";
 import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/admin/members";
 import { createModel, updateModel } from "@/server/admin/models";
 import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
+import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
@@ -42,6 +43,13 @@ const SECRET_PASSWORD = "audit-password-secret-123";
 function invitationToken(result: unknown): string[] {
   const token = (result as { token?: string }).token;
   return token ? [token, hashToken(token)] : [];
+}
+
+/** A rate limit on a key of its own, inserted directly (no audit row of its own, so it works while audit inserts are refused). */
+async function freshRateLimit(db: Database, world: World): Promise<string> {
+  const keyId = await freshKey(world);
+  const [row] = await executeRows<{ id: string }>(db, sql`insert into rate_limits (org_id, scope, scope_id, rpm) values (${world.orgId}, 'key', ${keyId}, 60) returning id`);
+  return row.id;
 }
 
 const cases: Case[] = [
@@ -73,10 +81,13 @@ const cases: Case[] = [
   { service: "updateTeam", action: "team.update", run: async (db, world, actor) => updateTeam(db, actor, await freshTeam(world), { name: unique("team") }) },
   { service: "deleteTeam", action: "team.delete", run: async (db, world, actor) => deleteTeam(db, actor, await freshTeam(world)) },
   { service: "addTeamMember", action: "team.add_member", run: async (db, world, actor) => addTeamMember(db, actor, await freshTeam(world), world.actors.viewer.userId!) },
+  { service: "setRateLimit", action: "rate_limit.create", run: async (db, world, actor) => setRateLimit(db, actor, { scope: "key", scope_id: await freshKey(world), rpm: 10, fail_mode: "open" }) },
+  { service: "updateRateLimit", action: "rate_limit.update", run: async (db, world, actor) => updateRateLimit(db, actor, await freshRateLimit(db, world), { rpm: 20 }) },
+  { service: "deleteRateLimit", action: "rate_limit.delete", run: async (db, world, actor) => deleteRateLimit(db, actor, await freshRateLimit(db, world)) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

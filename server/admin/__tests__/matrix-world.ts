@@ -11,6 +11,7 @@ import { insertInvitation } from "@/db/queries/invitations";
 import { insertModel, insertPrice } from "@/db/queries/models";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertConnection } from "@/db/queries/provider-connections";
+import { insertRateLimit } from "@/db/queries/rate-limits";
 import { insertTeam, insertTeamMember } from "@/db/queries/teams";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
 import { insertUserWithRole, updateMembership } from "@/db/queries/users";
@@ -82,6 +83,12 @@ export async function freshInvitation(world: Pick<World, "db" | "orgId">, role: 
   return invitation.id;
 }
 
+/** An end-user rate limit of its own (each cell changes or deletes a fresh one). */
+export async function freshRateLimit(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertRateLimit(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), rpm: 10 });
+  return row.id;
+}
+
 /** An `mga_` token with `role`, made by `createdBy` (a user id). */
 export async function freshAdminToken(world: Pick<World, "db" | "orgId">, role: Role, createdBy: string): Promise<{ id: string; token: string }> {
   const issued = issueToken("mga");
@@ -112,7 +119,8 @@ let tables: string[] | undefined;
 
 /** One digest per table of every row: a refused call must leave all of them unchanged (audit log included). */
 export async function fingerprint(db: Database): Promise<Record<string, string>> {
-  tables ??= (await executeRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' order by 1`)).map((row) => row.name);
+  // gateway_instances is process telemetry (a running gateway's heartbeat), not something a call changes.
+  tables ??= (await executeRows<{ name: string }>(db, sql`select table_name as name from information_schema.tables where table_schema = 'public' and table_type = 'BASE TABLE' and table_name <> 'gateway_instances' order by 1`)).map((row) => row.name);
   const query = tables.map((table) => `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t`).join(" union all ");
   const rows = await executeRows<{ name: string; digest: string }>(db, sql.raw(query));
   return Object.fromEntries(rows.map((row) => [row.name, row.digest]));

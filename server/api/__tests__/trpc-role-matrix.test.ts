@@ -8,7 +8,24 @@ import { TRPCError } from "@trpc/server";
 import { getDatabase } from "@/db/client";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import type { Role } from "@/db/schema";
-import { buildWorld, everyone, fingerprint, freshAdminToken, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, readers, roles, unique, writers, type World } from "@/server/admin/__tests__/matrix-world";
+import {
+  buildWorld,
+  everyone,
+  fingerprint,
+  freshAdminToken,
+  freshConnection,
+  freshInvitation,
+  freshKey,
+  freshModel,
+  freshRateLimit,
+  freshTeam,
+  freshUser,
+  readers,
+  roles,
+  unique,
+  writers,
+  type World,
+} from "@/server/admin/__tests__/matrix-world";
 import { stopGatewayRuntime } from "@/server/gateway/runtime";
 
 // The console's session lookup needs next-auth; the matrix hands each call its actor directly.
@@ -89,6 +106,14 @@ const matrix: Record<string, Cell[]> = {
   "teams.removeMember": [
     { allowed: writers, prepare: async (world) => ({ id: await freshTeam(world, [world.actors.viewer.userId!]) }), input: (world, prepared) => ({ teamId: prepared.id, userId: world.actors.viewer.userId }) },
   ],
+  "rateLimits.list": [{ allowed: readers }],
+  "rateLimits.limiterStatus": [{ allowed: readers }],
+  "rateLimits.set": [
+    { label: "a team's", allowed: writers, input: (world) => ({ scope: "team", scope_id: world.teamId, rpm: 100 }) },
+    { label: "an end user's", allowed: writers, input: () => ({ scope: "user", scope_id: unique("end-user"), tpm: 1000, fail_mode: "closed" }) },
+  ],
+  "rateLimits.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { rpm: 20 } }) }],
+  "rateLimits.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

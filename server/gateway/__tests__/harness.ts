@@ -8,6 +8,8 @@ import { issueToken } from "@/server/crypto/tokens";
 import { adapters } from "@/server/providers";
 import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
+import type { RateLimiter } from "../rate-limit/limiter";
+import type { RateLimitEntry } from "../rate-limit/rules";
 import { createNodeHandler } from "../transports/node";
 import { createWebSocketTransport } from "../transports/websocket";
 import { createWebSocketRouter } from "../transports/websocket-router";
@@ -41,15 +43,25 @@ export function makeModel(name: string, kind: ProviderId, baseUrl: string, apiKe
 }
 
 /** A gateway on a random port with an in-memory config and a capturing usage sink. */
-export async function startTestGateway(options: { keys: KeyEntry[]; models: ModelEntry[]; firstTokenTimeoutMs?: number; idleMs?: number; maxBodyBytes?: number; maxRetries?: number }) {
+export async function startTestGateway(options: {
+  keys: KeyEntry[];
+  models: ModelEntry[];
+  firstTokenTimeoutMs?: number;
+  idleMs?: number;
+  maxBodyBytes?: number;
+  maxRetries?: number;
+  rateLimits?: RateLimitEntry[];
+  rateLimiter?: RateLimiter;
+}) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
   const deps: GatewayDeps = {
-    config: createStaticConfigSource({ keys: options.keys, models: options.models }),
+    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits }),
     usage: { record: (row) => void rows.push(row) },
     upstream,
     adapters,
     options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
+    rateLimiter: options.rateLimiter,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
   const handler = createNodeHandler(async () => deps, limits);

@@ -6,7 +6,7 @@ const MAX_PARAM_CHARS = 64;
 const MAX_HEADER_CHARS = 1024;
 const UNSAFE = /[^A-Za-z0-9._\-[\]]/g;
 
-/** Headers every chat answer carries: the ledger id, who served it, and any parameter warnings. */
+/** Headers every chat answer carries: the ledger id, who served it, any parameter warnings, and the x-ratelimit-* of its limits. */
 export function responseHeaders(record: RequestRecord): Record<string, string> {
   const headers: Record<string, string> = { "x-request-id": record.id };
   if (record.model) {
@@ -14,7 +14,7 @@ export function responseHeaders(record: RequestRecord): Record<string, string> {
     headers["x-modelgate-model"] = record.model.upstreamModel;
   }
   if (record.warnings.length > 0) headers["x-modelgate-warnings"] = formatWarningsHeader(record.warnings);
-  return headers;
+  return record.rateLimit ? { ...headers, ...record.rateLimit.headers } : headers;
 }
 
 /** e.g. "unsupported_parameter:logprobs, clamped_parameter:temperature" (details in the request log). */

@@ -1,3 +1,4 @@
+import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { ProviderId } from "../types";
 
 export interface KeyEntry {
@@ -52,11 +53,14 @@ export interface ConfigSource {
   findKey(prefix: string): KeyEntry | undefined;
   findModel(orgId: string, name: string): ModelEntry | undefined;
   listModels(orgId: string): ModelEntry[];
+  /** The org's rate limits, indexed once per snapshot. */
+  findRateLimits(orgId: string): OrgRateLimits | undefined;
 }
 
 export interface ConfigSnapshot {
   keys: KeyEntry[];
   models: ModelEntry[];
+  rateLimits?: RateLimitEntry[];
 }
 
 /**
@@ -88,7 +92,9 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
     aliasesByOrg.set(orgId, aliases);
   }
   const keys = new Map(snapshot.keys.map((key) => [key.prefix, withAliases(key, aliasesByOrg.get(key.orgId))]));
+  const rateLimits = indexRateLimits(snapshot.rateLimits ?? []);
   return {
+    findRateLimits: (orgId) => rateLimits.get(orgId),
     findKey: (prefix) => keys.get(prefix),
     findModel: (orgId, name) => lookupByOrg.get(orgId)?.get(name),
     listModels: (orgId) => [...(modelsByOrg.get(orgId)?.values() ?? [])],

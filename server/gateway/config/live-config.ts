@@ -57,6 +57,7 @@ export async function startLiveConfig(
     findKey: (prefix) => current.findKey(prefix),
     findModel: (orgId, name) => current.findModel(orgId, name),
     listModels: (orgId) => current.listModels(orgId),
+    findRateLimits: (orgId) => current.findRateLimits(orgId),
     reload,
     get loadedAt() {
       return loadedAt;

@@ -1,18 +1,19 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { modelPrices, models, providerConnections, virtualKeys } from "@/db/schema";
+import { modelPrices, models, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import type { ProviderId } from "../types";
 import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
 
-/** Reads every active key, enabled model (with an enabled connection) and price in four queries. */
+/** Reads every active key, enabled model (with an enabled connection), price and rate limit in five queries. */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows] = await Promise.all([
     db.select().from(virtualKeys).where(isNull(virtualKeys.revokedAt)),
     db.select().from(providerConnections).where(eq(providerConnections.enabled, true)),
     db.select().from(models).where(eq(models.enabled, true)),
     db.select().from(modelPrices).innerJoin(models, and(eq(models.id, modelPrices.modelId), eq(models.enabled, true))),
+    db.select().from(rateLimits),
   ]);
 
   const connections = new Map<string, ConnectionEntry>();
@@ -84,5 +85,15 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       allowedModels: row.allowedModels ? new Set(row.allowedModels) : null,
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
     }));
-  return { keys, models: modelEntries };
+  const limits = limitRows.map((row) => ({
+    id: row.id,
+    orgId: row.orgId,
+    scope: row.scope,
+    scopeId: row.scope === "org" ? null : row.scopeId,
+    rpm: row.rpm,
+    tpm: row.tpm,
+    concurrency: row.concurrency,
+    failMode: row.failMode,
+  }));
+  return { keys, models: modelEntries, rateLimits: limits };
 }

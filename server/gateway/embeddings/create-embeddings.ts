@@ -8,6 +8,8 @@ import type { GatewayDeps } from "../deps";
 import { openaiInbound } from "../inbound/openai";
 import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
+import { admitRequest } from "../rate-limit/admit";
+import { estimateEmbeddingsTokens } from "../rate-limit/estimate";
 import { createRequestSignal } from "../request-signal";
 import { resolveModel, toTarget } from "../resolve-target";
 import type { GatewayError, Warning } from "../types";
@@ -53,6 +55,8 @@ export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, r
   }
   record.warnings.push(...uniqueWarnings(calls.flatMap((call) => call.upstreamRequest.warnings)));
 
+  const admitted = await admitRequest(deps, record, { endUser: embeddingsRequest.user, estimatedTokens: estimateEmbeddingsTokens(embeddingsRequest.input) });
+  if (!admitted.ok) return reject(admitted.error);
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
   const sent = await sendEmbeddingsCalls(deps, record, adapter, calls, signal);

@@ -12,6 +12,7 @@ import { formatUsd } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
+import { SubjectRateLimit } from "../../rate-limits/subject-rate-limit";
 import { TeamForm } from "../team-form";
 import { TeamKeysTable } from "./team-keys-table";
 import { TeamMembers } from "./team-members";
@@ -72,6 +73,7 @@ export function TeamDetail({ id }: { id: string }) {
           {formatUsd(data.spend.costUsd)}
         </p>
       </section>
+      <SubjectRateLimit scope="team" scopeId={id} name={data.name} />
       <TeamMembers teamId={id} members={data.members} canWrite={canWrite} />
       <TeamKeysTable keys={data.keys} />
       <Dialog title="Edit team" isOpen={isEditing} onClose={() => setIsEditing(false)}>
