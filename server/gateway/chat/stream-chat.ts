@@ -2,21 +2,13 @@ import type { GatewayResponse, OutboundFrame } from "../contract";
 import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type Outcome } from "../ledger";
-import { sseDecoder } from "../sse";
-import { readFirstEvent } from "../stream/read-first-event";
-import { readEvents, type EventReader } from "../stream/run-stream";
 import { StreamTally } from "../stream/stream-tally";
 import type { GatewayError, StreamEvent } from "../types";
 import { classifyUpstreamFailure } from "../upstream";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { responseHeaders } from "./response-headers";
 import { failedAnswer } from "./failed-answer";
-import { sendWithAttempts } from "./send-attempts";
-
-interface OpenedStream {
-  reader: EventReader;
-  first: StreamEvent;
-}
+import { openStream } from "./open-stream";
 
 /**
  * Streaming chat completion. The first event is read before answering, so a failure before it
@@ -24,13 +16,9 @@ interface OpenedStream {
  * error frame and never with [DONE]. Settled exactly once: on finish, on error, or on abort.
  */
 export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
-  const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
+  const { deps, record, format, chatRequest, adapter, upstreamRequest, clientSignal } = call;
   record.stream = true;
-  const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    const reader = readEvents(response, adapter.streamDecoder?.() ?? sseDecoder(), adapter.parseStream());
-    const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
-    return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
-  });
+  const opened = await openStream(call, upstreamRequest);
 
   if (!opened.ok) return failedAnswer(deps, record, format, opened.error, clientSignal);
 
