@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { FAKE_ANTHROPIC_API_KEY, startFakeAnthropic } from "@/e2e/fakes/anthropic-fake";
 import { FAKE_TEXT, type FakeUpstream } from "@/e2e/fakes/common";
+import { FAKE_DEEPSEEK_API_KEY, startFakeDeepSeek } from "@/e2e/fakes/deepseek-fake";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import { chatRequestSchema } from "../chat-request";
 import { estimatePromptTokens } from "../estimate-tokens";
@@ -11,12 +12,13 @@ import { SCENARIO_SLOT, startScenarioProxy } from "./scenario-proxy";
 // `n` on Anthropic (one choice per Message): the gateway fans out n calls and merges them (chat/fan-out/).
 let anthropicFake: FakeUpstream;
 let openaiFake: FakeUpstream;
+let deepseekFake: FakeUpstream;
 let proxy: Awaited<ReturnType<typeof startScenarioProxy>>;
 let gateway: Awaited<ReturnType<typeof startTestGateway>>;
 const key = makeKey();
 
 beforeAll(async () => {
-  [anthropicFake, openaiFake] = await Promise.all([startFakeAnthropic(), startFakeOpenAI()]);
+  [anthropicFake, openaiFake, deepseekFake] = await Promise.all([startFakeAnthropic(), startFakeOpenAI(), startFakeDeepSeek()]);
   proxy = await startScenarioProxy(anthropicFake.url);
   gateway = await startTestGateway({
     keys: [key.entry],
@@ -25,6 +27,7 @@ beforeAll(async () => {
       // The same fake behind a proxy that gives each fanned-out call its own scenario.
       makeModel("haiku-planned", "anthropic", `${proxy.url}/v1`, FAKE_ANTHROPIC_API_KEY, "claude-haiku-4-5-20251001"),
       makeModel("mini", "openai", `${openaiFake.url}/v1`, FAKE_OPENAI_API_KEY, "gpt-4o-mini"),
+      makeModel("deepseek-chat", "deepseek", deepseekFake.url, FAKE_DEEPSEEK_API_KEY, "deepseek-chat"),
     ],
     firstTokenTimeoutMs: 1500,
     idleMs: 2000,
@@ -33,7 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await gateway.close();
   await proxy.close();
-  await Promise.all([anthropicFake.close(), openaiFake.close()]);
+  await Promise.all([anthropicFake.close(), openaiFake.close(), deepseekFake.close()]);
 });
 
 const chat = (body: unknown, signal?: AbortSignal) => postJson(`${gateway.url}/v1/chat/completions`, key.token, body, signal);
@@ -146,6 +149,22 @@ describe("n > 1 on a provider with one choice per call", () => {
     const row = await lastRow(before);
     expect(row).toMatchObject({ status: "aborted", clientAborted: true, tokensEstimated: true });
     expect(row.inputTokens).toBe(2 * (await promptEstimate()));
+  });
+});
+
+describe("n > 1 on an OpenAI-compatible provider with one choice per call", () => {
+  test("DeepSeek (its reference has no n): one call per choice, merged", async () => {
+    const [before, received] = [gateway.rows.length, deepseekFake.received.length];
+    const response = await chat({ model: "deepseek-chat", n: 2, messages: [{ role: "user", content: "Hi" }] });
+    expect(response.status).toBe(200);
+    const body = await response.json();
+    expect(body.choices.map((choice: any) => [choice.index, choice.message.content])).toEqual([
+      [0, FAKE_TEXT],
+      [1, FAKE_TEXT],
+    ]);
+    const calls = deepseekFake.received.slice(received);
+    expect(calls.map((call) => "n" in (call.body as object))).toEqual([false, false]);
+    expect(await lastRow(before)).toMatchObject({ status: "success", inputTokens: 42, outputTokens: 14, upstreamAttempts: 2 });
   });
 });
 

@@ -33,6 +33,9 @@ describe("maxChoicesPerCall: providers that return fewer choices than n fan out"
     ["bedrock", "us.anthropic.claude-haiku-4-5-20251001-v1:0", 1],
     ["vertex", "claude-sonnet-4-5@20250929", 1],
     ["vertex", "gemini-2.5-flash", undefined],
+    ["deepseek", "deepseek-chat", 1],
+    ["groq", "llama-3.3-70b-versatile", 1],
+    ["qwen", "qwen-plus", 4],
     ["openai", "gpt-4o-mini", undefined],
     ["azure", "gpt-4o-mini", undefined],
     ["mistral", "mistral-small-latest", undefined],
@@ -53,6 +56,12 @@ describe("buildUpstreamCalls", () => {
       expect(JSON.parse(call.upstreamRequest.body)).not.toHaveProperty("n");
       expect(call.upstreamRequest.warnings).toEqual([]);
     }
+  });
+
+  test("Qwen calls ask for their own share of n", () => {
+    const calls = buildUpstreamCalls(adapters.qwen, { ...request, n: 6 }, target("qwen", "qwen-plus"), [4, 2]);
+    expect(calls.map((call) => JSON.parse(call.upstreamRequest.body).n)).toEqual([4, 2]);
+    expect(calls.flatMap((call) => call.upstreamRequest.warnings)).toEqual([]);
   });
 
   test("a single call is built from the request as sent", () => {
