@@ -4,7 +4,7 @@ import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type Outcome } from "../ledger";
 import { StreamTally } from "../stream/stream-tally";
 import type { GatewayError, StreamEvent } from "../types";
-import { classifyUpstreamFailure } from "../upstream";
+import { eventOfRead, readFailure } from "../stream/read-outcome";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { responseHeaders } from "./response-headers";
 import { failedAnswer } from "./failed-answer";
@@ -65,15 +65,11 @@ export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
         try {
           next = await reader.read();
         } catch (error) {
-          // Mid-stream: a timeout keeps its phase; any other read failure (reset socket, bad bytes) is a cut stream.
-          const failure = classifyUpstreamFailure(error, adapter.id);
-          const reason: GatewayError = failure.kind === "timeout" ? failure : { kind: "stream_cut", provider: adapter.id };
-          for (const frame of await fail(reason)) controller.enqueue(frame);
+          for (const frame of await fail(readFailure(error, adapter.id))) controller.enqueue(frame);
           controller.close();
           return;
         }
-        // Adapters end with finish or error; a bare end means the decoder chain lost the marker.
-        const event: StreamEvent = next.done ? { type: "error", error: { kind: "stream_cut", provider: adapter.id } } : next.value;
+        const event = eventOfRead(next, adapter.id);
         for (const frame of await encode(event)) controller.enqueue(frame);
         if (event.type === "finish" || event.type === "error") controller.close();
       },

@@ -1,7 +1,7 @@
 import type { EventReader } from "../../stream/run-stream";
 import { StreamTally } from "../../stream/stream-tally";
-import type { FinishReason, GatewayError, ProviderId, StreamEvent } from "../../types";
-import { classifyUpstreamFailure } from "../../upstream";
+import { eventOfRead, readFailure } from "../../stream/read-outcome";
+import type { FinishReason, ProviderId, StreamEvent } from "../../types";
 import type { CallConsumption } from "./sum-usage";
 
 /** One upstream stream of a fanned-out request: its choices are the merged stream's offset..offset+choices-1. */
@@ -77,14 +77,7 @@ export class LaneMerger {
   }
 
   private eventOf(read: LaneRead): StreamEvent {
-    if ("thrown" in read) {
-      // A timeout keeps its phase; any other read failure (reset socket, bad bytes) is a cut stream, as in stream-chat.ts.
-      const failure = classifyUpstreamFailure(read.thrown, this.provider);
-      const error: GatewayError = failure.kind === "timeout" ? failure : { kind: "stream_cut", provider: this.provider };
-      return { type: "error", error };
-    }
-    // Parsers end with finish or error; a bare end means the decoder chain lost the marker.
-    return read.result.done ? { type: "error", error: { kind: "stream_cut", provider: this.provider } } : read.result.value;
+    return "thrown" in read ? { type: "error", error: readFailure(read.thrown, this.provider) } : eventOfRead(read.result, this.provider);
   }
 
   private finish(): StreamEvent {
