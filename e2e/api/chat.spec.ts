@@ -94,3 +94,21 @@ test("a client that disconnects aborts the upstream at once and is billed once",
   const row = await ledgerRow(request, requestId);
   expect(row).toMatchObject({ status: "aborted", clientAborted: true, tokensEstimated: true });
 });
+
+test("n=3 on Anthropic (one choice per call): three upstream calls, three choices, one ledger row costing three calls", async ({ request }) => {
+  const nonce = `fan-out-${Date.now()}`;
+  const response = await request.post("/v1/chat/completions", {
+    headers: { authorization: `Bearer ${key}` },
+    data: { model: "claude-haiku-4-5", n: 3, messages: [{ role: "user", content: nonce }] },
+  });
+  expect(response.status()).toBe(200);
+  expect(response.headers()["x-modelgate-warnings"]).toBeUndefined();
+  const body = await response.json();
+  expect(body.choices.map((choice: { index: number; message: { content: string } }) => [choice.index, choice.message.content])).toEqual([0, 1, 2].map((index) => [index, "Hello from the fake provider."]));
+  expect(body.usage).toMatchObject({ prompt_tokens: 63, completion_tokens: 21 });
+  const received = (await fakeRequests(e2eEnv().fakeAnthropicUrl)).filter((entry) => JSON.stringify(entry.body ?? "").includes(nonce));
+  expect(received).toHaveLength(3);
+  const row = await ledgerRow(request, response.headers()["x-request-id"]);
+  // Three times the single-call cost above (0.000056).
+  expect(row).toMatchObject({ status: "success", inputTokens: 63, outputTokens: 21, tokensEstimated: false, costUsd: "0.000168000000", upstreamAttempts: 3 });
+});

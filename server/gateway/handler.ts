@@ -1,4 +1,7 @@
 import { completeChat } from "./chat/complete-chat";
+import { completeFanOut } from "./chat/fan-out/complete-fan-out";
+import { buildUpstreamCalls, splitChoices } from "./chat/fan-out/plan-calls";
+import { streamFanOut } from "./chat/fan-out/stream-fan-out";
 import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
@@ -32,7 +35,8 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
 /**
  * The data plane, transport-neutral:
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
- *   → adapter.buildRequest → rate-limit admission (rate-limit/admit.ts) → attempt loop (upstream.ts) → JSON answer or normalized stream,
+ *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → attempt loop (upstream.ts)
+ *   → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
  * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
  * short flows (embeddings/, count-tokens/).
@@ -82,17 +86,23 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   record.model = model.value;
   const adapter = deps.adapters[model.value.connection.kind];
   if (!adapter) return fail(record, format, { kind: "no_route", model: chatRequest.model }, deps);
+  const target = toTarget(model.value);
+  const split = splitChoices(chatRequest.n, adapter.maxChoicesPerCall?.(target), adapter.id);
+  if (!split.ok) return fail(record, format, split.error, deps);
   const inlined = await inlineRemoteImages(chatRequest, adapter, request.signal);
   if (!inlined.ok) return fail(record, format, inlined.error, deps);
-  const upstreamRequest = adapter.buildRequest(inlined.value, toTarget(model.value));
+  const calls = buildUpstreamCalls(adapter, inlined.value, target, split.value);
+  const { upstreamRequest } = calls[0];
   record.warnings.push(...upstreamRequest.warnings);
   if (upstreamRequest.rejection) return fail(record, format, upstreamRequest.rejection, deps);
-  const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest) });
+  const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest) * calls.length });
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
   const call = { deps, record, format: prepared.value.format, chatRequest, adapter, upstreamRequest, signal, clientSignal: request.signal };
+  // n above what one call returns: concurrent calls merged into one answer (chat/fan-out/).
+  if (calls.length > 1) return record.stream ? streamFanOut(call, calls) : completeFanOut(call, calls);
   return record.stream ? streamChat(call) : completeChat(call);
 }
 

@@ -175,6 +175,12 @@ export interface ProviderAdapter extends UpstreamAuthorizer {
    * download them first (SSRF-guarded, inline-remote-images.ts) and pass `data:` URLs, for providers that only take bytes.
    */
   readonly remoteImages?: "pass" | "fetch";
+  /**
+   * Optional: the most choices one upstream call returns for `target` (`n`; Anthropic and Bedrock: 1). Absent, or
+   * undefined for this target: the provider takes any `n` itself. A larger `n` is fanned out by the gateway into concurrent calls of at most this many
+   * choices each (chat/fan-out/), so `buildRequest` is only ever handed an `n` within it.
+   */
+  maxChoicesPerCall?(target: Target): number | undefined;
   /** Pure: no network. Translates an OpenAI-shaped request into the provider's request. */
   buildRequest(request: ChatRequest, target: Target): UpstreamRequest;
   /** Parses a successful (2xx) non-stream response body (already JSON-decoded). */

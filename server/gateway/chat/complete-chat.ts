@@ -2,35 +2,21 @@ import type { GatewayResponse } from "../contract";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground } from "../ledger";
 import type { ChatResult } from "../types";
-import { classifyUpstreamFailure } from "../upstream";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { failedAnswer } from "./failed-answer";
+import { producedTextOf, readChatResult } from "./read-chat-result";
 import { sendWithAttempts } from "./send-attempts";
 import { responseHeaders } from "./response-headers";
 
 /** Non-stream chat completion: one JSON answer, settled once. */
 export async function completeChat(call: ChatCall): Promise<GatewayResponse> {
   const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
-  const result = await sendWithAttempts<ChatResult>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    let text: string;
-    try {
-      text = await response.text();
-    } catch (error) {
-      return { ok: false, error: classifyUpstreamFailure(error, adapter.id) };
-    }
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return { ok: false, error: { kind: "upstream", provider: adapter.id, status: 502, message: "the provider sent a response that is not JSON" } };
-    }
-    return adapter.parseResponse(json);
-  });
+  const result = await sendWithAttempts<ChatResult>(deps, record, adapter, upstreamRequest, signal, (response) => readChatResult(response, adapter));
 
   if (!result.ok) return failedAnswer(deps, record, format, result.error, clientSignal);
 
   record.firstTokenAt = Date.now();
-  const produced = result.value.choices.map((choice) => (choice.text ?? "") + (choice.toolCalls ?? []).map((call) => call.name + call.arguments).join("")).join("");
+  const produced = producedTextOf(result.value);
   const { usage } = await completeUsage(result.value.usage, chatRequest, produced);
   settleInBackground(record, { status: "success", httpStatus: 200, usage: result.value.usage, producedText: produced }, deps);
   const body = format.encodeResult(result.value, usage, answerMeta(call));

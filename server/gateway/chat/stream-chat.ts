@@ -2,21 +2,13 @@ import type { GatewayResponse, OutboundFrame } from "../contract";
 import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type Outcome } from "../ledger";
-import { sseDecoder } from "../sse";
-import { readFirstEvent } from "../stream/read-first-event";
-import { readEvents, type EventReader } from "../stream/run-stream";
 import { StreamTally } from "../stream/stream-tally";
 import type { GatewayError, StreamEvent } from "../types";
-import { classifyUpstreamFailure } from "../upstream";
+import { eventOfRead, readFailure } from "../stream/read-outcome";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { responseHeaders } from "./response-headers";
 import { failedAnswer } from "./failed-answer";
-import { sendWithAttempts } from "./send-attempts";
-
-interface OpenedStream {
-  reader: EventReader;
-  first: StreamEvent;
-}
+import { openStream } from "./open-stream";
 
 /**
  * Streaming chat completion. The first event is read before answering, so a failure before it
@@ -24,13 +16,9 @@ interface OpenedStream {
  * error frame and never with [DONE]. Settled exactly once: on finish, on error, or on abort.
  */
 export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
-  const { deps, record, format, chatRequest, adapter, upstreamRequest, signal, clientSignal } = call;
+  const { deps, record, format, chatRequest, adapter, upstreamRequest, clientSignal } = call;
   record.stream = true;
-  const opened = await sendWithAttempts<OpenedStream>(deps, record, adapter, upstreamRequest, signal, async (response) => {
-    const reader = readEvents(response, adapter.streamDecoder?.() ?? sseDecoder(), adapter.parseStream());
-    const first = await readFirstEvent(reader, deps.options.firstTokenTimeoutMs, adapter.id);
-    return first.ok ? { ok: true, value: { reader, first: first.value } } : first;
-  });
+  const opened = await openStream(call, upstreamRequest);
 
   if (!opened.ok) return failedAnswer(deps, record, format, opened.error, clientSignal);
 
@@ -77,15 +65,11 @@ export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
         try {
           next = await reader.read();
         } catch (error) {
-          // Mid-stream: a timeout keeps its phase; any other read failure (reset socket, bad bytes) is a cut stream.
-          const failure = classifyUpstreamFailure(error, adapter.id);
-          const reason: GatewayError = failure.kind === "timeout" ? failure : { kind: "stream_cut", provider: adapter.id };
-          for (const frame of await fail(reason)) controller.enqueue(frame);
+          for (const frame of await fail(readFailure(error, adapter.id))) controller.enqueue(frame);
           controller.close();
           return;
         }
-        // Adapters end with finish or error; a bare end means the decoder chain lost the marker.
-        const event: StreamEvent = next.done ? { type: "error", error: { kind: "stream_cut", provider: adapter.id } } : next.value;
+        const event = eventOfRead(next, adapter.id);
         for (const frame of await encode(event)) controller.enqueue(frame);
         if (event.type === "finish" || event.type === "error") controller.close();
       },

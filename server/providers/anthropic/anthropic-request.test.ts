@@ -262,7 +262,6 @@ describe("anthropic: buildRequest", () => {
 
   test("parameters Anthropic cannot honour are omitted with exact warnings", () => {
     const { body, params, upstream } = build({
-      n: 2,
       seed: 7,
       presence_penalty: 0.5,
       frequency_penalty: 0.3,
@@ -280,7 +279,6 @@ describe("anthropic: buildRequest", () => {
     });
     expect(params).toEqual([
       "reasoning_content",
-      "n",
       "seed",
       "presence_penalty",
       "frequency_penalty",

@@ -10,6 +10,8 @@ import { createStreamParser } from "./stream";
 
 export const anthropic: ProviderAdapter = {
   id: "anthropic",
+  // A Message holds one answer: `n` is fanned out by the gateway (chat/fan-out/), one call per choice.
+  maxChoicesPerCall: () => 1,
   buildRequest,
   parseResponse,
   parseStream: createStreamParser,

@@ -357,7 +357,6 @@ function applyResponseFormat(request: ChatRequest, body: Record<string, unknown>
 
 function applyUnsupported(request: ChatRequest, body: Record<string, unknown>, warnings: Warning[]): void {
   if (request.user) body.metadata = { user_id: request.user };
-  if (request.n != null && request.n > 1) warnings.push(unsupported("n", "Anthropic returns one choice per request; n was omitted."));
   if (request.seed != null) warnings.push(unsupported("seed", "Anthropic has no seed; it was omitted."));
   if (request.presence_penalty) warnings.push(unsupported("presence_penalty", "Anthropic has no presence_penalty; it was omitted."));
   if (request.frequency_penalty) warnings.push(unsupported("frequency_penalty", "Anthropic has no frequency_penalty; it was omitted."));

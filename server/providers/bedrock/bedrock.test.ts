@@ -175,7 +175,6 @@ describe("bedrock: request", () => {
       chat({
         messages: [{ role: "user", content: [{ type: "image_url", image_url: { url: "https://example.com/cat.png" } }, { type: "text", text: "?" }] }],
         temperature: 1.5,
-        n: 2,
         seed: 1,
         user: "u1",
         logprobs: true,
@@ -191,7 +190,6 @@ describe("bedrock: request", () => {
       "clamped_parameter:temperature",
       "unsupported_parameter:tool_choice",
       "unsupported_parameter:reasoning_effort",
-      "unsupported_parameter:n",
       "unsupported_parameter:seed",
       "unsupported_parameter:logprobs",
       "unsupported_parameter:user",

@@ -23,6 +23,8 @@ export function createBedrockAdapter(options: { now?: () => Date } = {}): Provid
   return {
     id: "bedrock",
     remoteImages: "fetch",
+    // Converse returns one message: `n` is fanned out by the gateway (chat/fan-out/), one call per choice.
+    maxChoicesPerCall: () => 1,
     buildRequest,
     parseResponse,
     parseStream,

@@ -215,7 +215,6 @@ function buildToolConfig(request: ChatRequest, warnings: Warning[]): Record<stri
 
 function warnUnsupported(request: ChatRequest, warnings: Warning[]): void {
   const checks: [string, boolean, string][] = [
-    ["n", request.n != null && request.n > 1, "Bedrock returns one choice per request; n was omitted."],
     ["seed", request.seed != null, "Bedrock Converse has no seed; it was omitted."],
     ["presence_penalty", !!request.presence_penalty, "Bedrock Converse has no presence_penalty; it was omitted."],
     ["frequency_penalty", !!request.frequency_penalty, "Bedrock Converse has no frequency_penalty; it was omitted."],

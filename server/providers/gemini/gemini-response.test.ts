@@ -52,6 +52,21 @@ describe("gemini: parseResponse", () => {
     expect(result.ok && result.value.choices[0].finishReason).toBe(expected);
   });
 
+  test("n as candidateCount: every candidate is a choice, in index order (Gemini takes n itself, no fan-out)", () => {
+    const candidate = (index: number, text: string, finishReason: string) => ({ content: { parts: [{ text }], role: "model" }, finishReason, index });
+    const result = gemini.parseResponse({ candidates: [candidate(1, "b", "MAX_TOKENS"), candidate(0, "a", "STOP")], usageMetadata: { promptTokenCount: 5, candidatesTokenCount: 8 } });
+    expect(result).toEqual({
+      ok: true,
+      value: {
+        choices: [
+          { index: 0, text: "a", finishReason: "stop" },
+          { index: 1, text: "b", finishReason: "length" },
+        ],
+        usage: { inputTokens: 5, outputTokens: 8 },
+      },
+    });
+  });
+
   test.each([[null], ["text"], [{ candidates: "nope" }], [{}]])("malformed body %j → 502", (body) => {
     expect(gemini.parseResponse(body)).toEqual({ ok: false, error: { kind: "upstream", provider: "gemini", status: 502, message: "malformed response" } });
   });

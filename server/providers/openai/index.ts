@@ -27,6 +27,7 @@ export function openAICompatible(options: OpenAICompatibleOptions): ProviderAdap
   const quirks = options.quirks ?? {};
   return {
     id: provider,
+    ...(quirks.maxChoices !== undefined ? { maxChoicesPerCall: () => quirks.maxChoices } : {}),
     buildRequest: (request, target) => buildRequest(request, target, quirks),
     parseResponse: (body) => parseResponse(provider, body, quirks),
     parseStream: () => createStreamParser(provider, quirks),

@@ -14,6 +14,11 @@ export interface OpenAICompatibleQuirks {
   renamed?: Readonly<Record<string, string>>;
   /** Numeric ranges the provider accepts; values outside are clamped with a "clamped_parameter" warning. */
   clamp?: Readonly<Record<string, { min?: number; max?: number }>>;
+  /**
+   * The most choices (`n`) one call returns. Unset: any `n`. A larger `n` is fanned out by the gateway into calls of at
+   * most this many (gateway/chat/fan-out/), so the request builder never sees more.
+   */
+  maxChoices?: number;
   /** Pass unknown extra top-level fields through (default true). When false each one is omitted with a warning. */
   keepUnknownFields?: boolean;
   /** Send stream_options.include_usage when streaming (default true; false where the server rejects it and sends usage unasked). */

@@ -7,6 +7,7 @@ import type { ProviderAdapter } from "@/server/gateway/types";
 import { vertexAuthorizer } from "./authorize";
 import { parseError } from "./errors";
 import { buildRequest } from "./request";
+import { publisherFor } from "./endpoint";
 import { parseResponse, parseStream } from "./response";
 
 export const vertex: ProviderAdapter = {
@@ -14,6 +15,8 @@ export const vertex: ProviderAdapter = {
   // Image URLs are downloaded by the gateway (SSRF-guarded) and sent inline as base64, which both publishers accept;
   // URL image sources (Gemini fileData over https, Claude's url source) are not relied on through Vertex.
   remoteImages: "fetch",
+  // Claude (rawPredict) returns one answer per call, fanned out by the gateway; Gemini models take n as candidateCount.
+  maxChoicesPerCall: (target) => (publisherFor(target.upstreamModel) === "anthropic" ? 1 : undefined),
   buildRequest,
   parseResponse,
   parseStream,
