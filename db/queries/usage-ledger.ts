@@ -25,9 +25,32 @@ function toRecord(row: UsageRow): Record<string, unknown> {
 export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const payload = JSON.stringify(rows.map(toRecord));
+  // The same statement settles the budgets each new row was charged to (README "Budgets"): its reservations are
+  // deleted and freed, its cost is added to spent. A row skipped as a duplicate settles nothing, so a retried batch
+  // never charges twice, and a budget's spent is always the sum of the ledger rows charged to it.
   const inserted = await executeRows<{ id: string }>(
     db,
-    sql`insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, ${payload}::json) on conflict (id) do nothing returning id`,
+    sql`with ins as (
+        insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, ${payload}::json)
+        on conflict (id) do nothing returning id, cost_usd, budget_charges
+      ),
+      charges as (
+        select ins.id as request_id, (c.value->>'budget_id')::uuid as budget_id, (c.value->>'period_start')::timestamptz as period_start, ins.cost_usd
+        from ins cross join lateral jsonb_array_elements(case when jsonb_typeof(ins.budget_charges) = 'array' then ins.budget_charges else '[]'::jsonb end) as c(value)
+      ),
+      released as (
+        delete from budget_reservations r using charges ch where r.request_id = ch.request_id and r.budget_id = ch.budget_id
+        returning r.budget_id, r.period_start, r.amount
+      ),
+      spend as (select budget_id, period_start, sum(cost_usd) as cost from charges group by budget_id, period_start),
+      freed as (select budget_id, period_start, sum(amount) as amount from released group by budget_id, period_start),
+      settled as (
+        update budget_counters bc set spent = bc.spent + spend.cost, reserved = bc.reserved - coalesce(freed.amount, 0)
+        from spend left join freed using (budget_id, period_start)
+        where bc.budget_id = spend.budget_id and bc.period_start = spend.period_start
+        returning bc.budget_id
+      )
+      select id from ins`,
   );
   return inserted.length;
 }

@@ -39,6 +39,10 @@ export const usageLedger = pgTable(
     clientAborted: boolean("client_aborted").notNull().default(false),
     warnings: jsonb("warnings").$type<{ code: string; param?: string; message: string }[]>().notNull().default([]),
     upstreamAttempts: integer("upstream_attempts").notNull().default(0),
+    /** The request's end user (`user`, or `metadata.user_id` on /v1/messages), for user budgets and reports. */
+    endUser: text("end_user"),
+    /** The budgets (and periods) the request was charged to: its insert settles them in the same statement. */
+    budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string }[]>(),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -2,6 +2,7 @@ import type { ConfigSource } from "./config/config-source";
 import type { ResponseStore } from "./inbound/responses/response-store";
 import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
+import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
 import type { ProviderAdapter, ProviderId } from "./types";
 
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   responses?: ResponseStore;
   /** Enforces the snapshot's rate limits (in-process, or shared through Redis); none: limits are not enforced. */
   rateLimiter?: RateLimiter;
+  /** Reserves against the snapshot's budgets (PostgreSQL); none: budgets are not enforced. */
+  budgets?: BudgetStore;
 }
 
 export interface GatewayOptions {

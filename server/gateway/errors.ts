@@ -54,7 +54,9 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
         headers: {},
       };
     case "budget_exceeded":
-      return { status: 429, body: body(`The ${error.scope} budget is exhausted.`, "insufficient_quota", "budget_exceeded"), headers: {} };
+      return error.status === 503
+        ? { status: 503, body: body(error.message, "server_error", error.code ?? "budget_unavailable"), headers: { "retry-after": "1" } }
+        : { status: 429, body: body(error.message, "insufficient_quota", error.code ?? "budget_exceeded"), headers: retryAfterHeaders(error.retryAfterMs) };
     case "rate_limited":
       return { status: 429, body: body(error.message ?? "Rate limit reached. Retry later.", "rate_limit_error", error.code ?? "rate_limit_exceeded"), headers: retryAfterHeaders(error.retryAfterMs) };
     case "upstream":

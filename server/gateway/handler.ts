@@ -5,6 +5,7 @@ import { streamFanOut } from "./chat/fan-out/stream-fan-out";
 import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
+import { reserveBudgets, worstCaseInputTokens, worstCaseOutputTokens } from "./budget/reserve";
 import { truncateCallerText } from "./caller-text";
 import { isJsonContentType } from "./content-type";
 import type { GatewayRequest, GatewayResponse } from "./contract";
@@ -35,7 +36,8 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
 /**
  * The data plane, transport-neutral:
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
- *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → attempt loop (upstream.ts)
+ *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → budget reservation
+ *   (budget/reserve.ts) → attempt loop (upstream.ts)
  *   → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
  * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
@@ -97,6 +99,13 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (upstreamRequest.rejection) return fail(record, format, upstreamRequest.rejection, deps);
   const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest) * calls.length });
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
+  record.endUser = chatRequest.user ?? null;
+  const reserved = await reserveBudgets(deps, record, {
+    endUser: record.endUser,
+    inputTokens: worstCaseInputTokens(chatRequest) * calls.length,
+    outputTokens: worstCaseOutputTokens(chatRequest, model.value.maxOutputTokens) * (chatRequest.n ?? 1),
+  });
+  if (!reserved.ok) return fail(record, format, reserved.error, deps);
 
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;

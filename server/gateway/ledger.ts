@@ -25,6 +25,10 @@ export interface RequestRecord {
   onSettled?: () => void;
   /** Set at rate-limit admission: the x-ratelimit-* headers, and the settlement of the request's reservation. */
   rateLimit?: RateLimitHold;
+  /** The request's end user (`user`), recorded on the row. */
+  endUser?: string | null;
+  /** Set when budgets reserved for the request: the row's insert settles them. */
+  budgetCharges?: { budget_id: string; period_start: string }[];
 }
 
 export interface Outcome {
@@ -95,6 +99,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     clientAborted: outcome.clientAborted ?? false,
     warnings: record.warnings,
     upstreamAttempts: record.attempts,
+    endUser: record.endUser ?? null,
+    budgetCharges: record.budgetCharges ?? null,
   };
   deps.usage.record(row);
   logger.info("request", {

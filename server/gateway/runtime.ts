@@ -1,3 +1,4 @@
+import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
 import { hostname } from "node:os";
 import { getDatabase } from "@/db/client";
 import { removeGatewayInstance, touchGatewayInstance } from "@/db/queries/gateway-instances";
@@ -70,8 +71,10 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   void announce();
   const heartbeat = setInterval(() => void announce(), 60_000);
   heartbeat.unref();
+  const budgetSweeper = startBudgetSweeper(handle.db, 15_000);
   const deps: GatewayDeps = {
     config,
+    budgets: createDatabaseBudgetStore(handle.db),
     usage: usageWriter,
     upstream,
     adapters,
@@ -96,6 +99,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       await usageWriter.stop(10_000);
       await upstream.close();
       clearInterval(heartbeat);
+      budgetSweeper.stop();
       await rateLimiter.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },

@@ -131,7 +131,8 @@ export type GatewayError =
   | { kind: "payload_too_large"; limitBytes: number }
   /** A POST body declared as something other than JSON (content-type.ts). */
   | { kind: "unsupported_media_type" }
-  | { kind: "budget_exceeded"; scope: "key" | "org" }
+  /** A budget refused the request (429 insufficient_quota), or could not be checked (status 503). */
+  | { kind: "budget_exceeded"; message: string; code?: string; status?: number; retryAfterMs?: number }
   | { kind: "rate_limited"; retryAfterMs?: number; message?: string; code?: string }
   | { kind: "upstream"; provider: ProviderId; status: number; message: string; retryAfterMs?: number; type?: string; code?: string; param?: string }
   | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body" }

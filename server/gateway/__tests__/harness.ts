@@ -1,4 +1,7 @@
 /* eslint-disable @typescript-eslint/no-explicit-any */
+import type { BudgetEntry } from "../budget/applicable";
+import type { BudgetStore } from "../budget/reserve";
+import type { UsageSink } from "../usage-writer";
 import { expect } from "vitest";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -52,16 +55,26 @@ export async function startTestGateway(options: {
   maxRetries?: number;
   rateLimits?: RateLimitEntry[];
   rateLimiter?: RateLimiter;
+  budgets?: BudgetEntry[];
+  budgetStore?: BudgetStore;
+  /** Where ledger rows go besides `rows` (e.g. a UsageWriter on a test database). */
+  usage?: UsageSink;
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
   const deps: GatewayDeps = {
-    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits }),
-    usage: { record: (row) => void rows.push(row) },
+    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits, budgets: options.budgets }),
+    usage: {
+      record: (row) => {
+        rows.push(row);
+        options.usage?.record(row);
+      },
+    },
     upstream,
     adapters,
     options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
     rateLimiter: options.rateLimiter,
+    budgets: options.budgetStore,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
   const handler = createNodeHandler(async () => deps, limits);

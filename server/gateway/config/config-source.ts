@@ -1,4 +1,5 @@
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
+import type { BudgetEntry } from "../budget/applicable";
 import type { ProviderId } from "../types";
 
 export interface KeyEntry {
@@ -55,12 +56,15 @@ export interface ConfigSource {
   listModels(orgId: string): ModelEntry[];
   /** The org's rate limits, indexed once per snapshot. */
   findRateLimits(orgId: string): OrgRateLimits | undefined;
+  /** The org's budgets (definitions only; their totals live in PostgreSQL). */
+  findBudgets(orgId: string): readonly BudgetEntry[];
 }
 
 export interface ConfigSnapshot {
   keys: KeyEntry[];
   models: ModelEntry[];
   rateLimits?: RateLimitEntry[];
+  budgets?: BudgetEntry[];
 }
 
 /**
@@ -93,7 +97,10 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   }
   const keys = new Map(snapshot.keys.map((key) => [key.prefix, withAliases(key, aliasesByOrg.get(key.orgId))]));
   const rateLimits = indexRateLimits(snapshot.rateLimits ?? []);
+  const budgetsByOrg = new Map<string, BudgetEntry[]>();
+  for (const budget of snapshot.budgets ?? []) budgetsByOrg.set(budget.orgId, [...(budgetsByOrg.get(budget.orgId) ?? []), budget]);
   return {
+    findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],
     findRateLimits: (orgId) => rateLimits.get(orgId),
     findKey: (prefix) => keys.get(prefix),
     findModel: (orgId, name) => lookupByOrg.get(orgId)?.get(name),

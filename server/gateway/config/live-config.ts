@@ -58,6 +58,7 @@ export async function startLiveConfig(
     findModel: (orgId, name) => current.findModel(orgId, name),
     listModels: (orgId) => current.listModels(orgId),
     findRateLimits: (orgId) => current.findRateLimits(orgId),
+    findBudgets: (orgId) => current.findBudgets(orgId),
     reload,
     get loadedAt() {
       return loadedAt;

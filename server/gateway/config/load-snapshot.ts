@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { modelPrices, models, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, modelPrices, models, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import type { ProviderId } from "../types";
@@ -8,12 +8,13 @@ import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./
 
 /** Reads every active key, enabled model (with an enabled connection), price and rate limit in five queries. */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows] = await Promise.all([
     db.select().from(virtualKeys).where(isNull(virtualKeys.revokedAt)),
     db.select().from(providerConnections).where(eq(providerConnections.enabled, true)),
     db.select().from(models).where(eq(models.enabled, true)),
     db.select().from(modelPrices).innerJoin(models, and(eq(models.id, modelPrices.modelId), eq(models.enabled, true))),
     db.select().from(rateLimits),
+    db.select().from(budgets),
   ]);
 
   const connections = new Map<string, ConnectionEntry>();
@@ -95,5 +96,14 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     concurrency: row.concurrency,
     failMode: row.failMode,
   }));
-  return { keys, models: modelEntries, rateLimits: limits };
+  const budgetEntries = budgetRows.map((row) => ({
+    id: row.id,
+    orgId: row.orgId,
+    scope: row.scope,
+    scopeId: row.scope === "org" ? null : row.scopeId,
+    model: row.model,
+    period: row.period,
+    limitUsd: row.limitUsd,
+  }));
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries };
 }

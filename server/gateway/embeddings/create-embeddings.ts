@@ -8,6 +8,7 @@ import type { GatewayDeps } from "../deps";
 import { openaiInbound } from "../inbound/openai";
 import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
+import { reserveBudgets } from "../budget/reserve";
 import { admitRequest } from "../rate-limit/admit";
 import { estimateEmbeddingsTokens } from "../rate-limit/estimate";
 import { createRequestSignal } from "../request-signal";
@@ -57,6 +58,10 @@ export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, r
 
   const admitted = await admitRequest(deps, record, { endUser: embeddingsRequest.user, estimatedTokens: estimateEmbeddingsTokens(embeddingsRequest.input) });
   if (!admitted.ok) return reject(admitted.error);
+  record.endUser = embeddingsRequest.user ?? null;
+  // Embeddings bill input only: the JSON byte length of the input bounds its tokens from above.
+  const reserved = await reserveBudgets(deps, record, { endUser: record.endUser, inputTokens: Buffer.byteLength(JSON.stringify(embeddingsRequest.input)), outputTokens: 0 });
+  if (!reserved.ok) return reject(reserved.error);
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
   const sent = await sendEmbeddingsCalls(deps, record, adapter, calls, signal);

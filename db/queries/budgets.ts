@@ -1,0 +1,128 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { executeRows, type Executor } from "../client";
+import { budgetAlerts, budgets } from "../schema";
+
+export type BudgetRow = typeof budgets.$inferSelect;
+export type BudgetScopeValue = BudgetRow["scope"];
+export type BudgetPeriodValue = BudgetRow["period"];
+
+/** One budget a request is charged to, for one period. */
+export interface BudgetCharge {
+  budgetId: string;
+  periodStart: Date;
+  /** The worst-case cost to reserve, a decimal string in USD. */
+  amount: string;
+}
+
+export type ReserveOutcome =
+  | { ok: true; reserved: { budgetId: string; amount: string }[] }
+  /** exhausted: spent + reserved reached the limit; held: what remains is held by requests in flight (retry shortly). */
+  | { ok: false; budgetId: string; reason: "exhausted" | "held" };
+
+/**
+ * Reserves a request's worst-case cost against every charge in one statement (modelgate_reserve_budgets, all or
+ * nothing; capped at what remains only while no other reservation is held). Charges must come sorted by budget id,
+ * so concurrent requests lock counters in one order. A budget that refuses answers { ok: false } naming it.
+ */
+export async function reserveBudgets(db: Executor, requestId: string, charges: BudgetCharge[], expiresAt: Date): Promise<ReserveOutcome> {
+  const items = JSON.stringify(charges.map((charge) => ({ budget_id: charge.budgetId, period_start: charge.periodStart.toISOString(), amount: charge.amount })));
+  try {
+    const rows = await executeRows<{ reserved_budget_id: string; reserved_amount: string }>(
+      db,
+      sql`select reserved_budget_id, reserved_amount::text as reserved_amount from modelgate_reserve_budgets(${requestId}, ${items}::jsonb, ${expiresAt.toISOString()}::timestamptz)`,
+    );
+    return { ok: true, reserved: rows.map((row) => ({ budgetId: row.reserved_budget_id, amount: row.reserved_amount })) };
+  } catch (error) {
+    const cause = (error as { cause?: unknown }).cause ?? error;
+    const { code, detail } = cause as { code?: string; detail?: string };
+    if ((code === "MGB01" || code === "MGB02") && detail) return { ok: false, budgetId: detail, reason: code === "MGB01" ? "exhausted" : "held" };
+    throw error;
+  }
+}
+
+/** Frees reservations whose request never settled (its replica died): reserved goes down, spent is untouched. */
+export async function sweepExpiredReservations(db: Executor, now = new Date()): Promise<number> {
+  const rows = await executeRows<{ n: number }>(
+    db,
+    sql`with expired as (delete from budget_reservations where expires_at < ${now.toISOString()}::timestamptz returning budget_id, period_start, amount),
+      freed as (select budget_id, period_start, sum(amount) as amount, count(*) as n from expired group by budget_id, period_start),
+      released as (update budget_counters c set reserved = c.reserved - freed.amount from freed where c.budget_id = freed.budget_id and c.period_start = freed.period_start returning freed.n)
+      select coalesce(sum(n), 0)::int as n from released`,
+  );
+  return rows[0]?.n ?? 0;
+}
+
+export interface BudgetState extends BudgetRow {
+  periodStart: Date | null;
+  spent: string;
+  reserved: string;
+}
+
+export async function listBudgetRows(db: Executor, orgId: string): Promise<BudgetRow[]> {
+  return db.select().from(budgets).where(eq(budgets.orgId, orgId)).orderBy(asc(budgets.scope), asc(budgets.scopeId), asc(budgets.createdAt));
+}
+
+export async function findBudget(db: Executor, orgId: string, id: string): Promise<BudgetRow | undefined> {
+  const [row] = await db.select().from(budgets).where(and(eq(budgets.orgId, orgId), eq(budgets.id, id)));
+  return row;
+}
+
+/** Each budget's counter for the given period start (by budget id); a budget without a counter there has spent 0. */
+export async function readCounters(db: Executor, periods: { budgetId: string; periodStart: Date }[]): Promise<Map<string, { spent: string; reserved: string }>> {
+  if (periods.length === 0) return new Map();
+  const items = JSON.stringify(periods.map((period) => ({ budget_id: period.budgetId, period_start: period.periodStart.toISOString() })));
+  const rows = await executeRows<{ budget_id: string; spent: string; reserved: string }>(
+    db,
+    sql`select c.budget_id, c.spent::text as spent, c.reserved::text as reserved
+      from jsonb_to_recordset(${items}::jsonb) as p(budget_id uuid, period_start timestamptz)
+      join budget_counters c on c.budget_id = p.budget_id and c.period_start = p.period_start`,
+  );
+  return new Map(rows.map((row) => [row.budget_id, { spent: row.spent, reserved: row.reserved }]));
+}
+
+/**
+ * Starts a budget's counter for a period at what the ledger already holds for its scope in that period, so a budget
+ * created mid-month counts the month's earlier spend. Idempotent (an existing counter is kept).
+ */
+export async function seedCounter(db: Executor, budget: BudgetRow, periodStart: Date): Promise<void> {
+  const scopeCondition =
+    budget.scope === "org"
+      ? sql`true`
+      : budget.scope === "key"
+        ? sql`l.key_id::text = ${budget.scopeId}`
+        : budget.scope === "team"
+          ? sql`l.team_id::text = ${budget.scopeId}`
+          : budget.scope === "user"
+            ? sql`l.end_user = ${budget.scopeId}`
+            : sql`l.requested_model = ${budget.scopeId}`;
+  const modelCondition = budget.model ? sql`l.requested_model = ${budget.model}` : sql`true`;
+  await executeRows(
+    db,
+    sql`insert into budget_counters (budget_id, period_start, spent)
+      select ${budget.id}::uuid, ${periodStart.toISOString()}::timestamptz, coalesce(sum(l.cost_usd), 0)
+      from usage_ledger l where l.org_id = ${budget.orgId}::uuid and l.started_at >= ${periodStart.toISOString()}::timestamptz and ${scopeCondition} and ${modelCondition}
+      on conflict do nothing`,
+  );
+}
+
+export async function insertBudget(tx: Executor, values: typeof budgets.$inferInsert): Promise<BudgetRow> {
+  const [row] = await tx.insert(budgets).values(values).returning();
+  return row;
+}
+
+export async function updateBudgetRow(tx: Executor, orgId: string, id: string, patch: Partial<Pick<BudgetRow, "limitUsd" | "alertThresholds" | "webhookUrl">>): Promise<BudgetRow | undefined> {
+  const [row] = await tx
+    .update(budgets)
+    .set({ ...patch, updatedAt: new Date() })
+    .where(and(eq(budgets.orgId, orgId), eq(budgets.id, id)))
+    .returning();
+  return row;
+}
+
+export async function deleteBudgetRow(tx: Executor, orgId: string, id: string): Promise<void> {
+  await tx.delete(budgets).where(and(eq(budgets.orgId, orgId), eq(budgets.id, id)));
+}
+
+export async function listBudgetAlerts(db: Executor, budgetId: string, limit = 50) {
+  return db.select().from(budgetAlerts).where(eq(budgetAlerts.budgetId, budgetId)).orderBy(sql`${budgetAlerts.createdAt} desc`).limit(limit);
+}
