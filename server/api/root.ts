@@ -1,6 +1,7 @@
 import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
+import { budgetsRouter } from "./routers/budgets";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
@@ -28,6 +29,7 @@ export const appRouter = router({
   teams: teamsRouter,
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
+  budgets: budgetsRouter,
 });
 
 export type AppRouter = typeof appRouter;

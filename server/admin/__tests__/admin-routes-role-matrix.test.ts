@@ -21,6 +21,8 @@ import {
   freshKey,
   freshModel,
   freshRateLimit,
+  freshBudget,
+  budgetWriters,
   freshTeam,
   freshUser,
   readers,
@@ -105,6 +107,14 @@ const matrix: Record<string, Cell[]> = {
   ],
   "PATCH /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id, body: () => ({ concurrency: 4 }) }],
   "DELETE /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id }],
+  "GET /api/admin/budgets": [{ allowed: readers }],
+  "POST /api/admin/budgets": [
+    { label: "a team's", allowed: budgetWriters, prepare: async (world) => ({ id: await freshTeam(world) }), body: (_world, prepared) => ({ scope: "team", scope_id: prepared.id, period: "monthly", limit_usd: "10.00" }) },
+    { label: "an end user's", allowed: budgetWriters, body: () => ({ scope: "user", scope_id: unique("end-user"), period: "weekly", limit_usd: "2", alert_thresholds: [0.8] }) },
+  ],
+  "GET /api/admin/budgets/[id]": [{ allowed: readers, prepare: async (world) => ({ id: await freshBudget(world) }), params: id }],
+  "PATCH /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id, body: () => ({ limit_usd: "3" }) }],
+  "DELETE /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id }],
 };
 
 const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");

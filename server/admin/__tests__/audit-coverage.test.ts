@@ -19,13 +19,14 @@ import { createVirtualKey, revokeVirtualKey } from "@/server/admin/keys";
 import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/admin/members";
 import { createModel, updateModel } from "@/server/admin/models";
 import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
+import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
 import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
-import { buildWorld, fingerprint, freshAdminToken, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -84,6 +85,9 @@ const cases: Case[] = [
   { service: "setRateLimit", action: "rate_limit.create", run: async (db, world, actor) => setRateLimit(db, actor, { scope: "key", scope_id: await freshKey(world), rpm: 10, fail_mode: "open" }) },
   { service: "updateRateLimit", action: "rate_limit.update", run: async (db, world, actor) => updateRateLimit(db, actor, await freshRateLimit(db, world), { rpm: 20 }) },
   { service: "deleteRateLimit", action: "rate_limit.delete", run: async (db, world, actor) => deleteRateLimit(db, actor, await freshRateLimit(db, world)) },
+  { service: "createBudget", action: "budget.create", run: async (db, world, actor) => createBudget(db, actor, { scope: "team", scope_id: await freshTeam(world), period: "daily", limit_usd: "4.25" }) },
+  { service: "updateBudget", action: "budget.update", run: async (db, world, actor) => updateBudget(db, actor, await freshBudget(world), { limit_usd: "9" }) },
+  { service: "deleteBudget", action: "budget.delete", run: async (db, world, actor) => deleteBudget(db, actor, await freshBudget(world)) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 

@@ -4,6 +4,7 @@
  * model, a team the developer is in, a ledger row on the developer's key, and helpers that make a
  * fresh target for each cell (written straight through db/queries, before the cell's snapshot).
  */
+import { insertBudget } from "@/db/queries/budgets";
 import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "@/db/client";
 import { insertAdminToken } from "@/db/queries/admin-tokens";
@@ -24,6 +25,8 @@ export const roles = ["owner", "admin", "developer", "finance", "viewer"] as con
 export const writers: Role[] = ["owner", "admin"];
 export const everyone: Role[] = [...roles];
 export const readers: Role[] = ["owner", "admin", "finance", "viewer"];
+/** Budgets are edited by finance too. */
+export const budgetWriters: Role[] = ["owner", "admin", "finance"];
 
 export interface World {
   db: Database;
@@ -86,6 +89,12 @@ export async function freshInvitation(world: Pick<World, "db" | "orgId">, role: 
 /** An end-user rate limit of its own (each cell changes or deletes a fresh one). */
 export async function freshRateLimit(world: Pick<World, "db" | "orgId">): Promise<string> {
   const row = await insertRateLimit(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), rpm: 10 });
+  return row.id;
+}
+
+/** A budget on a fresh end user (inserted directly: no audit row of its own). */
+export async function freshBudget(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertBudget(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), period: "monthly", limitUsd: "5" });
   return row.id;
 }
 

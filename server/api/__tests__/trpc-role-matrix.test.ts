@@ -18,6 +18,8 @@ import {
   freshKey,
   freshModel,
   freshRateLimit,
+  freshBudget,
+  budgetWriters,
   freshTeam,
   freshUser,
   readers,
@@ -114,6 +116,14 @@ const matrix: Record<string, Cell[]> = {
   ],
   "rateLimits.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { rpm: 20 } }) }],
   "rateLimits.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "budgets.list": [{ allowed: readers }],
+  "budgets.get": [{ allowed: readers, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "budgets.create": [
+    { label: "a team's", allowed: budgetWriters, prepare: async (world) => ({ id: await freshTeam(world) }), input: (_world, prepared) => ({ scope: "team", scope_id: prepared.id, period: "monthly", limit_usd: "10.00", model: null }) },
+    { label: "an end user's", allowed: budgetWriters, input: () => ({ scope: "user", scope_id: unique("end-user"), period: "daily", limit_usd: "1" }) },
+  ],
+  "budgets.update": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { limit_usd: "7.5" } }) }],
+  "budgets.delete": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
