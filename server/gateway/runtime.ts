@@ -71,7 +71,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   void announce();
   const heartbeat = setInterval(() => void announce(), 60_000);
   heartbeat.unref();
-  const budgetSweeper = startBudgetSweeper(handle.db, 15_000);
+  const budgetSweeper = startBudgetSweeper(handle.db, 15_000, { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
   const deps: GatewayDeps = {
     config,
     budgets: createDatabaseBudgetStore(handle.db),

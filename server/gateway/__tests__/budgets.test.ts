@@ -3,6 +3,8 @@
  * ledger insert, the sweeper. Three gateways share one database (three connection pools, as three replicas would)
  * and write their ledger rows through real UsageWriters.
  */
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { executeRows, openDatabase, type DatabaseHandle } from "@/db/client";
@@ -12,6 +14,7 @@ import { sweepExpiredReservations } from "@/db/queries/budgets";
 import type { FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import type { BudgetEntry } from "../budget/applicable";
+import { processBudgetAlerts, signWebhook } from "../budget/alerts";
 import { createDatabaseBudgetStore } from "../budget/sweeper";
 import { UsageWriter } from "../usage-writer";
 import { makeKey, makeModel, ORG, postJson, readSse, startTestGateway } from "./harness";
@@ -185,5 +188,44 @@ describe("budgets (PostgreSQL, three replicas)", () => {
     // The same row again (a batch whose acknowledgement was lost): skipped, and the budget is not charged twice.
     expect(await insertUsageRows(database.handle.db, [row])).toBe(0);
     expect(await counter(budget.id)).toEqual({ spent: "0.000007350000", reserved: "0.000000000000" });
+  });
+
+  test("alert thresholds fire once per period each, to a signed webhook, retried when it fails", async () => {
+    const received: { headers: http.IncomingHttpHeaders; body: string }[] = [];
+    let failFirst = 1;
+    const hook = http.createServer((request, response) => {
+      let body = "";
+      request.on("data", (chunk) => (body += chunk));
+      request.on("end", () => {
+        received.push({ headers: request.headers, body });
+        response.statusCode = failFirst-- > 0 ? 500 : 204;
+        response.end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(hook.address() as AddressInfo).port}/hooks/budget`;
+    try {
+      const options = { signingSecret: "whsec-test-0123456789", allowPrivateHosts: "127.0.0.1", backoffMs: [0, 20, 20] };
+      await processBudgetAlerts(database.handle.db, options); // the earlier tests' budgets' thresholds (no webhook)
+      const key = makeKey();
+      const budget = await createBudget({ scope: "key", scopeId: key.entry.id, limitUsd: "0.00001" });
+      await executeRows(database.handle.db, sql`update budgets set alert_thresholds = '[0.5, 1]'::jsonb, webhook_url = ${url} where id = ${budget.id}`);
+      const gateway = await replica([key], [budget]);
+      const response = await postJson(`${gateway.url}/v1/chat/completions`, key.token, { model: "mini", max_tokens: 10, messages: [{ role: "user", content: prompt }] });
+      await response.json();
+      await settled([gateway], 1, key.entry.id);
+      // $0.00000735 of $0.00001: 50 % reached, 100 % not.
+      expect(await processBudgetAlerts(database.handle.db, options)).toBe(1);
+      expect(await processBudgetAlerts(database.handle.db, options)).toBe(0);
+      expect(received).toHaveLength(2); // a 500, then the retry answered 204
+      const delivered = received[1];
+      expect(delivered.headers["x-modelgate-signature"]).toBe(signWebhook(options.signingSecret, String(delivered.headers["x-modelgate-timestamp"]), delivered.body));
+      expect(JSON.parse(delivered.body)).toMatchObject({ type: "budget.threshold_reached", threshold: 0.5, spent_usd: "0.000007350000", budget: { id: budget.id, scope: "key", period: "monthly", limit_usd: "0.000010000000" } });
+      const [alert] = await executeRows<{ delivery_status: string; attempts: { status: number }[] }>(database.handle.db, sql`select delivery_status, attempts from budget_alerts where budget_id = ${budget.id}`);
+      expect(alert.delivery_status).toBe("delivered");
+      expect(alert.attempts.map((attempt) => attempt.status)).toEqual([500, 204]);
+    } finally {
+      await new Promise((resolve) => hook.close(resolve));
+    }
   });
 });

@@ -1,6 +1,7 @@
 import type { Executor } from "@/db/client";
 import { reserveBudgets, sweepExpiredReservations } from "@/db/queries/budgets";
 import { describeError, logger } from "@/server/logger";
+import { processBudgetAlerts, type AlertDelivery } from "./alerts";
 import type { BudgetStore } from "./reserve";
 
 /** The PostgreSQL budget store: one modelgate_reserve_budgets call per budgeted request. */
@@ -9,10 +10,24 @@ export function createDatabaseBudgetStore(db: Executor): BudgetStore {
 }
 
 /**
- * Every replica sweeps expired reservations (those of requests whose replica died before writing their ledger row);
+ * Every replica sweeps expired reservations and checks alert thresholds (each alert fires once, whichever replica
+ * records it first). Sweeping: (those of requests whose replica died before writing their ledger row);
  * the delete is atomic, so replicas sweeping at once free each reservation once.
  */
-export function startBudgetSweeper(db: Executor, intervalMs: number): { stop(): void } {
+export function startBudgetSweeper(db: Executor, intervalMs: number, alerts?: AlertDelivery & { intervalMs: number }): { stop(): void } {
+  let alerting = false;
+  const alertTimer = alerts
+    ? setInterval(() => {
+        if (alerting) return;
+        alerting = true;
+        void processBudgetAlerts(db, alerts)
+          .catch((error) => logger.warn("budget alert pass failed", describeError(error)))
+          .finally(() => {
+            alerting = false;
+          });
+      }, alerts.intervalMs)
+    : null;
+  alertTimer?.unref();
   const sweep = () =>
     sweepExpiredReservations(db)
       .then((freed) => {
@@ -21,5 +36,10 @@ export function startBudgetSweeper(db: Executor, intervalMs: number): { stop(): 
       .catch((error) => logger.warn("budget reservation sweep failed", describeError(error)));
   const timer = setInterval(() => void sweep(), intervalMs);
   timer.unref();
-  return { stop: () => clearInterval(timer) };
+  return {
+    stop: () => {
+      clearInterval(timer);
+      if (alertTimer) clearInterval(alertTimer);
+    },
+  };
 }
