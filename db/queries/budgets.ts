@@ -80,11 +80,8 @@ export async function readCounters(db: Executor, periods: { budgetId: string; pe
   return new Map(rows.map((row) => [row.budget_id, { spent: row.spent, reserved: row.reserved }]));
 }
 
-/**
- * Starts a budget's counter for a period at what the ledger already holds for its scope in that period, so a budget
- * created mid-month counts the month's earlier spend. Idempotent (an existing counter is kept).
- */
-export async function seedCounter(db: Executor, budget: BudgetRow, periodStart: Date): Promise<void> {
+/** The ledger rows a budget counts: its scope, narrowed to its model when it has one. */
+function budgetScope(budget: BudgetRow) {
   const scopeCondition =
     budget.scope === "org"
       ? sql`true`
@@ -96,12 +93,30 @@ export async function seedCounter(db: Executor, budget: BudgetRow, periodStart: 
             ? sql`l.end_user = ${budget.scopeId}`
             : sql`l.requested_model = ${budget.scopeId}`;
   const modelCondition = budget.model ? sql`l.requested_model = ${budget.model}` : sql`true`;
+  return sql`l.org_id = ${budget.orgId}::uuid and ${scopeCondition} and ${modelCondition}`;
+}
+
+/**
+ * Starts a budget's counter for a period at what the ledger already holds for its scope in that period, so a budget
+ * created mid-month counts the month's earlier spend. Idempotent (an existing counter is kept).
+ */
+export async function seedCounter(db: Executor, budget: BudgetRow, periodStart: Date): Promise<void> {
   await executeRows(
     db,
     sql`insert into budget_counters (budget_id, period_start, spent)
       select ${budget.id}::uuid, ${periodStart.toISOString()}::timestamptz, coalesce(sum(l.cost_usd), 0)
-      from usage_ledger l where l.org_id = ${budget.orgId}::uuid and l.started_at >= ${periodStart.toISOString()}::timestamptz and ${scopeCondition} and ${modelCondition}
+      from usage_ledger l where l.started_at >= ${periodStart.toISOString()}::timestamptz and ${budgetScope(budget)}
       on conflict do nothing`,
+  );
+}
+
+/** Spend per UTC day since `from` for the budget's scope (exact decimals), for the burn-down chart. */
+export async function dailySpend(db: Executor, budget: BudgetRow, from: Date): Promise<{ day: string; cost: string }[]> {
+  return executeRows<{ day: string; cost: string }>(
+    db,
+    sql`select to_char(date_trunc('day', l.started_at at time zone 'UTC'), 'YYYY-MM-DD') as day, sum(l.cost_usd)::text as cost
+      from usage_ledger l where l.started_at >= ${from.toISOString()}::timestamptz and ${budgetScope(budget)}
+      group by 1 order by 1`,
   );
 }
 

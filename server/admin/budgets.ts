@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { deleteBudgetRow, findBudget, insertBudget, listBudgetAlerts, listBudgetRows, readCounters, seedCounter, updateBudgetRow, type BudgetRow } from "@/db/queries/budgets";
+import { dailySpend, deleteBudgetRow, findBudget, insertBudget, listBudgetAlerts, listBudgetRows, readCounters, seedCounter, updateBudgetRow, type BudgetRow } from "@/db/queries/budgets";
 import { findModelByName } from "@/db/queries/models";
 import { findTeam } from "@/db/queries/teams";
 import { findKey } from "@/db/queries/virtual-keys";
@@ -130,13 +130,45 @@ export async function listBudgets(db: Database, actor: Actor, filter: { scope?: 
   return ok(await views(db, rows));
 }
 
-export async function getBudget(db: Database, actor: Actor, id: string): Promise<ServiceResult<BudgetView & { alerts: { threshold: string; spent_usd: string; delivery_status: string; created_at: string }[] }>> {
+export interface BudgetDetail extends BudgetView {
+  alerts: { threshold: string; spent_usd: string; delivery_status: string; attempts: number; created_at: string }[];
+  /** Cumulative spend at the end of each UTC day of the period so far (lifetime: the last 30 days). */
+  burn_down: { day: string; spent_usd: string }[];
+  /** Spend at the period's end if it continues at the period's average daily rate so far (null for lifetime). */
+  forecast_usd: string | null;
+}
+
+const DAY_MS = 86_400_000;
+
+export async function getBudget(db: Database, actor: Actor, id: string): Promise<ServiceResult<BudgetDetail>> {
   if (!can(actor.role, "budgets:read")) return cannotRead;
   const row = uuidPattern.test(id) ? await findBudget(db, actor.orgId, id) : undefined;
   if (!row) return noBudget;
   const [view] = await views(db, [row]);
-  const alerts = (await listBudgetAlerts(db, row.id)).map((alert) => ({ threshold: alert.threshold, spent_usd: alert.spent, delivery_status: alert.deliveryStatus, created_at: alert.createdAt.toISOString() }));
-  return ok({ ...view, alerts });
+  const alerts = (await listBudgetAlerts(db, row.id)).map((alert) => ({
+    threshold: alert.threshold,
+    spent_usd: alert.spent,
+    delivery_status: alert.deliveryStatus,
+    attempts: alert.attempts.length,
+    created_at: alert.createdAt.toISOString(),
+  }));
+  const start = new Date(view.period_start);
+  const now = Date.now();
+  const from = row.period === "lifetime" ? new Date(now - 30 * DAY_MS) : start;
+  const days = await dailySpend(db, row, from);
+  let running = row.period === "lifetime" ? toPicos(view.spent_usd) - days.reduce((sum, day) => sum + toPicos(day.cost), 0n) : 0n;
+  const burnDown = days.map((day) => {
+    running += toPicos(day.cost);
+    return { day: day.day, spent_usd: picosToDecimal(running) };
+  });
+  let forecast: string | null = null;
+  if (view.period_end) {
+    const elapsed = Math.max(now - start.getTime(), 60_000);
+    const total = new Date(view.period_end).getTime() - start.getTime();
+    // Integer arithmetic on picodollars: spent × total / elapsed.
+    forecast = picosToDecimal((toPicos(view.spent_usd) * BigInt(total)) / BigInt(elapsed));
+  }
+  return ok({ ...view, alerts, burn_down: burnDown, forecast_usd: forecast });
 }
 
 export async function createBudget(db: Database, actor: Actor, input: CreateBudgetInput): Promise<ServiceResult<BudgetView>> {

@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { useRouter } from "next/navigation";
 import { useState } from "react";
@@ -12,6 +13,7 @@ import { formatUsd } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
 import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
+import { BudgetsPanel } from "../../budgets/budgets-panel";
 import { SubjectRateLimit } from "../../rate-limits/subject-rate-limit";
 import { TeamForm } from "../team-form";
 import { TeamKeysTable } from "./team-keys-table";
@@ -74,6 +76,13 @@ export function TeamDetail({ id }: { id: string }) {
         </p>
       </section>
       <SubjectRateLimit scope="team" scopeId={id} name={data.name} />
+      <section className="space-y-3" aria-label="Team budgets">
+        <h2 className="text-sm font-semibold">Budgets</h2>
+        <BudgetsPanel scope="team" scopeId={id} />
+        <p className="text-xs text-neutral-500">
+          Add or change budgets on the <Link href="/budgets" className="text-accent-700 hover:underline">Budgets</Link> page.
+        </p>
+      </section>
       <TeamMembers teamId={id} members={data.members} canWrite={canWrite} />
       <TeamKeysTable keys={data.keys} />
       <Dialog title="Edit team" isOpen={isEditing} onClose={() => setIsEditing(false)}>
