@@ -13,3 +13,4 @@ export * from "./responses";
 export * from "./login-attempts";
 export * from "./user-identities";
 export * from "./rate-limits";
+export * from "./policies";

@@ -1,3 +1,4 @@
+import type { PolicyDecisionValue } from "./policy-decision";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -39,6 +40,8 @@ export const usageLedger = pgTable(
     clientAborted: boolean("client_aborted").notNull().default(false),
     warnings: jsonb("warnings").$type<{ code: string; param?: string; message: string }[]>().notNull().default([]),
     upstreamAttempts: integer("upstream_attempts").notNull().default(0),
+    /** The policy decision (rule ids, actions, detectors fired, dry-run flags); never matched text. Null: no policy ran. */
+    policy: jsonb("policy").$type<PolicyDecisionValue>(),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -1,4 +1,5 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
+import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import { describeError, logger } from "@/server/logger";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
@@ -25,6 +26,8 @@ export interface RequestRecord {
   onSettled?: () => void;
   /** Set at rate-limit admission: the x-ratelimit-* headers, and the settlement of the request's reservation. */
   rateLimit?: RateLimitHold;
+  /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
+  policy?: PolicyDecisionValue;
 }
 
 export interface Outcome {
@@ -95,6 +98,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     clientAborted: outcome.clientAborted ?? false,
     warnings: record.warnings,
     upstreamAttempts: record.attempts,
+    policy: record.policy ?? null,
   };
   deps.usage.record(row);
   logger.info("request", {
@@ -115,6 +119,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     cost_usd: row.costUsd,
     attempts: row.upstreamAttempts,
     warnings: record.warnings.length,
+    ...(record.policy ? { policy: record.policy.outcome } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

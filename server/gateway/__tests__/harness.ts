@@ -8,6 +8,7 @@ import { issueToken } from "@/server/crypto/tokens";
 import { adapters } from "@/server/providers";
 import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
+import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import type { RateLimiter } from "../rate-limit/limiter";
 import type { RateLimitEntry } from "../rate-limit/rules";
 import { createNodeHandler } from "../transports/node";
@@ -52,15 +53,18 @@ export async function startTestGateway(options: {
   maxRetries?: number;
   rateLimits?: RateLimitEntry[];
   rateLimiter?: RateLimiter;
+  policyRules?: PolicyRuleEntry[];
+  policyResidency?: PolicyResidencyEntry[];
+  trustedRegionHeader?: string;
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
   const deps: GatewayDeps = {
-    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits }),
+    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits, policyRules: options.policyRules, policyResidency: options.policyResidency }),
     usage: { record: (row) => void rows.push(row) },
     upstream,
     adapters,
-    options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
+    options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false, trustedRegionHeader: options.trustedRegionHeader },
     rateLimiter: options.rateLimiter,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };

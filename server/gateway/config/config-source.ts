@@ -1,3 +1,5 @@
+import { indexPolicies, type CompiledPolicy } from "../policy/compile-policy";
+import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { ProviderId } from "../types";
 
@@ -11,6 +13,12 @@ export interface KeyEntry {
   /** Null: every enabled model of the org. */
   allowedModels: ReadonlySet<string> | null;
   expiresAt: number | null;
+  /** The member the key belongs to, and their role in the org (policy conditions); none for team and API keys. */
+  userId?: string | null;
+  role?: string | null;
+  metadata?: Readonly<Record<string, string>>;
+  /** The caller's region attribute (policy conditions, residency). */
+  region?: string | null;
 }
 
 export interface ConnectionEntry {
@@ -55,12 +63,16 @@ export interface ConfigSource {
   listModels(orgId: string): ModelEntry[];
   /** The org's rate limits, indexed once per snapshot. */
   findRateLimits(orgId: string): OrgRateLimits | undefined;
+  /** The org's policy rules and residency, compiled once per snapshot; undefined when it has neither. */
+  findPolicy(orgId: string): CompiledPolicy | undefined;
 }
 
 export interface ConfigSnapshot {
   keys: KeyEntry[];
   models: ModelEntry[];
   rateLimits?: RateLimitEntry[];
+  policyRules?: PolicyRuleEntry[];
+  policyResidency?: PolicyResidencyEntry[];
 }
 
 /**
@@ -93,7 +105,9 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   }
   const keys = new Map(snapshot.keys.map((key) => [key.prefix, withAliases(key, aliasesByOrg.get(key.orgId))]));
   const rateLimits = indexRateLimits(snapshot.rateLimits ?? []);
+  const policies = indexPolicies(snapshot.policyRules ?? [], snapshot.policyResidency ?? []);
   return {
+    findPolicy: (orgId) => policies.get(orgId),
     findRateLimits: (orgId) => rateLimits.get(orgId),
     findKey: (prefix) => keys.get(prefix),
     findModel: (orgId, name) => lookupByOrg.get(orgId)?.get(name),

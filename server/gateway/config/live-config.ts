@@ -58,6 +58,7 @@ export async function startLiveConfig(
     findModel: (orgId, name) => current.findModel(orgId, name),
     listModels: (orgId) => current.listModels(orgId),
     findRateLimits: (orgId) => current.findRateLimits(orgId),
+    findPolicy: (orgId) => current.findPolicy(orgId),
     reload,
     get loadedAt() {
       return loadedAt;
