@@ -29,11 +29,13 @@ export const allPermissions = [
   "audit:read",
   "rate-limits:read",
   "rate-limits:write",
+  "policies:read",
+  "policies:write",
 ] as const;
 export type Permission = (typeof allPermissions)[number];
 
-const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write"];
+const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "policies:read"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "policies:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),

@@ -5,6 +5,7 @@ import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
+import { policiesRouter } from "./routers/policies";
 import { providersRouter } from "./routers/providers";
 import { rateLimitsRouter } from "./routers/rate-limits";
 import { requestsRouter } from "./routers/requests";
@@ -28,6 +29,7 @@ export const appRouter = router({
   teams: teamsRouter,
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
+  policies: policiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

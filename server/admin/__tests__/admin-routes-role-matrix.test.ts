@@ -20,10 +20,12 @@ import {
   freshInvitation,
   freshKey,
   freshModel,
+  freshPolicyRule,
   freshRateLimit,
   freshTeam,
   freshUser,
   readers,
+  reversedPolicyIds,
   roles,
   unique,
   writers,
@@ -105,6 +107,13 @@ const matrix: Record<string, Cell[]> = {
   ],
   "PATCH /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id, body: () => ({ concurrency: 4 }) }],
   "DELETE /api/admin/rate-limits/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), params: id }],
+  "GET /api/admin/policies": [{ allowed: readers }],
+  "POST /api/admin/policies": [{ allowed: writers, body: () => ({ name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) }],
+  "PATCH /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id, body: () => ({ enabled: false }) }],
+  "DELETE /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id }],
+  "POST /api/admin/policies/reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), body: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
+  "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
+  "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
 };
 
 const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");

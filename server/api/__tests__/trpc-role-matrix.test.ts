@@ -17,10 +17,12 @@ import {
   freshInvitation,
   freshKey,
   freshModel,
+  freshPolicyRule,
   freshRateLimit,
   freshTeam,
   freshUser,
   readers,
+  reversedPolicyIds,
   roles,
   unique,
   writers,
@@ -114,6 +116,16 @@ const matrix: Record<string, Cell[]> = {
   ],
   "rateLimits.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { rpm: 20 } }) }],
   "rateLimits.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "policies.list": [{ allowed: readers }],
+  "policies.create": [
+    { label: "a card block", allowed: writers, input: () => ({ name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) },
+    { label: "a reroute", allowed: writers, input: (world) => ({ name: unique("rule"), action: "reroute", target_model: world.modelName, conditions: { caller_regions: ["eu"] } }) },
+  ],
+  "policies.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { dry_run: true } }) }],
+  "policies.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "policies.reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), input: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
+  "policies.setResidency": [{ allowed: writers, input: () => ({ regions: ["eu"], caller_regions: ["eu"] }) }],
+  "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

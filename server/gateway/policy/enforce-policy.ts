@@ -1,5 +1,6 @@
 import type { GatewayRequest } from "../contract";
-import type { GatewayDeps } from "../deps";
+import type { ConfigSource } from "../config/config-source";
+import type { GatewayOptions } from "../deps";
 import type { RequestRecord } from "../ledger";
 import type { GatewayError, Result } from "../types";
 import { readCallerRegion } from "./caller-region";
@@ -7,13 +8,20 @@ import { evaluatePolicy } from "./evaluate-policy";
 import { collectPromptStrings } from "./prompt-text";
 import { redactPrompt } from "./redact";
 
+/** What policy reads of the gateway (the console's simulator hands in the same shape). */
+export interface PolicyDeps {
+  config: Pick<ConfigSource, "findPolicy" | "findModel">;
+  options: Pick<GatewayOptions, "trustedRegionHeader">;
+}
+export type PolicyRecord = Pick<RequestRecord, "key" | "policy" | "requestedModel" | "stream">;
+
 /**
  * The one place policy is applied, for every endpoint (chat completions, messages, responses over HTTP and
  * WebSocket, embeddings, count_tokens; stream or not): on the JSON body, before any endpoint parses it. Returns the
  * body to go on with (rerouted: another `model`; redacted: masked prompt strings) or the refusal. The decision is
  * kept on the request record for its ledger row. No rules and no residency: the body is not even looked at.
  */
-export function enforcePolicy(deps: GatewayDeps, record: RequestRecord, body: unknown, request: Pick<GatewayRequest, "header">): Result<unknown> {
+export function enforcePolicy(deps: PolicyDeps, record: PolicyRecord, body: unknown, request: Pick<GatewayRequest, "header">): Result<unknown> {
   const policy = deps.config.findPolicy(record.key.orgId);
   if (!policy || !isObject(body)) return { ok: true, value: body };
   const orgId = record.key.orgId;
