@@ -18,6 +18,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/teams", label: "Teams", permission: "teams:read" },
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
+  { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 
