@@ -23,16 +23,21 @@ export function ResidencyForm({ current, canWrite }: { current: { regions: strin
 
   return (
     <form onSubmit={submit} aria-label="Data residency" className="mb-6 rounded-lg border border-neutral-200 bg-white p-4">
-      <h2 className="text-sm font-semibold">Data residency</h2>
+      <h2 className="text-sm font-semibold">
+        Data residency{" "}
+        <span className="ml-1 text-xs font-normal text-neutral-500" data-testid="residency-status">
+          {current.regions ? `In force: ${current.regions.join(", ")}${current.caller_regions ? ` for callers in ${current.caller_regions.join(", ")}` : " for every caller"}` : "Off"}
+        </span>
+      </h2>
       <p className="mb-3 text-xs text-neutral-500">
         With regions set, requests may reach only models labelled with one of them (set a model&apos;s region on the Models page), and <code>/v1/models</code> lists only those. Checked after the rules, on the model
         a reroute chose.
       </p>
       <div className="grid grid-cols-[1fr_1fr_auto] items-end gap-3">
-        <TextField label="Allowed model regions" value={regions} onChange={(event) => setRegions(event.target.value)} placeholder="eu" disabled={!canWrite} hint={current.regions ? `In force: ${current.regions.join(", ")}` : "Off"} />
+        <TextField label="Allowed model regions" value={regions} onChange={(event) => setRegions(event.target.value)} placeholder="eu" disabled={!canWrite} />
         <TextField label="For callers in (empty: every caller)" value={callerRegions} onChange={(event) => setCallerRegions(event.target.value)} placeholder="eu" disabled={!canWrite} />
         {canWrite ? (
-          <Button type="submit" isPending={save.isPending} className="mb-5">
+          <Button type="submit" isPending={save.isPending}>
             Save residency
           </Button>
         ) : null}
