@@ -131,12 +131,16 @@ describe("fail-closed", () => {
     }
   });
 
+  const crash = (): never => {
+    throw new Error("detector crashed");
+  };
+
   test("a detector that throws fails closed too; log and dry-run rules record the error and go on", () => {
     const policy = compilePolicy([rule({ id: "log", action: "log", conditions: broken }), rule({ id: "dry", action: "block", dryRun: true, conditions: broken }), rule({ id: "block", action: "block", conditions: { detectors: ["email"] } })], undefined)!;
     const evaluation = run(policy, "no email here");
     expect(evaluation.refusal).toBeUndefined();
     expect(evaluation.decision.rules.map((hit) => [hit.id, hit.error])).toEqual([["log", "evaluation_failed"], ["dry", "evaluation_failed"]]);
-    const throwing = { ...policy, rules: [{ ...policy.rules[2], matchers: [{ name: "email", find: () => { throw new Error("detector crashed"); } }] }] };
+    const throwing = { ...policy, rules: [{ ...policy.rules[2], matchers: [{ name: "email", find: crash, test: crash }] }] };
     expect(run(throwing, "x").refusal).toMatchObject({ ruleId: "block", code: "policy_evaluation_failed" });
   });
 

@@ -88,7 +88,7 @@ function firedMatchers(rule: CompiledRule, promptText: () => string, cache: Map<
     const cacheKey = matcher.name.startsWith("pattern:") || matcher.name === "keyword" ? `${rule.id}:${matcher.name}` : matcher.name;
     let hit = cache.get(cacheKey);
     if (hit === undefined) {
-      hit = matcher.find(promptText()).length > 0;
+      hit = matcher.test(promptText());
       cache.set(cacheKey, hit);
     }
     if (hit) fired.push(matcher.name);

@@ -10,7 +10,10 @@ export function redactPrompt(body: unknown, rules: readonly CompiledRule[]): unk
 
 function maskText(text: string, matchers: CompiledRule["matchers"]): string {
   const spans: (readonly [number, number, string])[] = [];
-  for (const matcher of matchers) for (const [start, end] of matcher.find(text)) spans.push([start, end, matcher.name] as const);
+  for (const matcher of matchers) {
+    if (!matcher.test(text)) continue;
+    for (const [start, end] of matcher.find(text)) spans.push([start, end, matcher.name] as const);
+  }
   if (spans.length === 0) return text;
   spans.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   let masked = "";
