@@ -7,9 +7,8 @@ import { Button } from "@/app/_components/button";
 import { CodeBlock } from "@/app/_components/code-block";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { SelectField, TextField } from "@/app/_components/field";
-import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
-import { actionLabels } from "./describe-rule";
+import { PolicyHitsTable } from "./policy-hits-table";
 
 /** "Test a prompt": the saved rules and residency against a prompt, a model and a caller; nothing is sent or recorded. */
 export function PolicySimulator() {
@@ -73,25 +72,7 @@ export function PolicySimulator() {
             {result.error ? <span className="ml-2 text-red-700" data-testid="simulator-error">{result.error.message}</span> : null}
             {result.model ? <span className="ml-2 text-neutral-600">goes to <code>{result.model}</code></span> : null}
           </p>
-          <Table aria-label="Rules that fired">
-            <TableHead>
-              <Th>Rule</Th>
-              <Th>Action</Th>
-              <Th>Detectors</Th>
-              <Th>Applied</Th>
-            </TableHead>
-            <TableBody>
-              {result.decision.rules.length === 0 ? <TableMessage colSpan={4}>{result.decision.residency ? "No rule fired; residency refused the model." : "No rule fired."}</TableMessage> : null}
-              {result.decision.rules.map((hit) => (
-                <Tr key={hit.id} data-testid="fired-rule">
-                  <Td className="font-medium">{hit.name}</Td>
-                  <Td>{actionLabels[hit.action]}</Td>
-                  <Td className="font-mono text-xs">{hit.detectors.join(", ") || "—"}</Td>
-                  <Td>{hit.error ? <Badge tone="red">failed</Badge> : hit.dryRun ? <Badge tone="amber">dry run</Badge> : hit.applied ? <Badge tone="green">yes</Badge> : <Badge>no</Badge>}</Td>
-                </Tr>
-              ))}
-            </TableBody>
-          </Table>
+          <PolicyHitsTable decision={result.decision} label="Rules that fired" />
           {result.request ? <CodeBlock code={JSON.stringify(result.request, null, 2)} label="Copy request" testId="simulator-request" /> : null}
         </div>
       ) : null}

@@ -1,5 +1,5 @@
 import { Badge } from "@/app/_components/badge";
-import { Table, TableBody, TableHead, Td, Th, Tr } from "@/app/_components/table";
+import { PolicyHitsTable } from "../../policies/policy-hits-table";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 
 const outcomeTones = { allowed: "green", blocked: "red", failed: "red", redacted: "amber", rerouted: "blue" } as const;
@@ -18,30 +18,7 @@ export function RequestPolicy({ policy }: { policy: PolicyDecisionValue | null }
           Data residency refused the model (region {policy.residency.modelRegion ?? "none"}; allowed: {policy.residency.allowedRegions.join(", ")}).
         </p>
       ) : null}
-      {policy.rules.length === 0 ? (
-        <p className="text-sm text-neutral-500">No rule fired.</p>
-      ) : (
-        <Table>
-          <TableHead>
-            <Th>Rule</Th>
-            <Th>Action</Th>
-            <Th>Detectors</Th>
-            <Th>Applied</Th>
-          </TableHead>
-          <TableBody>
-            {policy.rules.map((hit) => (
-              <Tr key={hit.id}>
-                <Td>
-                  {hit.name} <span className="font-mono text-[11px] text-neutral-400">{hit.id}</span>
-                </Td>
-                <Td>{hit.action}</Td>
-                <Td className="font-mono text-xs">{hit.detectors.join(", ") || "—"}</Td>
-                <Td>{hit.error ? <Badge tone="red">evaluation failed</Badge> : hit.dryRun ? <Badge tone="amber">dry run</Badge> : hit.applied ? <Badge tone="green">yes</Badge> : <Badge>no</Badge>}</Td>
-              </Tr>
-            ))}
-          </TableBody>
-        </Table>
-      )}
+      <PolicyHitsTable decision={policy} label="Policy rules" />
     </section>
   );
 }
