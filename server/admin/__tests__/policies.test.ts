@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { listenConfigChanges } from "@/db/client";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import { insertModel } from "@/db/queries/models";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
@@ -87,6 +88,21 @@ describe("saving rules", () => {
 });
 
 describe("the gateway's snapshot and the simulator", () => {
+  test("every change notifies the gateways (LISTEN/NOTIFY), so replicas recompile their snapshot", async () => {
+    const notified: string[] = [];
+    const unlisten = await listenConfigChanges(database.handle.raw, (what) => notified.push(what));
+    const rule = await createPolicyRule(db(), admin, { name: "n", action: "log" });
+    if (!rule.ok) throw new Error("setup failed");
+    await updatePolicyRule(db(), admin, rule.value.id, { dry_run: true });
+    await reorderPolicyRules(db(), admin, [rule.value.id]);
+    await setPolicyResidency(db(), admin, { regions: ["eu"] });
+    await setPolicyResidency(db(), admin, { regions: null });
+    await deletePolicyRule(db(), admin, rule.value.id);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(notified.filter((what) => what === "policies")).toHaveLength(6);
+    await unlisten();
+  });
+
   test("rules, residency, and each key's role and region reach the compiled snapshot", async () => {
     const developer = await member("developer");
     const key = await createVirtualKey(db(), admin, { name: "eu dev", user_id: developer.userId, region: "eu-west-1", metadata: { env: "prod" } });
