@@ -104,6 +104,11 @@ export const envSchema = z.object({
   /** Longest Retry-After the gateway waits out itself before retrying; longer ones go back to the caller. */
   UPSTREAM_MAX_RETRY_AFTER_MS: positiveInt(5_000),
   LOG_PROMPTS: booleanish,
+  /**
+   * A header your trusted proxy sets with the caller's region (e.g. x-caller-region), read by policy rules and residency
+   * instead of the key's region. Set it only when the proxy overwrites the header on every request.
+   */
+  TRUSTED_REGION_HEADER: z.string().regex(/^[A-Za-z0-9-]+$/, "TRUSTED_REGION_HEADER must be a header name").toLowerCase().optional(),
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   USAGE_FLUSH_INTERVAL_MS: positiveInt(250),
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),

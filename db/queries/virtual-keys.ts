@@ -13,6 +13,7 @@ export const publicKeyColumns = {
   allowedModels: virtualKeys.allowedModels,
   expiresAt: virtualKeys.expiresAt,
   revokedAt: virtualKeys.revokedAt,
+  region: virtualKeys.region,
   metadata: virtualKeys.metadata,
   createdBy: virtualKeys.createdBy,
   createdAt: virtualKeys.createdAt,

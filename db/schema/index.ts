@@ -14,3 +14,4 @@ export * from "./login-attempts";
 export * from "./user-identities";
 export * from "./rate-limits";
 export * from "./budgets";
+export * from "./policies";

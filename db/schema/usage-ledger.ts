@@ -1,3 +1,4 @@
+import type { PolicyDecisionValue } from "./policy-decision";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -43,6 +44,8 @@ export const usageLedger = pgTable(
     endUser: text("end_user"),
     /** The budgets (and periods) the request was charged to: its insert settles them in the same statement. */
     budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string }[]>(),
+    /** The policy decision (rule ids, actions, detectors fired, dry-run flags); never matched text. Null: no policy ran. */
+    policy: jsonb("policy").$type<PolicyDecisionValue>(),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -21,6 +21,8 @@ export const virtualKeys = pgTable(
     allowedModels: text("allowed_models").array(),
     expiresAt: timestamp("expires_at", { withTimezone: true }),
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
+    /** The caller's region (e.g. "eu-west-1"), matched by policy rules and residency; a trusted proxy header may override it. */
+    region: text("region"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),

@@ -20,6 +20,8 @@ export const createKeyInputSchema = z.object({
   /** The member the key belongs to. Default: the signed-in member (none for a team key or an API call). A developer's keys are always their own. */
   user_id: z.uuid().nullish(),
   metadata: z.record(z.string(), z.string().max(500)).nullish(),
+  /** The caller's region for policy rules and residency (e.g. "eu-west-1"). */
+  region: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '-', '_' and '.' only").nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
@@ -96,6 +98,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
       allowedModels: models.value,
       expiresAt,
       metadata: input.metadata ?? {},
+      region: input.region ?? null,
       createdBy: actor.id,
     });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "key.create", targetType: "virtual_key", targetId: created.id, after: created });

@@ -55,6 +55,8 @@ export async function changeMemberRole(db: Database, actor: Actor, userId: strin
     await updateMembership(tx, actor.orgId, userId, { role });
     const after = { ...member, role };
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "member.change_role", targetType: "user", targetId: userId, before: member, after });
+    // The gateway's snapshot carries each key's member role (policy rules match it).
+    await notifyConfigChanged(tx, "keys");
     return ok(after);
   });
 }

@@ -31,11 +31,13 @@ export const allPermissions = [
   "rate-limits:write",
   "budgets:read",
   "budgets:write",
+  "policies:read",
+  "policies:write",
 ] as const;
 export type Permission = (typeof allPermissions)[number];
 
-const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write"];
+const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),

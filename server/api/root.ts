@@ -6,6 +6,7 @@ import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
+import { policiesRouter } from "./routers/policies";
 import { providersRouter } from "./routers/providers";
 import { rateLimitsRouter } from "./routers/rate-limits";
 import { requestsRouter } from "./routers/requests";
@@ -30,6 +31,7 @@ export const appRouter = router({
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
+  policies: policiesRouter,
 });
 
 export type AppRouter = typeof appRouter;

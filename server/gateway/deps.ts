@@ -29,4 +29,6 @@ export interface GatewayOptions {
   firstTokenTimeoutMs: number;
   totalTimeoutMs: number;
   logPrompts: boolean;
+  /** A header a trusted proxy sets with the caller's region (TRUSTED_REGION_HEADER); unset: the key's region only. */
+  trustedRegionHeader?: string;
 }

@@ -36,7 +36,7 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
         headers: {},
       };
     case "forbidden":
-      return { status: 403, body: body(error.message ?? `Request refused by policy (${error.reason}).`, "permission_error", `forbidden_${error.reason}`), headers: {} };
+      return { status: 403, body: body(error.message ?? `Request refused by policy (${error.reason}).`, "permission_error", error.code ?? `forbidden_${error.reason}`), headers: {} };
     case "not_found":
       return { status: 404, body: body(error.message, "invalid_request_error", "not_found"), headers: {} };
     case "no_route":

@@ -18,6 +18,8 @@ import { openaiInbound } from "./inbound/openai";
 import { responsesInbound } from "./inbound/responses";
 import { inlineRemoteImages } from "./inline-remote-images";
 import { newRecord, settleInBackground, type RequestRecord } from "./ledger";
+import { readCallerRegion } from "./policy/caller-region";
+import { enforcePolicy } from "./policy/enforce-policy";
 import { listModels } from "./list-models";
 import { admitRequest } from "./rate-limit/admit";
 import { estimateChatTokens } from "./rate-limit/estimate";
@@ -40,8 +42,9 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
  *   (budget/reserve.ts) → attempt loop (upstream.ts)
  *   → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
- * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication here, then run their own
- * short flows (embeddings/, count-tokens/).
+ * Every POST body passes the org's policy (block, reroute, redact, log; residency) right after it is read.
+ * POST /v1/embeddings and POST /v1/messages/count_tokens share authentication, body and policy here, then run
+ * their own short flows (embeddings/, count-tokens/).
  */
 export async function handleGatewayRequest(request: GatewayRequest, deps: GatewayDeps): Promise<GatewayResponse> {
   const requestId = newRequestId();
@@ -64,18 +67,20 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   }
   const key = authenticate(request, deps.config, { allowXApiKey: errorFormat.allowXApiKey });
   if (!key.ok) return errorResponse(key.error, requestId, errorFormat);
+  if (!isPost) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value, readCallerRegion(request, key.value, deps.options.trustedRegionHeader)) };
+  const record = newRecord(requestId, key.value, format?.endpoint ?? path);
   // Before any body is read: a body that is not JSON is a 415, recorded like every authenticated refusal (content-type.ts).
-  if (isPost && !isJsonContentType(request.header("content-type"))) return fail(newRecord(requestId, key.value, path), errorFormat, { kind: "unsupported_media_type" }, deps);
-  if (isEmbeddings) return createEmbeddings(request, key.value, requestId, deps);
-  if (isCount) return countTokens(request, key.value, requestId, deps);
-  if (!format) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value) };
+  if (!isJsonContentType(request.header("content-type"))) return fail(record, errorFormat, { kind: "unsupported_media_type" }, deps);
+  const read = await request.readJson();
+  // Policy runs here, once, on every endpoint's body before it is parsed (policy/enforce-policy.ts).
+  const body = read.ok ? enforcePolicy(deps, record, read.value, request) : read;
+  if (!body.ok) return fail(record, errorFormat, body.error, deps);
+  if (isEmbeddings) return createEmbeddings(request, body.value, record, deps);
+  if (isCount || !format) return countTokens(request, body.value, record, deps);
 
-  const record = newRecord(requestId, key.value, format.endpoint);
-  const body = await request.readJson();
-  if (!body.ok) return fail(record, format, body.error, deps);
   const parsed = format.parseRequest(body.value, request);
   if (!parsed.ok) return fail(record, format, parsed.error, deps);
-  record.requestedModel = parsed.value.chatRequest.model;
+  record.requestedModel ??= parsed.value.chatRequest.model;
   record.stream = parsed.value.chatRequest.stream === true;
   record.warnings.push(...parsed.value.warnings);
   const prepared = parsed.value.prepare ? await parsed.value.prepare({ deps, key: key.value, requestId }) : { ok: true as const, value: { chatRequest: parsed.value.chatRequest, format } };

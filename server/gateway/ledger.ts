@@ -1,4 +1,5 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
+import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import { describeError, logger } from "@/server/logger";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
@@ -29,6 +30,8 @@ export interface RequestRecord {
   endUser?: string | null;
   /** Set when budgets reserved for the request: the row's insert settles them. */
   budgetCharges?: { budget_id: string; period_start: string }[];
+  /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
+  policy?: PolicyDecisionValue;
 }
 
 export interface Outcome {
@@ -101,6 +104,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     upstreamAttempts: record.attempts,
     endUser: record.endUser ?? null,
     budgetCharges: record.budgetCharges ?? null,
+    policy: record.policy ?? null,
   };
   deps.usage.record(row);
   logger.info("request", {
@@ -121,6 +125,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     cost_usd: row.costUsd,
     attempts: row.upstreamAttempts,
     warnings: record.warnings.length,
+    ...(record.policy ? { policy: record.policy.outcome } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

@@ -86,6 +86,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       firstTokenTimeoutMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS,
       totalTimeoutMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS,
       logPrompts: settings.LOG_PROMPTS,
+      trustedRegionHeader: settings.TRUSTED_REGION_HEADER,
     },
   };
   return {

@@ -126,7 +126,7 @@ export interface SseEvent {
 export type GatewayError =
   | { kind: "invalid_request"; message: string; param?: string; code?: string }
   | { kind: "unauthorized"; message?: string }
-  | { kind: "forbidden"; reason: "residency" | "keyword" | "role" | "region" | "model"; message?: string; ruleId?: string }
+  | { kind: "forbidden"; reason: "residency" | "keyword" | "role" | "region" | "model" | "policy"; message?: string; ruleId?: string; code?: string }
   | { kind: "not_found"; message: string }
   | { kind: "payload_too_large"; limitBytes: number }
   /** A POST body declared as something other than JSON (content-type.ts). */

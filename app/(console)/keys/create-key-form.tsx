@@ -36,6 +36,7 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
   const [owner, setOwner] = useState(ME);
   const [selected, setSelected] = useState<string[]>([]);
   const [expires, setExpires] = useState("");
+  const [region, setRegion] = useState("");
   const [errors, setErrors] = useState<{ name?: string; expires?: string }>({});
   const create = useMutation(
     trpc.keys.create.mutationOptions({
@@ -67,11 +68,12 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
       models: selected.length > 0 ? selected : null,
       expires_at: expires ? endOfDay(expires).toISOString() : null,
       team_id: teamId || null,
+      region: region.trim() || null,
       ...(userId !== undefined ? { user_id: userId } : {}),
     });
   }
 
-  const serverField = create.error?.data?.field ?? errorField(create.error, ["expires_at", "models", "name", "team_id", "user_id"]);
+  const serverField = create.error?.data?.field ?? errorField(create.error, ["expires_at", "models", "name", "team_id", "user_id", "region"]);
   const fieldError = (field: string) => (serverField === field ? errorMessage(create.error) : undefined);
   return (
     <form onSubmit={submit} className="space-y-4" noValidate aria-label="Create key">
@@ -107,6 +109,7 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
         error={fieldError("models")}
         emptyHint={team?.allowedModels ? `None selected: the team's models (${team.allowedModels.length}).` : "None selected: the key may use all models."}
       />
+      <TextField label="Region (optional)" value={region} onChange={(event) => setRegion(event.target.value)} error={fieldError("region")} placeholder="e.g. eu-west-1" hint="The caller's region, for policy rules and data residency." />
       <TextField
         label="Expires (optional)"
         type="date"

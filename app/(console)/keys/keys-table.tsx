@@ -60,7 +60,10 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
             const status = keyStatus(key);
             return (
               <Tr key={key.id} data-testid="key-row">
-                <Td className="font-medium">{key.name}</Td>
+                <Td className="font-medium">
+                  {key.name}
+                  {key.region ? <span className="ml-1.5 font-mono text-[11px] font-normal text-neutral-500" title="The caller's region (policy rules, data residency)">{key.region}</span> : null}
+                </Td>
                 <Td className="font-mono text-xs text-neutral-600">{formatKeyPrefix(key.keyPrefix)}</Td>
                 <Td className="whitespace-nowrap text-neutral-600">
                   {key.teamId && key.teamName ? (

@@ -19,7 +19,7 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const connections = useQuery(trpc.providers.list.queryOptions());
-  const [form, setForm] = useState({ name: "", connectionId: "", upstreamModel: "", contextWindow: "", maxOutput: "" });
+  const [form, setForm] = useState({ name: "", connectionId: "", upstreamModel: "", contextWindow: "", maxOutput: "", region: "" });
   const [price, setPrice] = useState(emptyPrice);
   const [errors, setErrors] = useState<Partial<Record<keyof typeof form, string>>>({});
   const [priceErrors, setPriceErrors] = useState<PriceErrors>({});
@@ -52,6 +52,7 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
       upstream_model: form.upstreamModel.trim(),
       context_window: contextWindow,
       max_output_tokens: maxOutput,
+      region: form.region.trim() || null,
       price: toPriceInput(price),
     });
   }
@@ -74,6 +75,7 @@ export function AddModelForm({ onDone }: { onDone: () => void }) {
           <TextField label="Context window" inputMode="numeric" value={form.contextWindow} onChange={set("contextWindow")} error={errors.contextWindow} placeholder="optional" />
           <TextField label="Max output" inputMode="numeric" value={form.maxOutput} onChange={set("maxOutput")} error={errors.maxOutput} placeholder="optional" />
         </div>
+        <TextField label="Region" value={form.region} onChange={set("region")} placeholder="e.g. eu-west-1" hint="Where the model runs: policy rules and data residency match it." />
       </div>
       <fieldset className="space-y-2">
         <legend className="text-xs font-semibold text-neutral-700">Prices (USD per 1M tokens)</legend>

@@ -12,6 +12,7 @@ import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_co
 import { useTRPC } from "@/app/_trpc/client";
 import type { RouterOutputs } from "@/app/_trpc/types";
 import { EditPriceForm } from "./edit-price-form";
+import { ModelRegionCell } from "./model-region-cell";
 
 type Model = RouterOutputs["models"]["list"][number];
 
@@ -22,7 +23,7 @@ export function ModelsTable({ canWrite, canEditPrices }: { canWrite: boolean; ca
   const models = useQuery(trpc.models.list.queryOptions());
   const toggle = useMutation(trpc.models.update.mutationOptions({ onSettled: () => queryClient.invalidateQueries({ queryKey: trpc.models.list.queryKey() }) }));
   const [editing, setEditing] = useState<Model | null>(null);
-  const columns = canEditPrices ? 12 : 11;
+  const columns = canEditPrices ? 13 : 12;
 
   return (
     <div className="space-y-3">
@@ -33,6 +34,7 @@ export function ModelsTable({ canWrite, canEditPrices }: { canWrite: boolean; ca
           <Th>Name</Th>
           <Th>Connection</Th>
           <Th>Upstream model</Th>
+          <Th>Region</Th>
           <Th className="text-right">Context</Th>
           <Th className="text-right">Max out</Th>
           <Th className="text-right" title="USD per 1M input tokens">Input</Th>
@@ -53,6 +55,9 @@ export function ModelsTable({ canWrite, canEditPrices }: { canWrite: boolean; ca
                 {model.connectionName}
               </Td>
               <Td className="font-mono text-xs whitespace-nowrap text-neutral-600">{model.upstreamModel}</Td>
+              <Td className="whitespace-nowrap">
+                <ModelRegionCell id={model.id} name={model.name} region={model.region} canWrite={canWrite} />
+              </Td>
               <Td className="tabular text-right text-neutral-600">{formatInteger(model.contextWindow)}</Td>
               <Td className="tabular text-right text-neutral-600">{formatInteger(model.maxOutputTokens)}</Td>
               <Td className="tabular text-right">{formatPrice(model.price?.inputPerMtok)}</Td>

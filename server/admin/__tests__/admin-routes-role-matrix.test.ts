@@ -20,12 +20,14 @@ import {
   freshInvitation,
   freshKey,
   freshModel,
+  freshPolicyRule,
   freshRateLimit,
   freshBudget,
   budgetWriters,
   freshTeam,
   freshUser,
   readers,
+  reversedPolicyIds,
   roles,
   unique,
   writers,
@@ -115,6 +117,13 @@ const matrix: Record<string, Cell[]> = {
   "GET /api/admin/budgets/[id]": [{ allowed: readers, prepare: async (world) => ({ id: await freshBudget(world) }), params: id }],
   "PATCH /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id, body: () => ({ limit_usd: "3" }) }],
   "DELETE /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id }],
+  "GET /api/admin/policies": [{ allowed: readers }],
+  "POST /api/admin/policies": [{ allowed: writers, body: () => ({ name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) }],
+  "PATCH /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id, body: () => ({ enabled: false }) }],
+  "DELETE /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id }],
+  "POST /api/admin/policies/reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), body: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
+  "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
+  "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
 };
 
 const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");

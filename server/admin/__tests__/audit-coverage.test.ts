@@ -20,6 +20,7 @@ import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/a
 import { createModel, updateModel } from "@/server/admin/models";
 import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
+import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
@@ -44,6 +45,18 @@ const SECRET_PASSWORD = "audit-password-secret-123";
 function invitationToken(result: unknown): string[] {
   const token = (result as { token?: string }).token;
   return token ? [token, hashToken(token)] : [];
+}
+
+/** A policy rule inserted directly (no audit row of its own, so it works while audit inserts are refused). */
+async function freshPolicyRule(db: Database, world: World): Promise<string> {
+  const [row] = await executeRows<{ id: string }>(db, sql`insert into policy_rules (org_id, position, name, action, conditions) values (${world.orgId}, 1000, ${unique("rule")}, 'log', '{"keywords":["audit"]}'::jsonb) returning id`);
+  return row.id;
+}
+
+async function allPolicyIdsReversed(db: Database, world: World): Promise<string[]> {
+  await freshPolicyRule(db, world);
+  const rows = await executeRows<{ id: string }>(db, sql`select id from policy_rules where org_id = ${world.orgId} order by position desc, created_at desc`);
+  return rows.map((row) => row.id);
 }
 
 /** A rate limit on a key of its own, inserted directly (no audit row of its own, so it works while audit inserts are refused). */
@@ -88,10 +101,15 @@ const cases: Case[] = [
   { service: "createBudget", action: "budget.create", run: async (db, world, actor) => createBudget(db, actor, { scope: "team", scope_id: await freshTeam(world), period: "daily", limit_usd: "4.25" }) },
   { service: "updateBudget", action: "budget.update", run: async (db, world, actor) => updateBudget(db, actor, await freshBudget(world), { limit_usd: "9" }) },
   { service: "deleteBudget", action: "budget.delete", run: async (db, world, actor) => deleteBudget(db, actor, await freshBudget(world)) },
+  { service: "createPolicyRule", action: "policy_rule.create", run: (db, _world, actor) => createPolicyRule(db, actor, { name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) },
+  { service: "updatePolicyRule", action: "policy_rule.update", run: async (db, world, actor) => updatePolicyRule(db, actor, await freshPolicyRule(db, world), { dry_run: true }) },
+  { service: "deletePolicyRule", action: "policy_rule.delete", run: async (db, world, actor) => deletePolicyRule(db, actor, await freshPolicyRule(db, world)) },
+  { service: "reorderPolicyRules", action: "policy_rule.reorder", run: async (db, world, actor) => reorderPolicyRules(db, actor, await allPolicyIdsReversed(db, world)) },
+  { service: "setPolicyResidency", action: "policy_residency.update", run: (db, _world, actor) => setPolicyResidency(db, actor, { regions: ["eu"], caller_regions: null }) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

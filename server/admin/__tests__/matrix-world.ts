@@ -12,6 +12,7 @@ import { insertInvitation } from "@/db/queries/invitations";
 import { insertModel, insertPrice } from "@/db/queries/models";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertConnection } from "@/db/queries/provider-connections";
+import { insertPolicyRule, listPolicyRuleRows, nextPolicyPosition } from "@/db/queries/policies";
 import { insertRateLimit } from "@/db/queries/rate-limits";
 import { insertTeam, insertTeamMember } from "@/db/queries/teams";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
@@ -96,6 +97,18 @@ export async function freshRateLimit(world: Pick<World, "db" | "orgId">): Promis
 export async function freshBudget(world: Pick<World, "db" | "orgId">): Promise<string> {
   const row = await insertBudget(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), period: "monthly", limitUsd: "5" });
   return row.id;
+}
+
+/** A log-only policy rule of its own, at the end of the list (each cell changes or deletes a fresh one). */
+export async function freshPolicyRule(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertPolicyRule(world.db, { orgId: world.orgId, position: await nextPolicyPosition(world.db, world.orgId), name: unique("rule"), action: "log", conditions: { keywords: ["matrix"] } });
+  return row.id;
+}
+
+/** Every policy rule id of the org, reversed, as JSON (a reorder cell's input). */
+export async function reversedPolicyIds(world: Pick<World, "db" | "orgId">): Promise<string> {
+  await freshPolicyRule(world);
+  return JSON.stringify((await listPolicyRuleRows(world.db, world.orgId)).map((rule) => rule.id).reverse());
 }
 
 /** An `mga_` token with `role`, made by `createdBy` (a user id). */

@@ -17,12 +17,14 @@ import {
   freshInvitation,
   freshKey,
   freshModel,
+  freshPolicyRule,
   freshRateLimit,
   freshBudget,
   budgetWriters,
   freshTeam,
   freshUser,
   readers,
+  reversedPolicyIds,
   roles,
   unique,
   writers,
@@ -124,6 +126,16 @@ const matrix: Record<string, Cell[]> = {
   ],
   "budgets.update": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { limit_usd: "7.5" } }) }],
   "budgets.delete": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "policies.list": [{ allowed: readers }],
+  "policies.create": [
+    { label: "a card block", allowed: writers, input: () => ({ name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) },
+    { label: "a reroute", allowed: writers, input: (world) => ({ name: unique("rule"), action: "reroute", target_model: world.modelName, conditions: { caller_regions: ["eu"] } }) },
+  ],
+  "policies.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { dry_run: true } }) }],
+  "policies.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "policies.reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), input: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
+  "policies.setResidency": [{ allowed: writers, input: () => ({ regions: ["eu"], caller_regions: ["eu"] }) }],
+  "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;

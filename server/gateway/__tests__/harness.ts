@@ -11,6 +11,7 @@ import { issueToken } from "@/server/crypto/tokens";
 import { adapters } from "@/server/providers";
 import { createStaticConfigSource, type ConnectionEntry, type KeyEntry, type ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
+import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import type { RateLimiter } from "../rate-limit/limiter";
 import type { RateLimitEntry } from "../rate-limit/rules";
 import { createNodeHandler } from "../transports/node";
@@ -59,11 +60,21 @@ export async function startTestGateway(options: {
   budgetStore?: BudgetStore;
   /** Where ledger rows go besides `rows` (e.g. a UsageWriter on a test database). */
   usage?: UsageSink;
+  policyRules?: PolicyRuleEntry[];
+  policyResidency?: PolicyResidencyEntry[];
+  trustedRegionHeader?: string;
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
   const deps: GatewayDeps = {
-    config: createStaticConfigSource({ keys: options.keys, models: options.models, rateLimits: options.rateLimits, budgets: options.budgets }),
+    config: createStaticConfigSource({
+      keys: options.keys,
+      models: options.models,
+      rateLimits: options.rateLimits,
+      budgets: options.budgets,
+      policyRules: options.policyRules,
+      policyResidency: options.policyResidency,
+    }),
     usage: {
       record: (row) => {
         rows.push(row);
@@ -72,7 +83,7 @@ export async function startTestGateway(options: {
     },
     upstream,
     adapters,
-    options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false },
+    options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false, trustedRegionHeader: options.trustedRegionHeader },
     rateLimiter: options.rateLimiter,
     budgets: options.budgetStore,
   };

@@ -1,3 +1,5 @@
+import { indexPolicies, type CompiledPolicy } from "../policy/compile-policy";
+import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { BudgetEntry } from "../budget/applicable";
 import type { ProviderId } from "../types";
@@ -12,6 +14,12 @@ export interface KeyEntry {
   /** Null: every enabled model of the org. */
   allowedModels: ReadonlySet<string> | null;
   expiresAt: number | null;
+  /** The member the key belongs to, and their role in the org (policy conditions); none for team and API keys. */
+  userId?: string | null;
+  role?: string | null;
+  metadata?: Readonly<Record<string, string>>;
+  /** The caller's region attribute (policy conditions, residency). */
+  region?: string | null;
 }
 
 export interface ConnectionEntry {
@@ -58,6 +66,8 @@ export interface ConfigSource {
   findRateLimits(orgId: string): OrgRateLimits | undefined;
   /** The org's budgets (definitions only; their totals live in PostgreSQL). */
   findBudgets(orgId: string): readonly BudgetEntry[];
+  /** The org's policy rules and residency, compiled once per snapshot; undefined when it has neither. */
+  findPolicy(orgId: string): CompiledPolicy | undefined;
 }
 
 export interface ConfigSnapshot {
@@ -65,6 +75,8 @@ export interface ConfigSnapshot {
   models: ModelEntry[];
   rateLimits?: RateLimitEntry[];
   budgets?: BudgetEntry[];
+  policyRules?: PolicyRuleEntry[];
+  policyResidency?: PolicyResidencyEntry[];
 }
 
 /**
@@ -99,8 +111,10 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   const rateLimits = indexRateLimits(snapshot.rateLimits ?? []);
   const budgetsByOrg = new Map<string, BudgetEntry[]>();
   for (const budget of snapshot.budgets ?? []) budgetsByOrg.set(budget.orgId, [...(budgetsByOrg.get(budget.orgId) ?? []), budget]);
+  const policies = indexPolicies(snapshot.policyRules ?? [], snapshot.policyResidency ?? []);
   return {
     findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],
+    findPolicy: (orgId) => policies.get(orgId),
     findRateLimits: (orgId) => rateLimits.get(orgId),
     findKey: (prefix) => keys.get(prefix),
     findModel: (orgId, name) => lookupByOrg.get(orgId)?.get(name),

@@ -59,6 +59,7 @@ export async function startLiveConfig(
     listModels: (orgId) => current.listModels(orgId),
     findRateLimits: (orgId) => current.findRateLimits(orgId),
     findBudgets: (orgId) => current.findBudgets(orgId),
+    findPolicy: (orgId) => current.findPolicy(orgId),
     reload,
     get loadedAt() {
       return loadedAt;

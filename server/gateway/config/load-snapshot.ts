@@ -1,20 +1,29 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, modelPrices, models, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, memberships, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import type { ProviderId } from "../types";
 import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
 
-/** Reads every active key, enabled model (with an enabled connection), price and rate limit in five queries. */
+/**
+ * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
+ * budget, policy rule and residency setting in eight queries.
+ */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows] = await Promise.all([
-    db.select().from(virtualKeys).where(isNull(virtualKeys.revokedAt)),
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows] = await Promise.all([
+    db
+      .select({ key: virtualKeys, role: memberships.role })
+      .from(virtualKeys)
+      .leftJoin(memberships, and(eq(memberships.userId, virtualKeys.userId), eq(memberships.orgId, virtualKeys.orgId)))
+      .where(isNull(virtualKeys.revokedAt)),
     db.select().from(providerConnections).where(eq(providerConnections.enabled, true)),
     db.select().from(models).where(eq(models.enabled, true)),
     db.select().from(modelPrices).innerJoin(models, and(eq(models.id, modelPrices.modelId), eq(models.enabled, true))),
     db.select().from(rateLimits),
     db.select().from(budgets),
+    db.select().from(policyRules),
+    db.select().from(policySettings),
   ]);
 
   const connections = new Map<string, ConnectionEntry>();
@@ -75,8 +84,8 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
 
   const now = Date.now();
   const keys = keyRows
-    .filter((row) => row.expiresAt === null || row.expiresAt.getTime() > now - 86_400_000)
-    .map((row) => ({
+    .filter(({ key: row }) => row.expiresAt === null || row.expiresAt.getTime() > now - 86_400_000)
+    .map(({ key: row, role }) => ({
       id: row.id,
       orgId: row.orgId,
       teamId: row.teamId,
@@ -85,6 +94,10 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       hash: row.keyHash,
       allowedModels: row.allowedModels ? new Set(row.allowedModels) : null,
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
+      userId: row.userId,
+      role,
+      metadata: row.metadata,
+      region: row.region,
     }));
   const limits = limitRows.map((row) => ({
     id: row.id,
@@ -105,5 +118,17 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     period: row.period,
     limitUsd: row.limitUsd,
   }));
-  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries };
+  const policyRuleEntries = ruleRows.map((row) => ({
+    id: row.id,
+    orgId: row.orgId,
+    position: row.position,
+    name: row.name,
+    enabled: row.enabled,
+    dryRun: row.dryRun,
+    action: row.action,
+    targetModel: row.targetModel,
+    conditions: row.conditions,
+  }));
+  const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency };
 }

@@ -1,13 +1,12 @@
 import { failedAnswer } from "../chat/failed-answer";
 import { responseHeaders } from "../chat/response-headers";
 import { sendWithAttempts } from "../chat/send-attempts";
-import type { KeyEntry } from "../config/config-source";
 import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import { estimatePromptTokens } from "../estimate-tokens";
 import { anthropicInbound } from "../inbound/anthropic";
 import { readAnthropicBeta } from "../inbound/anthropic/beta-header";
-import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
+import { settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
 import { createRequestSignal } from "../request-signal";
 import { resolveModel, toTarget } from "../resolve-target";
@@ -22,7 +21,7 @@ export const COUNT_TOKENS_ENDPOINT = "/v1/messages/count_tokens";
 export const TOKEN_COUNT_HEADER = "x-modelgate-token-count";
 
 /**
- * POST /v1/messages/count_tokens, after authentication (as on /v1/messages): validate with the Messages parser →
+ * POST /v1/messages/count_tokens, after authentication and policy (handler.ts, as on /v1/messages): validate with the Messages parser →
  * resolve the model (allow-list applies) → the provider's own counter where it has one (Anthropic, Gemini, Vertex AI,
  * Bedrock Claude; exact) or the tokenizer's estimate over the translated request → {"input_tokens"}. Errors are
  * Anthropic-shaped. The `anthropic-beta` header reaches Claude counters as on /v1/messages (Anthropic: the header;
@@ -34,17 +33,15 @@ export const TOKEN_COUNT_HEADER = "x-modelgate-token-count";
  * about the request or the credential (400, 401, 403, 404) surface, mapped as on /v1/messages (a refused gateway
  * credential is a 502). A client that went away gets no estimate.
  */
-export async function countTokens(request: GatewayRequest, key: KeyEntry, requestId: string, deps: GatewayDeps): Promise<GatewayResponse> {
-  const record = newRecord(requestId, key, COUNT_TOKENS_ENDPOINT);
+export async function countTokens(request: GatewayRequest, body: unknown, record: RequestRecord, deps: GatewayDeps): Promise<GatewayResponse> {
+  const key = record.key;
   const reject = (error: GatewayError) => failedAnswer(deps, record, anthropicInbound, error, request.signal);
-  const body = await request.readJson();
-  if (!body.ok) return reject(body.error);
-  const parsed = parseBody(countTokensRequestSchema, body.value);
+  const parsed = parseBody(countTokensRequestSchema, body);
   if (!parsed.ok) return reject(parsed.error);
   const countRequest = parsed.value;
   const betas = readAnthropicBeta(request);
   if (!betas.ok) return reject(betas.error);
-  record.requestedModel = countRequest.model;
+  record.requestedModel ??= countRequest.model;
   record.warnings.push(...ignoredFieldWarnings(countRequest));
 
   const model = resolveModel(deps.config, key, countRequest.model);

@@ -1,12 +1,11 @@
 import { embeddingsAdapters } from "@/server/providers/embeddings";
 import { failedAnswer } from "../chat/failed-answer";
 import { responseHeaders } from "../chat/response-headers";
-import type { KeyEntry } from "../config/config-source";
 import { truncateCallerText } from "../caller-text";
 import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import { openaiInbound } from "../inbound/openai";
-import { newRecord, settleInBackground, type RequestRecord } from "../ledger";
+import { settleInBackground, type RequestRecord } from "../ledger";
 import { parseBody } from "../parse-body";
 import { reserveBudgets } from "../budget/reserve";
 import { admitRequest } from "../rate-limit/admit";
@@ -21,21 +20,19 @@ import { sendEmbeddingsCalls, type EmbeddingsCall, type InputTokens } from "./se
 export const EMBEDDINGS_ENDPOINT = "/v1/embeddings";
 
 /**
- * POST /v1/embeddings, after authentication: validate → resolve model → the provider's embeddings
+ * POST /v1/embeddings, after authentication and policy (handler.ts): validate → resolve model → the provider's embeddings
  * adapter (one call, or several when the provider takes fewer inputs per call) → attempt loop
  * (upstream.ts) per call → OpenAI-shaped answer → one ledger row for the client's request (output
  * tokens 0, cost = input tokens of every call that succeeded × input price, also when a later call
  * failed). Errors are OpenAI-shaped, as on chat completions.
  */
-export async function createEmbeddings(request: GatewayRequest, key: KeyEntry, requestId: string, deps: GatewayDeps): Promise<GatewayResponse> {
-  const record = newRecord(requestId, key, EMBEDDINGS_ENDPOINT);
+export async function createEmbeddings(request: GatewayRequest, body: unknown, record: RequestRecord, deps: GatewayDeps): Promise<GatewayResponse> {
+  const key = record.key;
   const reject = (error: GatewayError) => failedAnswer(deps, record, openaiInbound, error, request.signal);
-  const body = await request.readJson();
-  if (!body.ok) return reject(body.error);
-  const parsed = parseBody(embeddingsRequestSchema, body.value);
+  const parsed = parseBody(embeddingsRequestSchema, body);
   if (!parsed.ok) return reject(parsed.error);
   const embeddingsRequest = parsed.value;
-  record.requestedModel = embeddingsRequest.model;
+  record.requestedModel ??= embeddingsRequest.model;
   record.warnings.push(...unknownEmbeddingsFields(embeddingsRequest).map(unknownFieldWarning));
 
   const model = resolveModel(deps.config, key, embeddingsRequest.model);

@@ -6,6 +6,7 @@ import { ErrorBanner } from "@/app/_components/error-banner";
 import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
+import { RequestPolicy } from "./request-policy";
 import { RequestWarnings } from "./request-warnings";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -71,6 +72,7 @@ export function RequestDetail({ id }: { id: string }) {
           />
         </div>
       </div>
+      <RequestPolicy policy={row.policy} />
       <RequestWarnings warnings={row.warnings} />
     </div>
   );
