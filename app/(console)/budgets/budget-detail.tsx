@@ -14,7 +14,8 @@ const deliveryTone = { delivered: "green", failed: "red", pending: "amber", none
 /** One budget: its burn-down for the period, the forecast to period end, and the alerts that fired. */
 export function BudgetDetail({ id }: { id: string }) {
   const trpc = useTRPC();
-  const budget = useQuery(trpc.budgets.get.queryOptions({ id }));
+  // Live while open: reservations settle and alerts fire within seconds.
+  const budget = useQuery({ ...trpc.budgets.get.queryOptions({ id }), refetchInterval: 5000 });
   if (budget.error) return <ErrorBanner error={budget.error} title="Could not load the budget" />;
   if (!budget.data) return <p className="text-sm text-neutral-500">Loading…</p>;
   const data = budget.data;
@@ -46,7 +47,7 @@ export function BudgetDetail({ id }: { id: string }) {
               <LineChart data={points} margin={{ top: 8, right: 8, bottom: 0, left: -4 }}>
                 <CartesianGrid stroke={colors.grid} vertical={false} />
                 <XAxis dataKey="day" {...axisProps} />
-                <YAxis domain={[0, (max: number) => Math.max(max, limit) * 1.1]} tickFormatter={(value: number) => `$${Number(value.toPrecision(2))}`} width={56} {...axisProps} />
+                <YAxis domain={[0, (max: number) => Math.max(max, limit) * 1.1]} tickFormatter={(value: number) => `$${Number(value.toPrecision(2))}`} width={76} {...axisProps} />
                 <Tooltip formatter={(value) => [`$${value}`, "Spent"]} contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: colors.grid }} />
                 <ReferenceLine y={limit} stroke={colors.limit} strokeDasharray="4 3" label={{ value: "limit", fontSize: 11, fill: colors.limit, position: "insideTopRight" }} />
                 <Line isAnimationActive={false} type="monotone" dataKey="spent" stroke={colors.accent} strokeWidth={2} dot={points.length < 40} />

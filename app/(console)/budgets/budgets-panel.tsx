@@ -116,7 +116,7 @@ export function BudgetsPanel({ scope, scopeId }: { scope?: keyof typeof scopeLab
       <Dialog title={editing === "new" ? "Add budget" : "Edit budget"} isOpen={editing !== null} onClose={() => setEditing(null)}>
         {editing ? <BudgetForm editing={editing === "new" ? undefined : editing} teams={teams.data ?? []} keys={keys.data ?? []} onDone={() => setEditing(null)} /> : null}
       </Dialog>
-      <Dialog title="Budget" isOpen={viewing !== null} onClose={() => setViewing(null)}>
+      <Dialog title="Budget" size="lg" isOpen={viewing !== null} onClose={() => setViewing(null)}>
         {viewing ? <BudgetDetail id={viewing.id} /> : null}
       </Dialog>
     </>

@@ -1,0 +1,66 @@
+import { expect, test, type Page } from "@playwright/test";
+import { e2eEnv } from "../support/e2e-env";
+import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
+
+/**
+ * Budgets in the console: the owner creates a team's monthly budget with an 80 % alert on the Budgets page, a request
+ * through a key of that team spends from it, and the row, the detail (burn-down, alerts) and the team page show it
+ * (screenshots in test-results/).
+ */
+async function shot(page: Page, name: string) {
+  await page.screenshot({ path: `test-results/console-${name}.png`, fullPage: true });
+}
+
+async function signIn(page: Page) {
+  const { adminEmail, adminPassword } = e2eEnv();
+  await page.goto("/login");
+  await page.getByLabel("Email").fill(adminEmail);
+  await page.getByLabel("Password").fill(adminPassword);
+  await page.getByRole("button", { name: "Sign in", exact: true }).click();
+  await expect(page).toHaveURL(/\/overview/);
+}
+
+test("a team's monthly budget with an 80 % alert, spent by a request, shown on the Budgets and team pages", async ({ page, request }) => {
+  const teamName = `budgeted-${Date.now()}`;
+  const team = await (await request.post("/api/admin/teams", { headers: adminHeaders(), data: { name: teamName } })).json();
+  const key = await createKey(request, { name: `budget-key-${Date.now()}`, team_id: team.id });
+  await signIn(page);
+
+  await page.goto("/budgets");
+  await page.getByRole("button", { name: "Add budget" }).click();
+  const dialog = page.getByRole("dialog", { name: "Add budget" });
+  await dialog.getByLabel("Scope").selectOption("team");
+  await dialog.getByLabel("Team", { exact: true }).selectOption({ label: teamName });
+  await dialog.getByLabel("Limit (USD)").fill("0.00001");
+  await dialog.getByLabel("Alert at (% of the limit)").fill("50, 80");
+  await dialog.getByRole("button", { name: "Save budget" }).click();
+  await expect(dialog).toBeHidden();
+  const row = page.getByTestId("budget-row").filter({ hasText: teamName });
+  await expect(row).toContainText(/monthly/i);
+  await expect(row).toContainText("$0.00001");
+
+  // One request through the team's key: $0.00000735 of $0.00001.
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const response = await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key.key}` }, data: { model: "gpt-4o-mini", max_tokens: 10, messages: [{ role: "user", content: "hello" }] } });
+  expect(response.status()).toBe(200);
+  await ledgerRow(request, response.headers()["x-request-id"]);
+  await expect(async () => {
+    await page.reload();
+    await expect(page.getByTestId("budget-row").filter({ hasText: teamName }).getByTestId("budget-spent")).toHaveText("$0.00000735");
+  }).toPass({ timeout: 10_000 });
+
+  await page.getByTestId("budget-row").filter({ hasText: teamName }).getByRole("button", { name: "Details" }).click();
+  const detail = page.getByTestId("budget-detail");
+  await expect(detail).toContainText("Forecast to period end");
+  await expect(detail.getByRole("region", { name: "Burn-down" }).locator("svg.recharts-surface")).toBeVisible();
+  // 73.5 % spent: the 50 % alert fires (within the 5 s alert pass), the 80 % one does not.
+  // The open detail refreshes itself every 5 s.
+  await expect(page.getByTestId("budget-alerts")).toContainText("50 % reached at $0.00000735", { timeout: 20_000 });
+  await expect(page.getByTestId("budget-alerts")).not.toContainText("80 %");
+  await shot(page, "budget-detail");
+
+  await page.goto(`/teams/${team.id}`);
+  const section = page.getByRole("region", { name: "Team budgets" });
+  await expect(section.getByTestId("budget-row")).toContainText("$0.00000735");
+  await shot(page, "team-budgets");
+});
