@@ -49,3 +49,15 @@ export function formatTargets(direct: Row, bare: Row, gateway: Row): string {
   }
   return lines.join("\n");
 }
+
+/** Issue 9's targets: the gateway-only replica with governance on against the same replica without. */
+export function formatGovernanceTargets(direct: Row, plain: Row, governed: Row): string {
+  const added = (row: Row) => row.p50[500] - direct.p50[500];
+  const checks: Check[] = [
+    { what: "CPU per request ≤ 1.25 × without governance", measured: governed.cpuPerRequestMs, bound: 1.25 * plain.cpuPerRequestMs, unit: "ms" },
+    { what: "added p50 at 500 req/s ≤ without + 0.5 ms", measured: added(governed), bound: added(plain) + 0.5, unit: "ms" },
+  ];
+  const lines = ["| governance target (budget + rate limit + 10 rules) | measured | bound | met |", "|---|---|---|---|"];
+  for (const check of checks) lines.push(`| ${check.what} | ${fmt(check.measured, 3)} ${check.unit} | ${fmt(check.bound, 3)} ${check.unit} | ${check.measured <= check.bound ? "yes" : "**no**"} |`);
+  return lines.join("\n");
+}

@@ -1,7 +1,8 @@
 /**
  * npm run bench — one run, side by side, the same mock upstream (the strict OpenAI fake) and 1 KB chat request:
  *   direct to the fake · a bare node:http + undici passthrough (the floor) · a gateway-only replica
- *   (dist/gateway.mjs) · the combined `npm start` process (dist/server.mjs, gateway + console).
+ *   (dist/gateway.mjs) · the combined `npm start` process (dist/server.mjs, gateway + console) · the gateway-only
+ *   replica again with one budget, one rate limit and ten policy rules on (issue 9's governance scenario).
  * Both gateway processes run on one PostgreSQL database made for the run (the ledger is written there).
  * Each proxy runs alone on core 1 (taskset), the load generator and the fake on core 0, one after another.
  * Prints the table and issue 8's targets; figures are a comparison on this machine, not a ceiling.
@@ -13,7 +14,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { measure, type Row } from "./measure";
-import { formatTable, formatTargets } from "./report";
+import { formatGovernanceTargets, formatTable, formatTargets } from "./report";
 import { firstLine, pinSelf, spawnOnCore, startTarget, stopProcess, type Target } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
@@ -27,6 +28,36 @@ async function createDatabase(): Promise<{ url: string; drop(): Promise<void> }>
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
   return { url: url.toString(), drop: async () => void (await admin.unsafe(`drop database if exists ${name} with (force)`), await admin.end()) };
+}
+
+/**
+ * One org budget (monthly, far above what the run spends), one rate limit on every key (far above the run's rate, so
+ * the limiter counts but never refuses) and ten policy rules that do not fire on the bench prompt.
+ */
+async function addGovernance(url: string): Promise<void> {
+  const sql = postgres(url, { onnotice: () => {}, max: 1 });
+  try {
+    const [org] = await sql<{ id: string }[]>`select id from organizations limit 1`;
+    await sql`insert into budgets (org_id, scope, period, limit_usd) values (${org.id}, 'org', 'monthly', 1000000)`;
+    await sql`insert into rate_limits (org_id, scope, rpm, tpm) values (${org.id}, 'key', 100000000, 2000000000)`;
+    const rules: [string, Record<string, unknown>][] = [
+      ["block", { detectors: ["payment_card"] }],
+      ["block", { detectors: ["us_ssn", "iban"] }],
+      ["redact", { detectors: ["email", "phone"] }],
+      ["block", { keywords: ["project falcon", "internal only", "do not share"] }],
+      ["log", { patterns: [{ name: "ticket", regex: "TCK-[0-9]{4,6}" }, { name: "aws", regex: "AKIA[0-9A-Z]{16}" }] }],
+      ["block", { roles: ["viewer"] }],
+      ["log", { providers: ["anthropic"] }],
+      ["block", { keywords: ["secret plan"] }],
+      ["log", { key_metadata: { env: "staging" } }],
+      ["block", { keywords: ["confidential"] }],
+    ];
+    for (const [position, [action, conditions]] of rules.entries()) {
+      await sql`insert into policy_rules (org_id, position, name, action, conditions) values (${org.id}, ${position + 1}, ${`bench rule ${position + 1}`}, ${action}, ${sql.json(conditions as never)})`;
+    }
+  } finally {
+    await sql.end();
+  }
 }
 
 async function main() {
@@ -66,12 +97,22 @@ async function main() {
       bestReady = Math.min(bestReady, gateway.readyMs);
     }
     rows.push(await measure({ name: gateway!.name, url: gateway!.url, apiKey: key, pid: gateway!.child.pid, readyMs: bestReady }));
-    rows.push(combinedRow);
+    await stopProcess(gateway!.child);
+
+    // Issue 9's scenario: the same replica with one budget, one rate limit and ten policy rules on (none refuses).
+    await addGovernance(database.url);
+    const governed = await startTarget("gateway-only + governance", 3394, process.execPath, ["dist/gateway.mjs"], shared);
+    running.push(governed);
+    const governedRow = await measure({ name: governed.name, url: governed.url, apiKey: key, pid: governed.child.pid, readyMs: governed.readyMs });
+    await stopProcess(governed.child);
+    rows.push(combinedRow, governedRow);
 
     console.log(`modelgate benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, node ${process.version}, ${process.env.BENCH_SECONDS ?? 5} s per step\n`);
     console.log(formatTable(direct, rows));
     console.log("");
     console.log(formatTargets(direct, rows[0], rows[1]));
+    console.log("");
+    console.log(formatGovernanceTargets(direct, rows[1], governedRow));
   } finally {
     await Promise.all(running.map((target) => stopProcess(target.child)));
     await stopProcess(fake);
