@@ -27,7 +27,7 @@ const chatRows: Row[] = [
   ["17 metadata keys", { metadata: entries(17, () => "v") }, "metadata", "object_above_max_properties", "Invalid 'metadata': too many properties. Expected an object with at most 16 properties, but got an object with 17 properties instead."],
   ["a 70-character metadata key", { metadata: { [longKey]: "v" } }, `metadata.${quotedKey}`, "property_name_above_max_length", `Invalid property name in 'metadata': '${quotedKey}' is too long. Expected a string with maximum length 64, but got a string with length 70 instead.`],
   ["a 513-character metadata value", { metadata: { k: "x".repeat(513) } }, "metadata.k", "string_above_max_length", "Invalid 'metadata.k': string too long. Expected a string with maximum length 512, but got a string with length 513 instead."],
-  ["1,025 logit_bias entries", { logit_bias: entries(1025, () => 1) }, "logit_bias", "object_above_max_properties", "Invalid 'logit_bias': too many properties. Expected an object with at most 1024 properties, but got an object with 1025 properties instead."],
+  ["301 logit_bias entries", { logit_bias: entries(301, () => 1) }, "logit_bias", "object_above_max_properties", "Invalid 'logit_bias': too many properties. Expected an object with at most 300 properties, but got an object with 301 properties instead."],
   ["a logit_bias of 101", { logit_bias: { "50256": 101 } }, "logit_bias.50256", "integer_above_max_value", "Invalid 'logit_bias.50256': integer above maximum value. Expected a value <= 100, but got 101 instead."],
   ["a logit_bias of -101", { logit_bias: { "50256": -101 } }, "logit_bias.50256", "integer_below_min_value", "Invalid 'logit_bias.50256': integer below minimum value. Expected a value >= -100, but got -101 instead."],
   ["a logit_bias key that is no token id", { logit_bias: { AI: 1 } }, "logit_bias", "invalid_value", "Invalid key in 'logit_bias': AI. You should only be submitting non-negative integers."],
@@ -83,7 +83,7 @@ describe("POST /v1/chat/completions", () => {
       stop: ["a", "b", "c", "d"],
       n: 128,
       metadata: { ...entries(15, () => "v"), ["k".repeat(64)]: "😀".repeat(512) },
-      logit_bias: entries(1024, (index) => (index % 2 ? 100 : -100)),
+      logit_bias: entries(300, (index) => (index % 2 ? 100 : -100)),
       user: "😀".repeat(256),
     };
     expect(openaiInbound.parseRequest(body).ok).toBe(true);
