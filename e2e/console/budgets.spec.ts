@@ -1,5 +1,5 @@
-import { expect, test, type Page } from "@playwright/test";
-import { e2eEnv } from "../support/e2e-env";
+import { expect, test } from "@playwright/test";
+import { signInAsOwner, shot } from "../support/console-session";
 import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
 
 /**
@@ -7,24 +7,11 @@ import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
  * through a key of that team spends from it, and the row, the detail (burn-down, alerts) and the team page show it
  * (screenshots in test-results/).
  */
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/console-${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page) {
-  const { adminEmail, adminPassword } = e2eEnv();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(adminEmail);
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview/);
-}
-
 test("a team's monthly budget with an 80 % alert, spent by a request, shown on the Budgets and team pages", async ({ page, request }) => {
   const teamName = `budgeted-${Date.now()}`;
   const team = await (await request.post("/api/admin/teams", { headers: adminHeaders(), data: { name: teamName } })).json();
   const key = await createKey(request, { name: `budget-key-${Date.now()}`, team_id: team.id });
-  await signIn(page);
+  await signInAsOwner(page);
 
   await page.goto("/budgets");
   await page.getByRole("button", { name: "Add budget" }).click();

@@ -1,20 +1,11 @@
-import { expect, test, type Page } from "@playwright/test";
-import { e2eEnv } from "../support/e2e-env";
+import { expect, test } from "@playwright/test";
+import { signInAsOwner } from "../support/console-session";
 import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
 
 /**
  * The Policies page: the owner writes an EU-residency rule (for callers in the EU) and a block rule for card numbers,
  * then tries both in "Test a prompt" (screenshots in test-results/). Cleans up after itself through the admin API.
  */
-async function signIn(page: Page) {
-  const { adminEmail, adminPassword } = e2eEnv();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(adminEmail);
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview/);
-}
-
 test("write an EU-residency rule and a card-number block rule, and try both in the simulator", async ({ page, request }) => {
   const tag = Math.random().toString(36).slice(2, 8);
   const euModel = `eu-chat-${tag}`;
@@ -23,7 +14,7 @@ test("write an EU-residency rule and a card-number block rule, and try both in t
   expect((await request.post("/api/admin/models", { headers: adminHeaders(), data: { name: euModel, connection_id: openai.id, upstream_model: "gpt-4o-mini", region: "eu-west-1", price: { input: "1", output: "2" } } })).status()).toBe(201);
   const ruleName = `Block card numbers ${tag}`;
   try {
-    await signIn(page);
+    await signInAsOwner(page);
     await page.getByRole("link", { name: "Policies" }).click();
     await expect(page.getByRole("heading", { name: "Policies" })).toBeVisible();
 

@@ -1,30 +1,17 @@
-import { expect, test, type Page } from "@playwright/test";
-import { e2eEnv } from "../support/e2e-env";
+import { expect, test } from "@playwright/test";
+import { signInAsOwner, shot } from "../support/console-session";
 import { adminHeaders, createKey } from "../support/gateway-client";
 
 /**
  * Rate limits in the console: the owner sets a team's limit on the team page, a key's limit from the keys
  * table, and an end-user default on the Rate limits page; each shows where it applies (screenshots in test-results/).
  */
-async function shot(page: Page, name: string) {
-  await page.screenshot({ path: `test-results/console-${name}.png`, fullPage: true });
-}
-
-async function signIn(page: Page) {
-  const { adminEmail, adminPassword } = e2eEnv();
-  await page.goto("/login");
-  await page.getByLabel("Email").fill(adminEmail);
-  await page.getByLabel("Password").fill(adminPassword);
-  await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview/);
-}
-
 test("a team's, a key's and the end users' limits, set in the console", async ({ page, request }) => {
   const teamName = `limited-${Date.now()}`;
   const team = await (await request.post("/api/admin/teams", { headers: adminHeaders(), data: { name: teamName } })).json();
   const keyName = `limited-key-${Date.now()}`;
   const key = await createKey(request, { name: keyName, team_id: team.id });
-  await signIn(page);
+  await signInAsOwner(page);
 
   await page.goto(`/teams/${team.id}`);
   const section = page.getByRole("region", { name: "Rate limit" });
