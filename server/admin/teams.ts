@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { Database } from "@/db/client";
+import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findModelByName } from "@/db/queries/models";
 import {
@@ -107,6 +108,8 @@ export async function updateTeam(db: Database, actor: Actor, id: string, input: 
     const team = await db.transaction(async (tx) => {
       const updated = (await updateTeamRow(tx, actor.orgId, id, patch))!;
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "team.update", targetType: "team", targetId: id, before: existing, after: updated });
+      // The team's model list caps its keys in every replica's snapshot.
+      if (input.allowed_models !== undefined) await notifyConfigChanged(tx, "teams");
       return updated;
     });
     return ok(team);

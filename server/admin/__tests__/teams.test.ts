@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
+import { createStaticConfigSource } from "@/server/gateway/config/config-source";
+import { loadSnapshot } from "@/server/gateway/config/load-snapshot";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
@@ -159,5 +161,25 @@ describe("a team's page", () => {
     expect(await deleteTeam(db(), admin, fresh)).toMatchObject({ ok: true });
     const [audit] = await executeRows<{ action: string; before: { memberIds: string[] } }>(db(), sql`select action, before from audit_log where target_id = ${fresh} order by id desc limit 1`);
     expect(audit).toMatchObject({ action: "team.delete", before: { memberIds: [developer.userId] } });
+  });
+
+  test("narrowing a team's models caps its existing keys at request time (in the snapshot), and widening it again restores them", async () => {
+    const narrowing = await team("narrowing", ["small", "large"]);
+    const wide = await createVirtualKey(db(), admin, { name: "team-wide", team_id: narrowing });
+    const own = await createVirtualKey(db(), admin, { name: "own-list", team_id: narrowing, models: ["large"] });
+    if (!wide.ok || !own.ok) throw new Error("setup failed");
+    const modelsOf = async (prefix: string) => {
+      const config = createStaticConfigSource(await loadSnapshot(db(), Buffer.alloc(32, 7), new Set(["openai"])));
+      const allowed = config.findKey(prefix)?.allowedModels;
+      return allowed ? [...allowed].filter((name) => !name.includes("/")).sort() : null;
+    };
+    expect(await modelsOf(wide.value.keyPrefix)).toEqual(["large", "small"]);
+    expect(await modelsOf(own.value.keyPrefix)).toEqual(["large"]);
+    expect(await updateTeam(db(), admin, narrowing, { allowed_models: ["small"] })).toMatchObject({ ok: true });
+    expect(await modelsOf(wide.value.keyPrefix)).toEqual(["small"]);
+    // The key's own list and the team's no longer overlap: the key may use no model.
+    expect(await modelsOf(own.value.keyPrefix)).toEqual([]);
+    expect(await updateTeam(db(), admin, narrowing, { allowed_models: null })).toMatchObject({ ok: true });
+    expect(await modelsOf(own.value.keyPrefix)).toEqual(["large"]);
   });
 });

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, memberships, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, memberships, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import type { ProviderId } from "../types";
@@ -8,10 +8,10 @@ import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule and residency setting in eight queries.
+ * budget, policy rule and residency setting in nine queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -24,7 +24,10 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     db.select().from(budgets),
     db.select().from(policyRules),
     db.select().from(policySettings),
+    db.select({ id: teams.id, allowedModels: teams.allowedModels }).from(teams),
   ]);
+  // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
+  const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
 
   const connections = new Map<string, ConnectionEntry>();
   for (const row of connectionRows) {
@@ -92,7 +95,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       name: row.name,
       prefix: row.keyPrefix,
       hash: row.keyHash,
-      allowedModels: row.allowedModels ? new Set(row.allowedModels) : null,
+      allowedModels: effectiveModels(row.allowedModels, row.teamId ? teamModels.get(row.teamId) : null),
       expiresAt: row.expiresAt ? row.expiresAt.getTime() : null,
       userId: row.userId,
       role,
@@ -131,4 +134,12 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
   }));
   const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
   return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency };
+}
+
+/** The models a key may use: its own list within its team's (null: no limit at that level; both null: every model). */
+export function effectiveModels(keyModels: string[] | null, teamModels: string[] | null | undefined): ReadonlySet<string> | null {
+  if (!teamModels) return keyModels ? new Set(keyModels) : null;
+  if (!keyModels) return new Set(teamModels);
+  const team = new Set(teamModels);
+  return new Set(keyModels.filter((name) => team.has(name)));
 }
