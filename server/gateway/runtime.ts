@@ -1,4 +1,3 @@
-import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
 import { hostname } from "node:os";
 import { getDatabase } from "@/db/client";
 import { removeGatewayInstance, touchGatewayInstance } from "@/db/queries/gateway-instances";
@@ -8,13 +7,13 @@ import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { describeError, logger } from "@/server/logger";
 import { adapters } from "@/server/providers";
+import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
 import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
-import { createRedisRateLimiter } from "./rate-limit/redis-limiter";
 import { createUpstreamClient } from "./upstream";
 import { UsageWriter } from "./usage-writer";
 
@@ -64,7 +63,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   );
   // Shared through Redis when REDIS_URL is set (connected on first use); otherwise counted in this process.
   const rateLimiter = settings.REDIS_URL
-    ? createRedisRateLimiter({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
+    ? // Loaded only when configured: the Redis client is ~20 MiB of a replica's idle memory.
+      (await import("./rate-limit/redis-limiter")).createRedisRateLimiter({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
     : createMemoryRateLimiter();
   const instance = { id: crypto.randomUUID(), hostname: hostname(), limiter: rateLimiter.kind, startedAt: new Date() };
   const announce = () => touchGatewayInstance(handle.db, instance).catch((error) => logger.warn("gateway instance heartbeat failed", describeError(error)));
