@@ -22,6 +22,7 @@ import { readCallerRegion } from "./policy/caller-region";
 import { enforcePolicy } from "./policy/enforce-policy";
 import { listModels } from "./list-models";
 import { admitRequest } from "./rate-limit/admit";
+import { measurePrompt } from "./prompt-size";
 import { estimateChatTokens } from "./rate-limit/estimate";
 import { newRequestId } from "./request-id";
 import { createRequestSignal } from "./request-signal";
@@ -102,12 +103,13 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const { upstreamRequest } = calls[0];
   record.warnings.push(...upstreamRequest.warnings);
   if (upstreamRequest.rejection) return fail(record, format, upstreamRequest.rejection, deps);
-  const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest) * calls.length });
+  const prompt = measurePrompt(chatRequest);
+  const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest, prompt) * calls.length });
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
   record.endUser = chatRequest.user ?? null;
   const reserved = await reserveBudgets(deps, record, {
     endUser: record.endUser,
-    inputTokens: worstCaseInputTokens(chatRequest) * calls.length,
+    inputTokens: worstCaseInputTokens(chatRequest, prompt) * calls.length,
     outputTokens: worstCaseOutputTokens(chatRequest, model.value.maxOutputTokens) * (chatRequest.n ?? 1),
   });
   if (!reserved.ok) return fail(record, format, reserved.error, deps);

@@ -4,6 +4,7 @@ import { priceAt } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
 import { costUsd } from "../pricing";
+import { measurePrompt, type PromptSize } from "../prompt-size";
 import type { ChatRequest, Result } from "../types";
 import { applicableBudgets, type BudgetEntry } from "./applicable";
 import { periodStart } from "./periods";
@@ -24,20 +25,9 @@ const MESSAGE_OVERHEAD_TOKENS = 8;
  * An upper bound of a chat request's input tokens without running a tokenizer: the UTF-8 byte length of its text
  * (byte-level BPE tokenizers never produce more tokens than bytes), images at IMAGE_RESERVED_TOKENS, plus framing.
  */
-export function worstCaseInputTokens(request: Pick<ChatRequest, "messages" | "tools">): number {
-  let tokens = 0;
-  for (const message of request.messages) {
-    tokens += MESSAGE_OVERHEAD_TOKENS;
-    const content = (message as { content?: unknown }).content;
-    if (typeof content === "string") tokens += Buffer.byteLength(content);
-    else if (Array.isArray(content)) {
-      for (const part of content as { type: string; text?: string }[]) tokens += typeof part.text === "string" ? Buffer.byteLength(part.text) : IMAGE_RESERVED_TOKENS;
-    }
-    const toolCalls = (message as { tool_calls?: unknown }).tool_calls;
-    if (toolCalls) tokens += Buffer.byteLength(JSON.stringify(toolCalls));
-  }
-  if (request.tools) tokens += Buffer.byteLength(JSON.stringify(request.tools));
-  return tokens;
+export function worstCaseInputTokens(request: Pick<ChatRequest, "messages" | "tools">, size: PromptSize = measurePrompt(request)): number {
+  const tools = request.tools ? Buffer.byteLength(JSON.stringify(request.tools)) : 0;
+  return size.bytes + size.images * IMAGE_RESERVED_TOKENS + size.messages * MESSAGE_OVERHEAD_TOKENS + tools;
 }
 
 const scopeWords: Record<BudgetEntry["scope"], string> = { org: "The organization's", key: "This key's", team: "This key's team's", user: "This end user's", model: "This model's" };

@@ -1,3 +1,4 @@
+import { measurePrompt, type PromptSize } from "../prompt-size";
 import type { ChatRequest } from "../types";
 
 /** Tokens an image part is counted as before the provider says (OpenAI's low-detail cost). */
@@ -8,21 +9,9 @@ const IMAGE_TOKENS = 85;
  * its max_tokens (or max_completion_tokens) when set. Cheap on purpose (no tokenizer on the hot path);
  * the reservation is corrected with the actual tokens when the request settles.
  */
-export function estimateChatTokens(request: ChatRequest): number {
-  let characters = 0;
-  let images = 0;
-  for (const message of request.messages) {
-    const content = (message as { content?: unknown }).content;
-    if (typeof content === "string") characters += content.length;
-    else if (Array.isArray(content)) {
-      for (const part of content as { type: string; text?: string }[]) {
-        if (typeof part.text === "string") characters += part.text.length;
-        else images++;
-      }
-    }
-  }
+export function estimateChatTokens(request: ChatRequest, size: PromptSize = measurePrompt(request)): number {
   const output = request.max_completion_tokens ?? request.max_tokens ?? 0;
-  return Math.ceil(characters / 4) + images * IMAGE_TOKENS + output;
+  return Math.ceil(size.characters / 4) + size.images * IMAGE_TOKENS + output;
 }
 
 /** Embeddings input: text at ~4 characters a token, token-id arrays at their length. */
