@@ -8,7 +8,7 @@ import { findTeam } from "@/db/queries/teams";
 import { findKey } from "@/db/queries/virtual-keys";
 import { env } from "@/server/env";
 import { periodEnd, periodStart } from "@/server/gateway/budget/periods";
-import { picosToDecimal } from "@/server/gateway/pricing";
+import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
 import { checkOutboundUrl, parseAllowList } from "@/server/security/ssrf";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
@@ -67,15 +67,9 @@ export interface BudgetView {
   created_at: string;
 }
 
-/** A non-negative decimal string (at most 12 places, as numeric(24,12) stores it) in picodollars. */
-function toPicos(value: string): bigint {
-  const [whole, fraction = ""] = value.split(".");
-  return BigInt(whole) * 1_000_000_000_000n + BigInt(fraction.padEnd(12, "0").slice(0, 12) || "0");
-}
-
 /** Exact decimal subtraction (12 places), floored at zero. */
 export function remainingUsd(limit: string, spent: string, reserved: string): string {
-  const left = toPicos(limit) - toPicos(spent) - toPicos(reserved);
+  const left = decimalToPicos(limit) - decimalToPicos(spent) - decimalToPicos(reserved);
   return picosToDecimal(left > 0n ? left : 0n);
 }
 
@@ -156,9 +150,9 @@ export async function getBudget(db: Database, actor: Actor, id: string): Promise
   const now = Date.now();
   const from = row.period === "lifetime" ? new Date(now - 30 * DAY_MS) : start;
   const days = await dailySpend(db, row, from);
-  let running = row.period === "lifetime" ? toPicos(view.spent_usd) - days.reduce((sum, day) => sum + toPicos(day.cost), 0n) : 0n;
+  let running = row.period === "lifetime" ? decimalToPicos(view.spent_usd) - days.reduce((sum, day) => sum + decimalToPicos(day.cost), 0n) : 0n;
   const burnDown = days.map((day) => {
-    running += toPicos(day.cost);
+    running += decimalToPicos(day.cost);
     return { day: day.day, spent_usd: picosToDecimal(running) };
   });
   let forecast: string | null = null;
@@ -166,7 +160,7 @@ export async function getBudget(db: Database, actor: Actor, id: string): Promise
     const elapsed = Math.max(now - start.getTime(), 60_000);
     const total = new Date(view.period_end).getTime() - start.getTime();
     // Integer arithmetic on picodollars: spent × total / elapsed.
-    forecast = picosToDecimal((toPicos(view.spent_usd) * BigInt(total)) / BigInt(elapsed));
+    forecast = picosToDecimal((decimalToPicos(view.spent_usd) * BigInt(total)) / BigInt(elapsed));
   }
   return ok({ ...view, alerts, burn_down: burnDown, forecast_usd: forecast });
 }

@@ -17,6 +17,12 @@ export function decimalToMicros(text: string): bigint {
   return sign === "-" ? -value : value;
 }
 
+/** "0.000012345678" (a non-negative decimal, at most 12 places, as numeric(24,12) stores it) → picodollars. */
+export function decimalToPicos(text: string): bigint {
+  const [whole, fraction = ""] = text.trim().split(".");
+  return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, "0").slice(0, 12) || "0");
+}
+
 /** Picodollars → "0.000012345678" (12 decimals, as stored in usage_ledger.cost_usd). */
 export function picosToDecimal(picos: bigint): string {
   const negative = picos < 0n;
