@@ -1,8 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
-import type { FakeUpstream } from "../fakes/common";
-import { startRoundRobin, type RoundRobin } from "../support/round-robin";
-import { createTestDatabase, replicaPort, sharedSettings, startProcess, stopProcess, within, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import type { RoundRobin } from "../support/round-robin";
+import { startCluster, within, type Cluster, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 /**
  * Issue 9's rate limits across replicas: 3 gateway-only replicas sharing the machine's Redis (REDIS_URL) and a
@@ -16,7 +14,6 @@ const ADMIN_KEY = "limits-admin-key-0123456789abcdef";
 const REDIS_URL = process.env.TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
 let database: TestDatabase;
-let fake: FakeUpstream;
 let console_: ModelgateProcess;
 let replicas: ModelgateProcess[] = [];
 let balancer: RoundRobin;
@@ -52,28 +49,15 @@ async function limitedKey(name: string, limit: Record<string, unknown>): Promise
   return created;
 }
 
+let cluster: Cluster;
+
 test.beforeAll(async () => {
-  database = await createTestDatabase("limits");
-  fake = await startFakeOpenAI();
-  const settings = sharedSettings(database.url);
-  console_ = await startProcess("limits-console", "console", replicaPort(10), {
-    ...settings,
-    GATEWAY_ADMIN_KEY: ADMIN_KEY,
-    OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    ADMIN_EMAIL: "owner@limits.test",
-    ADMIN_PASSWORD: "limits-owner-password",
-  });
-  const gatewaySettings = { ...settings, REDIS_URL, SHUTDOWN_TIMEOUT_MS: "2000" };
-  replicas = await Promise.all([11, 12, 13].map((offset) => startProcess(`limits-gateway-${offset - 10}`, "gateway", replicaPort(offset), gatewaySettings)));
-  balancer = await startRoundRobin(replicas.map((replica) => replica.url));
+  cluster = await startCluster({ label: "limits", adminKey: ADMIN_KEY, portOffset: 10, gatewaySettings: { REDIS_URL, SHUTDOWN_TIMEOUT_MS: "2000" } });
+  ({ database, console: console_, replicas, balancer } = cluster);
 });
 
 test.afterAll(async () => {
-  await balancer?.close();
-  await Promise.all([...replicas, console_].filter(Boolean).map(stopProcess));
-  await fake?.close();
-  await database?.drop();
+  await cluster?.stop();
 });
 
 test("every replica registers that it shares limits through Redis", async () => {

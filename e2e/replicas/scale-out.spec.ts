@@ -1,8 +1,6 @@
 import { expect, test } from "@playwright/test";
-import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
-import type { FakeUpstream } from "../fakes/common";
-import { startRoundRobin, type RoundRobin } from "../support/round-robin";
-import { createTestDatabase, replicaPort, sharedSettings, startProcess, stopProcess, within, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import type { RoundRobin } from "../support/round-robin";
+import { startCluster, within, type Cluster, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 /**
  * Issue 8's scale-out proof: 3 gateway-only replicas and 1 console process on one PostgreSQL, behind a
@@ -18,11 +16,9 @@ const ADMIN_KEY = "replica-admin-key-0123456789abcdef";
 const COST_PER_REQUEST = "0.000007350000";
 
 let database: TestDatabase;
-let fake: FakeUpstream;
 let console_: ModelgateProcess;
 let replicas: ModelgateProcess[] = [];
 let balancer: RoundRobin;
-let settings: Record<string, string>;
 
 async function createKey(name: string): Promise<{ id: string; key: string }> {
   const response = await fetch(`${console_.url}/api/admin/keys`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify({ name }) });
@@ -72,28 +68,15 @@ async function load(key: string, total: number, concurrency: number, onProgress?
   return answers;
 }
 
+let cluster: Cluster;
+
 test.beforeAll(async () => {
-  database = await createTestDatabase("replicas");
-  fake = await startFakeOpenAI();
-  settings = sharedSettings(database.url);
-  console_ = await startProcess("console", "console", replicaPort(0), {
-    ...settings,
-    GATEWAY_ADMIN_KEY: ADMIN_KEY,
-    OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
-    OPENAI_BASE_URL: `${fake.url}/v1`,
-    ADMIN_EMAIL: "owner@replicas.test",
-    ADMIN_PASSWORD: "replicas-owner-password",
-  });
-  const gatewaySettings = { ...settings, SHUTDOWN_DELAY_MS: "1000", SHUTDOWN_TIMEOUT_MS: "20000" };
-  replicas = await Promise.all([1, 2, 3].map((offset) => startProcess(`gateway-${offset}`, "gateway", replicaPort(offset), gatewaySettings)));
-  balancer = await startRoundRobin(replicas.map((replica) => replica.url));
+  cluster = await startCluster({ label: "replicas", adminKey: ADMIN_KEY, portOffset: 0, gatewaySettings: { SHUTDOWN_DELAY_MS: "1000", SHUTDOWN_TIMEOUT_MS: "20000" } });
+  ({ database, console: console_, replicas, balancer } = cluster);
 });
 
 test.afterAll(async () => {
-  await balancer?.close();
-  await Promise.all([...replicas, console_].filter(Boolean).map(stopProcess));
-  await fake?.close();
-  await database?.drop();
+  await cluster?.stop();
 });
 
 test("each role serves only its own side", async () => {

@@ -8,6 +8,9 @@ import { randomBytes } from "node:crypto";
 import { createWriteStream, mkdirSync } from "node:fs";
 import path from "node:path";
 import postgres from "postgres";
+import type { FakeUpstream } from "../fakes/common";
+import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
+import { startRoundRobin, type RoundRobin } from "./round-robin";
 
 const root = path.join(import.meta.dirname, "..", "..");
 const serverUrl = process.env.TEST_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -104,4 +107,51 @@ export async function within(timeoutMs: number, check: () => Promise<boolean>): 
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   throw new Error(`not true within ${timeoutMs} ms`);
+}
+
+/** A console, three gateway-only replicas behind a round-robin balancer, the OpenAI fake and a database of their own. */
+export interface Cluster {
+  database: TestDatabase;
+  fake: FakeUpstream;
+  console: ModelgateProcess;
+  replicas: ModelgateProcess[];
+  balancer: RoundRobin;
+  /** What every process of the cluster was started with (database, encryption key). */
+  settings: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a cluster: the console (ports at `portOffset`) bootstraps the database with the fake as OpenAI and the owner
+ * `owner@<label>.test`; the replicas (`portOffset` + 1..3) get `gatewaySettings` on top of the shared settings.
+ */
+export async function startCluster(options: { label: string; adminKey: string; portOffset: number; gatewaySettings?: Record<string, string> }): Promise<Cluster> {
+  const database = await createTestDatabase(options.label);
+  const fake = await startFakeOpenAI();
+  const settings = sharedSettings(database.url);
+  const consoleProcess = await startProcess(`${options.label}-console`, "console", replicaPort(options.portOffset), {
+    ...settings,
+    GATEWAY_ADMIN_KEY: options.adminKey,
+    OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
+    OPENAI_BASE_URL: `${fake.url}/v1`,
+    ADMIN_EMAIL: `owner@${options.label}.test`,
+    ADMIN_PASSWORD: `${options.label}-owner-password`,
+  });
+  const gatewaySettings = { ...settings, ...options.gatewaySettings };
+  const replicas = await Promise.all([1, 2, 3].map((index) => startProcess(`${options.label}-gateway-${index}`, "gateway", replicaPort(options.portOffset + index), gatewaySettings)));
+  const balancer = await startRoundRobin(replicas.map((replica) => replica.url));
+  return {
+    database,
+    fake,
+    console: consoleProcess,
+    replicas,
+    balancer,
+    settings,
+    async stop() {
+      await balancer.close();
+      await Promise.all([...replicas, consoleProcess].map(stopProcess));
+      await fake.close();
+      await database.drop();
+    },
+  };
 }
