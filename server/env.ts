@@ -116,6 +116,11 @@ export const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
   /** Longest wait for one Redis command; past it the limit's fail mode applies. */
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(250),
+  /**
+   * Budget slices a replica leases, sized for this many requests like the one asking (README "Budgets"); 0 turns
+   * leasing off, so every budgeted request reserves in PostgreSQL.
+   */
+  BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
 }).superRefine((settings, context) => {
   // Azure has no default endpoint: a key alone cannot be used.
   if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {
