@@ -32,7 +32,7 @@ interface Ownership {
   teamId: string | null;
   userId: string | null;
   /** The most the key may allow (null: every model) and whose limit it is. */
-  allowance: { models: string[]; from: "team" | "your teams" } | null;
+  allowance: { models: string[] } | null;
 }
 
 const ownOnly = failure({ code: "forbidden", message: "Your role can create keys for yourself only." });
@@ -56,13 +56,16 @@ async function resolveOwnership(db: Database, actor: Actor, input: CreateKeyInpu
     const team = await findTeam(db, actor.orgId, input.team_id);
     if (!team) return failure({ code: "invalid", message: "team_id names no team.", field: "team_id" });
     if (!mayWriteAll && !(await isTeamMember(db, team.id, actor.userId!))) return failure({ code: "forbidden", message: "You can create keys only for teams you are in." });
-    return ok({ teamId: team.id, userId, allowance: team.allowedModels ? { models: team.allowedModels, from: "team" } : null });
+    return ok({ teamId: team.id, userId, allowance: team.allowedModels ? { models: team.allowedModels } : null });
   }
   if (mayWriteAll) return ok({ teamId: null, userId, allowance: null });
-  // A developer's own key: within the union of their teams' models (no team, or a team without a list: every model).
+  // A developer in a team creates keys under one of their teams, so the team's budgets and limits always apply to
+  // them (a key of their own would count against none of them). One in no team: a key of their own, org limits only.
   const allowances = await listAllowancesOfUser(db, actor.orgId, actor.userId!);
-  const isUnlimited = allowances.length === 0 || allowances.some((models) => models === null);
-  return ok({ teamId: null, userId, allowance: isUnlimited ? null : { models: [...new Set(allowances.flat() as string[])], from: "your teams" } });
+  if (allowances.length > 0) {
+    return failure({ code: "invalid", message: "Choose one of your teams for the key (team_id): its budgets and limits apply to the key.", field: "team_id" });
+  }
+  return ok({ teamId: null, userId, allowance: null });
 }
 
 /** The key's allow-list: as asked, within the allowance; no list under an allowance means the allowance itself. */
@@ -71,7 +74,7 @@ function modelsWithin(requested: string[] | null, allowance: Ownership["allowanc
   if (requested === null) return ok(allowance.models);
   const outside = requested.filter((name) => !allowance.models.includes(name));
   if (outside.length === 0) return ok(requested);
-  const message = `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among ${allowance.from === "team" ? "the team's" : "your teams'"} models.`;
+  const message = `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among the team's models.`;
   return isDeveloper ? failure({ code: "forbidden", message }) : failure({ code: "invalid", message: `models: ${message}`, field: "models" });
 }
 

@@ -52,7 +52,7 @@ const matrix: Record<string, Cell[]> = {
   me: [{ allowed: everyone }],
   "keys.list": [{ allowed: everyone }],
   "keys.create": [
-    { label: "own key", allowed: ["owner", "admin", "developer"], input: () => ({ name: unique("k") }) },
+    { label: "own key in their team", allowed: ["owner", "admin", "developer"], input: (world) => ({ name: unique("k"), team_id: world.teamId }) },
     { label: "for another member", allowed: writers, input: (world) => ({ name: unique("k"), user_id: world.actors.viewer.userId }) },
     { label: "for the developer's team", allowed: ["owner", "admin", "developer"], input: (world) => ({ name: unique("k"), team_id: world.teamId }) },
   ],
