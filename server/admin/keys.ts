@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findModelByName } from "@/db/queries/models";
+import { spendByKey } from "@/db/queries/usage-ledger";
 import { findTeam, isTeamMember, listAllowancesOfUser } from "@/db/queries/teams";
 import { findMember } from "@/db/queries/users";
 import { findKey, insertKey, listKeys, revokeKeyRow } from "@/db/queries/virtual-keys";
@@ -116,6 +117,21 @@ export async function listVirtualKeys(db: Database, actor: Actor): Promise<Servi
   if (can(actor.role, "org:read-all")) return ok(await listKeys(db, actor.orgId));
   // A developer sees their own keys only.
   return ok(actor.userId ? await listKeys(db, actor.orgId, { userId: actor.userId }) : []);
+}
+
+/** Days of spend a key's page totals. */
+export const KEY_SPEND_DAYS = 30;
+
+/** One key with its last 30 days' spend from the ledger; a developer may read only their own keys. */
+export async function getKeyDetail(db: Database, actor: Actor, id: string) {
+  if (!can(actor.role, "keys:read")) return failure({ code: "forbidden", message: "Your role cannot view keys." });
+  const readsAll = can(actor.role, "org:read-all");
+  if (!readsAll && !actor.userId) return failure({ code: "not_found", message: "No such key." });
+  const [key] = await listKeys(db, actor.orgId, readsAll ? { id } : { id, userId: actor.userId! });
+  if (!key) return failure({ code: "not_found", message: "No such key." });
+  const since = new Date(Date.now() - KEY_SPEND_DAYS * 24 * 60 * 60 * 1000);
+  const spend = await spendByKey(db, actor.orgId, [id], since);
+  return ok({ ...key, spend: { since, days: KEY_SPEND_DAYS, ...(spend.byKey.get(id) ?? { costUsd: "0", requests: 0 }) } });
 }
 
 export async function revokeVirtualKey(db: Database, actor: Actor, id: string): Promise<ServiceResult<KeyRow>> {
