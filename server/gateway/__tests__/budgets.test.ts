@@ -119,7 +119,7 @@ describe.each([
           const body = await response.json();
           // Exhausted, or what remains is held by requests in flight (retry shortly).
           const expected = body.error.code === "budget_held"
-            ? { type: "insufficient_quota", message: "This key's monthly budget is nearly used, and what remains is held by requests in flight. Retry shortly." }
+            ? { type: "insufficient_quota", message: "This key's monthly budget is nearly used, and what remains is held by requests in flight or still settling. Retry shortly." }
             : { type: "insufficient_quota", code: "budget_exceeded", message: "This key's monthly budget is exhausted." };
           expect(body.error).toMatchObject(expected);
           return "refused";

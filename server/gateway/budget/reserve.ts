@@ -86,7 +86,7 @@ export async function reserveBudgets(
     const refusing = budgets.find((budget) => budget.id === outcome.budgetId) ?? budgets[0];
     return outcome.reason === "exhausted"
       ? { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is exhausted.` } }
-      : { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is nearly used, and what remains is held by requests in flight. Retry shortly.`, code: "budget_held", retryAfterMs: 1000 } };
+      : { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is nearly used, and what remains is held by requests in flight or still settling. Retry shortly.`, code: "budget_held", retryAfterMs: 1000 } };
   }
   record.budgetCharges = outcome.reserved.map((reserved) => ({ budget_id: reserved.budgetId, period_start: charges.find((charge) => charge.budgetId === reserved.budgetId)!.periodStart.toISOString() }));
   return { ok: true, value: undefined };
