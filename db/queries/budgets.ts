@@ -196,3 +196,26 @@ export async function deleteBudgetRow(tx: Executor, orgId: string, id: string): 
 export async function listBudgetAlerts(db: Executor, budgetId: string, limit = 50) {
   return db.select().from(budgetAlerts).where(eq(budgetAlerts.budgetId, budgetId)).orderBy(sql`${budgetAlerts.createdAt} desc`).limit(limit);
 }
+
+/** The org's alerts fired since `since`, newest first, with the budget they belong to (console notifications). */
+export async function listRecentBudgetAlerts(db: Executor, orgId: string, since: Date, limit = 20) {
+  return db
+    .select({
+      id: budgetAlerts.id,
+      budgetId: budgetAlerts.budgetId,
+      threshold: budgetAlerts.threshold,
+      spent: budgetAlerts.spent,
+      deliveryStatus: budgetAlerts.deliveryStatus,
+      createdAt: budgetAlerts.createdAt,
+      scope: budgets.scope,
+      scopeId: budgets.scopeId,
+      model: budgets.model,
+      period: budgets.period,
+      limitUsd: budgets.limitUsd,
+    })
+    .from(budgetAlerts)
+    .innerJoin(budgets, eq(budgets.id, budgetAlerts.budgetId))
+    .where(and(eq(budgets.orgId, orgId), sql`${budgetAlerts.createdAt} >= ${since.toISOString()}::timestamptz`))
+    .orderBy(sql`${budgetAlerts.createdAt} desc`)
+    .limit(limit);
+}

@@ -214,6 +214,9 @@ test("the governance walkthrough: members, a budgeted team, a limited key, resid
     // The 80 % alert reached the webhook (the alert pass runs every 5 s), and the budget shows it.
     await expect.poll(() => hooks.map((body) => body.threshold), { timeout: 20_000 }).toContain(0.8);
     expect(hooks.find((body) => body.threshold === 0.8)?.budget.scope).toBe("team");
+    // And the console notifies: the alert on the overview.
+    await page.goto("/overview");
+    await expect(page.getByTestId("budget-alert-notice").filter({ hasText: "A team's monthly budget reached 80 %" }).first()).toContainText("webhook delivered");
 
     // Finance reads every change in the audit log.
     await finance.goto("/audit");

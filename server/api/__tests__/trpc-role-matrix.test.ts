@@ -120,6 +120,7 @@ const matrix: Record<string, Cell[]> = {
   "rateLimits.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { rpm: 20 } }) }],
   "rateLimits.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "budgets.list": [{ allowed: readers }],
+  "budgets.recentAlerts": [{ allowed: readers }],
   "budgets.get": [{ allowed: readers, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "budgets.create": [
     { label: "a team's", allowed: budgetWriters, prepare: async (world) => ({ id: await freshTeam(world) }), input: (_world, prepared) => ({ scope: "team", scope_id: prepared.id, period: "monthly", limit_usd: "10.00", model: null }) },
