@@ -121,6 +121,8 @@ export const envSchema = z.object({
    * leasing off, so every budgeted request reserves in PostgreSQL.
    */
   BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
+  /** Stored request bodies (keys or teams with body logging) are deleted after this many days. */
+  REQUEST_BODY_RETENTION_DAYS: positiveInt(30),
 }).superRefine((settings, context) => {
   // Azure has no default endpoint: a key alone cannot be used.
   if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {

@@ -2,7 +2,8 @@ import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQ
 import { executeRows, type Executor } from "../client";
 import { usageLedger } from "../schema";
 
-export type UsageRow = typeof usageLedger.$inferInsert;
+/** A ledger row, and what its key asks to keep of the request (request_bodies), inserted by the same statement. */
+export type UsageRow = typeof usageLedger.$inferInsert & { storedBody?: { mode: "metadata" | "full"; callerRegion: string | null; body: unknown; responseText?: string | null } };
 
 const ledgerColumns = Object.entries(getTableColumns(usageLedger)).map(([property, column]) => ({ property, name: column.name, column }));
 
@@ -13,6 +14,7 @@ function toRecord(row: UsageRow): Record<string, unknown> {
     // json_populate_recordset fills absent keys with NULL, so apply column defaults here.
     record[name] = value === undefined ? (column.default ?? null) : value instanceof Date ? value.toISOString() : value;
   }
+  if (row.storedBody) record.stored_body = row.storedBody;
   return record;
 }
 
@@ -31,8 +33,9 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
   // never charges twice, and a budget's spent is always the sum of the ledger rows charged to it.
   const inserted = await executeRows<{ id: string }>(
     db,
-    sql`with ins as (
-        insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, ${payload}::json)
+    sql`with raw as (select ${payload}::json as rows),
+      ins as (
+        insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, (select rows from raw))
         on conflict (id) do nothing returning id, cost_usd, budget_charges
       ),
       charges as (
@@ -57,6 +60,14 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
         select budget_id, period_start, sum(amount) as amount
         from (select budget_id, period_start, amount from released union all select budget_id, period_start, amount from drawn) f
         group by budget_id, period_start
+      ),
+      bodies as (
+        insert into request_bodies (request_id, org_id, key_id, started_at, endpoint, mode, caller_region, body, response_text)
+        select x.id, x.org_id, x.key_id, x.started_at, x.endpoint, x.stored_body->>'mode', x.stored_body->>'callerRegion', x.stored_body->'body', x.stored_body->>'responseText'
+        from json_to_recordset((select rows from raw)) as x(id text, org_id uuid, key_id uuid, started_at timestamptz, endpoint text, stored_body jsonb)
+        join ins on ins.id = x.id
+        where x.stored_body is not null
+        on conflict do nothing
       ),
       settled as (
         update budget_counters bc set spent = bc.spent + spend.cost, reserved = greatest(bc.reserved - coalesce(freed.amount, 0), 0)

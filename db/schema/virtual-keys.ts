@@ -24,6 +24,8 @@ export const virtualKeys = pgTable(
     /** The caller's region (e.g. "eu-west-1"), matched by policy rules and residency; a trusted proxy header may override it. */
     region: text("region"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
+    /** none | metadata | full: what is stored of its requests (request_bodies); null: its team's setting. */
+    bodyLogging: text("body_logging", { enum: ["none", "metadata", "full"] }),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),

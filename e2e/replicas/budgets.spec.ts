@@ -15,7 +15,7 @@ const ADMIN_KEY = "budgets-admin-key-0123456789abcdef";
 let cluster: Cluster;
 
 test.beforeAll(async () => {
-  cluster = await startCluster({ label: "budgets", adminKey: ADMIN_KEY, portOffset: 20, gatewaySettings: { BUDGET_LEASE_REQUESTS: "4", SHUTDOWN_TIMEOUT_MS: "2000" } });
+  cluster = await startCluster({ label: "budgets", adminKey: ADMIN_KEY, portOffset: 40, gatewaySettings: { BUDGET_LEASE_REQUESTS: "4", SHUTDOWN_TIMEOUT_MS: "2000" } });
 });
 
 test.afterAll(async () => {

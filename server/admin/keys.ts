@@ -23,6 +23,8 @@ export const createKeyInputSchema = z.object({
   metadata: z.record(z.string(), z.string().max(500)).nullish(),
   /** The caller's region for policy rules and residency (e.g. "eu-west-1"). */
   region: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '-', '_' and '.' only").nullish(),
+  /** What is stored of its requests beside the ledger; absent or null: its team's setting (owners and admins only). */
+  body_logging: z.enum(["none", "metadata", "full"]).nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
@@ -83,6 +85,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
   if (!can(actor.role, "keys:write") && !can(actor.role, "keys:write-own")) return failure({ code: "forbidden", message: "Your role cannot create keys." });
   const expiresAt = input.expires_at ? new Date(input.expires_at) : null;
   if (expiresAt && expiresAt.getTime() <= Date.now()) return failure({ code: "invalid", message: "expires_at must be in the future", field: "expires_at" });
+  if (input.body_logging && !can(actor.role, "keys:write")) return failure({ code: "forbidden", message: "Only owners and admins choose whether a key's request bodies are stored." });
   const ownership = await resolveOwnership(db, actor, input);
   if (!ownership.ok) return ownership;
   const models = modelsWithin(input.models ? [...new Set(input.models)] : null, ownership.value.allowance, !can(actor.role, "keys:write"));
@@ -103,6 +106,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
       expiresAt,
       metadata: input.metadata ?? {},
       region: input.region ?? null,
+      bodyLogging: input.body_logging ?? null,
       createdBy: actor.id,
     });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "key.create", targetType: "virtual_key", targetId: created.id, after: created });

@@ -54,7 +54,7 @@ export async function testPolicy(db: Database, actor: Actor, rawInput: PolicyTes
   return ok({ status: 200, error: null, decision, request: body, model: typeof body.model === "string" ? body.model : null });
 }
 
-async function simulatedKey(db: Database, actor: Actor, keyId: string | null): Promise<KeyEntry | undefined> {
+export async function simulatedKey(db: Database, actor: Actor, keyId: string | null): Promise<KeyEntry | undefined> {
   const base = { orgId: actor.orgId, prefix: "", hash: "", allowedModels: null, expiresAt: null };
   if (!keyId) return { ...base, id: "00000000-0000-4000-8000-000000000000", teamId: null, name: "simulated caller", role: null, metadata: {}, region: null };
   const found = await findPolicyKey(db, actor.orgId, keyId);
@@ -62,7 +62,7 @@ async function simulatedKey(db: Database, actor: Actor, keyId: string | null): P
   return { ...base, id: found.key.id, teamId: found.key.teamId, name: found.key.name, userId: found.key.userId, role: found.role, metadata: found.key.metadata, region: found.key.region };
 }
 
-function toModelEntry(orgId: string, row: Awaited<ReturnType<typeof listPolicyModels>>[number]): ModelEntry {
+export function toModelEntry(orgId: string, row: Awaited<ReturnType<typeof listPolicyModels>>[number]): ModelEntry {
   return {
     id: row.id,
     orgId,

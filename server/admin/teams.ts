@@ -26,6 +26,8 @@ export const createTeamInputSchema = z.object({
   name: z.string().trim().min(1, "name is required").max(100),
   /** Models the team's keys may use; null or absent: every model. */
   allowed_models: z.array(z.string().trim().min(1)).max(200).nullish(),
+  /** What is stored of its keys' requests beside the ledger (README "Stored request bodies"). */
+  body_logging: z.enum(["none", "metadata", "full"]).optional(),
 });
 export type CreateTeamInput = z.infer<typeof createTeamInputSchema>;
 export const updateTeamInputSchema = createTeamInputSchema.partial();
@@ -84,7 +86,7 @@ export async function createTeam(db: Database, actor: Actor, input: CreateTeamIn
   if (!models.ok) return models;
   try {
     const team = await db.transaction(async (tx) => {
-      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null });
+      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null, bodyLogging: input.body_logging ?? "none" });
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "team.create", targetType: "team", targetId: created.id, after: created });
       return created;
     });
@@ -102,14 +104,18 @@ export async function updateTeam(db: Database, actor: Actor, id: string, input: 
   if (!existing) return noTeam;
   const models = await checkModels(db, actor, input.allowed_models);
   if (!models.ok) return models;
-  const patch = { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.allowed_models !== undefined ? { allowedModels: models.value ?? null } : {}) };
+  const patch = {
+    ...(input.name !== undefined ? { name: input.name } : {}),
+    ...(input.allowed_models !== undefined ? { allowedModels: models.value ?? null } : {}),
+    ...(input.body_logging !== undefined ? { bodyLogging: input.body_logging } : {}),
+  };
   if (Object.keys(patch).length === 0) return ok(existing);
   try {
     const team = await db.transaction(async (tx) => {
       const updated = (await updateTeamRow(tx, actor.orgId, id, patch))!;
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "team.update", targetType: "team", targetId: id, before: existing, after: updated });
       // The team's model list caps its keys in every replica's snapshot.
-      if (input.allowed_models !== undefined) await notifyConfigChanged(tx, "teams");
+      if (input.allowed_models !== undefined || input.body_logging !== undefined) await notifyConfigChanged(tx, "teams");
       return updated;
     });
     return ok(team);

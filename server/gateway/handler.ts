@@ -5,6 +5,7 @@ import { streamFanOut } from "./chat/fan-out/stream-fan-out";
 import { responseHeaders } from "./chat/response-headers";
 import { streamChat } from "./chat/stream-chat";
 import { authenticate } from "./authenticate";
+import { captureBody } from "./stored-body";
 import { reserveBudgets, worstCaseInputTokens, worstCaseOutputTokens } from "./budget/reserve";
 import { truncateCallerText } from "./caller-text";
 import { isJsonContentType } from "./content-type";
@@ -76,6 +77,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   // Policy runs here, once, on every endpoint's body before it is parsed (policy/enforce-policy.ts).
   const body = read.ok ? enforcePolicy(deps, record, read.value, request) : read;
   if (!body.ok) return fail(record, errorFormat, body.error, deps);
+  // Kept beside the ledger row only when the key (or its team) asks: after policy, as the body leaves the gateway.
+  record.storedBody = captureBody(key.value.bodyLogging, body.value, key.value.bodyLogging === "full" || key.value.bodyLogging === "metadata" ? readCallerRegion(request, key.value, deps.options.trustedRegionHeader) : null);
   if (isEmbeddings) return createEmbeddings(request, body.value, record, deps);
   if (isCount || !format) return countTokens(request, body.value, record, deps);
 

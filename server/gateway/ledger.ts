@@ -8,6 +8,7 @@ import { completeUsage } from "./estimate-tokens";
 import { costUsd, decimalToPicos } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
 import type { RateLimitHold } from "./rate-limit/limiter";
+import type { StoredBodyValue } from "./stored-body";
 import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
 
 /** What the pipeline learns about one authenticated request as it goes. */
@@ -35,6 +36,8 @@ export interface RequestRecord {
   budgetHold?: LeaseHold;
   /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
   policy?: PolicyDecisionValue;
+  /** What the key asks to keep of the request (stored-body.ts), written with the ledger row. */
+  storedBody?: StoredBodyValue;
 }
 
 export interface Outcome {
@@ -109,6 +112,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     endUser: record.endUser ?? null,
     budgetCharges: record.budgetHold ? record.budgetHold.settle(decimalToPicos(cost)) : (record.budgetCharges ?? null),
     policy: record.policy ?? null,
+    ...(record.storedBody ? { storedBody: record.storedBody.mode === "full" ? { ...record.storedBody, responseText: outcome.producedText ?? null } : record.storedBody } : {}),
   };
   deps.usage.record(row);
   logger.info("request", {

@@ -7,6 +7,7 @@ import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { describeError, logger } from "@/server/logger";
 import { adapters } from "@/server/providers";
+import { pruneRequestBodies } from "@/db/queries/request-bodies";
 import { DEFAULT_LEASE_OPTIONS } from "./budget/leases";
 import { RESERVATION_GRACE_MS } from "./budget/reserve";
 import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
@@ -73,6 +74,13 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   void announce();
   const heartbeat = setInterval(() => void announce(), 60_000);
   heartbeat.unref();
+  // Stored request bodies past their retention go, in batches, every 10 minutes (any replica; deletes are idempotent).
+  const pruneBodies = async () => {
+    const before = new Date(Date.now() - settings.REQUEST_BODY_RETENTION_DAYS * 86_400_000);
+    for (let batch = 0; batch < 20 && (await pruneRequestBodies(handle.db, before)) === 5_000; batch++);
+  };
+  const bodyPruner = setInterval(() => void pruneBodies().catch((error) => logger.warn("pruning stored request bodies failed", describeError(error))), 600_000);
+  bodyPruner.unref();
   const budgetSweeper = startBudgetSweeper(handle.db, 15_000, { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
@@ -108,6 +116,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       await budgets.stop();
       await upstream.close();
       clearInterval(heartbeat);
+      clearInterval(bodyPruner);
       budgetSweeper.stop();
       await rateLimiter.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});

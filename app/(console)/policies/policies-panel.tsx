@@ -14,6 +14,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
 import { actionLabels, describeConditions } from "./describe-rule";
 import { PolicyRuleForm, type EditableRule } from "./policy-rule-form";
+import { PolicyReplay } from "./policy-replay";
 import { PolicySimulator } from "./policy-simulator";
 import { ResidencyForm } from "./residency-form";
 
@@ -103,6 +104,7 @@ export function PoliciesPanel() {
         </TableBody>
       </Table>
       <PolicySimulator />
+      <PolicyReplay />
       <Dialog title={editing === "new" ? "Add policy rule" : "Edit policy rule"} isOpen={editing !== null} onClose={() => setEditing(null)}>
         {editing === "new" ? <PolicyRuleForm onDone={() => setEditing(null)} /> : editing ? <PolicyRuleForm rule={editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>

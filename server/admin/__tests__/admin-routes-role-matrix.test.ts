@@ -124,6 +124,7 @@ const matrix: Record<string, Cell[]> = {
   "DELETE /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id }],
   "POST /api/admin/policies/reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), body: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
   "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
+  "POST /api/admin/policies/replay": [{ allowed: readers, body: () => ({ days: 1 }) }],
   "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
 };
 

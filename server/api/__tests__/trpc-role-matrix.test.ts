@@ -137,6 +137,7 @@ const matrix: Record<string, Cell[]> = {
   "policies.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "policies.reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), input: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
   "policies.setResidency": [{ allowed: writers, input: () => ({ regions: ["eu"], caller_regions: ["eu"] }) }],
+  "policies.replay": [{ allowed: readers, input: () => ({ days: 1 }) }],
   "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
 };
 

@@ -1,3 +1,4 @@
+import { policyReplayInputSchema, replayPolicy } from "@/server/admin/policy-replay";
 import { z } from "zod";
 import { createPolicyRule, deletePolicyRule, listPolicies, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { policyResidencyInputSchema, policyRuleInputSchema, policyRulePatchSchema, policyTestInputSchema, reorderPoliciesInputSchema } from "@/server/admin/policy-input";
@@ -16,5 +17,7 @@ export const policiesRouter = router({
   reorder: procedureWith("policies:write").input(reorderPoliciesInputSchema).mutation(async ({ ctx, input }) => unwrap(await reorderPolicyRules(ctx.db, ctx.actor, input.ids))),
   setResidency: procedureWith("policies:write").input(policyResidencyInputSchema).mutation(async ({ ctx, input }) => unwrap(await setPolicyResidency(ctx.db, ctx.actor, input))),
   /** "Test a prompt": a mutation only so that the body travels as JSON in a POST; it writes nothing. */
+  /** The rules replayed against stored traffic (request bodies kept in full). */
+  replay: procedureWith("policies:read").input(policyReplayInputSchema).mutation(async ({ ctx, input }) => unwrap(await replayPolicy(ctx.db, ctx.actor, input))),
   test: procedureWith("policies:read").input(policyTestInputSchema).mutation(async ({ ctx, input }) => unwrap(await testPolicy(ctx.db, ctx.actor, input))),
 });

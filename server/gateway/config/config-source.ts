@@ -20,6 +20,8 @@ export interface KeyEntry {
   metadata?: Readonly<Record<string, string>>;
   /** The caller's region attribute (policy conditions, residency). */
   region?: string | null;
+  /** What is stored of its requests beside the ledger row (the key's setting, else its team's). */
+  bodyLogging?: "none" | "metadata" | "full";
 }
 
 export interface ConnectionEntry {

@@ -24,10 +24,11 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     db.select().from(budgets),
     db.select().from(policyRules),
     db.select().from(policySettings),
-    db.select({ id: teams.id, allowedModels: teams.allowedModels }).from(teams),
+    db.select({ id: teams.id, allowedModels: teams.allowedModels, bodyLogging: teams.bodyLogging }).from(teams),
   ]);
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
+  const teamBodyLogging = new Map(teamRows.map((team) => [team.id, team.bodyLogging]));
 
   const connections = new Map<string, ConnectionEntry>();
   for (const row of connectionRows) {
@@ -101,6 +102,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       role,
       metadata: row.metadata,
       region: row.region,
+      bodyLogging: row.bodyLogging ?? (row.teamId ? teamBodyLogging.get(row.teamId) : undefined) ?? "none",
     }));
   const limits = limitRows.map((row) => ({
     id: row.id,

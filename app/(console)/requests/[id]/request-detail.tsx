@@ -6,6 +6,7 @@ import { ErrorBanner } from "@/app/_components/error-banner";
 import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
+import { RequestBody } from "./request-body";
 import { RequestPolicy } from "./request-policy";
 import { RequestWarnings } from "./request-warnings";
 
@@ -73,6 +74,7 @@ export function RequestDetail({ id }: { id: string }) {
         </div>
       </div>
       <RequestPolicy policy={row.policy} />
+      <RequestBody stored={row.storedBody} />
       <RequestWarnings warnings={row.warnings} />
     </div>
   );
