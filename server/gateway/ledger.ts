@@ -1,6 +1,7 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import { describeError, logger } from "@/server/logger";
+import type { RecordTelemetry } from "@/server/telemetry/request-telemetry";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
@@ -32,6 +33,8 @@ export interface RequestRecord {
   budgetCharges?: { budget_id: string; period_start: string }[];
   /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
   policy?: PolicyDecisionValue;
+  /** Metrics and trace of the request (deps.telemetry); settled with the ledger row. */
+  telemetry?: RecordTelemetry;
 }
 
 export interface Outcome {
@@ -107,8 +110,10 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     policy: record.policy ?? null,
   };
   deps.usage.record(row);
+  record.telemetry?.settled(row);
   logger.info("request", {
     request_id: row.id,
+    ...(record.telemetry?.traceId ? { trace_id: record.telemetry.traceId, span_id: record.telemetry.spanId } : {}),
     key_prefix: row.keyPrefix,
     endpoint: row.endpoint,
     model: row.requestedModel,

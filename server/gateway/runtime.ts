@@ -6,6 +6,7 @@ import { touchKeysLastUsed } from "@/db/queries/virtual-keys";
 import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { describeError, logger } from "@/server/logger";
+import { getTelemetry } from "@/server/telemetry/telemetry";
 import { adapters } from "@/server/providers";
 import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
 import { loadSnapshot } from "./config/load-snapshot";
@@ -51,12 +52,15 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   const encryptionKey = getEncryptionKey();
   const known = new Set(Object.keys(adapters));
   const config = await startLiveConfig(handle, () => loadSnapshot(handle.db, encryptionKey, known), { refreshIntervalMs: settings.CONFIG_REFRESH_INTERVAL_MS });
+  const telemetry = await getTelemetry();
+  const writeRows = async (rows: Parameters<typeof insertUsageRows>[1]) => void (await insertUsageRows(handle.db, rows));
   const usageWriter = new UsageWriter({
-    write: async (rows) => void (await insertUsageRows(handle.db, rows)),
+    write: telemetry.metrics ? telemetry.metrics.timeUsageWrites(writeRows) : writeRows,
     touchKeys: (ids, at) => touchKeysLastUsed(handle.db, ids, at),
     intervalMs: settings.USAGE_FLUSH_INTERVAL_MS,
   });
   usageWriter.start();
+  telemetry.metrics?.watchUsageQueue(usageWriter);
   const upstream = createUpstreamClient(
     { connectMs: settings.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS, idleMs: settings.UPSTREAM_IDLE_TIMEOUT_MS },
     settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
@@ -80,6 +84,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     adapters,
     responses: createDatabaseResponseStore(handle.db),
     rateLimiter,
+    telemetry: telemetry.requests,
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -98,6 +103,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     async stop() {
       await config.stop();
       await usageWriter.stop(10_000);
+      await telemetry.stop();
       await upstream.close();
       clearInterval(heartbeat);
       budgetSweeper.stop();

@@ -28,6 +28,12 @@ export async function sendWithAttempts<T>(
   const auth = adapter.authorize ? { target: toTarget(record.model!), context: { send, trusted: connection.trusted, signal } } : undefined;
   const sendOnce = async (mayReauthorize: boolean): Promise<Result<T> | "reauthorize"> => {
     record.attempts += 1;
+    const attempt = record.telemetry?.attemptStarted(adapter.id);
+    const result = await sendOnceUntraced(mayReauthorize);
+    attempt?.ended(result === "reauthorize" ? { kind: "unauthorized" } : result.ok ? undefined : result.error);
+    return result;
+  };
+  const sendOnceUntraced = async (mayReauthorize: boolean): Promise<Result<T> | "reauthorize"> => {
     const authorized = auth ? await adapter.authorize!(upstreamRequest, auth.target, auth.context) : ({ ok: true, value: upstreamRequest } as const);
     if (!authorized.ok) return authorized;
     const sent = await send(authorized.value, signal);
