@@ -70,7 +70,7 @@ function refuseDataPlane(_request: IncomingMessage, response: ServerResponse): v
 
 /** The gateway role's answer to console paths. */
 export function refuseConsole(_request: IncomingMessage, response: ServerResponse): void {
-  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /api/health and /api/ready.");
+  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /api/health, /api/ready and /metrics.");
 }
 
 function sendError(response: ServerResponse, status: number, message: string): void {
