@@ -128,8 +128,8 @@ export const envSchema = z.object({
   /** Where METRICS_PORT listens; defaults to 127.0.0.1. */
   METRICS_HOST: z.string().default("127.0.0.1"),
   // OpenTelemetry: the SDK reads these itself; parsed here so a bad value stops the start, and to know whether to load it.
-  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url("OTEL_EXPORTER_OTLP_ENDPOINT must be a URL such as http://collector:4318").optional(),
-  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().url("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be a URL such as http://collector:4318/v1/traces").optional(),
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+/, "OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318").optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+/, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL such as http://collector:4318/v1/traces").optional(),
   OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
   OTEL_SDK_DISABLED: booleanish,
