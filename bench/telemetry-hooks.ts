@@ -32,7 +32,7 @@ async function cpuPerRequest(telemetry: RequestTelemetry): Promise<number> {
       record.model = model;
       record.telemetry = telemetry.start(record, index % 2 ? "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01" : undefined, undefined);
       record.attempts = 1;
-      record.telemetry.attemptStarted("openai").ended();
+      record.telemetry.attemptStarted("openai", false).ended();
       record.telemetry.settled(rowOf(record.id));
       // About 4,000 requests a second, so the batch exporter keeps up with its default settings (a full queue drops spans).
       if (index % 100 === 99) await new Promise((resolve) => setTimeout(resolve, 25));

@@ -65,8 +65,8 @@ describe("GatewayMetrics", () => {
 
   test("attempts by outcome, retries after the first attempt", async () => {
     const metrics = new GatewayMetrics({ defaultMetrics: false });
-    metrics.attemptEnded({ provider: "openai", model: "mini", index: 1, durationMs: 5, error: { kind: "upstream", provider: "openai", status: 503, message: "overloaded" } });
-    metrics.attemptEnded({ provider: "openai", model: "mini", index: 2, durationMs: 7 });
+    metrics.attemptEnded({ provider: "openai", model: "mini", isRetry: false, durationMs: 5, error: { kind: "upstream", provider: "openai", status: 503, message: "overloaded" } });
+    metrics.attemptEnded({ provider: "openai", model: "mini", isRetry: true, durationMs: 7 });
     const { body } = await metrics.exposition();
     expect(sample(body, "modelgate_upstream_attempts_total", { outcome: "upstream" })).toBe(1);
     expect(sample(body, "modelgate_upstream_attempts_total", { outcome: "ok" })).toBe(1);

@@ -98,11 +98,11 @@ export class GatewayMetrics {
     if (count > 0) this.tokens.inc({ provider, model, type }, count);
   }
 
-  attemptEnded(attempt: { provider: string; model: string | null; index: number; durationMs: number; error?: GatewayError }): void {
+  attemptEnded(attempt: { provider: string; model: string | null; isRetry: boolean; durationMs: number; error?: GatewayError }): void {
     const outcome = attempt.error ? attempt.error.kind : "ok";
     const model = attempt.model ?? NONE;
     this.attempts.inc({ provider: attempt.provider, model, outcome });
-    if (attempt.index > 1) this.retries.inc({ provider: attempt.provider, model });
+    if (attempt.isRetry) this.retries.inc({ provider: attempt.provider, model });
     this.attemptDuration.observe({ provider: attempt.provider, outcome }, attempt.durationMs / 1000);
   }
 

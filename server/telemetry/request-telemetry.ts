@@ -20,7 +20,8 @@ export interface RecordTelemetry {
   /** The trace this request belongs to (its own span's, or the caller's `traceparent` when tracing is off), for log lines. */
   readonly traceId?: string;
   readonly spanId?: string;
-  attemptStarted(provider: ProviderId): AttemptTelemetry;
+  /** `isRetry`: not the first attempt of its upstream call. */
+  attemptStarted(provider: ProviderId, isRetry: boolean): AttemptTelemetry;
   settled(row: UsageRow): void;
 }
 
@@ -59,13 +60,13 @@ class RequestScope implements RecordTelemetry {
     ({ traceId: this.traceId, spanId: this.spanId } = this.span.spanContext());
   }
 
-  attemptStarted(provider: ProviderId): AttemptTelemetry {
+  attemptStarted(provider: ProviderId, isRetry: boolean): AttemptTelemetry {
     const startedAt = performance.now();
     const index = this.record.attempts;
     const span = this.tracing && this.context ? this.tracing.startSpan(attemptName(this.record), "client", attemptAttributes(this.record, provider, index), this.context) : undefined;
     return {
       ended: (error) => {
-        this.metrics?.attemptEnded({ provider, model: this.record.model?.name ?? null, index, durationMs: performance.now() - startedAt, error });
+        this.metrics?.attemptEnded({ provider, model: this.record.model?.name ?? null, isRetry, durationMs: performance.now() - startedAt, error });
         if (!span) return;
         if (!error) return void this.openAttempts.push(span);
         span.setAttribute("error.type", error.kind);
