@@ -121,6 +121,11 @@ export const envSchema = z.object({
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
   /** Longest wait for one Redis command; past it the limit's fail mode applies. */
   REDIS_COMMAND_TIMEOUT_MS: positiveInt(250),
+  /**
+   * Budget slices a replica leases, sized for this many requests like the one asking (README "Budgets"); 0 turns
+   * leasing off, so every budgeted request reserves in PostgreSQL.
+   */
+  BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
   /** Prometheus metrics (README "Metrics and traces"): on unless set to false. */
   METRICS_ENABLED: booleanishDefaultTrue,
   /** A second listener serving GET /metrics without a token (for a scraper on a private network). */

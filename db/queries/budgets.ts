@@ -40,6 +40,52 @@ export async function reserveBudgets(db: Executor, requestId: string, charges: B
   }
 }
 
+/** A slice a replica asks for (a decimal string in USD). */
+export interface LeaseAsk {
+  budgetId: string;
+  periodStart: Date;
+  want: string;
+}
+
+/**
+ * Grants the lease slices of several budgets in one call (modelgate_lease_budgets: each `want` in full while it is
+ * at most a quarter of what remains, else 0). Asks must come sorted by budget id. A budget deleted meanwhile is
+ * missing from the answer. Returns the amount granted per budget id (decimal strings).
+ */
+export async function leaseBudgets(db: Executor, leaseId: string, asks: LeaseAsk[], expiresAt: Date): Promise<Map<string, string>> {
+  const items = JSON.stringify(asks.map((ask) => ({ budget_id: ask.budgetId, period_start: ask.periodStart.toISOString(), want: ask.want })));
+  const rows = await executeRows<{ leased_budget_id: string; leased_amount: string }>(
+    db,
+    sql`select leased_budget_id, leased_amount::text as leased_amount from modelgate_lease_budgets(${leaseId}, ${items}::jsonb, ${expiresAt.toISOString()}::timestamptz)`,
+  );
+  return new Map(rows.map((row) => [row.leased_budget_id, row.leased_amount]));
+}
+
+/**
+ * Gives back unused parts of a replica's slices: each amount leaves the lease row and the counter's reserved in one
+ * statement. A slice that no longer holds the amount (swept after it expired) returns nothing.
+ */
+export async function returnLeases(db: Executor, leaseId: string, parts: { budgetId: string; periodStart: Date; amount: string }[]): Promise<void> {
+  if (parts.length === 0) return;
+  const items = JSON.stringify(parts.map((part) => ({ budget_id: part.budgetId, period_start: part.periodStart.toISOString(), amount: part.amount })));
+  await executeRows(
+    db,
+    sql`with items as (select * from jsonb_to_recordset(${items}::jsonb) as i(budget_id uuid, period_start timestamptz, amount numeric)),
+      returned as (
+        update budget_leases l set amount = l.amount - i.amount from items i
+        where l.lease_id = ${leaseId} and l.budget_id = i.budget_id and l.period_start = i.period_start and l.amount >= i.amount
+        returning l.budget_id, l.period_start, i.amount
+      )
+      update budget_counters c set reserved = greatest(c.reserved - r.amount, 0) from returned r
+      where c.budget_id = r.budget_id and c.period_start = r.period_start`,
+  );
+}
+
+/** Keeps a live replica's slices from being swept: pushes their expiry out. */
+export async function renewLeases(db: Executor, leaseId: string, expiresAt: Date): Promise<void> {
+  await executeRows(db, sql`update budget_leases set expires_at = ${expiresAt.toISOString()}::timestamptz where lease_id = ${leaseId} and amount > 0`);
+}
+
 /** Frees reservations whose request never settled (its replica died): reserved goes down, spent is untouched. */
 export async function sweepExpiredReservations(db: Executor, now = new Date()): Promise<number> {
   const rows = await executeRows<{ n: number }>(
@@ -49,7 +95,16 @@ export async function sweepExpiredReservations(db: Executor, now = new Date()): 
       released as (update budget_counters c set reserved = c.reserved - freed.amount from freed where c.budget_id = freed.budget_id and c.period_start = freed.period_start returning freed.n)
       select coalesce(sum(n), 0)::int as n from released`,
   );
-  return rows[0]?.n ?? 0;
+  // Slices of replicas that stopped renewing them (what they held for requests never settled, and what they never
+  // used) go back the same way.
+  const leases = await executeRows<{ n: number }>(
+    db,
+    sql`with expired as (delete from budget_leases where expires_at < ${now.toISOString()}::timestamptz returning budget_id, period_start, amount),
+      freed as (select budget_id, period_start, sum(amount) as amount, count(*) filter (where amount > 0) as n from expired group by budget_id, period_start),
+      released as (update budget_counters c set reserved = greatest(c.reserved - freed.amount, 0) from freed where c.budget_id = freed.budget_id and c.period_start = freed.period_start returning freed.n)
+      select coalesce(sum(n), 0)::int as n from released`,
+  );
+  return (rows[0]?.n ?? 0) + (leases[0]?.n ?? 0);
 }
 
 export interface BudgetState extends BudgetRow {
@@ -140,4 +195,27 @@ export async function deleteBudgetRow(tx: Executor, orgId: string, id: string): 
 
 export async function listBudgetAlerts(db: Executor, budgetId: string, limit = 50) {
   return db.select().from(budgetAlerts).where(eq(budgetAlerts.budgetId, budgetId)).orderBy(sql`${budgetAlerts.createdAt} desc`).limit(limit);
+}
+
+/** The org's alerts fired since `since`, newest first, with the budget they belong to (console notifications). */
+export async function listRecentBudgetAlerts(db: Executor, orgId: string, since: Date, limit = 20) {
+  return db
+    .select({
+      id: budgetAlerts.id,
+      budgetId: budgetAlerts.budgetId,
+      threshold: budgetAlerts.threshold,
+      spent: budgetAlerts.spent,
+      deliveryStatus: budgetAlerts.deliveryStatus,
+      createdAt: budgetAlerts.createdAt,
+      scope: budgets.scope,
+      scopeId: budgets.scopeId,
+      model: budgets.model,
+      period: budgets.period,
+      limitUsd: budgets.limitUsd,
+    })
+    .from(budgetAlerts)
+    .innerJoin(budgets, eq(budgets.id, budgetAlerts.budgetId))
+    .where(and(eq(budgets.orgId, orgId), sql`${budgetAlerts.createdAt} >= ${since.toISOString()}::timestamptz`))
+    .orderBy(sql`${budgetAlerts.createdAt} desc`)
+    .limit(limit);
 }

@@ -25,8 +25,9 @@ function toRecord(row: UsageRow): Record<string, unknown> {
 export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<number> {
   if (rows.length === 0) return 0;
   const payload = JSON.stringify(rows.map(toRecord));
-  // The same statement settles the budgets each new row was charged to (README "Budgets"): its reservations are
-  // deleted and freed, its cost is added to spent. A row skipped as a duplicate settles nothing, so a retried batch
+  // The same statement settles the budgets each new row was charged to (README "Budgets"): a per-request
+  // reservation is deleted and freed, a leased charge moves its part out of the replica's slice (budget_leases) and
+  // out of reserved, and the cost is added to spent. A row skipped as a duplicate settles nothing, so a retried batch
   // never charges twice, and a budget's spent is always the sum of the ledger rows charged to it.
   const inserted = await executeRows<{ id: string }>(
     db,
@@ -35,17 +36,30 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
         on conflict (id) do nothing returning id, cost_usd, budget_charges
       ),
       charges as (
-        select ins.id as request_id, (c.value->>'budget_id')::uuid as budget_id, (c.value->>'period_start')::timestamptz as period_start, ins.cost_usd
+        select ins.id as request_id, (c.value->>'budget_id')::uuid as budget_id, (c.value->>'period_start')::timestamptz as period_start, ins.cost_usd,
+          c.value->>'lease' as lease_id, coalesce((c.value->>'lease_amount')::numeric, 0) as lease_amount
         from ins cross join lateral jsonb_array_elements(case when jsonb_typeof(ins.budget_charges) = 'array' then ins.budget_charges else '[]'::jsonb end) as c(value)
       ),
       released as (
-        delete from budget_reservations r using charges ch where r.request_id = ch.request_id and r.budget_id = ch.budget_id
+        delete from budget_reservations r using charges ch where ch.lease_id is null and r.request_id = ch.request_id and r.budget_id = ch.budget_id
         returning r.budget_id, r.period_start, r.amount
       ),
+      leased as (
+        select lease_id, budget_id, period_start, sum(lease_amount) as amount from charges where lease_id is not null group by lease_id, budget_id, period_start
+      ),
+      drawn as (
+        update budget_leases bl set amount = greatest(bl.amount - leased.amount, 0) from leased
+        where bl.lease_id = leased.lease_id and bl.budget_id = leased.budget_id and bl.period_start = leased.period_start
+        returning bl.budget_id, bl.period_start, leased.amount
+      ),
       spend as (select budget_id, period_start, sum(cost_usd) as cost from charges group by budget_id, period_start),
-      freed as (select budget_id, period_start, sum(amount) as amount from released group by budget_id, period_start),
+      freed as (
+        select budget_id, period_start, sum(amount) as amount
+        from (select budget_id, period_start, amount from released union all select budget_id, period_start, amount from drawn) f
+        group by budget_id, period_start
+      ),
       settled as (
-        update budget_counters bc set spent = bc.spent + spend.cost, reserved = bc.reserved - coalesce(freed.amount, 0)
+        update budget_counters bc set spent = bc.spent + spend.cost, reserved = greatest(bc.reserved - coalesce(freed.amount, 0), 0)
         from spend left join freed using (budget_id, period_start)
         where bc.budget_id = spend.budget_id and bc.period_start = spend.period_start
         returning bc.budget_id

@@ -26,14 +26,14 @@ export async function insertKey(tx: Executor, values: typeof virtualKeys.$inferI
 }
 
 /** Keys with their team's name and their user's email; `userId` / `teamId` narrow the list. */
-export async function listKeys(db: Executor, orgId: string, options: { userId?: string; teamId?: string } = {}) {
+export async function listKeys(db: Executor, orgId: string, options: { userId?: string; teamId?: string; id?: string } = {}) {
   return db
     .select({ ...publicKeyColumns, teamName: teams.name, userEmail: users.email })
     .from(virtualKeys)
     .leftJoin(teams, eq(teams.id, virtualKeys.teamId))
     .leftJoin(users, eq(users.id, virtualKeys.userId))
     .where(
-      and(eq(virtualKeys.orgId, orgId), options.userId ? eq(virtualKeys.userId, options.userId) : undefined, options.teamId ? eq(virtualKeys.teamId, options.teamId) : undefined),
+      and(eq(virtualKeys.orgId, orgId), options.userId ? eq(virtualKeys.userId, options.userId) : undefined, options.teamId ? eq(virtualKeys.teamId, options.teamId) : undefined, options.id ? eq(virtualKeys.id, options.id) : undefined),
     )
     .orderBy(desc(virtualKeys.createdAt));
 }

@@ -77,3 +77,21 @@ export const budgetAlerts = pgTable(
   },
   (table) => [unique("budget_alerts_once").on(table.budgetId, table.periodStart, table.threshold), index("budget_alerts_budget_idx").on(table.budgetId, table.createdAt)],
 );
+
+/**
+ * A slice of a budget's remaining amount that one replica (lease_id, random per process) holds, so its requests
+ * reserve in memory instead of a database round trip each. `amount` is counted in budget_counters.reserved like a
+ * reservation; the ledger insert moves each leased request's cost out of it, the replica returns what it does not
+ * use, and the sweeper frees the slices of replicas that stopped renewing them. README "Budgets".
+ */
+export const budgetLeases = pgTable(
+  "budget_leases",
+  {
+    leaseId: text("lease_id").notNull(),
+    budgetId: uuid("budget_id").notNull().references(() => budgets.id, { onDelete: "cascade" }),
+    periodStart: timestamp("period_start", { withTimezone: true }).notNull(),
+    amount: numeric("amount", { precision: 24, scale: 12 }).notNull(),
+    expiresAt: timestamp("expires_at", { withTimezone: true }).notNull(),
+  },
+  (table) => [primaryKey({ columns: [table.leaseId, table.budgetId, table.periodStart] }), index("budget_leases_expires_idx").on(table.expiresAt)],
+);

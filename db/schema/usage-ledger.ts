@@ -43,7 +43,7 @@ export const usageLedger = pgTable(
     /** The request's end user (`user`, or `metadata.user_id` on /v1/messages), for user budgets and reports. */
     endUser: text("end_user"),
     /** The budgets (and periods) the request was charged to: its insert settles them in the same statement. */
-    budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string }[]>(),
+    budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string; lease?: string; lease_amount?: string }[]>(),
     /** The policy decision (rule ids, actions, detectors fired, dry-run flags); never matched text. Null: no policy ran. */
     policy: jsonb("policy").$type<PolicyDecisionValue>(),
   },

@@ -10,7 +10,8 @@ import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
 test("a team's monthly budget with an 80 % alert, spent by a request, shown on the Budgets and team pages", async ({ page, request }) => {
   const teamName = `budgeted-${Date.now()}`;
   const team = await (await request.post("/api/admin/teams", { headers: adminHeaders(), data: { name: teamName } })).json();
-  const key = await createKey(request, { name: `budget-key-${Date.now()}`, team_id: team.id });
+  const keyName = `budget-key-${Date.now()}`;
+  const key = await createKey(request, { name: keyName, team_id: team.id });
   await signInAsOwner(page);
 
   await page.goto("/budgets");
@@ -50,4 +51,29 @@ test("a team's monthly budget with an 80 % alert, spent by a request, shown on t
   const section = page.getByRole("region", { name: "Team budgets" });
   await expect(section.getByTestId("budget-row")).toContainText("$0.00000735");
   await shot(page, "team-budgets");
+
+  // The key's page: its spend and its latest request; the team's budget is named as applying too.
+  await page.goto("/keys");
+  await page.getByRole("link", { name: keyName, exact: true }).click();
+  await expect(page).toHaveURL(new RegExp(`/keys/${key.id}$`));
+  await expect(page.getByTestId("key-spend")).toHaveText("$0.00000735");
+  await expect(page.getByTestId("key-request-row")).toHaveCount(1);
+  await expect(page.getByRole("region", { name: "Key budgets" })).toContainText(`The team's budgets apply to this key too (see ${teamName})`);
+  await shot(page, "key-detail");
+});
+
+test("the organization's budget on the overview", async ({ page, request }) => {
+  // Narrowed to a model no other spec calls, so it changes nothing for specs running beside it.
+  const created = await request.post("/api/admin/budgets", { headers: adminHeaders(), data: { scope: "org", model: "gpt-4.1-nano", period: "lifetime", limit_usd: "100000" } });
+  expect(created.status()).toBe(201);
+  const budget = await created.json();
+  try {
+    await signInAsOwner(page);
+    const section = page.getByRole("region", { name: "Organization budgets" });
+    await expect(section.getByTestId("budget-row")).toContainText(/\$100,?000/);
+    await expect(section.getByTestId("budget-row")).toContainText("gpt-4.1-nano only");
+    await expect(section.getByTestId("budget-row")).toContainText(/lifetime/i);
+  } finally {
+    await request.delete(`/api/admin/budgets/${budget.id}`, { headers: adminHeaders() });
+  }
 });

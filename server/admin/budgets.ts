@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { dailySpend, deleteBudgetRow, findBudget, insertBudget, listBudgetAlerts, listBudgetRows, readCounters, seedCounter, updateBudgetRow, type BudgetRow } from "@/db/queries/budgets";
+import { dailySpend, deleteBudgetRow, findBudget, insertBudget, listBudgetAlerts, listBudgetRows, listRecentBudgetAlerts, readCounters, seedCounter, updateBudgetRow, type BudgetRow } from "@/db/queries/budgets";
 import { findModelByName } from "@/db/queries/models";
 import { findTeam } from "@/db/queries/teams";
 import { findKey } from "@/db/queries/virtual-keys";
@@ -163,6 +163,44 @@ export async function getBudget(db: Database, actor: Actor, id: string): Promise
     forecast = picosToDecimal((decimalToPicos(view.spent_usd) * BigInt(total)) / BigInt(elapsed));
   }
   return ok({ ...view, alerts, burn_down: burnDown, forecast_usd: forecast });
+}
+
+/** Days of fired alerts the console shows as notifications. */
+export const RECENT_ALERT_DAYS = 7;
+
+export interface RecentBudgetAlert {
+  id: string;
+  budget_id: string;
+  scope: BudgetRow["scope"];
+  scope_id: string | null;
+  model: string | null;
+  period: BudgetRow["period"];
+  limit_usd: string;
+  threshold: string;
+  spent_usd: string;
+  delivery_status: string;
+  created_at: string;
+}
+
+/** Alerts fired in the last RECENT_ALERT_DAYS days, newest first: the console's budget notifications. */
+export async function recentBudgetAlerts(db: Database, actor: Actor): Promise<ServiceResult<RecentBudgetAlert[]>> {
+  if (!can(actor.role, "budgets:read")) return cannotRead;
+  const rows = await listRecentBudgetAlerts(db, actor.orgId, new Date(Date.now() - RECENT_ALERT_DAYS * DAY_MS));
+  return ok(
+    rows.map((row) => ({
+      id: row.id,
+      budget_id: row.budgetId,
+      scope: row.scope,
+      scope_id: row.scopeId,
+      model: row.model,
+      period: row.period,
+      limit_usd: row.limitUsd,
+      threshold: row.threshold,
+      spent_usd: row.spent,
+      delivery_status: row.deliveryStatus,
+      created_at: row.createdAt.toISOString(),
+    })),
+  );
 }
 
 export async function createBudget(db: Database, actor: Actor, input: CreateBudgetInput): Promise<ServiceResult<BudgetView>> {

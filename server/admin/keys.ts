@@ -3,6 +3,7 @@ import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findModelByName } from "@/db/queries/models";
+import { spendByKey } from "@/db/queries/usage-ledger";
 import { findTeam, isTeamMember, listAllowancesOfUser } from "@/db/queries/teams";
 import { findMember } from "@/db/queries/users";
 import { findKey, insertKey, listKeys, revokeKeyRow } from "@/db/queries/virtual-keys";
@@ -32,7 +33,7 @@ interface Ownership {
   teamId: string | null;
   userId: string | null;
   /** The most the key may allow (null: every model) and whose limit it is. */
-  allowance: { models: string[]; from: "team" | "your teams" } | null;
+  allowance: { models: string[] } | null;
 }
 
 const ownOnly = failure({ code: "forbidden", message: "Your role can create keys for yourself only." });
@@ -56,13 +57,16 @@ async function resolveOwnership(db: Database, actor: Actor, input: CreateKeyInpu
     const team = await findTeam(db, actor.orgId, input.team_id);
     if (!team) return failure({ code: "invalid", message: "team_id names no team.", field: "team_id" });
     if (!mayWriteAll && !(await isTeamMember(db, team.id, actor.userId!))) return failure({ code: "forbidden", message: "You can create keys only for teams you are in." });
-    return ok({ teamId: team.id, userId, allowance: team.allowedModels ? { models: team.allowedModels, from: "team" } : null });
+    return ok({ teamId: team.id, userId, allowance: team.allowedModels ? { models: team.allowedModels } : null });
   }
   if (mayWriteAll) return ok({ teamId: null, userId, allowance: null });
-  // A developer's own key: within the union of their teams' models (no team, or a team without a list: every model).
+  // A developer in a team creates keys under one of their teams, so the team's budgets and limits always apply to
+  // them (a key of their own would count against none of them). One in no team: a key of their own, org limits only.
   const allowances = await listAllowancesOfUser(db, actor.orgId, actor.userId!);
-  const isUnlimited = allowances.length === 0 || allowances.some((models) => models === null);
-  return ok({ teamId: null, userId, allowance: isUnlimited ? null : { models: [...new Set(allowances.flat() as string[])], from: "your teams" } });
+  if (allowances.length > 0) {
+    return failure({ code: "invalid", message: "Choose one of your teams for the key (team_id): its budgets and limits apply to the key.", field: "team_id" });
+  }
+  return ok({ teamId: null, userId, allowance: null });
 }
 
 /** The key's allow-list: as asked, within the allowance; no list under an allowance means the allowance itself. */
@@ -71,7 +75,7 @@ function modelsWithin(requested: string[] | null, allowance: Ownership["allowanc
   if (requested === null) return ok(allowance.models);
   const outside = requested.filter((name) => !allowance.models.includes(name));
   if (outside.length === 0) return ok(requested);
-  const message = `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among ${allowance.from === "team" ? "the team's" : "your teams'"} models.`;
+  const message = `${outside.join(", ")} ${outside.length === 1 ? "is" : "are"} not among the team's models.`;
   return isDeveloper ? failure({ code: "forbidden", message }) : failure({ code: "invalid", message: `models: ${message}`, field: "models" });
 }
 
@@ -113,6 +117,21 @@ export async function listVirtualKeys(db: Database, actor: Actor): Promise<Servi
   if (can(actor.role, "org:read-all")) return ok(await listKeys(db, actor.orgId));
   // A developer sees their own keys only.
   return ok(actor.userId ? await listKeys(db, actor.orgId, { userId: actor.userId }) : []);
+}
+
+/** Days of spend a key's page totals. */
+export const KEY_SPEND_DAYS = 30;
+
+/** One key with its last 30 days' spend from the ledger; a developer may read only their own keys. */
+export async function getKeyDetail(db: Database, actor: Actor, id: string) {
+  if (!can(actor.role, "keys:read")) return failure({ code: "forbidden", message: "Your role cannot view keys." });
+  const readsAll = can(actor.role, "org:read-all");
+  if (!readsAll && !actor.userId) return failure({ code: "not_found", message: "No such key." });
+  const [key] = await listKeys(db, actor.orgId, readsAll ? { id } : { id, userId: actor.userId! });
+  if (!key) return failure({ code: "not_found", message: "No such key." });
+  const since = new Date(Date.now() - KEY_SPEND_DAYS * 24 * 60 * 60 * 1000);
+  const spend = await spendByKey(db, actor.orgId, [id], since);
+  return ok({ ...key, spend: { since, days: KEY_SPEND_DAYS, ...(spend.byKey.get(id) ?? { costUsd: "0", requests: 0 }) } });
 }
 
 export async function revokeVirtualKey(db: Database, actor: Actor, id: string): Promise<ServiceResult<KeyRow>> {

@@ -6,7 +6,8 @@ import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source"
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
-import { costUsd } from "./pricing";
+import { costUsd, decimalToPicos } from "./pricing";
+import type { LeaseHold } from "./budget/leases";
 import type { RateLimitHold } from "./rate-limit/limiter";
 import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
 
@@ -31,6 +32,8 @@ export interface RequestRecord {
   endUser?: string | null;
   /** Set when budgets reserved for the request: the row's insert settles them. */
   budgetCharges?: { budget_id: string; period_start: string }[];
+  /** Set when the request reserved from this replica's budget slices: settled with its cost into the row's charges. */
+  budgetHold?: LeaseHold;
   /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
   policy?: PolicyDecisionValue;
   /** Metrics and trace of the request (deps.telemetry); settled with the ledger row. */
@@ -74,6 +77,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   // Rate limits are settled with the tokens the ledger records (input + output), once per request.
   record.rateLimit?.settle(usage.inputTokens + usage.outputTokens);
   const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
+  const cost = costUsd(usage, price);
   const row: UsageRow = {
     id: record.id,
     orgId: record.key.orgId,
@@ -96,7 +100,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     cacheWriteTokens: usage.cacheWriteTokens ?? 0,
     reasoningTokens: usage.reasoningTokens ?? 0,
     tokensEstimated: estimated,
-    costUsd: costUsd(usage, price),
+    costUsd: cost,
     priceId: price?.id ?? null,
     latencyMs: endedAt - record.startedAt,
     ttftMs: record.firstTokenAt ? record.firstTokenAt - record.startedAt : null,
@@ -106,7 +110,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     warnings: record.warnings,
     upstreamAttempts: record.attempts,
     endUser: record.endUser ?? null,
-    budgetCharges: record.budgetCharges ?? null,
+    budgetCharges: record.budgetHold ? record.budgetHold.settle(decimalToPicos(cost)) : (record.budgetCharges ?? null),
     policy: record.policy ?? null,
   };
   deps.usage.record(row);

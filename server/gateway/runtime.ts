@@ -8,6 +8,8 @@ import { env } from "@/server/env";
 import { describeError, logger } from "@/server/logger";
 import { getTelemetry } from "@/server/telemetry/telemetry";
 import { adapters } from "@/server/providers";
+import { DEFAULT_LEASE_OPTIONS } from "./budget/leases";
+import { RESERVATION_GRACE_MS } from "./budget/reserve";
 import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
 import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
@@ -76,9 +78,14 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   const heartbeat = setInterval(() => void announce(), 60_000);
   heartbeat.unref();
   const budgetSweeper = startBudgetSweeper(handle.db, 15_000, { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
+  const budgets = createDatabaseBudgetStore(handle.db, {
+    ...DEFAULT_LEASE_OPTIONS,
+    requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
+    holdTtlMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS + RESERVATION_GRACE_MS,
+  });
   const deps: GatewayDeps = {
     config,
-    budgets: createDatabaseBudgetStore(handle.db),
+    budgets,
     usage: usageWriter,
     upstream,
     adapters,
@@ -103,6 +110,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     async stop() {
       await config.stop();
       await usageWriter.stop(10_000);
+      await budgets.stop();
       await telemetry.stop();
       await upstream.close();
       clearInterval(heartbeat);

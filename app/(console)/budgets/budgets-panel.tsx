@@ -12,6 +12,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
+import { BudgetAlertsBanner } from "./budget-alerts-banner";
 import { BudgetDetail } from "./budget-detail";
 import { BudgetForm, scopeLabels } from "./budget-form";
 
@@ -62,6 +63,7 @@ export function BudgetsPanel({ scope, scopeId }: { scope?: keyof typeof scopeLab
           actions={canWrite ? <Button variant="primary" onClick={() => setEditing("new")}>Add budget</Button> : null}
         />
       )}
+      {scope ? null : <BudgetAlertsBanner />}
       <ErrorBanner error={budgets.error} title="Could not load budgets" />
       <Table aria-label="Budgets">
         <TableHead>

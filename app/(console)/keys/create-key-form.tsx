@@ -1,7 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useState, type FormEvent } from "react";
+import { useEffect, useState, type FormEvent } from "react";
 import { Button } from "@/app/_components/button";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { errorField, errorMessage } from "@/app/_components/error-message";
@@ -46,6 +46,12 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
       },
     }),
   );
+  // A developer in a team creates keys under one of their teams (its budgets and limits apply): the first by default.
+  const mustChooseTeam = !mayChooseOwner && (teams.data?.length ?? 0) > 0;
+  useEffect(() => {
+    if (mustChooseTeam && !teamId && teams.data?.[0]) chooseTeam(teams.data[0].id);
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- once the teams arrive
+  }, [mustChooseTeam, teams.data]);
   const team = teams.data?.find((entry) => entry.id === teamId);
   const offered = team?.allowedModels ? (models.data ?? []).filter((model) => team.allowedModels!.includes(model.name)) : (models.data ?? []);
 
@@ -79,8 +85,8 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
     <form onSubmit={submit} className="space-y-4" noValidate aria-label="Create key">
       <TextField label="Name" value={name} onChange={(event) => setName(event.target.value)} error={errors.name ?? fieldError("name")} placeholder="e.g. backend-prod" maxLength={100} autoFocus />
       <div className="grid grid-cols-2 gap-3">
-        <SelectField label="Team" value={teamId} onChange={(event) => chooseTeam(event.target.value)} error={fieldError("team_id")} hint={mayChooseOwner ? "Its spend counts for the team." : "Only your teams."}>
-          <option value="">No team</option>
+        <SelectField label="Team" value={teamId} onChange={(event) => chooseTeam(event.target.value)} error={fieldError("team_id")} hint={mayChooseOwner ? "Its spend counts for the team." : mustChooseTeam ? "One of your teams: its budgets and limits apply." : "You are in no team."}>
+          {mustChooseTeam ? null : <option value="">No team</option>}
           {teams.data?.map((entry) => (
             <option key={entry.id} value={entry.id}>
               {entry.name}

@@ -12,7 +12,7 @@ import type { usePermissions } from "@/app/_trpc/use-permissions";
 import { KeyRateLimit } from "./key-rate-limit";
 import { keyStatus } from "./key-status";
 
-function AllowedModels({ models }: { models: string[] | null }) {
+export function AllowedModels({ models }: { models: string[] | null }) {
   if (!models || models.length === 0) return <span className="text-neutral-500">all models</span>;
   const shown = models.slice(0, 3);
   return (
@@ -61,7 +61,9 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
             return (
               <Tr key={key.id} data-testid="key-row">
                 <Td className="font-medium">
-                  {key.name}
+                  <Link href={`/keys/${key.id}`} className="hover:text-accent-700 hover:underline">
+                    {key.name}
+                  </Link>
                   {key.region ? <span className="ml-1.5 font-mono text-[11px] font-normal text-neutral-500" title="The caller's region (policy rules, data residency)">{key.region}</span> : null}
                 </Td>
                 <Td className="font-mono text-xs text-neutral-600">{formatKeyPrefix(key.keyPrefix)}</Td>

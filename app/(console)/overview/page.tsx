@@ -2,6 +2,8 @@ import type { Metadata } from "next";
 import { NoAccess } from "@/app/_components/no-access";
 import { PageHeader } from "@/app/_components/page-header";
 import { requirePermission } from "@/app/_components/require-permission";
+import { BudgetAlertsBanner } from "../budgets/budget-alerts-banner";
+import { OrgBudgets } from "./org-budgets";
 import { OverviewDashboard } from "./overview-dashboard";
 
 export const metadata: Metadata = { title: "Overview" };
@@ -12,7 +14,9 @@ export default async function OverviewPage() {
   return (
     <>
       <PageHeader title="Overview" description="Traffic, tokens, cost and latency from the usage ledger." />
+      <BudgetAlertsBanner />
       <OverviewDashboard />
+      <OrgBudgets />
     </>
   );
 }

@@ -52,8 +52,9 @@ const id = (_world: World, prepared: Prepared) => ({ id: prepared.id });
 
 const matrix: Record<string, Cell[]> = {
   "GET /api/admin/keys": [{ allowed: everyone }],
+  "GET /api/admin/keys/[id]": [{ allowed: everyone, params: (world) => ({ id: world.keyId }) }],
   "POST /api/admin/keys": [
-    { label: "own key", allowed: ["owner", "admin", "developer"], body: () => ({ name: unique("k") }) },
+    { label: "own key in their team", allowed: ["owner", "admin", "developer"], body: (world) => ({ name: unique("k"), team_id: world.teamId }) },
     { label: "for another member", allowed: writers, body: (world) => ({ name: unique("k"), user_id: world.actors.viewer.userId }) },
   ],
   "DELETE /api/admin/keys/[id]": [

@@ -39,6 +39,8 @@ export interface World {
   modelId: string;
   modelName: string;
   teamId: string;
+  /** The developer's own key (in teamId). */
+  keyId: string;
   /** A ledger row on the developer's own key: every role may read it. */
   requestId: string;
 }
@@ -134,7 +136,7 @@ export async function buildWorld(db: Database): Promise<World> {
   const requestId = unique("req");
   const now = new Date();
   await insertUsageRows(db, [{ id: requestId, orgId, keyId, teamId, endpoint: "/v1/chat/completions", status: "success", httpStatus: 200, latencyMs: 3, startedAt: now, endedAt: now, costUsd: "0.000001000000" }]);
-  return { db, orgId, actors, connectionId, unreachableConnectionId, modelId: model.id, modelName: model.name, teamId, requestId };
+  return { db, orgId, actors, connectionId, unreachableConnectionId, modelId: model.id, modelName: model.name, teamId, keyId, requestId };
 }
 
 let tables: string[] | undefined;

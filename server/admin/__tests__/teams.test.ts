@@ -98,8 +98,8 @@ describe("keys within teams: field-level rules", () => {
     ["a developer's key for their team takes the team's models", () => developer, () => ({ name: "k", team_id: searchTeam }), { ok: true, models: ["small", "large"], team: () => searchTeam, user: () => developer.userId! }],
     ["a developer picks within their team", () => developer, () => ({ name: "k", team_id: searchTeam, models: ["small"] }), { ok: true, models: ["small"] }],
     ["a developer asks for a model outside their team", () => developer, () => ({ name: "k", team_id: searchTeam, models: ["huge"] }), { ok: false, code: "forbidden" }],
-    ["a developer's own key stays within their teams' models", () => developer, () => ({ name: "k", models: ["huge"] }), { ok: false, code: "forbidden" }],
-    ["a developer's own key without a list gets their teams' models", () => developer, () => ({ name: "k" }), { ok: true, models: ["small", "large"], team: () => null }],
+    // A developer in a team creates keys under one of their teams, so its budgets and limits apply to every key.
+    ["a developer in a team makes a key of their own", () => developer, () => ({ name: "k" }), { ok: false, code: "invalid", field: "team_id" }],
     ["a developer in no team may use every model", () => loner, () => ({ name: "k", models: ["huge"] }), { ok: true, models: ["huge"] }],
     ["a developer uses a team they are not in", () => developer, () => ({ name: "k", team_id: otherTeam }), { ok: false, code: "forbidden" }],
     ["a developer makes a key for another member", () => developer, () => ({ name: "k", user_id: loner.userId! }), { ok: false, code: "forbidden" }],

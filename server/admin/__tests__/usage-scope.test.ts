@@ -3,7 +3,7 @@ import { createTestDatabase } from "@/db/__tests__/test-database";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertUsageRows, type UsageRow } from "@/db/queries/usage-ledger";
 import { insertUserWithRole } from "@/db/queries/users";
-import { createVirtualKey, listVirtualKeys } from "@/server/admin/keys";
+import { createVirtualKey, getKeyDetail, listVirtualKeys } from "@/server/admin/keys";
 import { createModel, updateModel } from "@/server/admin/models";
 import { isRoleWithin } from "@/server/admin/permissions";
 import { createProviderConnection } from "@/server/admin/providers";
@@ -50,6 +50,14 @@ describe("a developer sees only their own keys and usage", () => {
     expect(await findRequestFor(database.handle.db, developer, "req_own")).toMatchObject({ ok: true });
     const overview = await overviewFor(database.handle.db, developer, "1h");
     expect(overview).toMatchObject({ ok: true, value: { totals: { requests: 1, costUsd: "0.000001000000" }, isScopedToOwnKeys: true } });
+  });
+
+  test("a key's page: a developer reads their own key and its spend; another member's key is not found", async () => {
+    expect(await getKeyDetail(database.handle.db, developer, ownKeyId)).toMatchObject({ ok: true, value: { id: ownKeyId, name: "mine", spend: { days: 30, costUsd: "0.000001000000", requests: 1 } } });
+    expect(await getKeyDetail(database.handle.db, developer, otherKeyId)).toMatchObject({ ok: false, error: { code: "not_found" } });
+    expect(await getKeyDetail(database.handle.db, finance, otherKeyId)).toMatchObject({ ok: true, value: { name: "theirs", spend: { costUsd: "0.000002000000", requests: 1 } } });
+    const detail = await getKeyDetail(database.handle.db, owner, otherKeyId);
+    expect(detail.ok && Object.keys(detail.value).some((field) => /hash/i.test(field))).toBe(false);
   });
 
   test("finance and owners see every key's rows", async () => {

@@ -51,8 +51,9 @@ const price = { input: "1", output: "2" };
 const matrix: Record<string, Cell[]> = {
   me: [{ allowed: everyone }],
   "keys.list": [{ allowed: everyone }],
+  // The developer's own key: every role reads it (another member's key is "not found" to a developer: keys.test.ts).
+  "keys.get": [{ allowed: everyone, input: (world) => ({ id: world.keyId }) }],
   "keys.create": [
-    { label: "own key", allowed: ["owner", "admin", "developer"], input: () => ({ name: unique("k") }) },
     { label: "for another member", allowed: writers, input: (world) => ({ name: unique("k"), user_id: world.actors.viewer.userId }) },
     { label: "for the developer's team", allowed: ["owner", "admin", "developer"], input: (world) => ({ name: unique("k"), team_id: world.teamId }) },
   ],
@@ -119,6 +120,7 @@ const matrix: Record<string, Cell[]> = {
   "rateLimits.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { rpm: 20 } }) }],
   "rateLimits.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshRateLimit(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "budgets.list": [{ allowed: readers }],
+  "budgets.recentAlerts": [{ allowed: readers }],
   "budgets.get": [{ allowed: readers, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "budgets.create": [
     { label: "a team's", allowed: budgetWriters, prepare: async (world) => ({ id: await freshTeam(world) }), input: (_world, prepared) => ({ scope: "team", scope_id: prepared.id, period: "monthly", limit_usd: "10.00", model: null }) },

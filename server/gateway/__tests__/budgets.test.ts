@@ -10,11 +10,12 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { executeRows, openDatabase, type DatabaseHandle } from "@/db/client";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
-import { sweepExpiredReservations } from "@/db/queries/budgets";
+import { leaseBudgets, sweepExpiredReservations } from "@/db/queries/budgets";
 import type { FakeUpstream } from "@/e2e/fakes/common";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import type { BudgetEntry } from "../budget/applicable";
 import { processBudgetAlerts, signWebhook } from "../budget/alerts";
+import type { LeaseOptions } from "../budget/leases";
 import { createDatabaseBudgetStore } from "../budget/sweeper";
 import { UsageWriter } from "../usage-writer";
 import { makeKey, makeModel, ORG, postJson, readSse, startTestGateway } from "./harness";
@@ -25,6 +26,7 @@ let fake: FakeUpstream;
 const pools: DatabaseHandle[] = [];
 const writers: UsageWriter[] = [];
 const gateways: Gateway[] = [];
+const stores: { stop(): Promise<void> }[] = [];
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -34,6 +36,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const gateway of gateways) await gateway.close();
   for (const writer of writers) await writer.stop(5000);
+  for (const store of stores) await store.stop();
   for (const pool of pools) await pool.close();
   await fake?.close();
   await database?.drop();
@@ -47,18 +50,25 @@ async function createBudget(values: { scope: BudgetEntry["scope"]; scopeId: stri
   return { id: row.id, orgId: ORG, scope: values.scope, scopeId: values.scopeId, model: values.model ?? null, period: values.period ?? "monthly", limitUsd: values.limitUsd };
 }
 
-/** A gateway replica with its own pool and ledger writer on the shared test database. */
-async function replica(keys: ReturnType<typeof makeKey>[], budgets: BudgetEntry[]): Promise<Gateway> {
+/** Slices sized for `requestsPerSlice` requests, given back after 200 ms idle; 0: per-request reservations. */
+function leaseOptions(requestsPerSlice: number): LeaseOptions {
+  return { requestsPerSlice, idleReturnMs: 200, ttlMs: 120_000, renewEveryMs: 30_000, holdTtlMs: 60_000 };
+}
+
+/** A gateway replica with its own pool, ledger writer and budget store on the shared test database. */
+async function replica(keys: ReturnType<typeof makeKey>[], budgets: BudgetEntry[], requestsPerSlice = 0): Promise<Gateway> {
   const pool = await openDatabase({ databaseUrl: database.url, max: 5 });
   pools.push(pool);
   const writer = new UsageWriter({ write: async (rows) => void (await insertUsageRows(pool.db, rows)), intervalMs: 20 });
   writer.start();
   writers.push(writer);
+  const store = createDatabaseBudgetStore(pool.db, leaseOptions(requestsPerSlice));
+  stores.push(store);
   const gateway = await startTestGateway({
     keys: keys.map((key) => key.entry),
     models: [makeModel("mini", "openai", `${fake.url}/v1`, FAKE_OPENAI_API_KEY, "gpt-4o-mini")],
     budgets,
-    budgetStore: createDatabaseBudgetStore(pool.db),
+    budgetStore: store,
     usage: writer,
   });
   gateways.push(gateway);
@@ -88,12 +98,16 @@ async function settled(gatewaysToFlush: Gateway[], expectedRows: number, keyId: 
 const prompt = "x".repeat(40);
 const micros = (usd: string) => Math.round(Number(usd) * 1e6 * 1e6) / 1e6;
 
-describe("budgets (PostgreSQL, three replicas)", () => {
+describe.each([
+  ["per-request reservations", 0],
+  // Slices of 2 requests: granted while ≤ ¼ of what remains, so the run starts leased and ends per request.
+  ["leased slices", 2],
+])("budgets (PostgreSQL, three replicas, %s)", (_mode, requestsPerSlice) => {
   test("200 parallel requests (stream and not, some aborted) never spend past the budget and leave nothing reserved", async () => {
     const key = makeKey();
     // The fake bills 21 input + 7 output tokens per call: $0.00000735 at 0.15 / 0.60 per million. 40 calls' worth.
     const budget = await createBudget({ scope: "key", scopeId: key.entry.id, limitUsd: "0.000294" });
-    const replicas = await Promise.all([replica([key], [budget]), replica([key], [budget]), replica([key], [budget])]);
+    const replicas = await Promise.all([0, 1, 2].map(() => replica([key], [budget], requestsPerSlice)));
     const outcomes = await Promise.all(
       Array.from({ length: 200 }, async (_, index) => {
         const gateway = replicas[index % 3];
@@ -105,7 +119,7 @@ describe("budgets (PostgreSQL, three replicas)", () => {
           const body = await response.json();
           // Exhausted, or what remains is held by requests in flight (retry shortly).
           const expected = body.error.code === "budget_held"
-            ? { type: "insufficient_quota", message: "This key's monthly budget is nearly used, and what remains is held by requests in flight. Retry shortly." }
+            ? { type: "insufficient_quota", message: "This key's monthly budget is nearly used, and what remains is held by requests in flight or still settling. Retry shortly." }
             : { type: "insufficient_quota", code: "budget_exceeded", message: "This key's monthly budget is exhausted." };
           expect(body.error).toMatchObject(expected);
           return "refused";
@@ -125,24 +139,74 @@ describe("budgets (PostgreSQL, three replicas)", () => {
       }),
     );
     const refused = outcomes.filter((outcome) => outcome === "refused").length;
+    const charges = replicas.flatMap((gateway) => gateway.rows.filter((row) => row.keyId === key.entry.id).flatMap((row) => row.budgetCharges ?? []));
+    // With slices, the run used both paths: leased while far from the limit, per request near it.
+    if (requestsPerSlice > 0) expect([charges.some((charge) => charge.lease), charges.some((charge) => !charge.lease)]).toEqual([true, true]);
+    else expect(charges.some((charge) => charge.lease)).toBe(false);
     expect(refused).toBeGreaterThan(0);
     const admitted = 200 - refused;
     await settled(replicas, admitted, key.entry.id);
     const ledger = await ledgerSum(key.entry.id);
     // Refused requests are recorded too (at $0): every authenticated request has exactly one row.
     expect(ledger.rows).toBe(200);
+    // Leased slices go back once idle (200 ms here); nothing stays reserved.
+    const deadline = Date.now() + 10_000;
+    while ((await counter(budget.id)).reserved !== "0.000000000000" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
     const state = await counter(budget.id);
     // Spent is exactly the ledger's total for the key, nothing stays reserved, and no reservation row is left.
     expect(state.spent).toBe(Number(ledger.total).toFixed(12));
     expect(state.reserved).toBe("0.000000000000");
     const [left] = await executeRows<{ n: number }>(database.handle.db, sql`select count(*)::int as n from budget_reservations`);
     expect(left.n).toBe(0);
+    const [leased] = await executeRows<{ amount: string }>(database.handle.db, sql`select coalesce(sum(amount), 0)::text as amount from budget_leases where budget_id = ${budget.id}`);
+    expect(Number(leased.amount)).toBe(0);
     // The bound: every request set max_tokens and its full reservation ($0.0000132) covers its actual cost; at most
     // one reservation is ever capped at what remained, so spend passes the limit by less than one request's cost.
     expect(micros(state.spent)).toBeLessThan(294 + 7.35);
-    // And the budget was used: within one request of the limit.
-    expect(micros(state.spent)).toBeGreaterThan(294 - 13.2);
+    // No phantom exhaustion: requests sent one at a time afterwards use the budget up to within one request of
+    // its limit, and the refusal that ends them says exhausted (nothing is left held).
+    let last = 0;
+    for (let sent = 0; sent < 10; sent++) {
+      const response = await postJson(`${replicas[sent % 3].url}/v1/chat/completions`, key.token, { model: "mini", max_tokens: 10, messages: [{ role: "user", content: prompt }] });
+      last = response.status;
+      const body = await response.json();
+      if (response.status === 429) {
+        expect(body.error.code).toBe("budget_exceeded");
+        break;
+      }
+      await settled(replicas, admitted + sent + 1, key.entry.id);
+    }
+    expect(last).toBe(429);
+    const final = await counter(budget.id);
+    expect(micros(final.spent)).toBeGreaterThan(294 - 13.2);
+    expect(micros(final.spent)).toBeLessThan(294 + 7.35);
+    expect(final.spent).toBe(Number((await ledgerSum(key.entry.id)).total).toFixed(12));
   }, 60_000);
+
+  test("a retried ledger batch settles once", async () => {
+    const key = makeKey();
+    const budget = await createBudget({ scope: "key", scopeId: key.entry.id, limitUsd: "1" });
+    const gateway = await replica([key], [budget], requestsPerSlice);
+    const response = await postJson(`${gateway.url}/v1/chat/completions`, key.token, { model: "mini", max_tokens: 10, messages: [{ role: "user", content: prompt }] });
+    expect(response.status).toBe(200);
+    await response.json();
+    await settled([gateway], 1, key.entry.id);
+    const row = gateway.rows.find((candidate) => candidate.keyId === key.entry.id)!;
+    expect(row.budgetCharges).toHaveLength(1);
+    expect(row.budgetCharges![0].lease !== undefined).toBe(requestsPerSlice > 0);
+    const before = await counter(budget.id);
+    expect(before.spent).toBe("0.000007350000");
+    // The same row again (a batch whose acknowledgement was lost): skipped, and the budget is not charged twice.
+    expect(await insertUsageRows(database.handle.db, [row])).toBe(0);
+    expect(await counter(budget.id)).toEqual(before);
+    // Once the slice's unused part is back, nothing is reserved.
+    const deadline = Date.now() + 5_000;
+    while ((await counter(budget.id)).reserved !== "0.000000000000" && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(await counter(budget.id)).toEqual({ spent: "0.000007350000", reserved: "0.000000000000" });
+  });
+});
+
+describe("budgets (PostgreSQL)", () => {
 
   test("a reservation whose replica died is freed by the sweeper after it expires; spent is untouched", async () => {
     const key = makeKey();
@@ -156,6 +220,20 @@ describe("budgets (PostgreSQL, three replicas)", () => {
     expect(await counter(budget.id)).toEqual({ spent: "0.000000000000", reserved: "0.000000000000" });
     // Sweeping again frees nothing twice.
     expect(await sweepExpiredReservations(database.handle.db)).toBe(0);
+  });
+
+  test("a slice is granted only while it is at most a quarter of what remains, and freed by the sweeper once its replica stops renewing it", async () => {
+    const budget = await createBudget({ scope: "org", scopeId: null, limitUsd: "2", period: "lifetime" });
+    const period = new Date(0);
+    const granted = await leaseBudgets(database.handle.db, "lease_dead_replica", [{ budgetId: budget.id, periodStart: period, want: "0.5" }], new Date(Date.now() - 1));
+    expect(Number(granted.get(budget.id))).toBe(0.5);
+    // More than a quarter of what remains ($1.50): nothing granted, nothing more reserved.
+    const none = await leaseBudgets(database.handle.db, "lease_other", [{ budgetId: budget.id, periodStart: period, want: "0.375000000001" }], new Date(Date.now() + 60_000));
+    expect(Number(none.get(budget.id))).toBe(0);
+    expect(await counter(budget.id)).toEqual({ spent: "0.000000000000", reserved: "0.500000000000" });
+    expect(await sweepExpiredReservations(database.handle.db)).toBe(1);
+    expect(await counter(budget.id)).toEqual({ spent: "0.000000000000", reserved: "0.000000000000" });
+    await executeRows(database.handle.db, sql`delete from budgets where id = ${budget.id}`);
   });
 
   test("all or nothing: one exhausted budget refuses the request and reserves nothing on the others", async () => {
@@ -172,22 +250,6 @@ describe("budgets (PostgreSQL, three replicas)", () => {
     await gateway.close();
     gateways.splice(gateways.indexOf(gateway), 1);
     await executeRows(database.handle.db, sql`delete from budgets where id = ${full.id}`);
-  });
-
-  test("a retried ledger batch settles once", async () => {
-    const key = makeKey();
-    const budget = await createBudget({ scope: "key", scopeId: key.entry.id, limitUsd: "1" });
-    const gateway = await replica([key], [budget]);
-    const response = await postJson(`${gateway.url}/v1/chat/completions`, key.token, { model: "mini", max_tokens: 10, messages: [{ role: "user", content: prompt }] });
-    expect(response.status).toBe(200);
-    await response.json();
-    await settled([gateway], 1, key.entry.id);
-    const row = gateway.rows.find((candidate) => candidate.keyId === key.entry.id)!;
-    expect(row.budgetCharges).toHaveLength(1);
-    expect(await counter(budget.id)).toEqual({ spent: "0.000007350000", reserved: "0.000000000000" });
-    // The same row again (a batch whose acknowledgement was lost): skipped, and the budget is not charged twice.
-    expect(await insertUsageRows(database.handle.db, [row])).toBe(0);
-    expect(await counter(budget.id)).toEqual({ spent: "0.000007350000", reserved: "0.000000000000" });
   });
 
   test("alert thresholds fire once per period each, to a signed webhook, retried when it fails", async () => {

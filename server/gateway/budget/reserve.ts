@@ -3,14 +3,17 @@ import { describeError, logger } from "@/server/logger";
 import { priceAt } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
-import { costUsd } from "../pricing";
+import { costUsd, decimalToPicos } from "../pricing";
 import { measurePrompt, type PromptSize } from "../prompt-size";
 import type { ChatRequest, Result } from "../types";
 import { applicableBudgets, type BudgetEntry } from "./applicable";
+import type { BudgetLeases } from "./leases";
 import { periodStart } from "./periods";
 
 /** Where reservations are made: PostgreSQL (db/queries/budgets.ts) in production; tests may hand in their own. */
 export interface BudgetStore {
+  /** This replica's budget slices; absent: every budgeted request reserves in the database. */
+  leases?: BudgetLeases;
   reserve(requestId: string, charges: { budgetId: string; periodStart: Date; amount: string }[], expiresAt: Date): Promise<ReserveOutcome>;
 }
 
@@ -40,7 +43,8 @@ function describeBudget(budget: BudgetEntry): string {
 /**
  * Before the first upstream call: reserves the request's worst-case cost (input upper bound + max_tokens, or the
  * model's max output, or DEFAULT_RESERVED_OUTPUT_TOKENS, at the model's price in force now) against every budget
- * that applies, all or nothing, in one database call. The budgets charged ride on the record into the ledger row,
+ * that applies, all or nothing: from this replica's leased slices when they cover it (budget/leases.ts), else in one
+ * database call. The budgets charged ride on the record into the ledger row,
  * whose insert settles them (db/queries/usage-ledger.ts); a request that never writes its row (a crashed replica)
  * has its reservation freed by the sweeper after it expires. A budget that cannot be checked refuses the request.
  */
@@ -64,6 +68,15 @@ export async function reserveBudgets(
   const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now), amount }));
   let outcome: ReserveOutcome;
   try {
+    if (store.leases) {
+      // From this replica's slices when they cover it (no database call); null near a limit: reserve per request.
+      const picos = decimalToPicos(amount);
+      const hold = await store.leases.hold(budgets.map((budget, index) => ({ budget, periodStart: charges[index].periodStart, amount: picos })));
+      if (hold) {
+        record.budgetHold = hold;
+        return { ok: true, value: undefined };
+      }
+    }
     outcome = await store.reserve(record.id, charges, new Date(now.getTime() + deps.options.totalTimeoutMs + RESERVATION_GRACE_MS));
   } catch (error) {
     logger.warn("budget reservation failed; refusing the request", { request_id: record.id, ...describeError(error) });
@@ -73,7 +86,7 @@ export async function reserveBudgets(
     const refusing = budgets.find((budget) => budget.id === outcome.budgetId) ?? budgets[0];
     return outcome.reason === "exhausted"
       ? { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is exhausted.` } }
-      : { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is nearly used, and what remains is held by requests in flight. Retry shortly.`, code: "budget_held", retryAfterMs: 1000 } };
+      : { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(refusing)} is nearly used, and what remains is held by requests in flight or still settling. Retry shortly.`, code: "budget_held", retryAfterMs: 1000 } };
   }
   record.budgetCharges = outcome.reserved.map((reserved) => ({ budget_id: reserved.budgetId, period_start: charges.find((charge) => charge.budgetId === reserved.budgetId)!.periodStart.toISOString() }));
   return { ok: true, value: undefined };

@@ -1,12 +1,33 @@
 import type { Executor } from "@/db/client";
-import { reserveBudgets, sweepExpiredReservations } from "@/db/queries/budgets";
+import { leaseBudgets, renewLeases, reserveBudgets, returnLeases, sweepExpiredReservations } from "@/db/queries/budgets";
 import { describeError, logger } from "@/server/logger";
 import { processBudgetAlerts, type AlertDelivery } from "./alerts";
+import { BudgetLeases, type LeaseOptions, type LeaseStore } from "./leases";
 import type { BudgetStore } from "./reserve";
 
-/** The PostgreSQL budget store: one modelgate_reserve_budgets call per budgeted request. */
-export function createDatabaseBudgetStore(db: Executor): BudgetStore {
-  return { reserve: (requestId, charges, expiresAt) => reserveBudgets(db, requestId, charges, expiresAt) };
+/** Slices granted, given back and renewed in PostgreSQL. */
+export function createDatabaseLeaseStore(db: Executor): LeaseStore {
+  return {
+    lease: (leaseId, asks, expiresAt) => leaseBudgets(db, leaseId, asks, expiresAt),
+    giveBack: (leaseId, parts) => returnLeases(db, leaseId, parts),
+    renew: (leaseId, expiresAt) => renewLeases(db, leaseId, expiresAt),
+  };
+}
+
+/**
+ * The PostgreSQL budget store: requests reserve from this replica's leased slices when `leases` is given (started
+ * here), else one modelgate_reserve_budgets call per budgeted request.
+ */
+export function createDatabaseBudgetStore(db: Executor, leases?: LeaseOptions): BudgetStore & { stop(): Promise<void> } {
+  const slices = leases && leases.requestsPerSlice > 0 ? new BudgetLeases(createDatabaseLeaseStore(db), leases) : undefined;
+  slices?.start();
+  return {
+    leases: slices,
+    reserve: (requestId, charges, expiresAt) => reserveBudgets(db, requestId, charges, expiresAt),
+    stop: async () => {
+      await slices?.stop();
+    },
+  };
 }
 
 /**
