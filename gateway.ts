@@ -13,6 +13,7 @@ import { describeError, logger } from "@/server/logger";
 import type { ProcessState } from "@/server/serve/health";
 import { createModelgateServer, refuseConsole } from "@/server/serve/http-server";
 import { installGracefulShutdown } from "@/server/serve/shutdown";
+import { serveMetrics } from "@/server/telemetry/serve-metrics";
 
 async function main(): Promise<void> {
   const started = Date.now();
@@ -27,7 +28,7 @@ async function main(): Promise<void> {
   await migrateDatabase(handle);
   const runtime = await getGatewayRuntime();
   const state: ProcessState = { draining: false };
-  const serving = createModelgateServer({ runtime, state, db: handle.db, fallback: refuseConsole });
+  const serving = createModelgateServer({ runtime, state, db: handle.db, metrics: await serveMetrics(handle, settings), fallback: refuseConsole });
   await new Promise<void>((resolve) => serving.server.listen(settings.PORT, settings.HOST, resolve));
   logger.info("modelgate gateway ready", { role: "gateway", port: settings.PORT, startup_ms: Date.now() - started });
 

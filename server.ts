@@ -19,6 +19,7 @@ import type { ProcessState } from "@/server/serve/health";
 import { stampClientAddress } from "@/server/serve/client-address";
 import { createModelgateServer } from "@/server/serve/http-server";
 import { installGracefulShutdown } from "@/server/serve/shutdown";
+import { serveMetrics } from "@/server/telemetry/serve-metrics";
 
 async function main(): Promise<void> {
   const settings = env();
@@ -55,6 +56,7 @@ async function main(): Promise<void> {
     runtime,
     state,
     db: handle.db,
+    metrics: await serveMetrics(handle, settings),
     fallback: (request, response) => {
       stampClientAddress(request);
       void handleNext(request, response);

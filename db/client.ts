@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
@@ -27,12 +28,15 @@ export interface OpenOptions {
   max?: number;
 }
 
+/** This process's PostgreSQL application_name: its connections in pg_stat_activity (metrics read the pool's use there). */
+export const DATABASE_APPLICATION_NAME = `modelgate-${process.pid}-${randomBytes(3).toString("hex")}`;
+
 /** Opens a database. Most code should use getDatabase(), which keeps one handle per process. */
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
     const { default: postgresClient } = await import("postgres");
     const { drizzle } = await import("drizzle-orm/postgres-js");
-    const sql = postgresClient(options.databaseUrl, { onnotice: () => {}, max: options.max ?? 10, prepare: true });
+    const sql = postgresClient(options.databaseUrl, { onnotice: () => {}, max: options.max ?? 10, prepare: true, connection: { application_name: DATABASE_APPLICATION_NAME } });
     const db = drizzle(sql, { schema }) as unknown as Database;
     return { db, raw: { driver: "postgres", sql }, close: () => sql.end({ timeout: 5 }) };
   }

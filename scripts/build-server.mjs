@@ -28,7 +28,8 @@ if (only !== "gateway") {
 const gateway = await build({
   ...common,
   packages: undefined,
-  external: ["@electric-sql/pglite", "drizzle-orm/pglite", "drizzle-orm/pglite/*", "gpt-tokenizer", "bufferutil", "utf-8-validate"],
+  // OpenTelemetry is loaded only when an OTLP endpoint is set (server/telemetry/tracing.ts): not in the bundle.
+  external: ["@electric-sql/pglite", "drizzle-orm/pglite", "drizzle-orm/pglite/*", "gpt-tokenizer", "bufferutil", "utf-8-validate", "@opentelemetry/*"],
   minifySyntax: true,
   minifyWhitespace: true,
   entryPoints: ["gateway.ts"],

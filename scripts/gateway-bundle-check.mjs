@@ -1,6 +1,7 @@
 // What may never reach a gateway-only replica: the console's framework and the console's own code.
 const FORBIDDEN_PACKAGES = /^(next|next-auth|react|react-dom|@auth\/[^/]+|@trpc\/[^/]+|@tanstack\/[^/]+|recharts|superjson|@node-rs\/argon2|@electric-sql\/pglite)(\/|$)/;
-const FORBIDDEN_SOURCES = /^(app\/|server\/api\/|server\/auth\/|server\/admin\/|proxy\.ts$|server\.ts$)/;
+// server/admin/'s token check (and the role rules it reads) is allowed: GET /metrics takes the admin API's token in every role.
+const FORBIDDEN_SOURCES = /^(app\/|server\/api\/|server\/auth\/|server\/admin\/(?!(admin-auth|actor-role|permissions)\.ts$)|proxy\.ts$|server\.ts$)/;
 
 /**
  * Reads an esbuild metafile of the gateway bundle; returns one line per forbidden input or import.

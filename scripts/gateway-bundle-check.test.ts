@@ -24,6 +24,11 @@ describe("the gateway-only bundle never loads the console side", () => {
     expect(Object.keys(result.metafile.inputs).some((input) => input.startsWith("server/gateway/"))).toBe(true);
   });
 
+  test("of server/admin/, only the admin token check (GET /metrics) may reach the bundle", () => {
+    const metafile = { inputs: { "server/admin/admin-auth.ts": {}, "server/admin/actor-role.ts": {}, "server/admin/permissions.ts": {}, "server/admin/keys.ts": {} }, outputs: {} };
+    expect(checkGatewayBundle(metafile)).toEqual(["source server/admin/keys.ts"]);
+  });
+
   test("a bundle that pulls in Next, React, console code or PGlite statically is refused", () => {
     const metafile = {
       inputs: { "gateway.ts": {}, "node_modules/next/dist/server/next.js": {}, "node_modules/react/index.js": {}, "server/api/root.ts": {}, "app/layout.tsx": {}, "server/gateway/handler.ts": {} },

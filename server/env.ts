@@ -5,6 +5,11 @@ const booleanish = z
   .optional()
   .transform((value) => value === "true" || value === "1" || value === "yes");
 
+const booleanishDefaultTrue = z
+  .enum(["true", "false", "1", "0", "yes", "no"])
+  .optional()
+  .transform((value) => value === undefined || value === "true" || value === "1" || value === "yes");
+const otlpProtocol = z.enum(["http/protobuf", "http/json"], { message: "modelgate exports OTLP over HTTP: http/protobuf (the default) or http/json; grpc is not supported" }).optional();
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 /** Every environment variable the app reads, parsed once. Documented in the README. */
@@ -123,6 +128,19 @@ export const envSchema = z.object({
   BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
   /** Stored request bodies (keys or teams with body logging) are deleted after this many days. */
   REQUEST_BODY_RETENTION_DAYS: positiveInt(30),
+  /** Prometheus metrics (README "Metrics and traces"): on unless set to false. */
+  METRICS_ENABLED: booleanishDefaultTrue,
+  /** A second listener serving GET /metrics without a token (for a scraper on a private network). */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65535).optional(),
+  /** Where METRICS_PORT listens; defaults to 127.0.0.1. */
+  METRICS_HOST: z.string().default("127.0.0.1"),
+  // OpenTelemetry: the SDK reads these itself; parsed here so a bad value stops the start, and to know whether to load it.
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+/, "OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL such as http://collector:4318").optional(),
+  OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: z.string().regex(/^https?:\/\/[^/\s]+/, "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT must be an http(s) URL such as http://collector:4318/v1/traces").optional(),
+  OTEL_EXPORTER_OTLP_PROTOCOL: otlpProtocol,
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: otlpProtocol,
+  OTEL_SDK_DISABLED: booleanish,
+  OTEL_TRACES_EXPORTER: z.enum(["otlp", "none"], { message: "OTEL_TRACES_EXPORTER must be otlp or none" }).optional(),
 }).superRefine((settings, context) => {
   // Azure has no default endpoint: a key alone cannot be used.
   if (Boolean(settings.AWS_BEDROCK_ACCESS_KEY_ID) !== Boolean(settings.AWS_BEDROCK_SECRET_ACCESS_KEY)) {

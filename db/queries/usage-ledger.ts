@@ -1,4 +1,4 @@
-import { and, desc, eq, getTableColumns, gte, inArray, lt, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
 import { usageLedger } from "../schema";
 
@@ -116,7 +116,10 @@ export async function listRequests(db: Executor, filters: RequestFilters, option
   const conditions = filterConditions(filters);
   if (options.cursor) {
     const { startedAt, id } = options.cursor;
-    conditions.push(or(lt(usageLedger.startedAt, startedAt), and(eq(usageLedger.startedAt, startedAt), lt(usageLedger.id, id)))!);
+    // A row comparison, so (org_id, started_at, id) is walked from the cursor (an OR of the two cases made PostgreSQL
+    // scan from the newest row: 495 ms for a page 500,000 rows deep, npm run bench:data); the plain bound lets the
+    // (key_id | requested_model, started_at) indexes start there too.
+    conditions.push(lte(usageLedger.startedAt, startedAt), sql`(${usageLedger.startedAt}, ${usageLedger.id}) < (${startedAt.toISOString()}::timestamptz, ${id})`);
   }
   const rows = await db
     .select()

@@ -41,7 +41,7 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
 
 /**
  * Ports of the replica specs: E2E_REPLICAS_PORT (default 3281) plus a fixed offset per process, so several
- * checkouts on one machine can run them side by side. scale-out.spec.ts uses offsets 0–3, rate-limits.spec.ts 10–13.
+ * checkouts on one machine can run them side by side. scale-out.spec.ts uses offsets 0–3, rate-limits.spec.ts 10–13, telemetry.spec.ts 20–23.
  */
 export function replicaPort(offset: number): number {
   return Number(process.env.E2E_REPLICAS_PORT ?? 3281) + offset;

@@ -5,6 +5,7 @@ import type { UsageSink } from "./usage-writer";
 import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
 import type { ProviderAdapter, ProviderId } from "./types";
+import type { RequestTelemetry } from "@/server/telemetry/request-telemetry";
 
 /** Everything the pipeline needs, handed in (tests build it with in-memory parts). */
 export interface GatewayDeps {
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   rateLimiter?: RateLimiter;
   /** Reserves against the snapshot's budgets (PostgreSQL); none: budgets are not enforced. */
   budgets?: BudgetStore;
+  /** Metrics and traces (server/telemetry); none when both are off. */
+  telemetry?: RequestTelemetry;
 }
 
 export interface GatewayOptions {

@@ -71,6 +71,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (!key.ok) return errorResponse(key.error, requestId, errorFormat);
   if (!isPost) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value, readCallerRegion(request, key.value, deps.options.trustedRegionHeader)) };
   const record = newRecord(requestId, key.value, format?.endpoint ?? path);
+  record.telemetry = deps.telemetry?.start(record, request.header("traceparent"), request.header("tracestate"));
   // Before any body is read: a body that is not JSON is a 415, recorded like every authenticated refusal (content-type.ts).
   if (!isJsonContentType(request.header("content-type"))) return fail(record, errorFormat, { kind: "unsupported_media_type" }, deps);
   const read = await request.readJson();

@@ -1,6 +1,7 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import { describeError, logger } from "@/server/logger";
+import type { RecordTelemetry } from "@/server/telemetry/request-telemetry";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
@@ -38,6 +39,8 @@ export interface RequestRecord {
   policy?: PolicyDecisionValue;
   /** What the key asks to keep of the request (stored-body.ts), written with the ledger row. */
   storedBody?: StoredBodyValue;
+  /** Metrics and trace of the request (deps.telemetry); settled with the ledger row. */
+  telemetry?: RecordTelemetry;
 }
 
 export interface Outcome {
@@ -115,8 +118,10 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     ...(record.storedBody ? { storedBody: record.storedBody.mode === "full" ? { ...record.storedBody, responseText: outcome.producedText ?? null } : record.storedBody } : {}),
   };
   deps.usage.record(row);
+  record.telemetry?.settled(row);
   logger.info("request", {
     request_id: row.id,
+    ...(record.telemetry?.traceId ? { trace_id: record.telemetry.traceId, span_id: record.telemetry.spanId } : {}),
     key_prefix: row.keyPrefix,
     endpoint: row.endpoint,
     model: row.requestedModel,

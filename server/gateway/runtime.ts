@@ -6,6 +6,7 @@ import { touchKeysLastUsed } from "@/db/queries/virtual-keys";
 import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { describeError, logger } from "@/server/logger";
+import { getTelemetry } from "@/server/telemetry/telemetry";
 import { adapters } from "@/server/providers";
 import { pruneRequestBodies } from "@/db/queries/request-bodies";
 import { DEFAULT_LEASE_OPTIONS } from "./budget/leases";
@@ -54,12 +55,15 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   const encryptionKey = getEncryptionKey();
   const known = new Set(Object.keys(adapters));
   const config = await startLiveConfig(handle, () => loadSnapshot(handle.db, encryptionKey, known), { refreshIntervalMs: settings.CONFIG_REFRESH_INTERVAL_MS });
+  const telemetry = await getTelemetry();
+  const writeRows = async (rows: Parameters<typeof insertUsageRows>[1]) => void (await insertUsageRows(handle.db, rows));
   const usageWriter = new UsageWriter({
-    write: async (rows) => void (await insertUsageRows(handle.db, rows)),
+    write: telemetry.metrics ? telemetry.metrics.timeUsageWrites(writeRows) : writeRows,
     touchKeys: (ids, at) => touchKeysLastUsed(handle.db, ids, at),
     intervalMs: settings.USAGE_FLUSH_INTERVAL_MS,
   });
   usageWriter.start();
+  telemetry.metrics?.watchUsageQueue(usageWriter);
   const upstream = createUpstreamClient(
     { connectMs: settings.UPSTREAM_CONNECT_TIMEOUT_MS, firstByteMs: settings.UPSTREAM_FIRST_TOKEN_TIMEOUT_MS, idleMs: settings.UPSTREAM_IDLE_TIMEOUT_MS },
     settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
@@ -95,6 +99,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     adapters,
     responses: createDatabaseResponseStore(handle.db),
     rateLimiter,
+    telemetry: telemetry.requests,
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -114,6 +119,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       await config.stop();
       await usageWriter.stop(10_000);
       await budgets.stop();
+      await telemetry.stop();
       await upstream.close();
       clearInterval(heartbeat);
       clearInterval(bodyPruner);

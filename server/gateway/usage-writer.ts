@@ -50,6 +50,12 @@ export class UsageWriter implements UsageSink {
     return this.queue.length;
   }
 
+  /** When the oldest queued row's request ended (epoch ms), for the queue-lag metric; undefined when empty. */
+  get oldestQueuedAt(): number | undefined {
+    const oldest = this.queue[0]?.endedAt;
+    return oldest instanceof Date ? oldest.getTime() : undefined;
+  }
+
   /** Writes everything queued now (one batch at a time). Resolves when the queue is empty or a write failed. */
   flush(force = false): Promise<void> {
     if (this.flushing) return this.flushing;

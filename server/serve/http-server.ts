@@ -17,6 +17,8 @@ export interface ServeOptions {
   db: Database;
   /** Everything that is neither `/v1/*` nor a probe: Next in the all and console roles, a 404 in the gateway role. */
   fallback: RequestListener;
+  /** GET /metrics (server/telemetry/serve-metrics.ts), answered here in every role; absent: the path falls through. */
+  metrics?: RequestListener;
   /** Upgrades outside `/v1/` (Next's HMR in dev); destroyed when absent. */
   fallbackUpgrade?: UpgradeListener;
 }
@@ -47,6 +49,7 @@ export function createModelgateServer(options: ServeOptions): ModelgateServer {
     const queryAt = url.indexOf("?");
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (isProbePath(path)) return void answerProbe(path, response, state, db);
+    if (path === "/metrics" && options.metrics) return options.metrics(request, response);
     fallback(request, response);
   });
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -67,7 +70,7 @@ function refuseDataPlane(_request: IncomingMessage, response: ServerResponse): v
 
 /** The gateway role's answer to console paths. */
 export function refuseConsole(_request: IncomingMessage, response: ServerResponse): void {
-  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /api/health and /api/ready.");
+  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /api/health, /api/ready and /metrics.");
 }
 
 function sendError(response: ServerResponse, status: number, message: string): void {

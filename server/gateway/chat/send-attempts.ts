@@ -26,8 +26,15 @@ export async function sendWithAttempts<T>(
   const send = (request: UpstreamRequest, requestSignal: AbortSignal) => deps.upstream.send(request, { provider: adapter.id, trusted: connection.trusted, signal: requestSignal });
   // Only adapters with an async credential step need the target and context (built once, not per attempt).
   const auth = adapter.authorize ? { target: toTarget(record.model!), context: { send, trusted: connection.trusted, signal } } : undefined;
+  let sent = 0; // this call's attempts (a fanned-out request makes several calls)
   const sendOnce = async (mayReauthorize: boolean): Promise<Result<T> | "reauthorize"> => {
     record.attempts += 1;
+    const attempt = record.telemetry?.attemptStarted(adapter.id, sent++ > 0);
+    const result = await sendOnceUntraced(mayReauthorize);
+    attempt?.ended(result === "reauthorize" ? { kind: "unauthorized" } : result.ok ? undefined : result.error);
+    return result;
+  };
+  const sendOnceUntraced = async (mayReauthorize: boolean): Promise<Result<T> | "reauthorize"> => {
     const authorized = auth ? await adapter.authorize!(upstreamRequest, auth.target, auth.context) : ({ ok: true, value: upstreamRequest } as const);
     if (!authorized.ok) return authorized;
     const sent = await send(authorized.value, signal);
