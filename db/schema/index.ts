@@ -15,3 +15,6 @@ export * from "./user-identities";
 export * from "./rate-limits";
 export * from "./budgets";
 export * from "./policies";
+export * from "./mcp-servers";
+export * from "./mcp-grants";
+export * from "./mcp-calls";

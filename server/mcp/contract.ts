@@ -1,0 +1,52 @@
+import type { ConfigSource, KeyEntry } from "@/server/gateway/config/config-source";
+import type { RateLimiter } from "@/server/gateway/rate-limit/limiter";
+import type { McpCallStatus } from "@/db/schema/mcp-calls";
+import type { McpConfigSource } from "./config/mcp-config-source";
+import type { createToolCatalog } from "./tool-catalog";
+import type { McpUpstream } from "./upstream/mcp-upstream";
+
+export interface McpCallRecord {
+  orgId: string;
+  keyId: string;
+  teamId: string | null;
+  serverId: string | null;
+  serverSlug: string | null;
+  tool: string;
+  status: McpCallStatus;
+  latencyMs: number;
+  requestBytes: number;
+  responseBytes: number;
+  costUsd: string;
+  arguments: unknown;
+  error: string | null;
+  createdAt: Date;
+}
+
+export interface McpAuditEvent {
+  orgId: string;
+  keyId: string;
+  action: "mcp.call_denied";
+  tool: string;
+  reason: string;
+}
+
+/** Everything POST /mcp needs, handed in (tests build it with in-memory parts). */
+export interface McpDeps {
+  /** The gateway's snapshot: virtual keys. */
+  keys: ConfigSource;
+  config: McpConfigSource;
+  upstream: McpUpstream;
+  catalog: ReturnType<typeof createToolCatalog>;
+  /** Per-call ledger rows (batched, off the response path). */
+  recordCall(record: McpCallRecord): void;
+  /** Denied calls (off the response path). */
+  audit(event: McpAuditEvent): void;
+  rateLimiter?: RateLimiter;
+  /** Host names /mcp answers for ("*": any); Origin, when sent, must name one of them. */
+  allowedHosts: readonly string[];
+  maxBodyBytes: number;
+}
+
+export interface McpCaller {
+  key: KeyEntry;
+}
