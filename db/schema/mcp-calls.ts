@@ -1,7 +1,7 @@
 import { bigserial, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
-export const mcpCallStatuses = ["ok", "tool_error", "denied", "rate_limited", "upstream_error", "timeout", "cancelled"] as const;
+export const mcpCallStatuses = ["ok", "tool_error", "denied", "rate_limited", "over_budget", "upstream_error", "timeout", "cancelled"] as const;
 export type McpCallStatus = (typeof mcpCallStatuses)[number];
 
 /**

@@ -3,6 +3,7 @@ import { ProtocolError, ProtocolErrorCode } from "@modelcontextprotocol/server";
 import type { KeyEntry } from "@/server/gateway/config/config-source";
 import { findGrant, type McpGrantEntry, type McpServerEntry } from "./config/mcp-config-source";
 import type { McpCallRecord, McpDeps } from "./contract";
+import { reserveCallBudget } from "./call-budget";
 import { admitCall } from "./call-limits";
 import { redactArguments } from "./redact-arguments";
 import { splitExposedName } from "./tool-names";
@@ -77,15 +78,45 @@ export async function callExposedTool(deps: McpDeps, context: CallContext, name:
     record({ status: "rate_limited", error: admission.reason }, resolved);
     return toolError(`${admission.reason} Retry after ${Math.ceil(admission.retryAfterMs / 1000)} s.`, { retryAfterMs: admission.retryAfterMs });
   }
+  const callId = `mcp_${crypto.randomUUID()}`;
+  const budget = await reserveCallBudget(deps.budgets, deps.keys, context.key, callId, grant.costPerCallUsd, server.timeoutMs);
+  if (!budget.ok) {
+    admission.release();
+    record({ status: "over_budget", error: budget.reason }, resolved);
+    return toolError(`${budget.reason} Retry after ${Math.ceil(budget.retryAfterMs / 1000)} s.`, { retryAfterMs: budget.retryAfterMs });
+  }
+  const ledger = (status: "success" | "error" | "aborted", error: string | null) =>
+    deps.usage?.record({
+      id: callId,
+      orgId: context.key.orgId,
+      teamId: context.key.teamId,
+      keyId: context.key.id,
+      keyPrefix: context.key.prefix,
+      requestedModel: name,
+      servedModel: name,
+      provider: "mcp",
+      endpoint: "/mcp",
+      status,
+      httpStatus: 200,
+      errorMessage: error,
+      costUsd: grant.costPerCallUsd,
+      latencyMs: Date.now() - started,
+      startedAt: new Date(started),
+      endedAt: new Date(),
+      clientAborted: status === "aborted",
+      budgetCharges: budget.charges,
+    });
   try {
     const result = await deps.upstream.callTool(server, parts.tool, args, { signal: context.signal, headers: pickForwardedHeaders(server, context.header) });
     if (!result.ok) {
       const status = context.signal.aborted ? "cancelled" : result.isTimeout ? "timeout" : "upstream_error";
       record({ status, error: result.reason, costUsd: grant.costPerCallUsd }, resolved);
+      ledger(status === "cancelled" ? "aborted" : "error", result.reason);
       return toolError(`The MCP server "${server.slug}" failed: ${result.reason}.`);
     }
     const responseBytes = Buffer.byteLength(JSON.stringify(result.value));
     record({ status: result.value.isError ? "tool_error" : "ok", responseBytes, costUsd: grant.costPerCallUsd }, resolved);
+    ledger(result.value.isError ? "error" : "success", null);
     return result.value;
   } finally {
     admission.release();

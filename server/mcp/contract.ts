@@ -1,5 +1,7 @@
 import type { ConfigSource, KeyEntry } from "@/server/gateway/config/config-source";
+import type { BudgetStore } from "@/server/gateway/budget/reserve";
 import type { RateLimiter } from "@/server/gateway/rate-limit/limiter";
+import type { UsageSink } from "@/server/gateway/usage-writer";
 import type { McpCallStatus } from "@/db/schema/mcp-calls";
 import type { McpConfigSource } from "./config/mcp-config-source";
 import type { createToolCatalog } from "./tool-catalog";
@@ -42,6 +44,10 @@ export interface McpDeps {
   /** Denied calls (off the response path). */
   audit(event: McpAuditEvent): void;
   rateLimiter?: RateLimiter;
+  /** Reserves per-call costs against budgets (PostgreSQL); none: budgets are not enforced. */
+  budgets?: BudgetStore;
+  /** The model gateway's usage ledger: a call that reached its upstream is a row there too (cost, budget settlement, finance export). */
+  usage?: UsageSink;
   /** Host names /mcp answers for ("*": any); Origin, when sent, must name one of them. */
   allowedHosts: readonly string[];
   maxBodyBytes: number;

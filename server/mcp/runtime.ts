@@ -56,6 +56,8 @@ async function startMcpRuntime(): Promise<McpRuntime> {
     recordCall: writer.recordCall,
     audit: writer.audit,
     rateLimiter: gateway.rateLimiter,
+    budgets: gateway.deps.budgets,
+    usage: gateway.deps.usage,
     allowedHosts: allowedMcpHosts(settings.MCP_ALLOWED_HOSTS, settings.PUBLIC_URL),
     maxBodyBytes: Math.min(settings.MAX_REQUEST_BODY_BYTES, 4 * 1024 * 1024),
   };

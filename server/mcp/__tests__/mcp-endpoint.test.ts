@@ -20,6 +20,8 @@ let snapshot: McpSnapshot;
 const alice = keyEntry("alice", "10000000-0000-4000-8000-000000000001");
 const nobody = keyEntry("nobody");
 const limited = keyEntry("limited");
+const broke = keyEntry("broke");
+const reservations: { requestId: string; amount: string }[] = [];
 
 async function modernClient(token: string, headers: Record<string, string> = {}) {
   const client = new Client({ name: "test-modern", version: "1.0.0" }, { versionNegotiation: { mode: "auto" } });
@@ -42,13 +44,25 @@ beforeAll(async () => {
   fake = serverEntry("fake", modernUpstream.url, { authMode: "header", authHeaderName: "x-upstream-key", credential: "upstream-secret-1", forwardHeaders: ["x-trace-id", "authorization"] });
   old = serverEntry("old", legacyUpstream.url);
   down = serverEntry("down", "http://127.0.0.1:9/mcp", { timeoutMs: 1_000 });
-  world = await startMcpWorld([alice.entry, nobody.entry, limited.entry], { servers: [], approved: [], grants: [] });
+  const budgets = [
+    { id: "20000000-0000-4000-8000-000000000001", orgId: alice.entry.orgId, scope: "key" as const, scopeId: broke.entry.id, model: null, period: "monthly" as const, limitUsd: "0.01" },
+    { id: "20000000-0000-4000-8000-000000000002", orgId: alice.entry.orgId, scope: "key" as const, scopeId: limited.entry.id, model: null, period: "monthly" as const, limitUsd: "5" },
+  ];
+  // The reservation ledger's answers: the broke key's budget is exhausted, the limited key's admits.
+  const budgetStore = {
+    reserve: async (requestId: string, charges: { budgetId: string; amount: string }[]) => {
+      reservations.push({ requestId, amount: charges[0].amount });
+      return charges[0].budgetId === budgets[0].id ? { ok: false as const, budgetId: budgets[0].id, reason: "exhausted" as const } : { ok: true as const, reserved: charges.map((charge) => ({ budgetId: charge.budgetId, amount: charge.amount })) };
+    },
+  };
+  world = await startMcpWorld([alice.entry, nobody.entry, limited.entry, broke.entry], { servers: [], approved: [], grants: [] }, { budgets, budgetStore });
   snapshot = {
     servers: [fake, old, down],
     approved: [...(await approveEverything(world.deps, fake)), ...(await approveEverything(world.deps, old))],
     grants: [
       grant("team", alice.entry.teamId!, null),
       grant("key", limited.entry.id, fake.id, { tool: "add", rpm: 1, costPerCallUsd: "0.002" }),
+      grant("key", broke.entry.id, fake.id, { tool: "add", costPerCallUsd: "0.05" }),
     ],
   };
   world.setSnapshot(snapshot);
@@ -138,12 +152,29 @@ describe("grants, pinning, forwarding", () => {
     const client = await modernClient(limited.token);
     await client.callTool({ name: "fake__add", arguments: { a: 1, b: 1 } });
     expect(world.calls.at(-1)).toMatchObject({ status: "ok", costUsd: "0.002" });
+    // The cost was reserved against the key's budget and rides on the ledger row whose insert settles it.
+    const reserved = reservations.at(-1)!;
+    expect(reserved.amount).toBe("0.002");
+    expect(world.ledger.at(-1)).toMatchObject({ id: reserved.requestId, endpoint: "/mcp", provider: "mcp", costUsd: "0.002", status: "success", budgetCharges: [{ budget_id: "20000000-0000-4000-8000-000000000002" }] });
     const before = modernUpstream.calls.length;
     const second = await client.callTool({ name: "fake__add", arguments: { a: 1, b: 1 } });
     expect(second.isError).toBe(true);
     expect(JSON.stringify(second.content)).toMatch(/Retry after \d+ s/);
     expect(modernUpstream.calls.length).toBe(before);
     expect(world.calls.at(-1)).toMatchObject({ status: "rate_limited" });
+    await client.close();
+  });
+
+  test("over budget: isError with a retry hint, the upstream is not reached, no ledger row", async () => {
+    const client = await modernClient(broke.token);
+    const before = modernUpstream.calls.length;
+    const ledgerRows = world.ledger.length;
+    const result = await client.callTool({ name: "fake__add", arguments: { a: 1, b: 2 } });
+    expect(result.isError).toBe(true);
+    expect(JSON.stringify(result.content)).toMatch(/budget .*exhausted.*Retry after/);
+    expect(modernUpstream.calls.length).toBe(before);
+    expect(world.ledger.length).toBe(ledgerRows);
+    expect(world.calls.at(-1)).toMatchObject({ status: "over_budget", keyId: broke.entry.id });
     await client.close();
   });
 

@@ -5,6 +5,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createStaticConfigSource, type KeyEntry } from "@/server/gateway/config/config-source";
+import type { UsageRow } from "@/db/queries/usage-ledger";
+import type { BudgetEntry } from "@/server/gateway/budget/applicable";
+import type { BudgetStore } from "@/server/gateway/budget/reserve";
 import { createMemoryRateLimiter } from "@/server/gateway/rate-limit/memory-limiter";
 import { issueToken } from "@/server/crypto/tokens";
 import { createStaticMcpConfig, type McpGrantEntry, type McpServerEntry, type McpSnapshot } from "../config/mcp-config-source";
@@ -34,20 +37,28 @@ export interface McpWorld {
   deps: McpDeps;
   calls: McpCallRecord[];
   denials: McpAuditEvent[];
+  /** Rows for the model gateway's usage ledger (calls that reached their upstream). */
+  ledger: UsageRow[];
   /** Replaces the MCP snapshot (as a NOTIFY-driven reload would). */
   setSnapshot(snapshot: McpSnapshot): void;
   close(): Promise<void>;
 }
 
-export async function startMcpWorld(keys: KeyEntry[], snapshot: McpSnapshot): Promise<McpWorld> {
+export interface WorldOptions {
+  budgets?: BudgetEntry[];
+  budgetStore?: BudgetStore;
+}
+
+export async function startMcpWorld(keys: KeyEntry[], snapshot: McpSnapshot, options: WorldOptions = {}): Promise<McpWorld> {
   const guarded = createGuardedFetch("*");
   const upstream = createMcpUpstream(guarded.fetch);
   const calls: McpCallRecord[] = [];
   const denials: McpAuditEvent[] = [];
+  const ledger: UsageRow[] = [];
   const limiter = createMemoryRateLimiter();
   let config = createStaticMcpConfig(snapshot);
   const deps: McpDeps = {
-    keys: createStaticConfigSource({ keys, models: [] }),
+    keys: createStaticConfigSource({ keys, models: [], budgets: options.budgets }),
     get config() {
       return config;
     },
@@ -56,6 +67,8 @@ export async function startMcpWorld(keys: KeyEntry[], snapshot: McpSnapshot): Pr
     recordCall: (record) => calls.push(record),
     audit: (event) => denials.push(event),
     rateLimiter: limiter,
+    budgets: options.budgetStore,
+    usage: { record: (row) => ledger.push(row) },
     allowedHosts: ["localhost", "127.0.0.1"],
     maxBodyBytes: 64 * 1024,
   };
@@ -68,6 +81,7 @@ export async function startMcpWorld(keys: KeyEntry[], snapshot: McpSnapshot): Pr
     deps,
     calls,
     denials,
+    ledger,
     setSnapshot(next) {
       config = createStaticMcpConfig(next);
     },
