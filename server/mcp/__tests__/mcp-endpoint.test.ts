@@ -2,6 +2,8 @@
  * POST /mcp end to end in one process: both SDK generations as clients, fake upstreams of both eras, the HTTP gates,
  * grants, pinning, forwarding without the caller's token, cancellation, limits and a server that is down.
  */
+import { execFile } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
@@ -92,6 +94,26 @@ describe("both protocol eras", () => {
     expect(result.content).toEqual([{ type: "text", text: "echo: hi" }]);
     expect(world.calls.at(-1)).toMatchObject({ serverSlug: "old", tool: "echo", status: "ok", keyId: alice.entry.id });
     await client.close();
+  });
+});
+
+describe("the MCP Inspector CLI", () => {
+  // Run from its build folder: the CLI finds its own package.json relative to the working directory.
+  const inspector = (...args: string[]) =>
+    new Promise<{ code: number | null; stdout: string }>((resolve) => {
+      const cli = path.resolve(import.meta.dirname, "../../../node_modules/@modelcontextprotocol/inspector-cli/build/index.js");
+      execFile(process.execPath, [cli, world.url, "--transport", "http", "--header", `Authorization: Bearer ${alice.token}`, ...args], { timeout: 20_000, cwd: path.dirname(cli) }, (error, stdout, stderr) =>
+        resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: stdout + (error ? stderr : "") }),
+      );
+    });
+
+  test("lists and calls tools through the gateway", async () => {
+    const listed = await inspector("--method", "tools/list");
+    expect(listed.code, listed.stdout).toBe(0);
+    expect((JSON.parse(listed.stdout) as { tools: { name: string }[] }).tools.map((tool) => tool.name)).toContain("old__echo");
+    const called = await inspector("--method", "tools/call", "--tool-name", "fake__echo", "--tool-arg", "text=inspected");
+    expect(called.code).toBe(0);
+    expect(JSON.parse(called.stdout)).toMatchObject({ content: [{ type: "text", text: "echo: inspected" }] });
   });
 });
 
