@@ -46,8 +46,19 @@ export function createMcpRequestHandler(getDeps: () => Promise<McpDeps>) {
 function buildServer(deps: McpDeps, key: KeyEntry, requestInfo: Request | undefined): Server {
   const server = new Server(SERVER_INFO, { capabilities: { tools: {} }, instructions: INSTRUCTIONS });
   server.setRequestHandler("tools/list", async () => ({ tools: (await listExposedTools(deps, key)).map(toListedTool) }));
-  server.setRequestHandler("tools/call", async (request, context) =>
-    callExposedTool(deps, { key, signal: context.mcpReq.signal, header: (name) => requestInfo?.headers.get(name) ?? null }, request.params.name, request.params.arguments),
-  );
+  server.setRequestHandler("tools/call", async (request, context) => {
+    const tracked = deps.inFlight.track(key.id, context.mcpReq.id);
+    try {
+      const signal = AbortSignal.any([context.mcpReq.signal, tracked.signal]);
+      return await callExposedTool(deps, { key, signal, header: (name) => requestInfo?.headers.get(name) ?? null }, request.params.name, request.params.arguments);
+    } finally {
+      tracked.release();
+    }
+  });
+  // Stateless: a 2025-era cancellation arrives on its own POST, so it is matched to the key's call in this process.
+  server.setNotificationHandler("notifications/cancelled", (notification) => {
+    const requestId = notification.params?.requestId;
+    if (typeof requestId === "string" || typeof requestId === "number") deps.inFlight.cancel(key.id, requestId);
+  });
   return server;
 }

@@ -8,6 +8,7 @@ import { allowedMcpHosts } from "./allowed-hosts";
 import { loadMcpSnapshot } from "./config/load-mcp-snapshot";
 import { startLiveMcpConfig } from "./config/live-mcp-config";
 import type { McpDeps } from "./contract";
+import { createInFlightCalls } from "./in-flight-calls";
 import { createToolCatalog } from "./tool-catalog";
 import { createGuardedFetch } from "./upstream/guarded-fetch";
 import { createMcpUpstream } from "./upstream/mcp-upstream";
@@ -58,6 +59,7 @@ async function startMcpRuntime(): Promise<McpRuntime> {
     rateLimiter: gateway.rateLimiter,
     budgets: gateway.deps.budgets,
     usage: gateway.deps.usage,
+    inFlight: createInFlightCalls(),
     allowedHosts: allowedMcpHosts(settings.MCP_ALLOWED_HOSTS, settings.PUBLIC_URL),
     maxBodyBytes: Math.min(settings.MAX_REQUEST_BODY_BYTES, 4 * 1024 * 1024),
   };

@@ -244,6 +244,23 @@ describe("grants, pinning, forwarding", () => {
     await client.close();
   });
 
+  test("a 1.x client's cancellation (notifications/cancelled on its own POST) reaches the upstream within 1 s", async () => {
+    const client = await legacyClient(alice.token);
+    const before = modernUpstream.calls.filter((call) => call.tool === "slow").length;
+    const controller = new AbortController();
+    const call = client.callTool({ name: "fake__slow", arguments: {} }, undefined, { signal: controller.signal }).catch((error: unknown) => error);
+    const deadline = Date.now() + 3_000;
+    while (modernUpstream.calls.filter((entry) => entry.tool === "slow").length === before && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const abortedAt = Date.now();
+    controller.abort();
+    await call;
+    while ((modernUpstream.slowCancelledAt ?? 0) < abortedAt && Date.now() < abortedAt + 1_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(modernUpstream.slowCancelledAt! - abortedAt).toBeGreaterThanOrEqual(0);
+    expect(modernUpstream.slowCancelledAt! - abortedAt).toBeLessThan(1_000);
+    expect(world.deps.inFlight.size).toBe(0);
+    await client.close();
+  });
+
   test("a server that is down drops out of tools/list and its calls are isError, quickly", async () => {
     const client = await modernClient(alice.token);
     const started = Date.now();

@@ -12,6 +12,7 @@ import { createMemoryRateLimiter } from "@/server/gateway/rate-limit/memory-limi
 import { issueToken } from "@/server/crypto/tokens";
 import { createStaticMcpConfig, type McpGrantEntry, type McpServerEntry, type McpSnapshot } from "../config/mcp-config-source";
 import type { McpAuditEvent, McpCallRecord, McpDeps } from "../contract";
+import { createInFlightCalls } from "../in-flight-calls";
 import { createToolCatalog } from "../tool-catalog";
 import { createMcpNodeHandler } from "../transports/node";
 import { createGuardedFetch } from "../upstream/guarded-fetch";
@@ -69,6 +70,7 @@ export async function startMcpWorld(keys: KeyEntry[], snapshot: McpSnapshot, opt
     rateLimiter: limiter,
     budgets: options.budgetStore,
     usage: { record: (row) => ledger.push(row) },
+    inFlight: createInFlightCalls(),
     allowedHosts: ["localhost", "127.0.0.1"],
     maxBodyBytes: 64 * 1024,
   };
