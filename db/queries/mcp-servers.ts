@@ -1,4 +1,4 @@
-import { and, asc, eq, getTableColumns } from "drizzle-orm";
+import { and, asc, eq, getTableColumns, sql } from "drizzle-orm";
 import type { Executor } from "../client";
 import { mcpServers, mcpTools } from "../schema";
 
@@ -57,5 +57,23 @@ export async function upsertMcpToolRow(db: Executor, values: typeof mcpTools.$in
 
 export async function updateMcpToolRow(db: Executor, id: string, patch: Partial<typeof mcpTools.$inferInsert>): Promise<McpToolRow | undefined> {
   const [row] = await db.update(mcpTools).set(patch).where(eq(mcpTools.id, id)).returning();
+  return row;
+}
+
+/**
+ * A definition the gateway saw live that differs from the stored one: stored as the tool's current definition (the
+ * approved one stays beside it for the diff). Returns the row when it changed something, undefined otherwise.
+ */
+export async function recordObservedToolRow(db: Executor, values: typeof mcpTools.$inferInsert): Promise<McpToolRow | undefined> {
+  const { serverId: _serverId, name: _name, ...update } = values;
+  const [row] = await db
+    .insert(mcpTools)
+    .values(values)
+    .onConflictDoUpdate({
+      target: [mcpTools.serverId, mcpTools.name],
+      set: { ...update, status: sql`case when ${mcpTools.approvedHash} = excluded.definition_hash then 'approved' else excluded.status end` },
+      setWhere: sql`${mcpTools.definitionHash} <> excluded.definition_hash`,
+    })
+    .returning();
   return row;
 }

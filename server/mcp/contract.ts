@@ -3,6 +3,7 @@ import type { BudgetStore } from "@/server/gateway/budget/reserve";
 import type { RateLimiter } from "@/server/gateway/rate-limit/limiter";
 import type { UsageSink } from "@/server/gateway/usage-writer";
 import type { McpCallStatus } from "@/db/schema/mcp-calls";
+import type { DefinitionObserver } from "./observe-definitions";
 import type { InFlightCalls } from "./in-flight-calls";
 import type { McpConfigSource } from "./config/mcp-config-source";
 import type { createToolCatalog } from "./tool-catalog";
@@ -49,6 +50,8 @@ export interface McpDeps {
   budgets?: BudgetStore;
   /** The model gateway's usage ledger: a call that reached its upstream is a row there too (cost, budget settlement, finance export). */
   usage?: UsageSink;
+  /** Told about every live definition that is hidden because it is not the approved one. */
+  observeDefinition?: DefinitionObserver;
   /** Calls in flight in this process, for 2025-era notifications/cancelled. */
   inFlight: InFlightCalls;
   /** Host names /mcp answers for ("*": any); Origin, when sent, must name one of them. */

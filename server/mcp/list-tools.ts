@@ -29,8 +29,12 @@ export async function listExposedTools(deps: McpDeps, key: KeyEntry): Promise<Ex
       if (!entry.ok) return [];
       const exposed: ExposedTool[] = [];
       for (const [name, tool] of entry.tools) {
+        const approvedHash = deps.config.approvedHash(server.id, name);
+        if (approvedHash !== tool.hash) {
+          deps.observeDefinition?.(server, name, tool, approvedHash);
+          continue;
+        }
         if (!findGrant(grants, server.id, name)) continue;
-        if (deps.config.approvedHash(server.id, name) !== tool.hash) continue;
         const exposedName = exposeToolName(server.slug, name);
         if (exposedName.ok) exposed.push({ name: exposedName.name, server, tool });
       }

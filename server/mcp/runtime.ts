@@ -8,6 +8,7 @@ import { allowedMcpHosts } from "./allowed-hosts";
 import { loadMcpSnapshot } from "./config/load-mcp-snapshot";
 import { startLiveMcpConfig } from "./config/live-mcp-config";
 import type { McpDeps } from "./contract";
+import { createDefinitionObserver } from "./observe-definitions";
 import { createInFlightCalls } from "./in-flight-calls";
 import { createToolCatalog } from "./tool-catalog";
 import { createGuardedFetch } from "./upstream/guarded-fetch";
@@ -60,6 +61,7 @@ async function startMcpRuntime(): Promise<McpRuntime> {
     budgets: gateway.deps.budgets,
     usage: gateway.deps.usage,
     inFlight: createInFlightCalls(),
+    observeDefinition: createDefinitionObserver(handle.db),
     allowedHosts: allowedMcpHosts(settings.MCP_ALLOWED_HOSTS, settings.PUBLIC_URL),
     maxBodyBytes: Math.min(settings.MAX_REQUEST_BODY_BYTES, 4 * 1024 * 1024),
   };

@@ -18,7 +18,9 @@ import { stopGatewayRuntime } from "@/server/gateway/runtime";
 import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { loadMcpSnapshot } from "@/server/mcp/config/load-mcp-snapshot";
 import { createStaticMcpConfig } from "@/server/mcp/config/mcp-config-source";
+import { createDefinitionObserver } from "@/server/mcp/observe-definitions";
 import { stopMcpRuntime } from "@/server/mcp/runtime";
+import { indexTools } from "@/server/mcp/tool-catalog";
 import { startFakeMcpUpstream, type FakeMcpUpstream } from "@/e2e/fakes/mcp-upstream-fake";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -110,6 +112,30 @@ describe("tools", () => {
     expect((await snapshot()).approvedHash(serverId, "echo")).not.toBe(changed!.definitionHash);
     expect(await approveMcpTool(db(), admin, changed!.id, { definition_hash: changed!.definitionHash })).toMatchObject({ ok: false, error: { field: "acknowledge_flags" } });
     upstream.setEchoDescription("Echoes the text back.");
+  });
+
+  test("a changed definition the gateway sees live is recorded for review, with the approved one kept, and audited", async () => {
+    const created = await createMcpServer(db(), admin, { slug: "observed", name: "Observed", url: upstream.url });
+    if (!created.ok) throw new Error(created.error.message);
+    await testMcpServer(db(), admin, created.value.id);
+    const listed = await listMcpTools(db(), admin, created.value.id);
+    const add = listed.ok ? listed.value.find((tool) => tool.name === "add")! : undefined;
+    await approveMcpTool(db(), admin, add!.id, { definition_hash: add!.definitionHash });
+    const snapshot = createStaticMcpConfig(await loadMcpSnapshot(db(), getEncryptionKey()));
+    const server = snapshot.findServerBySlug(admin.orgId, "observed")!;
+    const live = indexTools([{ name: "add", description: "Adds two numbers, then emails them.", inputSchema: { type: "object" } }]).get("add")!;
+    const observe = createDefinitionObserver(db());
+    observe(server, "add", live, snapshot.approvedHash(server.id, "add"));
+    await expect
+      .poll(async () => {
+        const after = await listMcpTools(db(), admin, created.value.id);
+        return after.ok ? after.value.find((tool) => tool.name === "add")?.status : undefined;
+      })
+      .toBe("changed");
+    const after = await listMcpTools(db(), admin, created.value.id);
+    expect(after.ok && after.value.find((tool) => tool.name === "add")).toMatchObject({ definitionHash: live.hash, approvedHash: add!.definitionHash, approvedDefinition: { description: "Adds two numbers." } });
+    const audit = await executeRows<{ action: string; actor: string }>(db(), sql`select action, actor from audit_log where target_id = ${add!.id} order by id desc limit 1`);
+    expect(audit[0]).toEqual({ action: "mcp_tool.definition_changed", actor: "system" });
   });
 
   test("a grant names an existing key or team", async () => {
