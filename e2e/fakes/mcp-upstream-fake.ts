@@ -5,6 +5,9 @@
  * 2025-era streamable HTTP transport), and the 2025-06-18 streamable HTTP transport with the 1.x SDK
  * (https://modelcontextprotocol.io/specification/2025-06-18/basic/transports#streamable-http, stateless:
  * `sessionIdGenerator: undefined`). Every request's headers are recorded, so a test can prove what reached it.
+ * With `requireBearer`, it is an OAuth-protected resource (RFC 6750) that accepts only that access token, and
+ * startFakeTokenEndpoint is its authorization server's token endpoint for the client credentials grant
+ * (RFC 6749 §4.4: POST grant_type=client_credentials with HTTP Basic client authentication, §2.3.1).
  */
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -69,7 +72,7 @@ function registerLegacyTools(server: LegacyMcpServer, state: State) {
 }
 
 /** `era: "modern"` serves with the 2.x SDK (both eras, stateless); `"legacy"` with the 1.x SDK (2025 revisions only). */
-export async function startFakeMcpUpstream(options: { era: "modern" | "legacy"; port?: number }): Promise<FakeMcpUpstream> {
+export async function startFakeMcpUpstream(options: { era: "modern" | "legacy"; port?: number; requireBearer?: string }): Promise<FakeMcpUpstream> {
   const state: State = { echoDescription: "Echoes the text back.", calls: [], slowCancelledAt: null };
   const requests: FakeMcpUpstream["requests"] = [];
   const modern = createMcpHandler(() => {
@@ -79,6 +82,11 @@ export async function startFakeMcpUpstream(options: { era: "modern" | "legacy"; 
   });
   const server: Server = createServer((request, response) => {
     requests.push({ method: request.method ?? "", headers: { ...request.headers } });
+    if (options.requireBearer && request.headers.authorization !== `Bearer ${options.requireBearer}`) {
+      // RFC 6750 §3: a protected resource answers a missing or wrong token with 401 and WWW-Authenticate.
+      response.writeHead(401, { "www-authenticate": 'Bearer error="invalid_token"', "content-type": "application/json" }).end('{"error":"invalid_token"}');
+      return;
+    }
     if (options.era === "modern") {
       const controller = new AbortController();
       response.on("close", () => controller.abort());
@@ -109,4 +117,33 @@ export async function startFakeMcpUpstream(options: { era: "modern" | "legacy"; 
         server.close(() => resolve());
       }),
   };
+}
+
+export interface FakeTokenEndpoint {
+  url: string;
+  /** What each token request carried. */
+  requests: { authorization: string | undefined; body: string }[];
+  close(): Promise<void>;
+}
+
+/** Issues `accessToken` to `clientId`:`clientSecret` for grant_type=client_credentials; 401 invalid_client otherwise. */
+export async function startFakeTokenEndpoint(clientId: string, clientSecret: string, accessToken: string): Promise<FakeTokenEndpoint> {
+  const requests: FakeTokenEndpoint["requests"] = [];
+  const server = createServer((request, response) => {
+    let body = "";
+    request.on("data", (chunk: Buffer) => (body += chunk.toString("utf8")));
+    request.on("end", () => {
+      requests.push({ authorization: request.headers.authorization, body });
+      const expected = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString("base64")}`;
+      const form = new URLSearchParams(body);
+      if (request.headers.authorization !== expected || form.get("grant_type") !== "client_credentials") {
+        response.writeHead(401, { "content-type": "application/json" }).end('{"error":"invalid_client"}');
+        return;
+      }
+      response.writeHead(200, { "content-type": "application/json", "cache-control": "no-store" }).end(JSON.stringify({ access_token: accessToken, token_type: "Bearer", expires_in: 3600 }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}/oauth/token`, requests, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
 }

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { Client, StreamableHTTPClientTransport } from "@modelcontextprotocol/client";
 import { Client as LegacyClient } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
-import { startFakeMcpUpstream, type FakeMcpUpstream } from "@/e2e/fakes/mcp-upstream-fake";
+import { startFakeMcpUpstream, startFakeTokenEndpoint, type FakeMcpUpstream } from "@/e2e/fakes/mcp-upstream-fake";
 import { approveEverything, grant, keyEntry, serverEntry, startMcpWorld, type McpWorld } from "./mcp-world";
 import type { McpServerEntry, McpSnapshot } from "../config/mcp-config-source";
 
@@ -259,6 +259,26 @@ describe("grants, pinning, forwarding", () => {
     expect(modernUpstream.slowCancelledAt! - abortedAt).toBeLessThan(1_000);
     expect(world.deps.inFlight.size).toBe(0);
     await client.close();
+  });
+
+  test("OAuth client credentials: the gateway fetches a token and the upstream gets it, never the caller's key", async () => {
+    const tokens = await startFakeTokenEndpoint("gateway-client", "client-secret-9", "access-token-123");
+    const protectedUpstream = await startFakeMcpUpstream({ era: "modern", requireBearer: "access-token-123" });
+    const secured = serverEntry("secured", protectedUpstream.url, { authMode: "oauth_client_credentials", oauthTokenUrl: tokens.url, oauthClientId: "gateway-client", credential: "client-secret-9", oauthScope: "tools" });
+    try {
+      const approved = await approveEverything(world.deps, secured);
+      world.setSnapshot({ ...snapshot, servers: [...snapshot.servers, secured], approved: [...snapshot.approved, ...approved] });
+      const client = await modernClient(alice.token);
+      expect((await client.callTool({ name: "secured__echo", arguments: { text: "ok" } })).content).toEqual([{ type: "text", text: "echo: ok" }]);
+      await client.close();
+      expect(tokens.requests[0].body).toBe("grant_type=client_credentials&scope=tools");
+      expect(tokens.requests.length).toBe(1); // cached for every later exchange
+      for (const seen of protectedUpstream.requests) expect(seen.headers.authorization).toBe("Bearer access-token-123");
+    } finally {
+      world.setSnapshot(snapshot);
+      await protectedUpstream.close();
+      await tokens.close();
+    }
   });
 
   test("a server that is down drops out of tools/list and its calls are isError, quickly", async () => {
