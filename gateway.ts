@@ -10,6 +10,7 @@ import { migrateDatabase } from "@/db/migrate";
 import { env } from "@/server/env";
 import { getGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
+import { stopMcpRuntime } from "@/server/mcp/runtime";
 import type { ProcessState } from "@/server/serve/health";
 import { createModelgateServer, refuseConsole } from "@/server/serve/http-server";
 import { installGracefulShutdown } from "@/server/serve/shutdown";
@@ -37,7 +38,10 @@ async function main(): Promise<void> {
     state,
     delayMs: settings.SHUTDOWN_DELAY_MS,
     timeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
-    stopRuntime: () => runtime.stop(),
+    stopRuntime: async () => {
+      await stopMcpRuntime();
+      await runtime.stop();
+    },
     closeDatabase: () => handle.close(),
     releaseLock: () => {},
   });

@@ -16,5 +16,5 @@ export function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ["/overview/:path*", "/keys/:path*", "/providers/:path*", "/models/:path*", "/requests/:path*", "/settings/:path*", "/members/:path*", "/teams/:path*", "/audit/:path*", "/rate-limits/:path*", "/budgets/:path*"],
+  matcher: ["/overview/:path*", "/keys/:path*", "/providers/:path*", "/models/:path*", "/requests/:path*", "/settings/:path*", "/members/:path*", "/teams/:path*", "/audit/:path*", "/rate-limits/:path*", "/budgets/:path*", "/mcp-servers/:path*"],
 };

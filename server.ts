@@ -15,6 +15,7 @@ import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-se
 import { env } from "@/server/env";
 import { getGatewayRuntime, stopGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
+import { stopMcpRuntime } from "@/server/mcp/runtime";
 import type { ProcessState } from "@/server/serve/health";
 import { stampClientAddress } from "@/server/serve/client-address";
 import { createModelgateServer } from "@/server/serve/http-server";
@@ -82,7 +83,10 @@ async function main(): Promise<void> {
     delayMs: settings.SHUTDOWN_DELAY_MS,
     timeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     // The console may have started the runtime lazily (Test connection) even without serving /v1.
-    stopRuntime: stopGatewayRuntime,
+    stopRuntime: async () => {
+      await stopMcpRuntime();
+      await stopGatewayRuntime();
+    },
     closeDatabase: () => handle.close(),
     releaseLock,
   });

@@ -94,6 +94,8 @@ export const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: z.string().optional(),
   /** Comma-separated host names or CIDRs an admin may point provider base URLs at although they are private; "*" allows all. */
   GATEWAY_ALLOW_PRIVATE_HOSTS: z.string().default(""),
+  /** Host names POST /mcp answers for, comma-separated ("*": any), besides PUBLIC_URL's and localhost's. README "MCP gateway". */
+  MCP_ALLOWED_HOSTS: z.string().default(""),
   /** HMAC-SHA256 key of the x-modelgate-signature header on budget alert webhooks (unset: unsigned). */
   WEBHOOK_SIGNING_SECRET: z.string().min(16, "WEBHOOK_SIGNING_SECRET must be at least 16 characters").optional(),
   MAX_REQUEST_BODY_BYTES: positiveInt(20 * 1024 * 1024),

@@ -16,3 +16,6 @@ export * from "./rate-limits";
 export * from "./budgets";
 export * from "./policies";
 export * from "./request-bodies";
+export * from "./mcp-servers";
+export * from "./mcp-grants";
+export * from "./mcp-calls";

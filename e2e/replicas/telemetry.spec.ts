@@ -21,7 +21,7 @@ test.beforeAll(async () => {
   cluster = await startCluster({
     label: "telemetry",
     adminKey: ADMIN_KEY,
-    portOffset: 20,
+    portOffset: 30,
     gatewaySettings: { GATEWAY_ADMIN_KEY: ADMIN_KEY, OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`, OTEL_BSP_SCHEDULE_DELAY: "200", OTEL_SERVICE_NAME: "modelgate-replica" },
   });
 });

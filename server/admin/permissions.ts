@@ -33,11 +33,15 @@ export const allPermissions = [
   "budgets:write",
   "policies:read",
   "policies:write",
+  /** MCP servers, their tools, grants and call rows. */
+  "mcp:read",
+  /** Registers MCP servers, approves tool definitions, grants tools to keys and teams. */
+  "mcp:write",
 ] as const;
 export type Permission = (typeof allPermissions)[number];
 
-const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write"];
+const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read", "mcp:read"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "mcp:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),

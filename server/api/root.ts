@@ -3,6 +3,7 @@ import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
 import { keysRouter } from "./routers/keys";
+import { mcpRouter } from "./routers/mcp";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { overviewRouter } from "./routers/overview";
@@ -32,6 +33,7 @@ export const appRouter = router({
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
   policies: policiesRouter,
+  mcp: mcpRouter,
 });
 
 export type AppRouter = typeof appRouter;

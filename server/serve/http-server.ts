@@ -4,6 +4,8 @@ import type { Database } from "@/db/client";
 import { createNodeHandler } from "@/server/gateway/transports/node";
 import { createWebSocketRouter } from "@/server/gateway/transports/websocket-router";
 import type { GatewayRuntime } from "@/server/gateway/runtime";
+import { createMcpNodeHandler } from "@/server/mcp/transports/node";
+import { getMcpRuntime } from "@/server/mcp/runtime";
 import { answerProbe, isProbePath, type ProcessState } from "./health";
 import { InFlightRequests } from "./in-flight";
 
@@ -39,6 +41,7 @@ export function createModelgateServer(options: ServeOptions): ModelgateServer {
   const inFlight = new InFlightRequests();
   const handleGateway = runtime ? createNodeHandler(async () => runtime.deps, runtime.limits) : undefined;
   const gateway: RequestListener = handleGateway ? (request, response) => void handleGateway(request, response) : refuseDataPlane;
+  const mcp: RequestListener = runtime ? ((handleMcp) => (request, response) => void handleMcp(request, response))(createMcpNodeHandler(async () => (await getMcpRuntime()).deps)) : refuseDataPlane;
   const websocket = runtime ? createWebSocketRouter(async () => runtime.deps, runtime.limits) : undefined;
 
   const server = createServer((request, response) => {
@@ -50,6 +53,7 @@ export function createModelgateServer(options: ServeOptions): ModelgateServer {
     const path = queryAt === -1 ? url : url.slice(0, queryAt);
     if (isProbePath(path)) return void answerProbe(path, response, state, db);
     if (path === "/metrics" && options.metrics) return options.metrics(request, response);
+    if (path === "/mcp") return mcp(request, response);
     fallback(request, response);
   });
   server.on("upgrade", (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -70,7 +74,7 @@ function refuseDataPlane(_request: IncomingMessage, response: ServerResponse): v
 
 /** The gateway role's answer to console paths. */
 export function refuseConsole(_request: IncomingMessage, response: ServerResponse): void {
-  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /api/health, /api/ready and /metrics.");
+  sendError(response, 404, "This modelgate process serves the gateway only (MODELGATE_ROLE=gateway): /v1/*, /mcp, /api/health, /api/ready and /metrics.");
 }
 
 function sendError(response: ServerResponse, status: number, message: string): void {

@@ -11,6 +11,7 @@ import { getDatabase } from "@/db/client";
 import { createTestDatabase } from "@/db/__tests__/test-database";
 import type { Role } from "@/db/schema";
 import { stopGatewayRuntime } from "@/server/gateway/runtime";
+import { stopMcpRuntime } from "@/server/mcp/runtime";
 import {
   buildWorld,
   everyone,
@@ -26,6 +27,9 @@ import {
   budgetWriters,
   freshTeam,
   freshUser,
+  freshMcpGrant,
+  freshMcpServer,
+  freshMcpTool,
   readers,
   reversedPolicyIds,
   roles,
@@ -126,6 +130,19 @@ const matrix: Record<string, Cell[]> = {
   "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
   "POST /api/admin/policies/replay": [{ allowed: readers, body: () => ({ days: 1 }) }],
   "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
+  "GET /api/admin/mcp-servers": [{ allowed: readers }],
+  "POST /api/admin/mcp-servers": [{ allowed: writers, body: () => ({ slug: unique("m").toLowerCase(), name: unique("m"), url: "http://127.0.0.1:9/mcp" }) }],
+  "GET /api/admin/mcp-servers/[id]": [{ allowed: readers, prepare: async (world) => ({ id: await freshMcpServer(world) }), params: id }],
+  "PATCH /api/admin/mcp-servers/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), params: id, body: () => ({ timeout_ms: 2_000 }) }],
+  "DELETE /api/admin/mcp-servers/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), params: id }],
+  "POST /api/admin/mcp-servers/[id]/test": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), params: id }],
+  "GET /api/admin/mcp-servers/[id]/tools": [{ allowed: readers, prepare: async (world) => ({ id: await freshMcpServer(world) }), params: id }],
+  "POST /api/admin/mcp-tools/[id]/approve": [{ allowed: writers, prepare: async (world) => freshMcpTool(world), params: id, body: (_world, prepared) => ({ definition_hash: prepared.hash }) }],
+  "POST /api/admin/mcp-tools/[id]/revoke": [{ allowed: writers, prepare: async (world) => freshMcpTool(world), params: id }],
+  "GET /api/admin/mcp-grants": [{ allowed: readers }],
+  "POST /api/admin/mcp-grants": [{ allowed: writers, body: (world) => ({ subject: "team", subject_id: world.teamId, tool: "*", rpm: 10, cost_per_call_usd: "0.001" }) }],
+  "DELETE /api/admin/mcp-grants/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpGrant(world) }), params: id }],
+  "GET /api/admin/mcp-calls": [{ allowed: readers }],
 };
 
 const adminDir = path.resolve(import.meta.dirname, "../../../app/api/admin");
@@ -161,6 +178,7 @@ beforeAll(async () => {
   routes = await discoverRoutes();
 });
 afterAll(async () => {
+  await stopMcpRuntime();
   await stopGatewayRuntime();
   await (await getDatabase()).close();
   await database?.drop();

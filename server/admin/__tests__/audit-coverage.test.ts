@@ -27,7 +27,10 @@ import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
 import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
+import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
+import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -106,6 +109,13 @@ const cases: Case[] = [
   { service: "deletePolicyRule", action: "policy_rule.delete", run: async (db, world, actor) => deletePolicyRule(db, actor, await freshPolicyRule(db, world)) },
   { service: "reorderPolicyRules", action: "policy_rule.reorder", run: async (db, world, actor) => reorderPolicyRules(db, actor, await allPolicyIdsReversed(db, world)) },
   { service: "setPolicyResidency", action: "policy_residency.update", run: (db, _world, actor) => setPolicyResidency(db, actor, { regions: ["eu"], caller_regions: null }) },
+  { service: "createMcpServer", action: "mcp_server.create", secrets: () => [SECRET_API_KEY], run: (db, _world, actor) => createMcpServer(db, actor, { slug: unique("m").toLowerCase(), name: unique("m"), url: "http://127.0.0.1:9/mcp", auth_mode: "header", auth_header_name: "x-api-key", credential: SECRET_API_KEY }) },
+  { service: "updateMcpServer", action: "mcp_server.update", secrets: () => [SECRET_API_KEY], run: async (db, world, actor) => updateMcpServer(db, actor, await freshMcpServer(world), { auth_mode: "header", auth_header_name: "x-api-key", credential: SECRET_API_KEY }) },
+  { service: "deleteMcpServer", action: "mcp_server.delete", run: async (db, world, actor) => deleteMcpServer(db, actor, await freshMcpServer(world)) },
+  { service: "approveMcpTool", action: "mcp_tool.approve", run: async (db, world, actor) => { const tool = await freshMcpTool(world); return approveMcpTool(db, actor, tool.id, { definition_hash: tool.hash }); } },
+  { service: "revokeMcpTool", action: "mcp_tool.revoke", run: async (db, world, actor) => revokeMcpTool(db, actor, (await freshMcpTool(world)).id) },
+  { service: "createMcpGrant", action: "mcp_grant.create", run: async (db, world, actor) => createMcpGrant(db, actor, { subject: "key", subject_id: await freshKey(world), tool: "*" }) },
+  { service: "deleteMcpGrant", action: "mcp_grant.delete", run: async (db, world, actor) => deleteMcpGrant(db, actor, await freshMcpGrant(world)) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 

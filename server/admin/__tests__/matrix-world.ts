@@ -18,6 +18,9 @@ import { insertTeam, insertTeamMember } from "@/db/queries/teams";
 import { insertUsageRows } from "@/db/queries/usage-ledger";
 import { insertUserWithRole, updateMembership } from "@/db/queries/users";
 import { insertKey } from "@/db/queries/virtual-keys";
+import { insertMcpGrant } from "@/db/queries/mcp-grants";
+import { insertMcpServer, upsertMcpToolRow } from "@/db/queries/mcp-servers";
+import { hashToolDefinition } from "@/server/mcp/tool-definition";
 import type { Role } from "@/db/schema";
 import type { SessionActor } from "@/server/auth/session-actor";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
@@ -148,4 +151,25 @@ export async function fingerprint(db: Database): Promise<Record<string, string>>
   const query = tables.map((table) => `select '${table}' as name, md5(coalesce(string_agg(t::text, '|' order by t::text), '')) as digest from "${table}" t`).join(" union all ");
   const rows = await executeRows<{ name: string; digest: string }>(db, sql.raw(query));
   return Object.fromEntries(rows.map((row) => [row.name, row.digest]));
+}
+
+/** An MCP server on a closed local port ("Test connection" fails fast, which is still a success of the call). */
+export async function freshMcpServer(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertMcpServer(world.db, { orgId: world.orgId, slug: unique("mcp").toLowerCase(), name: unique("mcp"), url: "http://127.0.0.1:9/mcp", timeoutMs: 1_000 });
+  return row.id;
+}
+
+/** A pending tool of a fresh MCP server; `hash` is what approving it takes. */
+export async function freshMcpTool(world: Pick<World, "db" | "orgId">): Promise<{ id: string; hash: string }> {
+  const serverId = await freshMcpServer(world);
+  const definition = { name: "lookup", description: "Looks something up.", inputSchema: { type: "object" } };
+  const hash = hashToolDefinition(definition);
+  const row = await upsertMcpToolRow(world.db, { serverId, name: "lookup", exposedName: "x__lookup", definition, definitionHash: hash, status: "pending" });
+  return { id: row.id, hash };
+}
+
+export async function freshMcpGrant(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const keyId = await freshKey(world);
+  const row = await insertMcpGrant(world.db, { orgId: world.orgId, subject: "key", subjectId: keyId, serverId: null, tool: "*" });
+  return row.id;
 }

@@ -23,6 +23,9 @@ import {
   budgetWriters,
   freshTeam,
   freshUser,
+  freshMcpGrant,
+  freshMcpServer,
+  freshMcpTool,
   readers,
   reversedPolicyIds,
   roles,
@@ -31,6 +34,7 @@ import {
   type World,
 } from "@/server/admin/__tests__/matrix-world";
 import { stopGatewayRuntime } from "@/server/gateway/runtime";
+import { stopMcpRuntime } from "@/server/mcp/runtime";
 
 // The console's session lookup needs next-auth; the matrix hands each call its actor directly.
 vi.mock("@/server/auth/actor", () => ({ getSessionActor: async () => null }));
@@ -139,6 +143,18 @@ const matrix: Record<string, Cell[]> = {
   "policies.setResidency": [{ allowed: writers, input: () => ({ regions: ["eu"], caller_regions: ["eu"] }) }],
   "policies.replay": [{ allowed: readers, input: () => ({ days: 1 }) }],
   "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
+  "mcp.servers": [{ allowed: readers }],
+  "mcp.createServer": [{ allowed: writers, input: () => ({ slug: unique("m").toLowerCase(), name: unique("m"), url: "http://127.0.0.1:9/mcp" }) }],
+  "mcp.updateServer": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { timeout_ms: 2_000 } }) }],
+  "mcp.deleteServer": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "mcp.testServer": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpServer(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "mcp.tools": [{ allowed: readers, prepare: async (world) => ({ id: await freshMcpServer(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "mcp.approveTool": [{ allowed: writers, prepare: async (world) => freshMcpTool(world), input: (_world, prepared) => ({ id: prepared.id, definition_hash: prepared.hash }) }],
+  "mcp.revokeTool": [{ allowed: writers, prepare: async (world) => freshMcpTool(world), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "mcp.grants": [{ allowed: readers }],
+  "mcp.createGrant": [{ allowed: writers, input: (world) => ({ subject: "team", subject_id: world.teamId, rpm: 5 }) }],
+  "mcp.deleteGrant": [{ allowed: writers, prepare: async (world) => ({ id: await freshMcpGrant(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "mcp.activity": [{ allowed: readers }],
 };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -156,6 +172,7 @@ beforeAll(async () => {
   world = await buildWorld(database.handle.db);
 });
 afterAll(async () => {
+  await stopMcpRuntime();
   await stopGatewayRuntime();
   await (await getDatabase()).close();
   await database?.drop();
