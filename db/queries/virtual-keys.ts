@@ -14,6 +14,7 @@ export const publicKeyColumns = {
   expiresAt: virtualKeys.expiresAt,
   revokedAt: virtualKeys.revokedAt,
   region: virtualKeys.region,
+  costCentre: virtualKeys.costCentre,
   metadata: virtualKeys.metadata,
   createdBy: virtualKeys.createdBy,
   createdAt: virtualKeys.createdAt,

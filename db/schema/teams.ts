@@ -14,6 +14,8 @@ export const teams = pgTable(
      * existing keys).
      */
     allowedModels: text("allowed_models").array(),
+    /** A cost-centre tag for reports (README "Reports"); a key's own tag wins over its team's. */
+    costCentre: text("cost_centre"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [unique("teams_org_name_unique").on(table.orgId, table.name)],

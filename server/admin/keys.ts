@@ -7,6 +7,7 @@ import { findTeam, isTeamMember, listAllowancesOfUser } from "@/db/queries/teams
 import { findMember } from "@/db/queries/users";
 import { findKey, insertKey, listKeys, revokeKeyRow } from "@/db/queries/virtual-keys";
 import { issueToken } from "@/server/crypto/tokens";
+import { costCentreSchema } from "./cost-centre";
 import { can } from "./permissions";
 import { failure, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -22,6 +23,8 @@ export const createKeyInputSchema = z.object({
   metadata: z.record(z.string(), z.string().max(500)).nullish(),
   /** The caller's region for policy rules and residency (e.g. "eu-west-1"). */
   region: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '-', '_' and '.' only").nullish(),
+  /** A cost-centre tag for reports; absent: the team's tag. */
+  cost_centre: costCentreSchema.nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
@@ -99,6 +102,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
       expiresAt,
       metadata: input.metadata ?? {},
       region: input.region ?? null,
+      costCentre: input.cost_centre ?? null,
       createdBy: actor.id,
     });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "key.create", targetType: "virtual_key", targetId: created.id, after: created });

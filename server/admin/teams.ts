@@ -19,6 +19,7 @@ import {
 import { spendByKey } from "@/db/queries/usage-ledger";
 import { findMember } from "@/db/queries/users";
 import { listKeys } from "@/db/queries/virtual-keys";
+import { costCentreSchema } from "./cost-centre";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -26,6 +27,8 @@ export const createTeamInputSchema = z.object({
   name: z.string().trim().min(1, "name is required").max(100),
   /** Models the team's keys may use; null or absent: every model. */
   allowed_models: z.array(z.string().trim().min(1)).max(200).nullish(),
+  /** A cost-centre tag for reports (a key's own tag wins). */
+  cost_centre: costCentreSchema.nullish(),
 });
 export type CreateTeamInput = z.infer<typeof createTeamInputSchema>;
 export const updateTeamInputSchema = createTeamInputSchema.partial();
@@ -84,7 +87,7 @@ export async function createTeam(db: Database, actor: Actor, input: CreateTeamIn
   if (!models.ok) return models;
   try {
     const team = await db.transaction(async (tx) => {
-      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null });
+      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null, costCentre: input.cost_centre ?? null });
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "team.create", targetType: "team", targetId: created.id, after: created });
       return created;
     });
@@ -102,7 +105,9 @@ export async function updateTeam(db: Database, actor: Actor, id: string, input: 
   if (!existing) return noTeam;
   const models = await checkModels(db, actor, input.allowed_models);
   if (!models.ok) return models;
-  const patch = { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.allowed_models !== undefined ? { allowedModels: models.value ?? null } : {}) };
+  const patch = { ...(input.name !== undefined ? { name: input.name } : {}), ...(input.allowed_models !== undefined ? { allowedModels: models.value ?? null } : {}),
+    ...(input.cost_centre !== undefined ? { costCentre: input.cost_centre } : {}),
+  };
   if (Object.keys(patch).length === 0) return ok(existing);
   try {
     const team = await db.transaction(async (tx) => {

@@ -20,6 +20,8 @@ import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/a
 import { createModel, updateModel } from "@/server/admin/models";
 import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
+import { findOrganization } from "@/db/queries/organizations";
+import { updateOrgSettings } from "@/server/admin/org-settings";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
@@ -106,6 +108,11 @@ const cases: Case[] = [
   { service: "deletePolicyRule", action: "policy_rule.delete", run: async (db, world, actor) => deletePolicyRule(db, actor, await freshPolicyRule(db, world)) },
   { service: "reorderPolicyRules", action: "policy_rule.reorder", run: async (db, world, actor) => reorderPolicyRules(db, actor, await allPolicyIdsReversed(db, world)) },
   { service: "setPolicyResidency", action: "policy_residency.update", run: (db, _world, actor) => setPolicyResidency(db, actor, { regions: ["eu"], caller_regions: null }) },
+  {
+    service: "updateOrgSettings",
+    action: "org.update",
+    run: async (db, world, actor) => updateOrgSettings(db, actor, { time_zone: (await findOrganization(db, world.orgId))?.timeZone === "Europe/Paris" ? "Asia/Tokyo" : "Europe/Paris" }),
+  },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
