@@ -5,10 +5,12 @@ import { budgetsRouter } from "./routers/budgets";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
+import { orgSettingsRouter } from "./routers/org-settings";
 import { overviewRouter } from "./routers/overview";
 import { policiesRouter } from "./routers/policies";
 import { providersRouter } from "./routers/providers";
 import { rateLimitsRouter } from "./routers/rate-limits";
+import { reportsRouter } from "./routers/reports";
 import { requestsRouter } from "./routers/requests";
 import { teamsRouter } from "./routers/teams";
 import { authedProcedure, router } from "./trpc";
@@ -32,6 +34,8 @@ export const appRouter = router({
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
   policies: policiesRouter,
+  reports: reportsRouter,
+  orgSettings: orgSettingsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -123,6 +123,11 @@ const matrix: Record<string, Cell[]> = {
   "DELETE /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id }],
   "POST /api/admin/policies/reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), body: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
   "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
+  "GET /api/admin/reports/usage": [
+    { allowed: ["owner", "admin", "finance"], query: "?period=last_month&group_by=team" },
+    { label: "CSV", allowed: ["owner", "admin", "finance"], query: "?month=2026-01&group_by=model&format=csv" },
+    { label: "FOCUS", allowed: ["owner", "admin", "finance"], query: "?from=2026-01-01&to=2026-01-08&format=focus" },
+  ],
   "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
 };
 

@@ -135,6 +135,12 @@ const matrix: Record<string, Cell[]> = {
   "policies.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "policies.reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), input: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
   "policies.setResidency": [{ allowed: writers, input: () => ({ regions: ["eu"], caller_regions: ["eu"] }) }],
+  "reports.usage": [
+    { allowed: ["owner", "admin", "finance"], input: () => ({ period: "last_month", group_by: "team" }) },
+    { label: "by tag, custom range", allowed: ["owner", "admin", "finance"], input: () => ({ from: "2026-01-01", to: "2026-02-01", group_by: "tag" }) },
+  ],
+  "orgSettings.get": [{ allowed: everyone }],
+  "orgSettings.update": [{ allowed: writers, input: () => ({ time_zone: "Europe/Paris" }) }],
   "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
 };
 
