@@ -19,6 +19,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
   { href: "/budgets", label: "Budgets", permission: "budgets:read" },
+  { href: "/reports", label: "Reports", permission: "reports:read" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
