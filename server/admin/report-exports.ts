@@ -14,7 +14,7 @@ export interface CsvExport {
   headers: Record<string, string>;
 }
 
-const reportColumns = ["row_type", "period_start", "period_end", "time_zone", "group_by", "group_key", "group_name", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd", "currency"] as const;
+const reportColumns = ["row_type", "adjustment_for", "period_start", "period_end", "time_zone", "group_by", "group_key", "group_name", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd", "currency"] as const;
 
 /** Cells a spreadsheet would run as a formula (=, +, -, @ …) are escaped, as in the audit export. */
 type CsvRecord = Record<string, string | null> | (string | null)[];
@@ -44,8 +44,15 @@ export async function reportCsvFor(db: Database, actor: Actor, input: ReportQuer
     cost_usd: row.costUsd,
   });
   const records = [
-    ...groups.map((group) => ({ row_type: "group", ...common, group_key: group.key ?? "", group_name: group.key === null ? ungroupedNames[groupBy] : group.name, ...numbers(group) })),
-    { row_type: "total", ...common, group_key: "", group_name: "Total", ...numbers(totals) },
+    ...groups.map((group) => ({
+      row_type: group.adjustmentFor ? "adjustment" : "group",
+      adjustment_for: group.adjustmentFor ?? "",
+      ...common,
+      group_key: group.key ?? "",
+      group_name: group.key === null ? ungroupedNames[groupBy] : group.name,
+      ...numbers(group),
+    })),
+    { row_type: report.value.close ? "total_frozen" : "total", adjustment_for: "", ...common, group_key: "", group_name: "Total", ...numbers(totals) },
   ];
   return ok({ stream: csvOf(records, reportColumns), filename: `modelgate-usage-${periodSlug(period)}-by-${groupBy}.csv`, headers: {} });
 }

@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { findOrganization } from "@/db/queries/organizations";
 import { reportGroupings, usageReport, type ReportGroup, type ReportGrouping, type ReportTotals } from "@/db/queries/usage-reports";
 import { reportPeriodSchema, resolveReportPeriod, type ReportPeriod } from "@/server/reports/report-period";
+import { closedReport } from "@/db/queries/period-closes";
+import { adjustmentsFor, lateGroups, openCloses, sumTotals } from "./period-adjustments";
 import { can } from "./permissions";
 import { failure, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -18,8 +20,12 @@ export interface UsageReport {
   period: ReportPeriod;
   groupBy: ReportGrouping;
   currency: "USD";
+  /** The sum of every group below (usage and adjustments), exact. */
   totals: ReportTotals;
-  groups: Array<ReportGroup & { name: string }>;
+  /** Usage groups, then adjustment groups (late rows of closed months, `adjustmentFor` names the month). */
+  groups: Array<ReportGroup & { name: string; adjustmentFor: string | null }>;
+  /** Set when the month is closed: its groups and totals are the frozen snapshot. */
+  close: { closedAt: Date; closedBy: string; frozenCostUsd: string; lateCostUsd: string; adjustmentMonth: string } | null;
 }
 
 /** What a row without a value is called, per grouping. */
@@ -49,12 +55,25 @@ export async function reportPeriodFor(db: Database, actor: Actor, input: z.infer
 export async function usageReportFor(db: Database, actor: Actor, input: ReportQuery): Promise<ServiceResult<UsageReport>> {
   const period = await reportPeriodFor(db, actor, input);
   if (!period.ok) return period;
-  const { groups, totals } = await usageReport(db, { orgId: actor.orgId, from: period.value.from, to: period.value.to }, input.group_by);
-  return ok({
-    period: period.value,
-    groupBy: input.group_by,
-    currency: "USD",
-    totals,
-    groups: groups.map((group) => ({ ...group, name: group.label ?? group.key ?? ungroupedNames[input.group_by] })),
-  });
+  const name = (group: ReportGroup) => group.label ?? group.key ?? ungroupedNames[input.group_by];
+  const isMonth = period.value.label !== "custom";
+  const closes = isMonth ? await openCloses(db, actor.orgId) : [];
+  const close = closes.find((candidate) => candidate.month === period.value.label);
+  if (close) {
+    // A closed month reports its frozen snapshot; what arrived since is shown, and billed in the next open month.
+    const [frozen, late] = await Promise.all([closedReport(db, close.id, input.group_by), lateGroups(db, close, input.group_by)]);
+    const totals = sumTotals(frozen);
+    return ok({
+      period: { ...period.value, from: close.periodStart, to: close.periodEnd, timeZone: close.timeZone },
+      groupBy: input.group_by,
+      currency: "USD",
+      totals,
+      groups: frozen.map((group) => ({ ...group, name: name(group), adjustmentFor: null })),
+      close: { closedAt: close.closedAt, closedBy: close.closedBy, frozenCostUsd: totals.costUsd, lateCostUsd: sumTotals(late.groups).costUsd, adjustmentMonth: close.adjustmentMonth },
+    });
+  }
+  const usage = await usageReport(db, { orgId: actor.orgId, from: period.value.from, to: period.value.to }, input.group_by);
+  const adjustments = isMonth ? await adjustmentsFor(db, actor.orgId, period.value.label, input.group_by) : [];
+  const groups = [...usage.groups.map((group) => ({ ...group, name: name(group), adjustmentFor: null })), ...adjustments.map((group) => ({ ...group, name: name(group) }))];
+  return ok({ period: period.value, groupBy: input.group_by, currency: "USD", totals: adjustments.length > 0 ? sumTotals(groups) : usage.totals, groups, close: null });
 }

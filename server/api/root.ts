@@ -2,11 +2,13 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { invoicesRouter } from "./routers/invoices";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
 import { orgSettingsRouter } from "./routers/org-settings";
 import { overviewRouter } from "./routers/overview";
+import { periodsRouter } from "./routers/periods";
 import { policiesRouter } from "./routers/policies";
 import { providersRouter } from "./routers/providers";
 import { rateLimitsRouter } from "./routers/rate-limits";
@@ -36,6 +38,8 @@ export const appRouter = router({
   policies: policiesRouter,
   reports: reportsRouter,
   orgSettings: orgSettingsRouter,
+  periods: periodsRouter,
+  invoices: invoicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

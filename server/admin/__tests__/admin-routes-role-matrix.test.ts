@@ -23,6 +23,8 @@ import {
   freshPolicyRule,
   freshRateLimit,
   freshBudget,
+  freshClosedMonth,
+  freshMonth,
   budgetWriters,
   freshTeam,
   freshUser,
@@ -128,6 +130,11 @@ const matrix: Record<string, Cell[]> = {
     { label: "CSV", allowed: ["owner", "admin", "finance"], query: "?month=2026-01&group_by=model&format=csv" },
     { label: "FOCUS", allowed: ["owner", "admin", "finance"], query: "?from=2026-01-01&to=2026-01-08&format=focus" },
   ],
+  "GET /api/admin/periods": [{ allowed: ["owner", "admin", "finance"] }],
+  "POST /api/admin/periods/[month]/close": [{ allowed: ["owner", "admin", "finance"], prepare: async () => ({ month: freshMonth() }), params: (_world, prepared) => ({ month: prepared.month }) }],
+  "POST /api/admin/periods/[month]/reopen": [{ allowed: ["owner"], prepare: async (world) => ({ month: await freshClosedMonth(world) }), params: (_world, prepared) => ({ month: prepared.month }) }],
+  "GET /api/admin/invoices": [{ allowed: ["owner", "admin", "finance"], query: "?month=2026-11" }],
+  "POST /api/admin/invoices": [{ allowed: ["owner", "admin", "finance"], body: () => ({ month: "2026-11", provider: unique("p").toLowerCase(), total_usd: "99.123456789012", invoice_number: "INV-1" }) }],
   "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],
 };
 

@@ -22,6 +22,8 @@ import { createProviderConnection, updateProviderConnection } from "@/server/adm
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
 import { findOrganization } from "@/db/queries/organizations";
 import { updateOrgSettings } from "@/server/admin/org-settings";
+import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
+import { recordInvoice } from "@/server/admin/invoices";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
@@ -29,7 +31,7 @@ import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
 import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshMonth, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -113,6 +115,9 @@ const cases: Case[] = [
     action: "org.update",
     run: async (db, world, actor) => updateOrgSettings(db, actor, { time_zone: (await findOrganization(db, world.orgId))?.timeZone === "Europe/Paris" ? "Asia/Tokyo" : "Europe/Paris" }),
   },
+  { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
+  { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
+  { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
