@@ -4,6 +4,7 @@ import { decimalShare } from "@/server/reports/decimal-share";
 
 interface Row {
   key: string | null;
+  adjustmentFor?: string | null;
   name: string;
   requests: number;
   inputTokens: number;
@@ -24,8 +25,11 @@ export function ReportTable({ groups, totals, groupLabel }: { groups: Row[]; tot
       </TableHead>
       <TableBody>
         {groups.map((group) => (
-          <Tr key={group.key ?? "none"}>
-            <Td className={group.key === null ? "text-neutral-500 italic" : "font-medium"}>{group.name}</Td>
+          <Tr key={`${group.adjustmentFor ?? ""}:${group.key ?? "none"}`} data-testid={group.adjustmentFor ? "adjustment-row" : undefined}>
+            <Td className={group.key === null ? "text-neutral-500 italic" : "font-medium"}>
+              {group.name}
+              {group.adjustmentFor ? <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800">adjustment for {group.adjustmentFor}</span> : null}
+            </Td>
             <Td className="text-right tabular-nums">{formatInteger(group.requests)}</Td>
             <Td className="text-right tabular-nums">{formatInteger(group.inputTokens)}</Td>
             <Td className="text-right tabular-nums">{formatInteger(group.outputTokens)}</Td>

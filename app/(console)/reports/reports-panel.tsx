@@ -9,6 +9,7 @@ import { formatInteger, formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import { ExportButton } from "./export-button";
 import { PeriodPicker } from "./period-picker";
+import { PeriodStatus } from "./period-status";
 import { ReportChart } from "./report-chart";
 import { ReportTable } from "./report-table";
 import { exportHref, groupings, toQuery, type Grouping, type ReportForm } from "./report-query";
@@ -51,6 +52,7 @@ export function ReportsPanel() {
           <p className="text-xs text-neutral-500" data-testid="report-period">
             {range} · {data.period.timeZone} · {data.currency}
           </p>
+          {data.period.label !== "custom" ? <PeriodStatus month={data.period.label} periodEnd={data.period.to} close={data.close} /> : null}
           <div className="grid grid-cols-2 gap-3 lg:grid-cols-4" data-testid="report-totals">
             <Total label="Cost" value={formatUsd(data.totals.costUsd)} title={`$${data.totals.costUsd}`} testId="total-cost" />
             <Total label="Requests" value={formatInteger(data.totals.requests)} />
