@@ -36,7 +36,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const items = sections.filter((section) => can(actor.role, section.permission)).map(({ href, label }) => ({ href, label }));
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-52 shrink-0 flex-col border-r border-neutral-200 bg-white px-3 py-4">
+      <aside className="sticky top-0 print:hidden flex h-screen w-52 shrink-0 flex-col border-r border-neutral-200 bg-white px-3 py-4">
         <div className="mb-5 flex items-center gap-2 px-2.5">
           <span className="grid size-6 place-items-center rounded bg-accent-600 text-xs font-bold text-white" aria-hidden>
             m

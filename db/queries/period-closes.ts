@@ -75,7 +75,7 @@ const lineGroupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
 };
 
 /** A closed month's frozen groups, read from its lines (names of teams and keys as they are now). */
-export async function closedReport(db: Executor, closeId: string, groupBy: ReportGrouping): Promise<ReportGroup[]> {
+export async function closedReport(db: Executor, closeId: string, groupBy: ReportGrouping, options: { teamId?: string } = {}): Promise<ReportGroup[]> {
   const grouping = lineGroupings[groupBy];
   const rows = await executeRows<Record<string, unknown>>(
     db,
@@ -83,7 +83,7 @@ export async function closedReport(db: Executor, closeId: string, groupBy: Repor
           sum(l.input_tokens)::bigint::text as input_tokens, sum(l.output_tokens)::bigint::text as output_tokens,
           sum(l.cached_input_tokens)::bigint::text as cached_input_tokens, sum(l.cost_usd)::text as cost_usd
         from period_close_lines l left join teams t on t.id = l.team_id left join virtual_keys k on k.id = l.key_id
-        where l.close_id = ${closeId}
+        where l.close_id = ${closeId}${options.teamId ? sql` and l.team_id = ${options.teamId}` : sql``}
         group by ${grouping.key}
         order by sum(l.cost_usd) desc, 1 nulls last`,
   );

@@ -13,6 +13,14 @@ export interface ReportScope {
   orgId: string;
   from: Date;
   to: Date;
+  /** Only this team's rows (a chargeback statement). */
+  teamId?: string;
+}
+
+/** The rows of a scope: the org, [from, to), and the team when set. */
+function inScope(scope: ReportScope): SQL {
+  const team = scope.teamId ? sql` and u.team_id = ${scope.teamId}` : sql``;
+  return sql`u.org_id = ${scope.orgId} and u.started_at >= ${scope.from.toISOString()} and u.started_at < ${scope.to.toISOString()}${team}`;
 }
 
 export interface ReportTotals {
@@ -69,7 +77,7 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
     db,
     sql`select grouping(${grouping.key}) as is_total, ${grouping.key} as group_key, ${grouping.label} as group_label, ${sums}
         from usage_ledger u ${reportJoins}
-        where u.org_id = ${scope.orgId} and u.started_at >= ${scope.from.toISOString()} and u.started_at < ${scope.to.toISOString()}
+        where ${inScope(scope)}
         group by grouping sets ((${grouping.key}), ())
         order by grouping(${grouping.key}) desc, sum(u.cost_usd) desc nulls last, 2 nulls last`,
   );
@@ -87,7 +95,7 @@ export async function countChargedRows(db: Executor, scope: ReportScope): Promis
   const [row] = await executeRows<{ count: number }>(
     db,
     sql`select count(*)::int as count from usage_ledger u
-        where u.org_id = ${scope.orgId} and u.started_at >= ${scope.from.toISOString()} and u.started_at < ${scope.to.toISOString()} and ${chargedRows}`,
+        where ${inScope(scope)} and ${chargedRows}`,
   );
   return Number(row.count);
 }
@@ -154,7 +162,7 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
         from usage_ledger u ${reportJoins}
         join organizations o on o.id = u.org_id
         left join model_prices p on p.id = u.price_id
-        where u.org_id = ${scope.orgId} and u.started_at >= ${scope.from.toISOString()} and u.started_at < ${scope.to.toISOString()} and ${chargedRows}${after}
+        where ${inScope(scope)} and ${chargedRows}${after}
         order by u.started_at, u.id
         limit ${page.limit}`,
   );

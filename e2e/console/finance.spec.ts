@@ -1,7 +1,7 @@
 /**
  * The finance "Done when" of issue 11, in a browser: a member invited with the finance role signs
  * in with no help, produces last month's cost by team as CSV and as FOCUS, closes the month,
- * enters the provider's invoice and sees the variance.
+ * opens a team's chargeback statement, enters the provider's invoice and sees the variance.
  *
  * The app runs on PostgreSQL (one process, `MODELGATE_ROLE=all`, like `npm start`) with the OpenAI
  * fake as its provider. Requests go through the gateway for real; "last month" can only exist by
@@ -128,6 +128,16 @@ test("finance: last month's cost by team as CSV and FOCUS, close the month, ente
   await expect(page.getByTestId("period-closed")).toBeVisible();
   await expect(page.getByTestId("period-status")).toContainText(`${month} was closed`);
   await page.screenshot({ path: "test-results/console-finance-closed.png", fullPage: true });
+
+  // The Research team's chargeback statement for the month: printable, with its own CSV.
+  await table.getByRole("row", { name: /Research/ }).getByRole("link", { name: "Statement" }).click();
+  await expect(page).toHaveURL(/\/reports\/chargeback\?team=[0-9a-f-]{36}&month=/);
+  const statement = page.getByTestId("chargeback-statement");
+  await expect(statement).toContainText(`Research · ${month}`);
+  await expect(statement).toContainText("closed: frozen totals");
+  await expect(statement.getByRole("region", { name: "By key" })).toContainText("Research bot");
+  await expect(page.getByTestId("chargeback-total")).toContainText("for 3 requests");
+  await page.screenshot({ path: "test-results/console-finance-chargeback.png", fullPage: true });
 
   // Invoices: enter OpenAI's total for the month and see the variance against the gateway's cost.
   await nav.getByRole("link", { name: "Invoices" }).click();

@@ -36,8 +36,8 @@ function diff(live: ReportGroup[], frozen: ReportGroup[], month: string): Adjust
 }
 
 /** The late rows of one closed month, grouped (empty when the ledger still matches the snapshot). */
-export async function lateGroups(db: Database, close: PeriodCloseRow, groupBy: ReportGrouping): Promise<{ groups: AdjustmentGroup[]; live: ReportTotals }> {
-  const [live, frozen] = await Promise.all([usageReport(db, { orgId: close.orgId, from: close.periodStart, to: close.periodEnd }, groupBy), closedReport(db, close.id, groupBy)]);
+export async function lateGroups(db: Database, close: PeriodCloseRow, groupBy: ReportGrouping, teamId?: string): Promise<{ groups: AdjustmentGroup[]; live: ReportTotals }> {
+  const [live, frozen] = await Promise.all([usageReport(db, { orgId: close.orgId, from: close.periodStart, to: close.periodEnd, teamId }, groupBy), closedReport(db, close.id, groupBy, { teamId })]);
   return { groups: diff(live.groups, frozen, close.month), live: live.totals };
 }
 
@@ -56,10 +56,10 @@ export async function openCloses(db: Database, orgId: string): Promise<Array<Per
 }
 
 /** Adjustments an open month carries: the late rows of every closed month whose next open month it is. */
-export async function adjustmentsFor(db: Database, orgId: string, month: string, groupBy: ReportGrouping): Promise<AdjustmentGroup[]> {
+export async function adjustmentsFor(db: Database, orgId: string, month: string, groupBy: ReportGrouping, teamId?: string): Promise<AdjustmentGroup[]> {
   const sources = (await openCloses(db, orgId)).filter((close) => close.adjustmentMonth === month);
   const groups: AdjustmentGroup[] = [];
-  for (const close of sources) groups.push(...(await lateGroups(db, close, groupBy)).groups);
+  for (const close of sources) groups.push(...(await lateGroups(db, close, groupBy, teamId)).groups);
   return groups;
 }
 

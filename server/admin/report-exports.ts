@@ -54,7 +54,7 @@ export async function reportCsvFor(db: Database, actor: Actor, input: ReportQuer
     })),
     { row_type: report.value.close ? "total_frozen" : "total", adjustment_for: "", ...common, group_key: "", group_name: "Total", ...numbers(totals) },
   ];
-  return ok({ stream: csvOf(records, reportColumns), filename: `modelgate-usage-${periodSlug(period)}-by-${groupBy}.csv`, headers: {} });
+  return ok({ stream: csvOf(records, reportColumns), filename: `modelgate-usage-${periodSlug(period)}${input.team_id ? `-team-${input.team_id.slice(0, 8)}` : ""}-by-${groupBy}.csv`, headers: {} });
 }
 
 export interface FocusExportOptions {
@@ -70,7 +70,7 @@ export interface FocusExportOptions {
 export async function focusCsvFor(db: Database, actor: Actor, input: ReportQuery, options: FocusExportOptions = {}): Promise<ServiceResult<CsvExport>> {
   const period = await reportPeriodFor(db, actor, input);
   if (!period.ok) return period;
-  const scope = { orgId: actor.orgId, from: period.value.from, to: period.value.to, timeZone: period.value.timeZone };
+  const scope = { orgId: actor.orgId, from: period.value.from, to: period.value.to, timeZone: period.value.timeZone, teamId: input.team_id };
   const expected = await countChargedRows(db, scope);
   const pageSize = options.pageSize ?? 2000;
   async function* records() {

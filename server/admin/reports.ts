@@ -13,7 +13,11 @@ import { failure, ok, type Actor, type ServiceResult } from "./service-result";
  * grouped by team, key, end user, model, provider, region or cost-centre tag. One
  * implementation for tRPC, the console's downloads and GET /api/admin/reports/usage.
  */
-export const reportQuerySchema = reportPeriodSchema.extend({ group_by: z.enum(reportGroupings).default("team") });
+export const reportQuerySchema = reportPeriodSchema.extend({
+  group_by: z.enum(reportGroupings).default("team"),
+  /** Only this team's usage: a chargeback statement. */
+  team_id: z.uuid().optional(),
+});
 export type ReportQuery = z.infer<typeof reportQuerySchema>;
 
 export interface UsageReport {
@@ -61,7 +65,7 @@ export async function usageReportFor(db: Database, actor: Actor, input: ReportQu
   const close = closes.find((candidate) => candidate.month === period.value.label);
   if (close) {
     // A closed month reports its frozen snapshot; what arrived since is shown, and billed in the next open month.
-    const [frozen, late] = await Promise.all([closedReport(db, close.id, input.group_by), lateGroups(db, close, input.group_by)]);
+    const [frozen, late] = await Promise.all([closedReport(db, close.id, input.group_by, { teamId: input.team_id }), lateGroups(db, close, input.group_by, input.team_id)]);
     const totals = sumTotals(frozen);
     return ok({
       period: { ...period.value, from: close.periodStart, to: close.periodEnd, timeZone: close.timeZone },
@@ -72,8 +76,8 @@ export async function usageReportFor(db: Database, actor: Actor, input: ReportQu
       close: { closedAt: close.closedAt, closedBy: close.closedBy, frozenCostUsd: totals.costUsd, lateCostUsd: sumTotals(late.groups).costUsd, adjustmentMonth: close.adjustmentMonth },
     });
   }
-  const usage = await usageReport(db, { orgId: actor.orgId, from: period.value.from, to: period.value.to }, input.group_by);
-  const adjustments = isMonth ? await adjustmentsFor(db, actor.orgId, period.value.label, input.group_by) : [];
+  const usage = await usageReport(db, { orgId: actor.orgId, from: period.value.from, to: period.value.to, teamId: input.team_id }, input.group_by);
+  const adjustments = isMonth ? await adjustmentsFor(db, actor.orgId, period.value.label, input.group_by, input.team_id) : [];
   const groups = [...usage.groups.map((group) => ({ ...group, name: name(group), adjustmentFor: null })), ...adjustments.map((group) => ({ ...group, name: name(group) }))];
   return ok({ period: period.value, groupBy: input.group_by, currency: "USD", totals: adjustments.length > 0 ? sumTotals(groups) : usage.totals, groups, close: null });
 }

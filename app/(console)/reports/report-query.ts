@@ -34,7 +34,7 @@ export function toQuery(form: ReportForm): { period?: "this_month" | "last_month
   return { from: form.fromDay, to: nextDay(form.toDay), group_by: form.groupBy };
 }
 
-export function exportHref(query: NonNullable<ReturnType<typeof toQuery>>, format: "csv" | "focus"): string {
+export function exportHref(query: { period?: string; month?: string; from?: string; to?: string; group_by: Grouping; team_id?: string }, format: "csv" | "focus"): string {
   const params = new URLSearchParams({ format });
   for (const [name, value] of Object.entries(query)) if (value !== undefined) params.set(name, value);
   return `/reports/export?${params.toString()}`;

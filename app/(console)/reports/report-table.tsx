@@ -1,3 +1,4 @@
+import Link from "next/link";
 import { formatInteger, formatUsd } from "@/app/_components/format";
 import { Table, TableBody, TableHead, Td, Th, Tr } from "@/app/_components/table";
 import { decimalShare } from "@/server/reports/decimal-share";
@@ -12,7 +13,8 @@ interface Row {
   costUsd: string;
 }
 
-export function ReportTable({ groups, totals, groupLabel }: { groups: Row[]; totals: Omit<Row, "key" | "name">; groupLabel: string }) {
+/** `statementMonth`: a calendar month grouped by team, so each team row links to its chargeback statement. */
+export function ReportTable({ groups, totals, groupLabel, statementMonth }: { groups: Row[]; totals: Omit<Row, "key" | "name">; groupLabel: string; statementMonth?: string }) {
   return (
     <Table data-testid="report-table">
       <TableHead>
@@ -29,6 +31,11 @@ export function ReportTable({ groups, totals, groupLabel }: { groups: Row[]; tot
             <Td className={group.key === null ? "text-neutral-500 italic" : "font-medium"}>
               {group.name}
               {group.adjustmentFor ? <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-[11px] font-medium text-amber-800">adjustment for {group.adjustmentFor}</span> : null}
+              {statementMonth && group.key && !group.adjustmentFor ? (
+                <Link href={`/reports/chargeback?team=${encodeURIComponent(group.key)}&month=${statementMonth}`} className="ml-2 text-xs font-normal text-accent-700 hover:underline">
+                  Statement
+                </Link>
+              ) : null}
             </Td>
             <Td className="text-right tabular-nums">{formatInteger(group.requests)}</Td>
             <Td className="text-right tabular-nums">{formatInteger(group.inputTokens)}</Td>

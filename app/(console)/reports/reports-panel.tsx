@@ -64,7 +64,9 @@ export function ReportsPanel() {
           ) : (
             <>
               <ReportChart groups={data.groups} />
-              <ReportTable groups={data.groups} totals={data.totals} groupLabel={groupings.find(([value]) => value === data.groupBy)?.[1] ?? data.groupBy} />
+              <ReportTable groups={data.groups} totals={data.totals} groupLabel={groupings.find(([value]) => value === data.groupBy)?.[1] ?? data.groupBy}
+                statementMonth={data.groupBy === "team" && data.period.label !== "custom" ? data.period.label : undefined}
+              />
             </>
           )}
         </>

@@ -223,6 +223,22 @@ describe("report totals equal the sum of their ledger rows", () => {
     expect(sample).toMatchObject({ ChargeCategory: "Usage", ChargeFrequency: "Usage-Based", BillingCurrency: "USD", ServiceCategory: "AI and Machine Learning", ConsumedUnit: "Tokens", SubAccountType: "Team" });
   });
 
+  test("a team's chargeback report (team_id) covers exactly that team's rows, by key and by model", async () => {
+    const teamId = rows.find((row) => row.teamId)!.teamId!;
+    const teamRows = inNovember().filter((row) => row.teamId === teamId);
+    for (const grouping of ["key", "model"] as const) {
+      const result = await usageReportFor(database.handle.db, actor, { month: "2026-11", group_by: grouping, team_id: teamId });
+      if (!result.ok) throw new Error(result.error.message);
+      expect(decimalToPicos(result.value.totals.costUsd)).toBe(teamRows.reduce((sum, row) => sum + decimalToPicos(row.costUsd!), 0n));
+      expect(result.value.totals.requests).toBe(teamRows.length);
+      expect(result.value.groups.reduce((sum, group) => sum + group.requests, 0)).toBe(teamRows.length);
+    }
+    const csv = await reportCsvFor(database.handle.db, actor, { month: "2026-11", group_by: "key", team_id: teamId });
+    if (!csv.ok) throw new Error(csv.error.message);
+    const total = parseCsv(await new Response(csv.value.stream).text()).find((record) => record.row_type === "total")!;
+    expect(decimalToPicos(total.cost_usd)).toBe(teamRows.reduce((sum, row) => sum + decimalToPicos(row.costUsd!), 0n));
+  });
+
   test("another org's time zone moves its month boundaries", async () => {
     await database.handle.db.update(organizations).set({ timeZone: "UTC" }).where(eq(organizations.id, actor.orgId));
     const result = await usageReportFor(database.handle.db, actor, { month: "2026-11", group_by: "team" });
