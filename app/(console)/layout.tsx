@@ -19,6 +19,8 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/audit", label: "Audit log", permission: "audit:read" },
   { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
   { href: "/budgets", label: "Budgets", permission: "budgets:read" },
+  { href: "/reports", label: "Reports", permission: "reports:read" },
+  { href: "/invoices", label: "Invoices", permission: "reports:read" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/mcp-servers", label: "MCP servers", permission: "mcp:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
@@ -35,7 +37,7 @@ export default async function ConsoleLayout({ children }: { children: ReactNode 
   const items = sections.filter((section) => can(actor.role, section.permission)).map(({ href, label }) => ({ href, label }));
   return (
     <div className="flex min-h-screen">
-      <aside className="sticky top-0 flex h-screen w-52 shrink-0 flex-col border-r border-neutral-200 bg-white px-3 py-4">
+      <aside className="sticky top-0 print:hidden flex h-screen w-52 shrink-0 flex-col border-r border-neutral-200 bg-white px-3 py-4">
         <div className="mb-5 flex items-center gap-2 px-2.5">
           <span className="grid size-6 place-items-center rounded bg-accent-600 text-xs font-bold text-white" aria-hidden>
             m

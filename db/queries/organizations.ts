@@ -10,3 +10,13 @@ export async function ensureDefaultOrg(db: Executor): Promise<string> {
   const [org] = await db.select({ id: organizations.id }).from(organizations).where(eq(organizations.slug, DEFAULT_ORG_SLUG));
   return org.id;
 }
+
+export async function findOrganization(db: Executor, orgId: string) {
+  const [org] = await db.select().from(organizations).where(eq(organizations.id, orgId));
+  return org;
+}
+
+export async function updateOrgTimeZone(tx: Executor, orgId: string, timeZone: string) {
+  const [org] = await tx.update(organizations).set({ timeZone }).where(eq(organizations.id, orgId)).returning();
+  return org;
+}

@@ -9,7 +9,7 @@ export async function insertTeam(tx: Executor, values: typeof teams.$inferInsert
   return row;
 }
 
-export async function updateTeamRow(tx: Executor, orgId: string, id: string, patch: Partial<Pick<TeamRow, "name" | "allowedModels" | "bodyLogging">>): Promise<TeamRow | undefined> {
+export async function updateTeamRow(tx: Executor, orgId: string, id: string, patch: Partial<Pick<TeamRow, "name" | "allowedModels" | "bodyLogging" | "costCentre">>): Promise<TeamRow | undefined> {
   const [row] = await tx.update(teams).set(patch).where(and(eq(teams.orgId, orgId), eq(teams.id, id))).returning();
   return row;
 }

@@ -84,6 +84,7 @@ export interface RequestFilters {
   orgId: string;
   keyId?: string;
   model?: string;
+  provider?: string;
   status?: "success" | "error" | "aborted";
   from?: Date;
   to?: Date;
@@ -105,6 +106,7 @@ function filterConditions(filters: RequestFilters): SQL[] {
   if (filters.keyIds) conditions.push(keyScope(filters.keyIds));
   if (filters.keyId) conditions.push(eq(usageLedger.keyId, filters.keyId));
   if (filters.model) conditions.push(eq(usageLedger.requestedModel, filters.model));
+  if (filters.provider) conditions.push(eq(usageLedger.provider, filters.provider));
   if (filters.status) conditions.push(eq(usageLedger.status, filters.status));
   if (filters.from) conditions.push(gte(usageLedger.startedAt, filters.from));
   if (filters.to) conditions.push(lte(usageLedger.startedAt, filters.to));

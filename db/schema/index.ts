@@ -19,3 +19,4 @@ export * from "./request-bodies";
 export * from "./mcp-servers";
 export * from "./mcp-grants";
 export * from "./mcp-calls";
+export * from "./finance";

@@ -16,6 +16,8 @@ export const teams = pgTable(
     allowedModels: text("allowed_models").array(),
     /** none | metadata | full: what is stored of its keys' requests (request_bodies), unless a key sets its own. */
     bodyLogging: text("body_logging", { enum: ["none", "metadata", "full"] }).notNull().default("none"),
+    /** A cost-centre tag for reports (README "Reports"); a key's own tag wins over its team's. */
+    costCentre: text("cost_centre"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [unique("teams_org_name_unique").on(table.orgId, table.name)],

@@ -23,6 +23,8 @@ export const virtualKeys = pgTable(
     revokedAt: timestamp("revoked_at", { withTimezone: true }),
     /** The caller's region (e.g. "eu-west-1"), matched by policy rules and residency; a trusted proxy header may override it. */
     region: text("region"),
+    /** A cost-centre tag for reports; null: the team's tag (README "Reports"). */
+    costCentre: text("cost_centre"),
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     /** none | metadata | full: what is stored of its requests (request_bodies); null: its team's setting. */
     bodyLogging: text("body_logging", { enum: ["none", "metadata", "full"] }),

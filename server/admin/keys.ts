@@ -8,6 +8,7 @@ import { findTeam, isTeamMember, listAllowancesOfUser } from "@/db/queries/teams
 import { findMember } from "@/db/queries/users";
 import { findKey, insertKey, listKeys, revokeKeyRow } from "@/db/queries/virtual-keys";
 import { issueToken } from "@/server/crypto/tokens";
+import { costCentreSchema } from "./cost-centre";
 import { can } from "./permissions";
 import { failure, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -25,6 +26,8 @@ export const createKeyInputSchema = z.object({
   region: z.string().trim().min(1).max(64).regex(/^[A-Za-z0-9_.-]+$/, "letters, digits, '-', '_' and '.' only").nullish(),
   /** What is stored of its requests beside the ledger; absent or null: its team's setting (owners and admins only). */
   body_logging: z.enum(["none", "metadata", "full"]).nullish(),
+  /** A cost-centre tag for reports; absent: the team's tag. */
+  cost_centre: costCentreSchema.nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
@@ -107,6 +110,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
       metadata: input.metadata ?? {},
       region: input.region ?? null,
       bodyLogging: input.body_logging ?? null,
+      costCentre: input.cost_centre ?? null,
       createdBy: actor.id,
     });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "key.create", targetType: "virtual_key", targetId: created.id, after: created });

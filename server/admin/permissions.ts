@@ -37,17 +37,25 @@ export const allPermissions = [
   "mcp:read",
   /** Registers MCP servers, approves tool definitions, grants tools to keys and teams. */
   "mcp:write",
+  /** Usage reports and their CSV and FOCUS exports (README "Reports"). */
+  "reports:read",
+  /** Closes a calendar month (frozen totals) and enters provider invoices. */
+  "periods:close",
+  /** Reopens a closed month (owners only). */
+  "periods:reopen",
+  /** Org-wide settings such as the report time zone. */
+  "org-settings:write",
 ] as const;
 export type Permission = (typeof allPermissions)[number];
 
 const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read", "mcp:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "mcp:write"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "mcp:write", "reports:read", "periods:close", "org-settings:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
-  owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),
+  owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write", "periods:reopen"]),
   admin: new Set<Permission>([...readAll, ...adminOnly]),
   developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own", "teams:read"]),
-  finance: new Set<Permission>([...readAll, "prices:write", "audit:read", "budgets:write"]),
+  finance: new Set<Permission>([...readAll, "prices:write", "audit:read", "budgets:write", "reports:read", "periods:close"]),
   viewer: new Set<Permission>(readAll),
 };
 

@@ -19,6 +19,7 @@ import {
 import { spendByKey } from "@/db/queries/usage-ledger";
 import { findMember } from "@/db/queries/users";
 import { listKeys } from "@/db/queries/virtual-keys";
+import { costCentreSchema } from "./cost-centre";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -28,6 +29,8 @@ export const createTeamInputSchema = z.object({
   allowed_models: z.array(z.string().trim().min(1)).max(200).nullish(),
   /** What is stored of its keys' requests beside the ledger (README "Stored request bodies"). */
   body_logging: z.enum(["none", "metadata", "full"]).optional(),
+  /** A cost-centre tag for reports (a key's own tag wins). */
+  cost_centre: costCentreSchema.nullish(),
 });
 export type CreateTeamInput = z.infer<typeof createTeamInputSchema>;
 export const updateTeamInputSchema = createTeamInputSchema.partial();
@@ -86,7 +89,7 @@ export async function createTeam(db: Database, actor: Actor, input: CreateTeamIn
   if (!models.ok) return models;
   try {
     const team = await db.transaction(async (tx) => {
-      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null, bodyLogging: input.body_logging ?? "none" });
+      const created = await insertTeam(tx, { orgId: actor.orgId, name: input.name, allowedModels: models.value ?? null, bodyLogging: input.body_logging ?? "none", costCentre: input.cost_centre ?? null });
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "team.create", targetType: "team", targetId: created.id, after: created });
       return created;
     });
@@ -108,6 +111,7 @@ export async function updateTeam(db: Database, actor: Actor, id: string, input: 
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.allowed_models !== undefined ? { allowedModels: models.value ?? null } : {}),
     ...(input.body_logging !== undefined ? { bodyLogging: input.body_logging } : {}),
+    ...(input.cost_centre !== undefined ? { costCentre: input.cost_centre } : {}),
   };
   if (Object.keys(patch).length === 0) return ok(existing);
   try {

@@ -14,6 +14,7 @@ import { failure, ok, type Actor } from "./service-result";
 export const requestFiltersSchema = z.object({
   keyId: z.uuid().optional(),
   model: z.string().max(200).optional(),
+  provider: z.string().max(64).optional(),
   status: z.enum(["success", "error", "aborted"]).optional(),
   from: z.date().optional(),
   to: z.date().optional(),

@@ -2,14 +2,18 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { invoicesRouter } from "./routers/invoices";
 import { keysRouter } from "./routers/keys";
 import { mcpRouter } from "./routers/mcp";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
+import { orgSettingsRouter } from "./routers/org-settings";
 import { overviewRouter } from "./routers/overview";
+import { periodsRouter } from "./routers/periods";
 import { policiesRouter } from "./routers/policies";
 import { providersRouter } from "./routers/providers";
 import { rateLimitsRouter } from "./routers/rate-limits";
+import { reportsRouter } from "./routers/reports";
 import { requestsRouter } from "./routers/requests";
 import { teamsRouter } from "./routers/teams";
 import { authedProcedure, router } from "./trpc";
@@ -34,6 +38,10 @@ export const appRouter = router({
   budgets: budgetsRouter,
   policies: policiesRouter,
   mcp: mcpRouter,
+  reports: reportsRouter,
+  orgSettings: orgSettingsRouter,
+  periods: periodsRouter,
+  invoices: invoicesRouter,
 });
 
 export type AppRouter = typeof appRouter;

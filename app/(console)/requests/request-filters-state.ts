@@ -2,13 +2,15 @@
 export interface RequestFilterForm {
   keyId: string;
   model: string;
+  /** A provider id (openai, anthropic …): the Invoices page links here with it. */
+  provider: string;
   status: "" | "success" | "error" | "aborted";
   /** datetime-local values in the browser's time zone */
   from: string;
   to: string;
 }
 
-export const emptyFilters: RequestFilterForm = { keyId: "", model: "", status: "", from: "", to: "" };
+export const emptyFilters: RequestFilterForm = { keyId: "", model: "", provider: "", status: "", from: "", to: "" };
 
 const statuses = new Set(["success", "error", "aborted"]);
 
@@ -17,6 +19,7 @@ export function parseRequestFilters(params: URLSearchParams): RequestFilterForm 
   return {
     keyId: params.get("key") ?? "",
     model: params.get("model") ?? "",
+    provider: params.get("provider") ?? "",
     status: statuses.has(status) ? (status as RequestFilterForm["status"]) : "",
     from: params.get("from") ?? "",
     to: params.get("to") ?? "",
@@ -27,6 +30,7 @@ export function filtersToSearch(filters: RequestFilterForm): string {
   const params = new URLSearchParams();
   if (filters.keyId) params.set("key", filters.keyId);
   if (filters.model) params.set("model", filters.model);
+  if (filters.provider) params.set("provider", filters.provider);
   if (filters.status) params.set("status", filters.status);
   if (filters.from) params.set("from", filters.from);
   if (filters.to) params.set("to", filters.to);
@@ -47,6 +51,7 @@ export function toQueryInput(filters: RequestFilterForm) {
   return {
     keyId: UUID.test(filters.keyId) ? filters.keyId : undefined,
     model: filters.model || undefined,
+    provider: filters.provider.trim() || undefined,
     status: filters.status || undefined,
     from: toDate(filters.from),
     to: toDate(filters.to),

@@ -33,6 +33,7 @@ export function RequestFilters({ value, onChange }: { value: RequestFilterForm; 
           </option>
         ))}
       </SelectField>
+      <TextField label="Provider" value={value.provider} onChange={set("provider")} placeholder="any" className="w-32" />
       <SelectField label="Status" value={value.status} onChange={set("status")} className="w-32">
         <option value="">Any</option>
         <option value="success">success</option>

@@ -20,6 +20,10 @@ import { changeMemberRole, deactivateMember, reactivateMember } from "@/server/a
 import { createModel, updateModel } from "@/server/admin/models";
 import { createProviderConnection, updateProviderConnection } from "@/server/admin/providers";
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
+import { findOrganization } from "@/db/queries/organizations";
+import { updateOrgSettings } from "@/server/admin/org-settings";
+import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
+import { recordInvoice } from "@/server/admin/invoices";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
@@ -30,7 +34,7 @@ import { hashToken, issueToken } from "@/server/crypto/tokens";
 import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -116,6 +120,14 @@ const cases: Case[] = [
   { service: "revokeMcpTool", action: "mcp_tool.revoke", run: async (db, world, actor) => revokeMcpTool(db, actor, (await freshMcpTool(world)).id) },
   { service: "createMcpGrant", action: "mcp_grant.create", run: async (db, world, actor) => createMcpGrant(db, actor, { subject: "key", subject_id: await freshKey(world), tool: "*" }) },
   { service: "deleteMcpGrant", action: "mcp_grant.delete", run: async (db, world, actor) => deleteMcpGrant(db, actor, await freshMcpGrant(world)) },
+  {
+    service: "updateOrgSettings",
+    action: "org.update",
+    run: async (db, world, actor) => updateOrgSettings(db, actor, { time_zone: (await findOrganization(db, world.orgId))?.timeZone === "Europe/Paris" ? "Asia/Tokyo" : "Europe/Paris" }),
+  },
+  { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
+  { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
+  { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 

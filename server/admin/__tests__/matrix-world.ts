@@ -173,3 +173,21 @@ export async function freshMcpGrant(world: Pick<World, "db" | "orgId">): Promise
   const row = await insertMcpGrant(world.db, { orgId: world.orgId, subject: "key", subjectId: keyId, serverId: null, tool: "*" });
   return row.id;
 }
+
+let monthCounter = 0;
+
+/** A month of its own for each close (long ended: January 2001 onwards). */
+export function freshMonth(): string {
+  const index = 2001 * 12 + monthCounter++;
+  return `${Math.floor(index / 12)}-${String((index % 12) + 1).padStart(2, "0")}`;
+}
+
+/** A closed month (inserted directly: no audit row of its own), for reopen cells. */
+export async function freshClosedMonth(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const { insertPeriodClose } = await import("@/db/queries/period-closes");
+  const month = freshMonth();
+  const from = new Date(`${month}-01T00:00:00Z`);
+  const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
+  await insertPeriodClose(world.db, { orgId: world.orgId, month, timeZone: "UTC", periodStart: from, periodEnd: to, closedBy: "system" });
+  return month;
+}

@@ -1,0 +1,203 @@
+import { sql, type SQL } from "drizzle-orm";
+import { executeRows, type Executor } from "../client";
+
+/**
+ * Usage reports straight from the ledger: exact numeric sums (cost_usd is numeric(24,12), summed
+ * by PostgreSQL and returned as text, never a float). The groups and the total come from one
+ * statement (grouping sets), so the total is the sum of the same rows the groups saw.
+ */
+export const reportGroupings = ["team", "key", "user", "model", "provider", "region", "tag"] as const;
+export type ReportGrouping = (typeof reportGroupings)[number];
+
+export interface ReportScope {
+  orgId: string;
+  from: Date;
+  to: Date;
+  /** Only this team's rows (a chargeback statement). */
+  teamId?: string;
+}
+
+/** The rows of a scope: the org, [from, to), and the team when set. */
+function inScope(scope: ReportScope): SQL {
+  const team = scope.teamId ? sql` and u.team_id = ${scope.teamId}` : sql``;
+  return sql`u.org_id = ${scope.orgId} and u.started_at >= ${scope.from.toISOString()} and u.started_at < ${scope.to.toISOString()}${team}`;
+}
+
+export interface ReportTotals {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  costUsd: string;
+}
+
+export interface ReportGroup extends ReportTotals {
+  /** The grouped value (a team id, a model name …); null: rows without one (no team, no tag …). */
+  key: string | null;
+  /** What to show: the team's or key's name, else the key itself. */
+  label: string | null;
+}
+
+// The grouped value and its label. Tags: a key's own cost centre, else its team's (as they are now).
+const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
+  team: { key: sql`u.team_id::text`, label: sql`max(t.name)` },
+  key: { key: sql`u.key_id::text`, label: sql`max(coalesce(k.name, u.key_prefix))` },
+  user: { key: sql`u.end_user`, label: sql`u.end_user` },
+  model: { key: sql`u.requested_model`, label: sql`u.requested_model` },
+  provider: { key: sql`u.provider`, label: sql`u.provider` },
+  region: { key: sql`m.region`, label: sql`m.region` },
+  tag: { key: sql`coalesce(k.cost_centre, t.cost_centre)`, label: sql`coalesce(k.cost_centre, t.cost_centre)` },
+};
+
+const sums = sql`count(*)::int as requests,
+  coalesce(sum(u.input_tokens), 0)::bigint::text as input_tokens,
+  coalesce(sum(u.output_tokens), 0)::bigint::text as output_tokens,
+  coalesce(sum(u.cached_input_tokens), 0)::bigint::text as cached_input_tokens,
+  coalesce(sum(u.cost_usd), 0)::text as cost_usd`;
+
+/** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
+export const reportJoins = sql`left join virtual_keys k on k.id = u.key_id
+  left join teams t on t.id = u.team_id
+  left join models m on m.org_id = u.org_id and m.name = u.requested_model`;
+
+function toTotals(row: Record<string, unknown>): ReportTotals {
+  return {
+    requests: Number(row.requests),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    costUsd: String(row.cost_usd),
+  };
+}
+
+/** Each group's totals (largest cost first) and the period's total, from one statement. */
+export async function usageReport(db: Executor, scope: ReportScope, groupBy: ReportGrouping): Promise<{ groups: ReportGroup[]; totals: ReportTotals }> {
+  const grouping = groupings[groupBy];
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select grouping(${grouping.key}) as is_total, ${grouping.key} as group_key, ${grouping.label} as group_label, ${sums}
+        from usage_ledger u ${reportJoins}
+        where ${inScope(scope)}
+        group by grouping sets ((${grouping.key}), ())
+        order by grouping(${grouping.key}) desc, sum(u.cost_usd) desc nulls last, 2 nulls last`,
+  );
+  const totalRow = rows.find((row) => Number(row.is_total) === 1);
+  const groups = rows
+    .filter((row) => Number(row.is_total) !== 1)
+    .map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), ...toTotals(row) }));
+  return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0" } };
+}
+
+/** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */
+const chargedRows = sql`(u.input_tokens > 0 or u.output_tokens > 0 or u.cost_usd <> 0)`;
+
+export async function countChargedRows(db: Executor, scope: ReportScope): Promise<number> {
+  const [row] = await executeRows<{ count: number }>(
+    db,
+    sql`select count(*)::int as count from usage_ledger u
+        where ${inScope(scope)} and ${chargedRows}`,
+  );
+  return Number(row.count);
+}
+
+export interface ChargeRow {
+  id: string;
+  startedAtMicros: string;
+  /** ISO instants (UTC) of the hour the request started in, and of the org-time-zone month it belongs to. */
+  hourStart: string;
+  monthStart: string;
+  monthEnd: string;
+  orgId: string;
+  orgName: string;
+  teamId: string | null;
+  teamName: string | null;
+  keyId: string | null;
+  keyName: string | null;
+  keyPrefix: string | null;
+  costCentre: string | null;
+  endUser: string | null;
+  requestedModel: string | null;
+  servedModel: string | null;
+  provider: string | null;
+  region: string | null;
+  inputTokens: number;
+  outputTokens: number;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  costUsd: string;
+  priceId: string | null;
+  inputPerMtok: string | null;
+  outputPerMtok: string | null;
+  cachedInputPerMtok: string | null;
+  cacheWritePerMtok: string | null;
+}
+
+export interface ChargeCursor {
+  startedAtMicros: string;
+  id: string;
+}
+
+const iso = (expression: SQL) => sql`to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"')`;
+
+/**
+ * One keyset page of charged ledger rows, oldest first, with what a FOCUS row needs (names,
+ * tags, the price row the request was priced with). Month boundaries are computed by
+ * PostgreSQL in the org's time zone (DST-correct).
+ */
+export async function listChargeRows(db: Executor, scope: ReportScope & { timeZone: string }, page: { cursor?: ChargeCursor; limit: number }): Promise<ChargeRow[]> {
+  const after = page.cursor
+    ? sql` and (u.started_at, u.id) > (timestamptz 'epoch' + ${page.cursor.startedAtMicros}::bigint * interval '1 microsecond', ${page.cursor.id})`
+    : sql``;
+  const month = sql`(date_trunc('month', u.started_at at time zone ${scope.timeZone}) at time zone ${scope.timeZone})`;
+  const monthEnd = sql`((date_trunc('month', u.started_at at time zone ${scope.timeZone}) + interval '1 month') at time zone ${scope.timeZone})`;
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select u.id, (extract(epoch from u.started_at) * 1000000)::bigint::text as started_at_micros,
+          ${iso(sql`date_trunc('hour', u.started_at)`)} as hour_start, ${iso(month)} as month_start, ${iso(monthEnd)} as month_end,
+          u.org_id, o.name as org_name, u.team_id, t.name as team_name, u.key_id, k.name as key_name, u.key_prefix,
+          coalesce(k.cost_centre, t.cost_centre) as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, m.region,
+          u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cost_usd::text as cost_usd, u.price_id,
+          p.input_per_mtok::text as input_per_mtok, p.output_per_mtok::text as output_per_mtok,
+          p.cached_input_per_mtok::text as cached_input_per_mtok, p.cache_write_per_mtok::text as cache_write_per_mtok
+        from usage_ledger u ${reportJoins}
+        join organizations o on o.id = u.org_id
+        left join model_prices p on p.id = u.price_id
+        where ${inScope(scope)} and ${chargedRows}${after}
+        order by u.started_at, u.id
+        limit ${page.limit}`,
+  );
+  return rows.map((row) => ({
+    id: String(row.id),
+    startedAtMicros: String(row.started_at_micros),
+    hourStart: String(row.hour_start),
+    monthStart: String(row.month_start),
+    monthEnd: String(row.month_end),
+    orgId: String(row.org_id),
+    orgName: String(row.org_name),
+    teamId: nullable(row.team_id),
+    teamName: nullable(row.team_name),
+    keyId: nullable(row.key_id),
+    keyName: nullable(row.key_name),
+    keyPrefix: nullable(row.key_prefix),
+    costCentre: nullable(row.cost_centre),
+    endUser: nullable(row.end_user),
+    requestedModel: nullable(row.requested_model),
+    servedModel: nullable(row.served_model),
+    provider: nullable(row.provider),
+    region: nullable(row.region),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    costUsd: String(row.cost_usd),
+    priceId: nullable(row.price_id),
+    inputPerMtok: nullable(row.input_per_mtok),
+    outputPerMtok: nullable(row.output_per_mtok),
+    cachedInputPerMtok: nullable(row.cached_input_per_mtok),
+    cacheWritePerMtok: nullable(row.cache_write_per_mtok),
+  }));
+}
+
+function nullable(value: unknown): string | null {
+  return value === null || value === undefined ? null : String(value);
+}

@@ -1,0 +1,38 @@
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { writeAudit } from "@/db/queries/audit";
+import { findOrganization, updateOrgTimeZone } from "@/db/queries/organizations";
+import { isTimeZone } from "@/server/reports/time-zone";
+import { can } from "./permissions";
+import { failure, ok, type Actor, type ServiceResult } from "./service-result";
+
+/** Org-wide settings: the IANA time zone report periods and month boundaries use (README "Reports"). */
+export const orgSettingsInputSchema = z.object({
+  time_zone: z.string().trim().min(1).max(64).refine(isTimeZone, "an IANA time zone such as Europe/Paris or UTC"),
+});
+export type OrgSettingsInput = z.infer<typeof orgSettingsInputSchema>;
+
+export interface OrgSettings {
+  name: string;
+  timeZone: string;
+}
+
+export async function getOrgSettings(db: Database, actor: Actor): Promise<ServiceResult<OrgSettings>> {
+  const org = await findOrganization(db, actor.orgId);
+  if (!org) return failure({ code: "not_found", message: "No such organization." });
+  return ok({ name: org.name, timeZone: org.timeZone });
+}
+
+/** Changes the time zone (audited); a closed period keeps the boundaries it was closed with. */
+export async function updateOrgSettings(db: Database, actor: Actor, input: OrgSettingsInput): Promise<ServiceResult<OrgSettings>> {
+  if (!can(actor.role, "org-settings:write")) return failure({ code: "forbidden", message: "Your role cannot change organization settings." });
+  const existing = await findOrganization(db, actor.orgId);
+  if (!existing) return failure({ code: "not_found", message: "No such organization." });
+  if (existing.timeZone === input.time_zone) return ok({ name: existing.name, timeZone: existing.timeZone });
+  const updated = await db.transaction(async (tx) => {
+    const row = await updateOrgTimeZone(tx, actor.orgId, input.time_zone);
+    await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "org.update", targetType: "organization", targetId: actor.orgId, before: { timeZone: existing.timeZone }, after: { timeZone: row.timeZone } });
+    return row;
+  });
+  return ok({ name: updated.name, timeZone: updated.timeZone });
+}

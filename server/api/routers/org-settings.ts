@@ -1,0 +1,10 @@
+import { getOrgSettings, orgSettingsInputSchema, updateOrgSettings } from "@/server/admin/org-settings";
+import { authedProcedure, procedureWith, router, unwrap } from "../trpc";
+
+export const orgSettingsRouter = router({
+  /** The org's name and report time zone (every member: the console shows dates in it). */
+  get: authedProcedure.query(async ({ ctx }) => unwrap(await getOrgSettings(ctx.db, ctx.actor))),
+  update: procedureWith("org-settings:write")
+    .input(orgSettingsInputSchema)
+    .mutation(async ({ ctx, input }) => unwrap(await updateOrgSettings(ctx.db, ctx.actor, input))),
+});
