@@ -15,3 +15,4 @@ export * from "./user-identities";
 export * from "./rate-limits";
 export * from "./budgets";
 export * from "./policies";
+export * from "./model-groups";

@@ -1,4 +1,5 @@
 import type { PolicyDecisionValue } from "./policy-decision";
+import type { RouteTraceValue } from "./route-trace";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -46,6 +47,8 @@ export const usageLedger = pgTable(
     budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string }[]>(),
     /** The policy decision (rule ids, actions, detectors fired, dry-run flags); never matched text. Null: no policy ran. */
     policy: jsonb("policy").$type<PolicyDecisionValue>(),
+    /** The routing trace of a request to a model group (candidates, choice, attempts). Null: not routed. */
+    routing: jsonb("routing").$type<RouteTraceValue>(),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -4,6 +4,7 @@ import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
 import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
+import type { RoutingState } from "./routing/routing-state";
 import type { ProviderAdapter, ProviderId } from "./types";
 
 /** Everything the pipeline needs, handed in (tests build it with in-memory parts). */
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   rateLimiter?: RateLimiter;
   /** Reserves against the snapshot's budgets (PostgreSQL); none: budgets are not enforced. */
   budgets?: BudgetStore;
+  /** Health, in-flight counts, circuits and retry budgets of model group deployments (routing/); none: made per use. */
+  routing?: RoutingState;
 }
 
 export interface GatewayOptions {

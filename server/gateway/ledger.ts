@@ -1,5 +1,6 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
+import type { RouteTraceValue } from "@/db/schema/route-trace";
 import { describeError, logger } from "@/server/logger";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
@@ -32,6 +33,8 @@ export interface RequestRecord {
   budgetCharges?: { budget_id: string; period_start: string }[];
   /** The policy decision (policy/enforce-policy.ts), for the ledger row. */
   policy?: PolicyDecisionValue;
+  /** The routing trace of a request to a model group (routing/), for the ledger row and the response headers. */
+  route?: RouteTraceValue;
 }
 
 export interface Outcome {
@@ -105,6 +108,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     endUser: record.endUser ?? null,
     budgetCharges: record.budgetCharges ?? null,
     policy: record.policy ?? null,
+    routing: record.route ?? null,
   };
   deps.usage.record(row);
   logger.info("request", {
@@ -126,6 +130,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     attempts: row.upstreamAttempts,
     warnings: record.warnings.length,
     ...(record.policy ? { policy: record.policy.outcome } : {}),
+    ...(record.route ? { route: record.route.summary } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

@@ -14,6 +14,7 @@ import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
+import { RoutingState } from "./routing/routing-state";
 import { createUpstreamClient } from "./upstream";
 import { UsageWriter } from "./usage-writer";
 
@@ -80,6 +81,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     adapters,
     responses: createDatabaseResponseStore(handle.db),
     rateLimiter,
+    routing: new RoutingState(),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,

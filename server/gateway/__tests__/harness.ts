@@ -19,6 +19,8 @@ import { createWebSocketTransport } from "../transports/websocket";
 import { createWebSocketRouter } from "../transports/websocket-router";
 import { createUpstreamClient } from "../upstream";
 import type { ProviderId } from "../types";
+import type { GroupRow } from "../routing/group-entry";
+import type { RoutingState } from "../routing/routing-state";
 
 export const ORG = "00000000-0000-4000-8000-000000000001";
 
@@ -63,6 +65,8 @@ export async function startTestGateway(options: {
   policyRules?: PolicyRuleEntry[];
   policyResidency?: PolicyResidencyEntry[];
   trustedRegionHeader?: string;
+  groups?: GroupRow[];
+  routing?: RoutingState;
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
@@ -74,6 +78,7 @@ export async function startTestGateway(options: {
       budgets: options.budgets,
       policyRules: options.policyRules,
       policyResidency: options.policyResidency,
+      groups: options.groups,
     }),
     usage: {
       record: (row) => {
@@ -86,6 +91,7 @@ export async function startTestGateway(options: {
     options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false, trustedRegionHeader: options.trustedRegionHeader },
     rateLimiter: options.rateLimiter,
     budgets: options.budgetStore,
+    routing: options.routing,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
   const handler = createNodeHandler(async () => deps, limits);

@@ -2,6 +2,7 @@ import { indexPolicies, type CompiledPolicy } from "../policy/compile-policy";
 import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { BudgetEntry } from "../budget/applicable";
+import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ProviderId } from "../types";
 
 export interface KeyEntry {
@@ -68,6 +69,8 @@ export interface ConfigSource {
   findBudgets(orgId: string): readonly BudgetEntry[];
   /** The org's policy rules and residency, compiled once per snapshot; undefined when it has neither. */
   findPolicy(orgId: string): CompiledPolicy | undefined;
+  /** The org's enabled model group of that name (routing/), resolved against its enabled models; absent: no groups. */
+  findGroup?(orgId: string, name: string): GroupEntry | undefined;
 }
 
 export interface ConfigSnapshot {
@@ -77,6 +80,7 @@ export interface ConfigSnapshot {
   budgets?: BudgetEntry[];
   policyRules?: PolicyRuleEntry[];
   policyResidency?: PolicyResidencyEntry[];
+  groups?: GroupRow[];
 }
 
 /**
@@ -112,7 +116,10 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   const budgetsByOrg = new Map<string, BudgetEntry[]>();
   for (const budget of snapshot.budgets ?? []) budgetsByOrg.set(budget.orgId, [...(budgetsByOrg.get(budget.orgId) ?? []), budget]);
   const policies = indexPolicies(snapshot.policyRules ?? [], snapshot.policyResidency ?? []);
+  const groups = new Map<string, GroupEntry>();
+  for (const row of snapshot.groups ?? []) groups.set(`${row.orgId}\n${row.name}`, toGroupEntry(row, (name) => modelsByOrg.get(row.orgId)?.get(name)));
   return {
+    findGroup: (orgId, name) => groups.get(`${orgId}\n${name}`),
     findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],
     findPolicy: (orgId) => policies.get(orgId),
     findRateLimits: (orgId) => rateLimits.get(orgId),

@@ -60,6 +60,7 @@ export async function startLiveConfig(
     findRateLimits: (orgId) => current.findRateLimits(orgId),
     findBudgets: (orgId) => current.findBudgets(orgId),
     findPolicy: (orgId) => current.findPolicy(orgId),
+    findGroup: (orgId, name) => current.findGroup?.(orgId, name),
     reload,
     get loadedAt() {
       return loadedAt;

@@ -1,0 +1,152 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from "vitest";
+import type { RouteTraceValue } from "@/db/schema/route-trace";
+import { ROUTING_FAKE_API_KEY, startRoutingFake } from "@/e2e/fakes/routing-fake";
+import type { FakeUpstream } from "@/e2e/fakes/common";
+import { groupDefinitionSchema } from "../routing/group-schema";
+import { RoutingState } from "../routing/routing-state";
+import { makeKey, makeModel, ORG, startTestGateway } from "./harness";
+
+// Model groups end to end through the node transport, against the routing fake (one behaviour per upstream model).
+let fake: FakeUpstream;
+let gateway: Awaited<ReturnType<typeof startTestGateway>>;
+let routing: RoutingState;
+const key = makeKey();
+const limited = makeKey({ allowedModels: new Set(["primary"]) });
+
+function model(name: string, upstream: string, contextWindow = 128_000, price = "1") {
+  const entry = makeModel(name, "openai", `${fake.url}/v1`, ROUTING_FAKE_API_KEY, upstream);
+  return { ...entry, contextWindow, prices: [{ ...entry.prices[0], inputPerMtok: price, outputPerMtok: price }] };
+}
+const group = (name: string, definition: unknown) => ({ id: crypto.randomUUID(), orgId: ORG, name, version: 1, definition: groupDefinitionSchema.parse(definition) });
+
+beforeAll(async () => {
+  fake = await startRoutingFake();
+  routing = new RoutingState();
+  const models = [
+    model("broken", "fail-a"),
+    model("healthy", "ok-b"),
+    model("limited", "ratelimit-c"),
+    model("tiny", "small-d", 100_000),
+    model("large", "ok-large", 1_000_000),
+    model("filtered", "filter-e"),
+    model("cut", "cut-f"),
+    model("cheap", "ok-cheap", 128_000, "0.1"),
+    model("dear", "ok-dear", 128_000, "10"),
+    model("flaky", "flaky-g"),
+  ];
+  const groups = [
+    group("primary", { strategy: "priority", deployments: [{ id: "first", model: "broken", priority: 0 }, { id: "second", model: "healthy", priority: 1 }] }),
+    group("rate", { strategy: "priority", deployments: [{ id: "only", model: "limited" }], retry: { max_attempts: 2, base_delay_ms: 10, max_delay_ms: 2000, deadline_ms: 10_000 } }),
+    group("context", { strategy: "priority", deployments: [{ id: "small", model: "tiny", priority: 0 }, { id: "big", model: "large", priority: 1 }] }),
+    group("guarded", { strategy: "priority", deployments: [{ id: "strict", model: "filtered", priority: 0 }, { id: "lenient", model: "healthy", priority: 1 }], fallback_on: { content_filter: true } }),
+    group("streaming", { strategy: "priority", deployments: [{ id: "cuts", model: "cut", priority: 0 }, { id: "fine", model: "healthy", priority: 1 }] }),
+    group("cost", { strategy: "lowest_cost", deployments: [{ id: "dear", model: "dear" }, { id: "cheap", model: "cheap" }] }),
+    group("chained", { strategy: "priority", deployments: [{ id: "down", model: "broken" }], fallbacks: ["primary"] }),
+    group("breaker", { strategy: "priority", deployments: [{ id: "flaky", model: "flaky", priority: 0 }, { id: "backup", model: "healthy", priority: 1 }], circuit: { failure_threshold: 2, cooldown_ms: 60_000 } }),
+  ];
+  gateway = await startTestGateway({ keys: [key.entry, limited.entry], models, groups, routing });
+});
+afterAll(async () => {
+  await gateway?.close();
+  await fake?.close();
+});
+beforeEach(() => void (gateway.rows.length = 0));
+
+async function chat(model: string, extra: Record<string, unknown> = {}, token = key.token) {
+  const response = await fetch(`${gateway.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify({ model, messages: [{ role: "user", content: "hi" }], ...extra }),
+  });
+  return { response, text: await response.text() };
+}
+async function traceOf(requestId: string | null): Promise<RouteTraceValue> {
+  await gateway.waitForRows(1);
+  const row = gateway.rows.find((entry) => entry.id === requestId);
+  return row!.routing as RouteTraceValue;
+}
+
+describe("model groups", () => {
+  test("a 500 from the first deployment falls over to the next; headers and the ledger trace say so", async () => {
+    const { response, text } = await chat("primary");
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text).choices[0].message.content).toBe("Served by ok-b.");
+    expect(response.headers.get("x-modelgate-deployment")).toBe("second");
+    expect(response.headers.get("x-modelgate-attempts")).toBe("2");
+    expect(response.headers.get("x-modelgate-route")).toBe("primary@v1");
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    expect(trace.attempts.map((attempt) => [attempt.deployment, attempt.outcome, attempt.error?.status])).toEqual([
+      ["first", "error", 500],
+      ["second", "success", undefined],
+    ]);
+    expect(trace.attempts[1].reason).toBe("fallback after first: transient");
+    expect(trace.chosen).toBe("second");
+    const row = gateway.rows.find((entry) => entry.id === response.headers.get("x-request-id"))!;
+    expect(row).toMatchObject({ requestedModel: "primary", servedModel: "ok-b", status: "success", upstreamAttempts: 2, costUsd: "0.000028000000" });
+  });
+
+  test("a stream falls back when the first deployment dies before its first event", async () => {
+    const { response, text } = await chat("streaming", { stream: true });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-deployment")).toBe("fine");
+    expect(text).toContain("Served");
+    expect(text).toContain("[DONE]");
+  });
+
+  test("a 429 is retried after its Retry-After, then answered as the provider's 429", async () => {
+    const started = Date.now();
+    const { response, text } = await chat("rate");
+    expect(response.status).toBe(429);
+    expect(JSON.parse(text).error.code).toBe("rate_limit_exceeded");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    expect(trace.attempts).toHaveLength(2);
+    expect(trace.attempts[1]).toMatchObject({ delayMs: 1000, reason: "retry 1 of only after rate_limited" });
+  });
+
+  test("context overflow on a small model goes to the larger one", async () => {
+    const { response, text } = await chat("context");
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text).choices[0].message.content).toBe("Served by ok-large.");
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    expect(trace.attempts.map((attempt) => attempt.error?.code ?? "ok")).toEqual(["context_length_exceeded", "ok"]);
+  });
+
+  test("a prompt over every known context window is refused before any upstream call", async () => {
+    const { response, text } = await chat("context", { max_tokens: 999_999 });
+    expect(response.status).toBe(400);
+    expect(JSON.parse(text).error.code).toBe("context_length_exceeded");
+  });
+
+  test("content-filter refusals fall back when the group opts in", async () => {
+    const { response, text } = await chat("guarded");
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text).choices[0].message.content).toBe("Served by ok-b.");
+  });
+
+  test("lowest_cost picks the cheaper deployment and records the scores", async () => {
+    const { response } = await chat("cost");
+    expect(response.headers.get("x-modelgate-deployment")).toBe("cheap");
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    const scores = Object.fromEntries(trace.candidates.map((candidate) => [candidate.deployment, candidate.score]));
+    expect(scores.cheap).toBeLessThan(scores.dear!);
+  });
+
+  test("a fallback group is tried after the group's own deployments, and only if the key may use it", async () => {
+    const { response, text } = await chat("chained");
+    expect(response.status).toBe(200);
+    expect(JSON.parse(text).choices[0].message.content).toBe("Served by ok-b.");
+    const denied = await chat("chained", {}, limited.token);
+    expect(denied.response.status).toBe(404);
+  });
+
+  test("the circuit opens after consecutive failures and the deployment is passed over", async () => {
+    await fetch(`${fake.url}/__fake/mode`, { method: "POST", body: JSON.stringify({ model: "flaky-g", mode: "fail" }) });
+    for (let index = 0; index < 2; index++) expect((await chat("breaker")).response.headers.get("x-modelgate-deployment")).toBe("backup");
+    const { response } = await chat("breaker");
+    expect(response.headers.get("x-modelgate-attempts")).toBe("1");
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    expect(trace.candidates.find((candidate) => candidate.deployment === "flaky")?.excluded).toBe("circuit open");
+    expect(routing.events.some((event) => event.kind === "circuit" && event.state === "open" && event.deployment === "flaky")).toBe(true);
+  });
+});

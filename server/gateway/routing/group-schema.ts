@@ -1,0 +1,60 @@
+import { z } from "zod";
+import type { GroupDefinition } from "@/db/schema/model-group-definition";
+
+const deploymentId = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, "letters, digits, '.', '_' or '-', at most 64");
+const modelName = z.string().trim().min(1).max(256);
+
+export const deploymentSchema = z.object({
+  id: deploymentId,
+  model: modelName,
+  weight: z.number().int().min(1).max(1000).default(1),
+  priority: z.number().int().min(0).max(1000).default(0),
+  overrides: z
+    .object({
+      max_tokens: z.number().int().positive().max(1_000_000).optional(),
+      temperature: z.number().min(0).max(2).optional(),
+      top_p: z.number().min(0).max(1).optional(),
+      reasoning_effort: z.enum(["minimal", "low", "medium", "high"]).optional(),
+    })
+    .strict()
+    .default({}),
+  supports: z.object({ tools: z.boolean().default(true), images: z.boolean().default(true), structured_output: z.boolean().default(true) }).default({ tools: true, images: true, structured_output: true }),
+  max_in_flight: z.number().int().positive().max(100_000).optional(),
+});
+
+/** A group's definition as the admin API and the console send it; defaults filled in (README "Model groups and routing"). */
+export const groupDefinitionSchema = z
+  .object({
+    strategy: z.enum(["weighted", "least_in_flight", "lowest_latency", "lowest_cost", "priority"]).default("weighted"),
+    deployments: z.array(deploymentSchema).min(1).max(50),
+    fallbacks: z.array(modelName).max(10).default([]),
+    retry: z
+      .object({
+        max_attempts: z.number().int().min(1).max(10).default(3),
+        base_delay_ms: z.number().int().min(0).max(60_000).default(250),
+        max_delay_ms: z.number().int().min(0).max(120_000).default(10_000),
+        deadline_ms: z.number().int().min(100).max(600_000).default(60_000),
+        budget_ratio: z.number().min(0).max(1).default(0.2),
+        budget_window_ms: z.number().int().min(1000).max(3_600_000).default(60_000),
+      })
+      .default({ max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 }),
+    fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
+    circuit: z
+      .object({
+        failure_threshold: z.number().int().min(1).max(1000).default(5),
+        error_rate: z.number().gt(0).max(1).default(0.5),
+        min_requests: z.number().int().min(1).max(10_000).default(10),
+        cooldown_ms: z.number().int().min(100).max(3_600_000).default(30_000),
+      })
+      .default({ failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 }),
+  })
+  .superRefine((definition, context) => {
+    const seen = new Set<string>();
+    definition.deployments.forEach((deployment, index) => {
+      if (seen.has(deployment.id)) context.addIssue({ code: "custom", path: ["deployments", index, "id"], message: `deployment id "${deployment.id}" is used twice` });
+      seen.add(deployment.id);
+    });
+  }) satisfies z.ZodType<GroupDefinition, unknown>;
