@@ -33,16 +33,19 @@ export const allPermissions = [
   "budgets:write",
   "policies:read",
   "policies:write",
+  /** Model groups (routing): deployments, strategy, fallbacks, versions. */
+  "routing:read",
+  "routing:write",
 ] as const;
 export type Permission = (typeof allPermissions)[number];
 
-const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write"];
+const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read", "routing:read"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "routing:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write"]),
   admin: new Set<Permission>([...readAll, ...adminOnly]),
-  developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own", "teams:read"]),
+  developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own", "teams:read", "routing:read"]),
   finance: new Set<Permission>([...readAll, "prices:write", "audit:read", "budgets:write"]),
   viewer: new Set<Permission>(readAll),
 };

@@ -2,6 +2,7 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { groupsRouter } from "./routers/groups";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
 import { modelsRouter } from "./routers/models";
@@ -32,6 +33,7 @@ export const appRouter = router({
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
   policies: policiesRouter,
+  groups: groupsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -22,12 +22,13 @@ import { createProviderConnection, updateProviderConnection } from "@/server/adm
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
+import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
 import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshGroup, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -106,10 +107,14 @@ const cases: Case[] = [
   { service: "deletePolicyRule", action: "policy_rule.delete", run: async (db, world, actor) => deletePolicyRule(db, actor, await freshPolicyRule(db, world)) },
   { service: "reorderPolicyRules", action: "policy_rule.reorder", run: async (db, world, actor) => reorderPolicyRules(db, actor, await allPolicyIdsReversed(db, world)) },
   { service: "setPolicyResidency", action: "policy_residency.update", run: (db, _world, actor) => setPolicyResidency(db, actor, { regions: ["eu"], caller_regions: null }) },
+  { service: "createGroup", action: "model_group.create", run: (db, world, actor) => createGroup(db, actor, createGroupInputSchema.parse({ name: unique("group"), deployments: [{ id: "a", model: world.modelName }] })) },
+  { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },
+  { service: "restoreGroupVersion", action: "model_group.restore", run: async (db, world, actor) => restoreGroupVersion(db, actor, await freshGroup(world), 1) },
+  { service: "deleteGroup", action: "model_group.delete", run: async (db, world, actor) => deleteGroup(db, actor, await freshGroup(world)) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

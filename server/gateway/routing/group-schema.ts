@@ -25,9 +25,8 @@ export const deploymentSchema = z.object({
   max_in_flight: z.number().int().positive().max(100_000).optional(),
 });
 
-/** A group's definition as the admin API and the console send it; defaults filled in (README "Model groups and routing"). */
-export const groupDefinitionSchema = z
-  .object({
+/** The fields of a group's definition (the admin API takes them beside the group's name). */
+export const groupDefinitionFields = {
     strategy: z.enum(["weighted", "least_in_flight", "lowest_latency", "lowest_cost", "priority"]).default("weighted"),
     deployments: z.array(deploymentSchema).min(1).max(50),
     fallbacks: z.array(modelName).max(10).default([]),
@@ -50,11 +49,16 @@ export const groupDefinitionSchema = z
         cooldown_ms: z.number().int().min(100).max(3_600_000).default(30_000),
       })
       .default({ failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 }),
-  })
-  .superRefine((definition, context) => {
-    const seen = new Set<string>();
-    definition.deployments.forEach((deployment, index) => {
-      if (seen.has(deployment.id)) context.addIssue({ code: "custom", path: ["deployments", index, "id"], message: `deployment id "${deployment.id}" is used twice` });
-      seen.add(deployment.id);
-    });
-  }) satisfies z.ZodType<GroupDefinition, unknown>;
+};
+
+/** Deployment ids are unique within a group (the trace and the headers name them). */
+export function checkDeploymentIds(definition: { deployments: { id: string }[] }, context: z.RefinementCtx): void {
+  const seen = new Set<string>();
+  definition.deployments.forEach((deployment, index) => {
+    if (seen.has(deployment.id)) context.addIssue({ code: "custom", path: ["deployments", index, "id"], message: `deployment id "${deployment.id}" is used twice` });
+    seen.add(deployment.id);
+  });
+}
+
+/** A group's definition with defaults filled in (README "Model groups and routing"); also how snapshot rows are read. */
+export const groupDefinitionSchema = z.object(groupDefinitionFields).superRefine(checkDeploymentIds) satisfies z.ZodType<GroupDefinition, unknown>;
