@@ -20,6 +20,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/rate-limits", label: "Rate limits", permission: "rate-limits:read" },
   { href: "/budgets", label: "Budgets", permission: "budgets:read" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
+  { href: "/routing", label: "Routing", permission: "routing:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

@@ -7,6 +7,7 @@ import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } f
 import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
 import { RequestPolicy } from "./request-policy";
+import { RequestRouting } from "./request-routing";
 import { RequestWarnings } from "./request-warnings";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -72,6 +73,7 @@ export function RequestDetail({ id }: { id: string }) {
           />
         </div>
       </div>
+      <RequestRouting routing={row.routing} />
       <RequestPolicy policy={row.policy} />
       <RequestWarnings warnings={row.warnings} />
     </div>
