@@ -9,7 +9,7 @@
  * Upstream models (the mode can also be set at run time: POST /__fake/mode {"model","mode"}):
  *   fail-*            500 server_error
  *   ratelimit-*       429 rate_limit_exceeded with `retry-after: 1` and `x-ratelimit-reset-requests: 1s`
- *   slow-*            waits 3 s before answering (first-token timeouts)
+ *   slow-*            waits 5 s before answering (first-token timeouts)
  *   small-*           400 context_length_exceeded
  *   filter-*          a complete answer with finish_reason content_filter
  *   cut-*             streams: headers, then the socket is destroyed before any event
@@ -51,7 +51,7 @@ async function handle(context: FakeContext, modes: Map<string, Mode>): Promise<v
     const error = { message: "This model's maximum context length is 16 tokens. However, your messages resulted in 40 tokens. Please reduce the length of the messages.", type: "invalid_request_error", param: "messages", code: "context_length_exceeded" };
     return context.json(400, { error });
   }
-  if (mode === "slow" && !(await context.sleep(3000))) return;
+  if (mode === "slow" && !(await context.sleep(5000))) return;
   const text = `Served by ${model}.`;
   const finish = mode === "filter" ? "content_filter" : "stop";
   const base = { id: `chatcmpl-routing${context.record.seq}`, created: 1748265600, model };
