@@ -140,6 +140,12 @@ describe("model groups", () => {
     expect(denied.response.status).toBe(404);
   });
 
+  test("/v1/models lists the groups the key may use beside the models", async () => {
+    const list = async (token: string) => ((await (await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: { id: string; owned_by: string }[] }).data;
+    expect((await list(key.token)).find((entry) => entry.id === "primary")).toEqual(expect.objectContaining({ owned_by: "modelgate" }));
+    expect((await list(limited.token)).map((entry) => entry.id)).toEqual(["primary"]);
+  });
+
   test("the circuit opens after consecutive failures and the deployment is passed over", async () => {
     await fetch(`${fake.url}/__fake/mode`, { method: "POST", body: JSON.stringify({ model: "flaky-g", mode: "fail" }) });
     for (let index = 0; index < 2; index++) expect((await chat("breaker")).response.headers.get("x-modelgate-deployment")).toBe("backup");

@@ -71,6 +71,7 @@ export interface ConfigSource {
   findPolicy(orgId: string): CompiledPolicy | undefined;
   /** The org's enabled model group of that name (routing/), resolved against its enabled models; absent: no groups. */
   findGroup?(orgId: string, name: string): GroupEntry | undefined;
+  listGroups?(orgId: string): GroupEntry[];
 }
 
 export interface ConfigSnapshot {
@@ -117,8 +118,14 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   for (const budget of snapshot.budgets ?? []) budgetsByOrg.set(budget.orgId, [...(budgetsByOrg.get(budget.orgId) ?? []), budget]);
   const policies = indexPolicies(snapshot.policyRules ?? [], snapshot.policyResidency ?? []);
   const groups = new Map<string, GroupEntry>();
-  for (const row of snapshot.groups ?? []) groups.set(`${row.orgId}\n${row.name}`, toGroupEntry(row, (name) => modelsByOrg.get(row.orgId)?.get(name)));
+  const groupsByOrg = new Map<string, GroupEntry[]>();
+  for (const row of snapshot.groups ?? []) {
+    const group = toGroupEntry(row, (name) => modelsByOrg.get(row.orgId)?.get(name));
+    groups.set(`${row.orgId}\n${row.name}`, group);
+    groupsByOrg.set(row.orgId, [...(groupsByOrg.get(row.orgId) ?? []), group]);
+  }
   return {
+    listGroups: (orgId) => groupsByOrg.get(orgId) ?? [],
     findGroup: (orgId, name) => groups.get(`${orgId}\n${name}`),
     findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],
     findPolicy: (orgId) => policies.get(orgId),

@@ -61,6 +61,7 @@ export async function startLiveConfig(
     findBudgets: (orgId) => current.findBudgets(orgId),
     findPolicy: (orgId) => current.findPolicy(orgId),
     findGroup: (orgId, name) => current.findGroup?.(orgId, name),
+    listGroups: (orgId) => current.listGroups?.(orgId) ?? [],
     reload,
     get loadedAt() {
       return loadedAt;
