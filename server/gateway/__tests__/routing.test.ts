@@ -42,6 +42,7 @@ beforeAll(async () => {
     group("streaming", { strategy: "priority", deployments: [{ id: "cuts", model: "cut", priority: 0 }, { id: "fine", model: "healthy", priority: 1 }] }),
     group("cost", { strategy: "lowest_cost", deployments: [{ id: "dear", model: "dear" }, { id: "cheap", model: "cheap" }] }),
     group("chained", { strategy: "priority", deployments: [{ id: "down", model: "broken" }], fallbacks: ["primary"] }),
+    group("lonely", { deployments: [{ id: "alone", model: "flaky" }] }),
     group("breaker", { strategy: "priority", deployments: [{ id: "flaky", model: "flaky", priority: 0 }, { id: "backup", model: "healthy", priority: 1 }], circuit: { failure_threshold: 2, cooldown_ms: 60_000 } }),
   ];
   gateway = await startTestGateway({ keys: [key.entry, limited.entry], models, groups, routing });
@@ -140,10 +141,39 @@ describe("model groups", () => {
     expect(denied.response.status).toBe(404);
   });
 
+  test("the Messages API and the Responses API route the same way", async () => {
+    const messages = await fetch(`${gateway.url}/v1/messages`, {
+      method: "POST",
+      headers: { "x-api-key": key.token, "anthropic-version": "2023-06-01", "content-type": "application/json" },
+      body: JSON.stringify({ model: "primary", max_tokens: 64, messages: [{ role: "user", content: "hi" }] }),
+    });
+    expect(messages.status).toBe(200);
+    expect(messages.headers.get("x-modelgate-deployment")).toBe("second");
+    expect((await messages.json()).content[0].text).toBe("Served by ok-b.");
+    const responses = await fetch(`${gateway.url}/v1/responses`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${key.token}`, "content-type": "application/json" },
+      body: JSON.stringify({ model: "primary", input: "hi", store: false }),
+    });
+    expect(responses.status).toBe(200);
+    expect(responses.headers.get("x-modelgate-attempts")).toBe("2");
+  });
+
+  test("no healthy deployment left is a 503 no_healthy_deployment with Retry-After, in the OpenAI shape", async () => {
+    // "breaker" group's circuit for flaky is open after the circuit test; a group with only it has nothing left.
+    await fetch(`${fake.url}/__fake/mode`, { method: "POST", body: JSON.stringify({ model: "flaky-g", mode: "fail" }) });
+    for (let index = 0; index < 2; index++) await chat("breaker");
+    const { response, text } = await chat("lonely");
+    expect(response.status).toBe(503);
+    expect(response.headers.get("retry-after")).toBe("1");
+    expect(JSON.parse(text).error).toMatchObject({ type: "server_error", code: "no_healthy_deployment" });
+  });
+
   test("/v1/models lists the groups the key may use beside the models", async () => {
     const list = async (token: string) => ((await (await fetch(`${gateway.url}/v1/models`, { headers: { authorization: `Bearer ${token}` } })).json()) as { data: { id: string; owned_by: string }[] }).data;
     expect((await list(key.token)).find((entry) => entry.id === "primary")).toEqual(expect.objectContaining({ owned_by: "modelgate" }));
     expect((await list(limited.token)).map((entry) => entry.id)).toEqual(["primary"]);
+    expect((await list(key.token)).map((entry) => entry.id)).toContain("lonely");
   });
 
   test("the circuit opens after consecutive failures and the deployment is passed over", async () => {

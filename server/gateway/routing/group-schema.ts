@@ -27,28 +27,28 @@ export const deploymentSchema = z.object({
 
 /** The fields of a group's definition (the admin API takes them beside the group's name). */
 export const groupDefinitionFields = {
-    strategy: z.enum(["weighted", "least_in_flight", "lowest_latency", "lowest_cost", "priority"]).default("weighted"),
-    deployments: z.array(deploymentSchema).min(1).max(50),
-    fallbacks: z.array(modelName).max(10).default([]),
-    retry: z
-      .object({
-        max_attempts: z.number().int().min(1).max(10).default(3),
-        base_delay_ms: z.number().int().min(0).max(60_000).default(250),
-        max_delay_ms: z.number().int().min(0).max(120_000).default(10_000),
-        deadline_ms: z.number().int().min(100).max(600_000).default(60_000),
-        budget_ratio: z.number().min(0).max(1).default(0.2),
-        budget_window_ms: z.number().int().min(1000).max(3_600_000).default(60_000),
-      })
-      .default({ max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 }),
-    fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
-    circuit: z
-      .object({
-        failure_threshold: z.number().int().min(1).max(1000).default(5),
-        error_rate: z.number().gt(0).max(1).default(0.5),
-        min_requests: z.number().int().min(1).max(10_000).default(10),
-        cooldown_ms: z.number().int().min(100).max(3_600_000).default(30_000),
-      })
-      .default({ failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 }),
+  strategy: z.enum(["weighted", "least_in_flight", "lowest_latency", "lowest_cost", "priority"]).default("weighted"),
+  deployments: z.array(deploymentSchema).min(1).max(50),
+  fallbacks: z.array(modelName).max(10).default([]),
+  retry: z
+    .object({
+      max_attempts: z.number().int().min(1).max(10).default(3),
+      base_delay_ms: z.number().int().min(0).max(60_000).default(250),
+      max_delay_ms: z.number().int().min(0).max(120_000).default(10_000),
+      deadline_ms: z.number().int().min(100).max(600_000).default(60_000),
+      budget_ratio: z.number().min(0).max(1).default(0.2),
+      budget_window_ms: z.number().int().min(1000).max(3_600_000).default(60_000),
+    })
+    .default({ max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 }),
+  fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
+  circuit: z
+    .object({
+      failure_threshold: z.number().int().min(1).max(1000).default(5),
+      error_rate: z.number().gt(0).max(1).default(0.5),
+      min_requests: z.number().int().min(1).max(10_000).default(10),
+      cooldown_ms: z.number().int().min(100).max(3_600_000).default(30_000),
+    })
+    .default({ failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 }),
 };
 
 /** Deployment ids are unique within a group (the trace and the headers name them). */
