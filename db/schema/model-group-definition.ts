@@ -38,5 +38,7 @@ export interface GroupDefinition {
     budget_window_ms: number;
   };
   fallback_on: { content_filter: boolean };
+  /** Keep one conversation (user, prompt_cache_key, stable system prefix) on one healthy deployment (weighted, least_in_flight, lowest_latency). */
+  session_affinity: boolean;
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
 }

@@ -41,6 +41,7 @@ export const groupDefinitionFields = {
     })
     .default({ max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 }),
   fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
+  session_affinity: z.boolean().default(true),
   circuit: z
     .object({
       failure_threshold: z.number().int().min(1).max(1000).default(5),

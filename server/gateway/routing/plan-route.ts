@@ -13,6 +13,7 @@ import { refusalKind, unfitReason, type FitContext } from "./fit-deployments";
 import type { DeploymentEntry, GroupEntry } from "./group-entry";
 import { orderDeployments } from "./order-deployments";
 import { readRequestNeeds } from "./request-needs";
+import { applyAffinity, readAffinityKey } from "./session-affinity";
 import type { RoutingState } from "./routing-state";
 
 /** A routed request's deployments in the order they will be tried, and the trace that explains the order. */
@@ -38,6 +39,7 @@ export function planRoute(deps: GatewayDeps, state: RoutingState, record: Pick<R
   const group = deps.config.findGroup?.(key.orgId, chatRequest.model);
   if (!group || !isModelAllowed(key, group.name)) return undefined;
   const needs = readRequestNeeds(chatRequest);
+  const affinity = group.definition.session_affinity ? readAffinityKey(chatRequest) : undefined;
   const fit: FitContext = {
     needs,
     adapters: deps.adapters,
@@ -59,7 +61,8 @@ export function planRoute(deps: GatewayDeps, state: RoutingState, record: Pick<R
       if (excluded) candidates.push({ ...describe(deployment), excluded });
       else fitting.push(deployment);
     }
-    const ordered = orderDeployments(tier.group.definition.strategy, fitting, { state, needs, stream: chatRequest.stream === true, random, at: Date.now() });
+    const ranked = orderDeployments(tier.group.definition.strategy, fitting, { state, needs, stream: chatRequest.stream === true, random, at: Date.now() });
+    const ordered = affinity && tier.group === group && AFFINITY_STRATEGIES.has(group.definition.strategy) ? applyAffinity(ranked, affinity) : ranked;
     for (const entry of ordered) {
       order.push(entry.deployment);
       candidates.push({ ...describe(entry.deployment), rank: order.length, ...(entry.score !== undefined ? { score: entry.score } : {}), ...(entry.note ? { note: entry.note } : {}) });
@@ -82,9 +85,12 @@ function resolveFallback(deps: GatewayDeps, key: KeyEntry, name: string): { grou
   const model = deps.config.findModel(key.orgId, name);
   if (!model) return "no such group or model";
   const deployment: DeploymentEntry = { id: name, group: name, model, healthKey: model.id, weight: 1, priority: 0, overrides: {}, supports: { tools: true, images: true, structured_output: true } };
-  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, circuit: DEFAULT_CIRCUIT }, deployments: [deployment] };
+  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, circuit: DEFAULT_CIRCUIT }, deployments: [deployment] };
   return { group: single, deployments: [deployment] };
 }
+
+/** Strategies whose choice is free to follow a conversation (priority and cost have a reason to pick the same one for all). */
+const AFFINITY_STRATEGIES = new Set(["weighted", "least_in_flight", "lowest_latency"]);
 
 const DEFAULT_RETRY = { max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 };
 const DEFAULT_CIRCUIT = { failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 };
