@@ -40,5 +40,11 @@ export interface GroupDefinition {
   fallback_on: { content_filter: boolean };
   /** Keep one conversation (user, prompt_cache_key, stable system prefix) on one healthy deployment (weighted, least_in_flight, lowest_latency). */
   session_affinity: boolean;
+  /**
+   * Per attempt, on top of the gateway-wide timeouts: the first streamed event (streams) or the whole answer (non-stream)
+   * must arrive within first_token_ms, or the attempt is aborted upstream and counts as a first-token timeout (the next
+   * attempt starts its own clock). Absent: UPSTREAM_FIRST_TOKEN_TIMEOUT_MS.
+   */
+  timeouts: { first_token_ms?: number };
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
 }

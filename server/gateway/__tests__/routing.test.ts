@@ -33,6 +33,7 @@ beforeAll(async () => {
     model("cheap", "ok-cheap", 128_000, "0.1"),
     model("dear", "ok-dear", 128_000, "10"),
     model("flaky", "flaky-g"),
+    model("sluggish", "slow-h"),
   ];
   const groups = [
     group("primary", { strategy: "priority", deployments: [{ id: "first", model: "broken", priority: 0 }, { id: "second", model: "healthy", priority: 1 }] }),
@@ -42,6 +43,7 @@ beforeAll(async () => {
     group("streaming", { strategy: "priority", deployments: [{ id: "cuts", model: "cut", priority: 0 }, { id: "fine", model: "healthy", priority: 1 }] }),
     group("cost", { strategy: "lowest_cost", deployments: [{ id: "dear", model: "dear" }, { id: "cheap", model: "cheap" }] }),
     group("chained", { strategy: "priority", deployments: [{ id: "down", model: "broken" }], fallbacks: ["primary"] }),
+    group("impatient", { strategy: "priority", deployments: [{ id: "sluggish", model: "sluggish", priority: 0 }, { id: "quick", model: "healthy", priority: 1 }], timeouts: { first_token_ms: 300 } }),
     group("lonely", { deployments: [{ id: "alone", model: "flaky" }] }),
     group("breaker", { strategy: "priority", deployments: [{ id: "flaky", model: "flaky", priority: 0 }, { id: "backup", model: "healthy", priority: 1 }], circuit: { failure_threshold: 2, cooldown_ms: 60_000 } }),
   ];
@@ -139,6 +141,21 @@ describe("model groups", () => {
     expect(JSON.parse(text).choices[0].message.content).toBe("Served by ok-b.");
     const denied = await chat("chained", {}, limited.token);
     expect(denied.response.status).toBe(404);
+  });
+
+  test.each([false, true])("the group's first-token limit aborts a slow attempt and the next deployment answers (stream: %s)", async (stream) => {
+    const started = Date.now();
+    const { response, text } = await chat("impatient", { stream });
+    expect(response.status).toBe(200);
+    expect(response.headers.get("x-modelgate-deployment")).toBe("quick");
+    expect(text).toContain("Served");
+    expect(Date.now() - started).toBeLessThan(2000);
+    const trace = await traceOf(response.headers.get("x-request-id"));
+    expect(trace.attempts[0]).toMatchObject({ deployment: "sluggish", error: { kind: "timeout", code: "timeout_first_token" } });
+    expect(trace.attempts[0].durationMs).toBeGreaterThanOrEqual(290);
+    // The slow upstream request was cut at once, not left running.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(fake.received.filter((entry) => (entry.body as { model?: string }).model === "slow-h").at(-1)?.outcome).toBe("client_closed");
   });
 
   test("the Messages API and the Responses API route the same way", async () => {

@@ -32,7 +32,8 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
   const { deps, record, format, clientSignal } = call;
   record.route = plan.trace;
   const baseWarnings = record.warnings.slice(0, plan.warningsBefore);
-  const single: GatewayDeps = { ...deps, options: { ...deps.options, maxRetries: 0 } };
+  const firstTokenMs = plan.group.definition.timeouts.first_token_ms;
+  const single: GatewayDeps = { ...deps, options: { ...deps.options, maxRetries: 0, firstTokenTimeoutMs: firstTokenMs ?? deps.options.firstTokenTimeoutMs } };
   const startedAt = state.now();
   const isRefusal = plan.group.definition.fallback_on.content_filter ? (value: unknown) => isContentFiltered(value, record.stream) : undefined;
   let release: (() => void) | undefined;
@@ -44,9 +45,14 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     const attemptStart = state.now();
     const controller = new AbortController();
     const attemptCall: ChatCall = { ...attempt.value, signal: AbortSignal.any([call.signal, controller.signal]) };
-    const result: Result<ChatResult | OpenedStream> = record.stream
+    // The group's first-token limit covers the send and the first event (stream) or the whole answer (non-stream).
+    let timedOut = false;
+    const timer = firstTokenMs !== undefined ? setTimeout(() => ((timedOut = true), controller.abort()), firstTokenMs) : undefined;
+    let result: Result<ChatResult | OpenedStream> = record.stream
       ? await openStream(attemptCall, attemptCall.upstreamRequest)
       : await sendWithAttempts<ChatResult>(single, record, attemptCall.adapter, attemptCall.upstreamRequest, attemptCall.signal, (response) => readChatResult(response, attemptCall.adapter));
+    clearTimeout(timer);
+    if (!result.ok && timedOut && !call.signal.aborted) result = { ok: false, error: { kind: "timeout", phase: "first_token" } };
     if (!result.ok) {
       // A failed attempt is over upstream at once: the next one never runs beside it or on its clock.
       controller.abort();
