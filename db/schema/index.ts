@@ -16,3 +16,4 @@ export * from "./rate-limits";
 export * from "./budgets";
 export * from "./policies";
 export * from "./model-groups";
+export * from "./experiments";

@@ -49,10 +49,14 @@ export const usageLedger = pgTable(
     policy: jsonb("policy").$type<PolicyDecisionValue>(),
     /** The routing trace of a request to a model group (candidates, choice, attempts). Null: not routed. */
     routing: jsonb("routing").$type<RouteTraceValue>(),
+    /** The A/B experiment and variant the request was assigned to (README "A/B experiments"). */
+    experimentId: uuid("experiment_id"),
+    variant: text("variant"),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),
     index("usage_ledger_key_started_idx").on(table.keyId, table.startedAt),
     index("usage_ledger_model_started_idx").on(table.requestedModel, table.startedAt),
+    index("usage_ledger_experiment_idx").on(table.experimentId, table.variant),
   ],
 );

@@ -2,6 +2,7 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { experimentsRouter } from "./routers/experiments";
 import { groupsRouter } from "./routers/groups";
 import { keysRouter } from "./routers/keys";
 import { membersRouter } from "./routers/members";
@@ -34,6 +35,7 @@ export const appRouter = router({
   budgets: budgetsRouter,
   policies: policiesRouter,
   groups: groupsRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

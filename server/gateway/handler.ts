@@ -24,6 +24,7 @@ import { listModels } from "./list-models";
 import { admitRequest } from "./rate-limit/admit";
 import { measurePrompt } from "./prompt-size";
 import { estimateChatTokens } from "./rate-limit/estimate";
+import { assignVariant } from "./experiments/assign-variant";
 import { newRequestId } from "./request-id";
 import { createRequestSignal } from "./request-signal";
 import { resolveModel, toTarget } from "./resolve-target";
@@ -90,7 +91,10 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   record.warnings.push(...parsed.value.warnings);
   const prepared = parsed.value.prepare ? await parsed.value.prepare({ deps, key: key.value, requestId }) : { ok: true as const, value: { chatRequest: parsed.value.chatRequest, format } };
   if (!prepared.ok) return fail(record, format, prepared.error, deps);
-  const { chatRequest } = prepared.value;
+  // A running A/B experiment on the name sends the request to its variant's model or group (experiments/).
+  const assigned = assignVariant(deps.config, key.value, prepared.value.chatRequest, request);
+  const { chatRequest } = assigned;
+  record.experiment = assigned.experiment;
   record.chatRequest = chatRequest;
 
   // A model group's name is routed (routing/): the plan's first candidate stands in for the model until an attempt is made.

@@ -35,6 +35,8 @@ export interface RequestRecord {
   policy?: PolicyDecisionValue;
   /** The routing trace of a request to a model group (routing/), for the ledger row and the response headers. */
   route?: RouteTraceValue;
+  /** The A/B experiment variant the request was assigned to (experiments/assign-variant.ts). */
+  experiment?: { id: string; variant: string };
 }
 
 export interface Outcome {
@@ -109,6 +111,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     budgetCharges: record.budgetCharges ?? null,
     policy: record.policy ?? null,
     routing: record.route ?? null,
+    experimentId: record.experiment?.id ?? null,
+    variant: record.experiment?.variant ?? null,
   };
   deps.usage.record(row);
   logger.info("request", {

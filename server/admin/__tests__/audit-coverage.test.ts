@@ -23,12 +23,13 @@ import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
+import { createExperiment, setExperimentStatus } from "@/server/admin/experiments";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
 import { SETUP_TOKEN_SETTING } from "@/server/bootstrap";
 import { hashToken, issueToken } from "@/server/crypto/tokens";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshGroup, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshExperiment, freshGroup, freshConnection, freshInvitation, freshKey, freshModel, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -111,6 +112,8 @@ const cases: Case[] = [
   { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },
   { service: "restoreGroupVersion", action: "model_group.restore", run: async (db, world, actor) => restoreGroupVersion(db, actor, await freshGroup(world), 1) },
   { service: "deleteGroup", action: "model_group.delete", run: async (db, world, actor) => deleteGroup(db, actor, await freshGroup(world)) },
+  { service: "createExperiment", action: "experiment.create", run: (db, world, actor) => createExperiment(db, actor, { name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] }) },
+  { service: "setExperimentStatus", action: "experiment.stop", run: async (db, world, actor) => setExperimentStatus(db, actor, await freshExperiment(world), "stopped") },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 

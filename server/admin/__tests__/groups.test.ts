@@ -5,6 +5,8 @@ import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertConnection } from "@/db/queries/provider-connections";
 import { insertUserWithRole } from "@/db/queries/users";
 import type { Role } from "@/db/schema";
+import { insertUsageRows } from "@/db/queries/usage-ledger";
+import { createExperiment, createExperimentInputSchema, getExperiment, setExperimentStatus } from "@/server/admin/experiments";
 import { createGroup, createGroupInputSchema, getGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
 import type { Actor } from "@/server/admin/service-result";
 import { createStaticConfigSource } from "@/server/gateway/config/config-source";
@@ -81,5 +83,47 @@ describe("model groups", () => {
     const viewer = await member("viewer");
     const result = await createGroup(db(), viewer, createGroupInputSchema.parse({ name: "v", deployments: [{ id: "a", model: "east" }] }));
     expect(result.ok ? undefined : result.error.code).toBe("forbidden");
+  });
+});
+
+describe("experiments", () => {
+  test("draft → running (in the snapshot) → paused → stopped; results per variant from the ledger, cost exact", async () => {
+    const created = await createExperiment(db(), admin, createExperimentInputSchema.parse({ name: "east vs west", model: "east", variants: [{ name: "control", weight: 50, target: "east" }, { name: "west", weight: 50, target: "west" }] }));
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.status).toBe("draft");
+    const snapshot = async () => createStaticConfigSource(await loadSnapshot(db(), encryptionKey, new Set(["openai"])));
+    expect((await snapshot()).findExperiment!(orgId, "east")).toBeUndefined();
+    expect((await setExperimentStatus(db(), admin, created.value.id, "running")).ok).toBe(true);
+    expect((await snapshot()).findExperiment!(orgId, "east")).toMatchObject({ id: created.value.id, variants: [{ name: "control" }, { name: "west" }] });
+    const second = await createExperiment(db(), admin, createExperimentInputSchema.parse({ name: "another", model: "east", variants: [{ name: "a", weight: 50, target: "east" }, { name: "b", weight: 50, target: "big" }] }));
+    const clash = await setExperimentStatus(db(), admin, second.ok ? second.value.id : "", "running");
+    expect(clash.ok ? undefined : clash.error.code).toBe("conflict");
+
+    const now = new Date();
+    const row = (id: string, variant: string, status: string, latencyMs: number, costUsd: string) => ({ id, orgId, endpoint: "/v1/chat/completions", status, httpStatus: status === "success" ? 200 : 502, latencyMs, ttftMs: latencyMs, startedAt: now, endedAt: now, costUsd, experimentId: created.value.id, variant });
+    await insertUsageRows(db(), [
+      row("e1", "control", "success", 100, "0.000010000000"),
+      row("e2", "control", "success", 300, "0.000020000000"),
+      row("e3", "control", "error", 500, "0.000000000000"),
+      row("e4", "west", "success", 50, "0.000001000000"),
+    ]);
+    const result = await getExperiment(db(), admin, created.value.id);
+    if (!result.ok) throw new Error(result.error.message);
+    expect(result.value.results).toEqual([
+      { variant: "control", target: "east", requests: 3, errors: 1, errorRate: 1 / 3, costUsd: "0.000030000000", costPerRequestUsd: "0.000010000000", latencyP50Ms: 300, latencyP95Ms: 480, ttftP50Ms: 300, ttftP95Ms: 480 },
+      { variant: "west", target: "west", requests: 1, errors: 0, errorRate: 0, costUsd: "0.000001000000", costPerRequestUsd: "0.000001000000", latencyP50Ms: 50, latencyP95Ms: 50, ttftP50Ms: 50, ttftP95Ms: 50 },
+    ]);
+    expect((await setExperimentStatus(db(), admin, created.value.id, "paused")).ok).toBe(true);
+    expect((await snapshot()).findExperiment!(orgId, "east")).toBeUndefined();
+    expect((await setExperimentStatus(db(), admin, created.value.id, "stopped")).ok).toBe(true);
+    const restart = await setExperimentStatus(db(), admin, created.value.id, "running");
+    expect(restart.ok ? undefined : restart.error).toMatchObject({ code: "invalid", field: "status" });
+  });
+
+  test("weights must add up to 100 and targets must exist", async () => {
+    const parsed = createExperimentInputSchema.safeParse({ name: "x", model: "east", variants: [{ name: "a", weight: 60, target: "east" }, { name: "b", weight: 60, target: "west" }] });
+    expect(parsed.success ? undefined : parsed.error.issues[0]).toMatchObject({ path: ["variants"], message: "the weights add up to 120, not 100" });
+    const unknown = await createExperiment(db(), admin, { name: "y", model: "east", variants: [{ name: "a", weight: 50, target: "east" }, { name: "b", weight: 50, target: "nowhere" }] });
+    expect(unknown.ok ? undefined : unknown.error).toMatchObject({ code: "invalid", field: "variants.1.target" });
   });
 });

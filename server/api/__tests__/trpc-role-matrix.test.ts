@@ -21,6 +21,7 @@ import {
   freshRateLimit,
   freshBudget,
   freshGroup,
+  freshExperiment,
   budgetWriters,
   freshTeam,
   freshUser,
@@ -133,6 +134,10 @@ const matrix: Record<string, Cell[]> = {
   "groups.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshGroup(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { strategy: "lowest_cost" } }) }],
   "groups.restore": [{ allowed: writers, prepare: async (world) => ({ id: await freshGroup(world) }), input: (_world, prepared) => ({ id: prepared.id, version: 1 }) }],
   "groups.delete": [{ allowed: writers, prepare: async (world) => ({ id: await freshGroup(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "experiments.list": [{ allowed: everyone }],
+  "experiments.get": [{ allowed: everyone, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "experiments.create": [{ allowed: writers, input: (world) => ({ name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 60, target: world.modelName }, { name: "b", weight: 40, target: world.modelName }] }) }],
+  "experiments.setStatus": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id, status: "stopped" }) }],
   "policies.list": [{ allowed: readers }],
   "policies.create": [
     { label: "a card block", allowed: writers, input: () => ({ name: unique("rule"), action: "block", conditions: { detectors: ["payment_card"] } }) },

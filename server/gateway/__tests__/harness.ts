@@ -21,6 +21,7 @@ import { createUpstreamClient } from "../upstream";
 import type { ProviderId } from "../types";
 import type { GroupRow } from "../routing/group-entry";
 import type { RoutingState } from "../routing/routing-state";
+import type { ExperimentEntry } from "../experiments/assign-variant";
 
 export const ORG = "00000000-0000-4000-8000-000000000001";
 
@@ -67,6 +68,7 @@ export async function startTestGateway(options: {
   trustedRegionHeader?: string;
   groups?: GroupRow[];
   routing?: RoutingState;
+  experiments?: ExperimentEntry[];
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
@@ -79,6 +81,7 @@ export async function startTestGateway(options: {
       policyRules: options.policyRules,
       policyResidency: options.policyResidency,
       groups: options.groups,
+      experiments: options.experiments,
     }),
     usage: {
       record: (row) => {

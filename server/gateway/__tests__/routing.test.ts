@@ -17,6 +17,7 @@ function model(name: string, upstream: string, contextWindow = 128_000, price = 
   const entry = makeModel(name, "openai", `${fake.url}/v1`, ROUTING_FAKE_API_KEY, upstream);
   return { ...entry, contextWindow, prices: [{ ...entry.prices[0], inputPerMtok: price, outputPerMtok: price }] };
 }
+const EXPERIMENT_ID = "22222222-2222-4222-8222-222222222222";
 const group = (name: string, definition: unknown) => ({ id: crypto.randomUUID(), orgId: ORG, name, version: 1, definition: groupDefinitionSchema.parse(definition) });
 
 beforeAll(async () => {
@@ -47,7 +48,8 @@ beforeAll(async () => {
     group("lonely", { deployments: [{ id: "alone", model: "flaky" }] }),
     group("breaker", { strategy: "priority", deployments: [{ id: "flaky", model: "flaky", priority: 0 }, { id: "backup", model: "healthy", priority: 1 }], circuit: { failure_threshold: 2, cooldown_ms: 60_000 } }),
   ];
-  gateway = await startTestGateway({ keys: [key.entry, limited.entry], models, groups, routing });
+  const experiments = [{ id: EXPERIMENT_ID, orgId: ORG, name: "cheap vs dear", model: "split", variants: [{ name: "control", weight: 50, target: "dear" }, { name: "cheap", weight: 50, target: "cost" }] }];
+  gateway = await startTestGateway({ keys: [key.entry, limited.entry], models, groups, routing, experiments });
 });
 afterAll(async () => {
   await gateway?.close();
@@ -184,6 +186,24 @@ describe("model groups", () => {
     expect(response.status).toBe(503);
     expect(response.headers.get("retry-after")).toBe("1");
     expect(JSON.parse(text).error).toMatchObject({ type: "server_error", code: "no_healthy_deployment" });
+  });
+
+  test("a running experiment sends each end user to its variant (a model or a group), sticky, named in x-modelgate-variant and on the row", async () => {
+    const seen = new Map<string, string>();
+    for (let user = 0; user < 12; user++) {
+      const { response } = await chat("split", { user: `user-${user}` });
+      expect(response.status).toBe(200);
+      const variant = response.headers.get("x-modelgate-variant")!;
+      seen.set(`user-${user}`, variant);
+      const again = await chat("split", { user: `user-${user}` });
+      expect(again.response.headers.get("x-modelgate-variant")).toBe(variant);
+      // The cheap variant is the "cost" group (routed); control is the "dear" model itself.
+      expect(response.headers.get("x-modelgate-route") !== null).toBe(variant === "cheap");
+    }
+    expect(new Set(seen.values())).toEqual(new Set(["control", "cheap"]));
+    await gateway.waitForRows(24);
+    const row = gateway.rows.find((entry) => entry.endUser === "user-0")!;
+    expect(row).toMatchObject({ requestedModel: "split", experimentId: EXPERIMENT_ID, variant: seen.get("user-0") });
   });
 
   test("/v1/models lists the groups the key may use beside the models", async () => {

@@ -18,6 +18,7 @@ export function responseHeaders(record: RequestRecord): Record<string, string> {
     headers["x-modelgate-attempts"] = String(record.route.attempts.length);
     if (record.route.chosen) headers["x-modelgate-deployment"] = record.route.chosen;
   }
+  if (record.experiment) headers["x-modelgate-variant"] = record.experiment.variant;
   if (record.warnings.length > 0) headers["x-modelgate-warnings"] = formatWarningsHeader(record.warnings);
   return record.rateLimit ? { ...headers, ...record.rateLimit.headers } : headers;
 }

@@ -3,6 +3,7 @@ import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-defin
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
+import type { ExperimentEntry } from "../experiments/assign-variant";
 import type { ProviderId } from "../types";
 
 export interface KeyEntry {
@@ -72,6 +73,8 @@ export interface ConfigSource {
   /** The org's enabled model group of that name (routing/), resolved against its enabled models; absent: no groups. */
   findGroup?(orgId: string, name: string): GroupEntry | undefined;
   listGroups?(orgId: string): GroupEntry[];
+  /** The org's running A/B experiment on that model or group name (experiments/). */
+  findExperiment?(orgId: string, model: string): ExperimentEntry | undefined;
 }
 
 export interface ConfigSnapshot {
@@ -82,6 +85,8 @@ export interface ConfigSnapshot {
   policyRules?: PolicyRuleEntry[];
   policyResidency?: PolicyResidencyEntry[];
   groups?: GroupRow[];
+  /** Running experiments only. */
+  experiments?: ExperimentEntry[];
 }
 
 /**
@@ -124,7 +129,9 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
     groups.set(`${row.orgId}\n${row.name}`, group);
     groupsByOrg.set(row.orgId, [...(groupsByOrg.get(row.orgId) ?? []), group]);
   }
+  const experiments = new Map((snapshot.experiments ?? []).map((experiment) => [`${experiment.orgId}\n${experiment.model}`, experiment]));
   return {
+    findExperiment: (orgId, model) => experiments.get(`${orgId}\n${model}`),
     listGroups: (orgId) => groupsByOrg.get(orgId) ?? [],
     findGroup: (orgId, name) => groups.get(`${orgId}\n${name}`),
     findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],

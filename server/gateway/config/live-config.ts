@@ -62,6 +62,7 @@ export async function startLiveConfig(
     findPolicy: (orgId) => current.findPolicy(orgId),
     findGroup: (orgId, name) => current.findGroup?.(orgId, name),
     listGroups: (orgId) => current.listGroups?.(orgId) ?? [],
+    findExperiment: (orgId, model) => current.findExperiment?.(orgId, model),
     reload,
     get loadedAt() {
       return loadedAt;

@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, memberships, modelGroups, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
@@ -10,10 +10,10 @@ import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule, residency setting and model group in ten queries.
+ * budget, policy rule, residency setting, model group and running experiment in eleven queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -31,6 +31,10 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .select({ id: modelGroups.id, orgId: modelGroups.orgId, name: modelGroups.name, version: modelGroups.version, definition: modelGroups.definition })
       .from(modelGroups)
       .where(eq(modelGroups.enabled, true)),
+    db
+      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
+      .from(experiments)
+      .where(eq(experiments.status, "running")),
   ]);
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
@@ -139,7 +143,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     conditions: row.conditions,
   }));
   const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
-  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows) };
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows };
 }
 
 /** The models a key may use: its own list within its team's (null: no limit at that level; both null: every model). */
