@@ -159,3 +159,34 @@ test.describe("admin API refusals name the field", () => {
     });
   }
 });
+
+test("a 50/50 experiment: draft, started, each end user sticks to a variant named in x-modelgate-variant, results per variant", async ({ request }) => {
+  const created = await request.post("/api/admin/experiments", {
+    headers: adminHeaders(),
+    data: { name: name("ab"), model: name("switch"), variants: [{ name: "control", weight: 50, target: name("switch") }, { name: "large", weight: 50, target: name("r-large") }] },
+  });
+  expect(created.status(), await created.text()).toBe(201);
+  const id = (await created.json()).id;
+  expect((await chat(request, "switch", { user: "nobody-yet" })).headers()["x-modelgate-variant"]).toBeUndefined();
+  expect((await request.post(`/api/admin/experiments/${id}/status`, { headers: adminHeaders(), data: { status: "running" } })).status()).toBe(200);
+  await expect.poll(async () => (await chat(request, "switch", { user: "probe" })).headers()["x-modelgate-variant"], { timeout: 5000 }).toBeDefined();
+  const variants = new Map<string, string>();
+  for (let user = 0; user < 16; user++) {
+    const response = await chat(request, "switch", { user: `ab-user-${user}` });
+    expect(response.status()).toBe(200);
+    const variant = response.headers()["x-modelgate-variant"];
+    expect((await chat(request, "switch", { user: `ab-user-${user}` })).headers()["x-modelgate-variant"]).toBe(variant);
+    variants.set(`ab-user-${user}`, variant);
+  }
+  expect(new Set(variants.values())).toEqual(new Set(["control", "large"]));
+  await expect
+    .poll(async () => {
+      const results = (await (await request.get(`/api/admin/experiments/${id}`, { headers: adminHeaders() })).json()).results as { variant: string; requests: number }[];
+      return results.reduce((sum, entry) => sum + entry.requests, 0);
+    }, { timeout: 5000 })
+    .toBeGreaterThanOrEqual(33);
+  const results = (await (await request.get(`/api/admin/experiments/${id}`, { headers: adminHeaders() })).json()).results;
+  expect(results.map((entry: { variant: string }) => entry.variant)).toEqual(["control", "large"]);
+  expect(results[1]).toMatchObject({ target: name("r-large"), errors: 0, errorRate: 0, costPerRequestUsd: "0.000035000000" });
+  expect((await request.post(`/api/admin/experiments/${id}/status`, { headers: adminHeaders(), data: { status: "stopped" } })).status()).toBe(200);
+});
