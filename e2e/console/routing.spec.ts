@@ -82,4 +82,26 @@ test("a group made in the console fails over, the request detail explains it, an
   await expect(versions).toBeHidden();
   await expect(row).toContainText("Priority with spill-over");
   await expect(row).toContainText("v3");
+
+  // An experiment on the group (made through the admin API), started from the console, shows results per variant.
+  const experimentName = `ab-${suffix}`;
+  const experiment = await request.post("/api/admin/experiments", {
+    headers: adminHeaders(),
+    data: { name: experimentName, model: groupName, variants: [{ name: "control", weight: 50, target: groupName }, { name: "direct", weight: 50, target: `c-up-${suffix}` }] },
+  });
+  expect(experiment.status()).toBe(201);
+  await page.reload();
+  const card = page.getByTestId("experiment").filter({ hasText: experimentName });
+  await expect(card).toContainText("draft");
+  await card.getByRole("button", { name: "Start" }).click();
+  await expect(card).toContainText("running");
+  await expect.poll(async () => (await chat()).headers()["x-modelgate-variant"], { timeout: 5000 }).toBeDefined();
+  for (let user = 0; user < 10; user++) await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key.key}` }, data: { model: groupName, user: `u${user}`, messages: [{ role: "user", content: "hi" }] } });
+  await expect
+    .poll(async () => {
+      await page.reload();
+      return card.getByTestId("experiment-variant").filter({ hasText: "direct" }).textContent();
+    }, { timeout: 10_000 })
+    .toMatch(/50 %[1-9]/);
+  await shot(page, "routing-experiments");
 });

@@ -12,6 +12,7 @@ import { PageHeader } from "@/app/_components/page-header";
 import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
+import { ExperimentsTable } from "./experiments-table";
 import { GroupForm, type GroupFormValues } from "./group-form";
 import { GroupVersions } from "./group-versions";
 import { strategyLabels } from "./strategy-labels";
@@ -98,6 +99,7 @@ export function RoutingPanel() {
           ))}
         </TableBody>
       </Table>
+      <ExperimentsTable canWrite={canWrite} />
       <Dialog title={editing === "new" ? "Add model group" : "Edit model group"} isOpen={editing !== null} onClose={() => setEditing(null)}>
         {editing ? <GroupForm current={editing === "new" ? undefined : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>
