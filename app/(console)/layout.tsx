@@ -23,6 +23,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/invoices", label: "Invoices", permission: "reports:read" },
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/mcp-servers", label: "MCP servers", permission: "mcp:read" },
+  { href: "/routing", label: "Routing", permission: "routing:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

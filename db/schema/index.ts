@@ -20,3 +20,5 @@ export * from "./mcp-servers";
 export * from "./mcp-grants";
 export * from "./mcp-calls";
 export * from "./finance";
+export * from "./model-groups";
+export * from "./experiments";

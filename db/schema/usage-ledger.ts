@@ -1,4 +1,5 @@
 import type { PolicyDecisionValue } from "./policy-decision";
+import type { RouteTraceValue } from "./route-trace";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -46,10 +47,16 @@ export const usageLedger = pgTable(
     budgetCharges: jsonb("budget_charges").$type<{ budget_id: string; period_start: string; lease?: string; lease_amount?: string }[]>(),
     /** The policy decision (rule ids, actions, detectors fired, dry-run flags); never matched text. Null: no policy ran. */
     policy: jsonb("policy").$type<PolicyDecisionValue>(),
+    /** The routing trace of a request to a model group (candidates, choice, attempts). Null: not routed. */
+    routing: jsonb("routing").$type<RouteTraceValue>(),
+    /** The A/B experiment and variant the request was assigned to (README "A/B experiments"). */
+    experimentId: uuid("experiment_id"),
+    variant: text("variant"),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),
     index("usage_ledger_key_started_idx").on(table.keyId, table.startedAt),
     index("usage_ledger_model_started_idx").on(table.requestedModel, table.startedAt),
+    index("usage_ledger_experiment_idx").on(table.experimentId, table.variant),
   ],
 );

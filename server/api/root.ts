@@ -3,6 +3,8 @@ import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
 import { invoicesRouter } from "./routers/invoices";
+import { experimentsRouter } from "./routers/experiments";
+import { groupsRouter } from "./routers/groups";
 import { keysRouter } from "./routers/keys";
 import { mcpRouter } from "./routers/mcp";
 import { membersRouter } from "./routers/members";
@@ -42,6 +44,8 @@ export const appRouter = router({
   orgSettings: orgSettingsRouter,
   periods: periodsRouter,
   invoices: invoicesRouter,
+  groups: groupsRouter,
+  experiments: experimentsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -4,6 +4,7 @@ import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
 import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
+import type { RoutingState } from "./routing/routing-state";
 import type { ProviderAdapter, ProviderId } from "./types";
 import type { RequestTelemetry } from "@/server/telemetry/request-telemetry";
 
@@ -22,6 +23,8 @@ export interface GatewayDeps {
   budgets?: BudgetStore;
   /** Metrics and traces (server/telemetry); none when both are off. */
   telemetry?: RequestTelemetry;
+  /** Health, in-flight counts, circuits and retry budgets of model group deployments (routing/); none: made per use. */
+  routing?: RoutingState;
 }
 
 export interface GatewayOptions {

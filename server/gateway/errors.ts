@@ -67,6 +67,8 @@ export function toOpenAIError(error: GatewayError): OpenAIErrorResponse {
         : { status: 504, body: body(`The provider did not answer in time (${error.phase} timeout).`, "timeout_error", `timeout_${error.phase}`), headers: {} };
     case "stream_cut":
       return { status: 502, body: body(`The ${error.provider} stream ended before it was complete.`, "upstream_error", "stream_cut"), headers: {} };
+    case "unavailable":
+      return { status: 503, body: body(error.message, "server_error", error.code ?? "unavailable"), headers: retryAfterHeaders(error.retryAfterMs) };
     case "internal":
       return { status: 500, body: body("The gateway failed to handle the request.", "server_error", "internal_error"), headers: {} };
   }
@@ -110,6 +112,7 @@ export function isRetryable(error: GatewayError): boolean {
     case "budget_exceeded":
     case "rate_limited":
     case "no_route":
+    case "unavailable":
     case "internal":
       return false;
   }

@@ -25,9 +25,13 @@ import { listModels } from "./list-models";
 import { admitRequest } from "./rate-limit/admit";
 import { measurePrompt } from "./prompt-size";
 import { estimateChatTokens } from "./rate-limit/estimate";
+import { assignVariant } from "./experiments/assign-variant";
 import { newRequestId } from "./request-id";
 import { createRequestSignal } from "./request-signal";
 import { resolveModel, toTarget } from "./resolve-target";
+import { planRoute } from "./routing/plan-route";
+import { routeChat } from "./routing/route-chat";
+import { RoutingState } from "./routing/routing-state";
 import type { GatewayError } from "./types";
 
 /** POST endpoints served by the chat pipeline, each in its own wire format. */
@@ -42,6 +46,7 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
  *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → budget reservation
  *   (budget/reserve.ts) → attempt loop (upstream.ts)
+ *   (a model group's name: planned and attempted across its deployments and fallbacks instead, routing/)
  *   → JSON answer or normalized stream,
  *   encoded in the inbound format → ledger row (batched).
  * Every POST body passes the org's policy (block, reroute, redact, log; residency) right after it is read.
@@ -90,10 +95,17 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   record.warnings.push(...parsed.value.warnings);
   const prepared = parsed.value.prepare ? await parsed.value.prepare({ deps, key: key.value, requestId }) : { ok: true as const, value: { chatRequest: parsed.value.chatRequest, format } };
   if (!prepared.ok) return fail(record, format, prepared.error, deps);
-  const { chatRequest } = prepared.value;
+  // A running A/B experiment on the name sends the request to its variant's model or group (experiments/).
+  const assigned = assignVariant(deps.config, key.value, prepared.value.chatRequest, request);
+  const { chatRequest } = assigned;
+  record.experiment = assigned.experiment;
   record.chatRequest = chatRequest;
 
-  const model = resolveModel(deps.config, key.value, chatRequest.model);
+  // A model group's name is routed (routing/): the plan's first candidate stands in for the model until an attempt is made.
+  const routing = deps.routing ?? new RoutingState();
+  const plan = planRoute(deps, routing, record, chatRequest, request);
+  if (plan && !plan.ok) return fail(record, format, plan.error, deps);
+  const model = plan ? { ok: true as const, value: plan.value.order[0].model } : resolveModel(deps.config, key.value, chatRequest.model);
   if (!model.ok) return fail(record, format, model.error, deps);
   record.model = model.value;
   const adapter = deps.adapters[model.value.connection.kind];
@@ -111,6 +123,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest, prompt) * calls.length });
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
   record.endUser = chatRequest.user ?? null;
+  // Routed: the reservation covers the costliest candidate, so no fallback can spend past it.
+  if (plan) record.model = plan.value.costliest.model;
   const reserved = await reserveBudgets(deps, record, {
     endUser: record.endUser,
     inputTokens: worstCaseInputTokens(chatRequest, prompt) * calls.length,
@@ -121,6 +135,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const { signal, dispose } = createRequestSignal(request.signal, deps.options.totalTimeoutMs);
   record.onSettled = dispose;
   const call = { deps, record, format: prepared.value.format, chatRequest, adapter, upstreamRequest, signal, clientSignal: request.signal };
+  if (plan) return routeChat(call, plan.value, routing);
   // n above what one call returns: concurrent calls merged into one answer (chat/fan-out/).
   if (calls.length > 1) return record.stream ? streamFanOut(call, calls) : completeFanOut(call, calls);
   return record.stream ? streamChat(call) : completeChat(call);

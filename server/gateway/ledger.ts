@@ -1,5 +1,6 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
+import type { RouteTraceValue } from "@/db/schema/route-trace";
 import { describeError, logger } from "@/server/logger";
 import type { RecordTelemetry } from "@/server/telemetry/request-telemetry";
 import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
@@ -41,6 +42,10 @@ export interface RequestRecord {
   storedBody?: StoredBodyValue;
   /** Metrics and trace of the request (deps.telemetry); settled with the ledger row. */
   telemetry?: RecordTelemetry;
+  /** The routing trace of a request to a model group (routing/), for the ledger row and the response headers. */
+  route?: RouteTraceValue;
+  /** The A/B experiment variant the request was assigned to (experiments/assign-variant.ts). */
+  experiment?: { id: string; variant: string };
 }
 
 export interface Outcome {
@@ -116,6 +121,9 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     budgetCharges: record.budgetHold ? record.budgetHold.settle(decimalToPicos(cost)) : (record.budgetCharges ?? null),
     policy: record.policy ?? null,
     ...(record.storedBody ? { storedBody: record.storedBody.mode === "full" ? { ...record.storedBody, responseText: outcome.producedText ?? null } : record.storedBody } : {}),
+    routing: record.route ?? null,
+    experimentId: record.experiment?.id ?? null,
+    variant: record.experiment?.variant ?? null,
   };
   deps.usage.record(row);
   record.telemetry?.settled(row);
@@ -139,6 +147,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     attempts: row.upstreamAttempts,
     warnings: record.warnings.length,
     ...(record.policy ? { policy: record.policy.outcome } : {}),
+    ...(record.route ? { route: record.route.summary } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

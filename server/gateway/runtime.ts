@@ -18,6 +18,7 @@ import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
+import { RoutingState } from "./routing/routing-state";
 import { createUpstreamClient } from "./upstream";
 import { UsageWriter } from "./usage-writer";
 
@@ -100,6 +101,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     responses: createDatabaseResponseStore(handle.db),
     rateLimiter,
     telemetry: telemetry.requests,
+    routing: new RoutingState(),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,

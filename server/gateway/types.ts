@@ -138,6 +138,8 @@ export type GatewayError =
   | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body" }
   | { kind: "stream_cut"; provider: ProviderId }
   | { kind: "no_route"; model: string }
+  /** No deployment of a model group can take requests now (circuits open): 503, retry later. */
+  | { kind: "unavailable"; message: string; code?: string; retryAfterMs?: number }
   | { kind: "internal" };
 
 export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayError };

@@ -26,6 +26,8 @@ import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
 import { recordInvoice } from "@/server/admin/invoices";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
+import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
+import { createExperiment, setExperimentStatus } from "@/server/admin/experiments";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
@@ -34,7 +36,7 @@ import { hashToken, issueToken } from "@/server/crypto/tokens";
 import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
 
 type Database = World["db"];
 interface Case {
@@ -128,10 +130,16 @@ const cases: Case[] = [
   { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
   { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
   { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
+  { service: "createGroup", action: "model_group.create", run: (db, world, actor) => createGroup(db, actor, createGroupInputSchema.parse({ name: unique("group"), deployments: [{ id: "a", model: world.modelName }] })) },
+  { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },
+  { service: "restoreGroupVersion", action: "model_group.restore", run: async (db, world, actor) => restoreGroupVersion(db, actor, await freshGroup(world), 1) },
+  { service: "deleteGroup", action: "model_group.delete", run: async (db, world, actor) => deleteGroup(db, actor, await freshGroup(world)) },
+  { service: "createExperiment", action: "experiment.create", run: (db, world, actor) => createExperiment(db, actor, { name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] }) },
+  { service: "setExperimentStatus", action: "experiment.stop", run: async (db, world, actor) => setExperimentStatus(db, actor, await freshExperiment(world), "stopped") },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

@@ -9,7 +9,10 @@ import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "@/db/client";
 import { insertAdminToken } from "@/db/queries/admin-tokens";
 import { insertInvitation } from "@/db/queries/invitations";
+import { insertExperiment } from "@/db/queries/experiments";
+import { insertModelGroup, insertModelGroupVersion } from "@/db/queries/model-groups";
 import { insertModel, insertPrice } from "@/db/queries/models";
+import { groupDefinitionSchema } from "@/server/gateway/routing/group-schema";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 import { insertConnection } from "@/db/queries/provider-connections";
 import { insertPolicyRule, listPolicyRuleRows, nextPolicyPosition } from "@/db/queries/policies";
@@ -72,6 +75,20 @@ export async function freshModel(world: Pick<World, "db" | "orgId" | "connection
   const model = await insertModel(world.db, { orgId: world.orgId, name: unique("model"), connectionId: world.connectionId, upstreamModel: "gpt-4o-mini" });
   await insertPrice(world.db, { modelId: model.id, inputPerMtok: "1", outputPerMtok: "2", effectiveFrom: new Date(0) });
   return { id: model.id, name: model.name };
+}
+
+/** A model group over the world's model, with its version 1 (inserted directly: no audit row of its own). */
+export async function freshGroup(world: Pick<World, "db" | "orgId" | "modelName">): Promise<string> {
+  const definition = groupDefinitionSchema.parse({ deployments: [{ id: "only", model: world.modelName }] });
+  const group = await insertModelGroup(world.db, { orgId: world.orgId, name: unique("group"), definition, version: 1 });
+  await insertModelGroupVersion(world.db, { groupId: group.id, orgId: world.orgId, version: 1, definition, createdBy: "system", note: "created" });
+  return group.id;
+}
+
+/** A draft experiment on the world's model (inserted directly: no audit row of its own). */
+export async function freshExperiment(world: Pick<World, "db" | "orgId" | "modelName">): Promise<string> {
+  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] });
+  return row.id;
 }
 
 export async function freshTeam(world: Pick<World, "db" | "orgId">, memberIds: string[] = []): Promise<string> {

@@ -19,6 +19,9 @@ import { createWebSocketTransport } from "../transports/websocket";
 import { createWebSocketRouter } from "../transports/websocket-router";
 import { createUpstreamClient } from "../upstream";
 import type { ProviderId } from "../types";
+import type { GroupRow } from "../routing/group-entry";
+import type { RoutingState } from "../routing/routing-state";
+import type { ExperimentEntry } from "../experiments/assign-variant";
 
 export const ORG = "00000000-0000-4000-8000-000000000001";
 
@@ -63,6 +66,9 @@ export async function startTestGateway(options: {
   policyRules?: PolicyRuleEntry[];
   policyResidency?: PolicyResidencyEntry[];
   trustedRegionHeader?: string;
+  groups?: GroupRow[];
+  routing?: RoutingState;
+  experiments?: ExperimentEntry[];
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
@@ -74,6 +80,8 @@ export async function startTestGateway(options: {
       budgets: options.budgets,
       policyRules: options.policyRules,
       policyResidency: options.policyResidency,
+      groups: options.groups,
+      experiments: options.experiments,
     }),
     usage: {
       record: (row) => {
@@ -86,6 +94,7 @@ export async function startTestGateway(options: {
     options: { maxRetries: options.maxRetries ?? 0, maxRetryAfterMs: 2000, firstTokenTimeoutMs: options.firstTokenTimeoutMs ?? 5000, totalTimeoutMs: 30_000, logPrompts: false, trustedRegionHeader: options.trustedRegionHeader },
     rateLimiter: options.rateLimiter,
     budgets: options.budgetStore,
+    routing: options.routing,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
   const handler = createNodeHandler(async () => deps, limits);

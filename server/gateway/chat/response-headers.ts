@@ -6,13 +6,19 @@ const MAX_PARAM_CHARS = 64;
 const MAX_HEADER_CHARS = 1024;
 const UNSAFE = /[^A-Za-z0-9._\-[\]]/g;
 
-/** Headers every chat answer carries: the ledger id, who served it, any parameter warnings, and the x-ratelimit-* of its limits. */
+/** Headers every chat answer carries: the ledger id, who served it (and, routed, the group, deployment and attempts), any parameter warnings, and the x-ratelimit-* of its limits. */
 export function responseHeaders(record: RequestRecord): Record<string, string> {
   const headers: Record<string, string> = { "x-request-id": record.id };
   if (record.model) {
     headers["x-modelgate-provider"] = record.model.connection.kind;
     headers["x-modelgate-model"] = record.model.upstreamModel;
   }
+  if (record.route) {
+    headers["x-modelgate-route"] = `${record.route.group}@v${record.route.version}`;
+    headers["x-modelgate-attempts"] = String(record.route.attempts.length);
+    if (record.route.chosen) headers["x-modelgate-deployment"] = record.route.chosen;
+  }
+  if (record.experiment) headers["x-modelgate-variant"] = record.experiment.variant;
   if (record.warnings.length > 0) headers["x-modelgate-warnings"] = formatWarningsHeader(record.warnings);
   return record.rateLimit ? { ...headers, ...record.rateLimit.headers } : headers;
 }

@@ -8,7 +8,7 @@ import { eventOfRead, readFailure } from "../stream/read-outcome";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { responseHeaders } from "./response-headers";
 import { failedAnswer } from "./failed-answer";
-import { openStream } from "./open-stream";
+import { openStream, type OpenedStream } from "./open-stream";
 
 /**
  * Streaming chat completion. The first event is read before answering, so a failure before it
@@ -16,14 +16,19 @@ import { openStream } from "./open-stream";
  * error frame and never with [DONE]. Settled exactly once: on finish, on error, or on abort.
  */
 export async function streamChat(call: ChatCall): Promise<GatewayResponse> {
-  const { deps, record, format, chatRequest, adapter, upstreamRequest, clientSignal } = call;
+  const { deps, record, format, upstreamRequest, clientSignal } = call;
   record.stream = true;
   const opened = await openStream(call, upstreamRequest);
 
   if (!opened.ok) return failedAnswer(deps, record, format, opened.error, clientSignal);
+  return streamOpened(call, opened.value);
+}
 
+/** Streams an upstream that produced its first event to the caller (also the routed path's, routing/route-chat.ts). */
+export function streamOpened(call: ChatCall, opened: OpenedStream): GatewayResponse {
+  const { deps, record, format, chatRequest, adapter, clientSignal } = call;
   record.firstTokenAt = Date.now();
-  const { reader, first } = opened.value;
+  const { reader, first } = opened;
   const tally = new StreamTally();
   const encoder = format.createStreamEncoder(answerMeta(call));
   let settled = false;

@@ -2,6 +2,8 @@ import { indexPolicies, type CompiledPolicy } from "../policy/compile-policy";
 import type { PolicyResidencyEntry, PolicyRuleEntry } from "../policy/rule-definition";
 import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rate-limit/rules";
 import type { BudgetEntry } from "../budget/applicable";
+import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
+import type { ExperimentEntry } from "../experiments/assign-variant";
 import type { ProviderId } from "../types";
 
 export interface KeyEntry {
@@ -70,6 +72,11 @@ export interface ConfigSource {
   findBudgets(orgId: string): readonly BudgetEntry[];
   /** The org's policy rules and residency, compiled once per snapshot; undefined when it has neither. */
   findPolicy(orgId: string): CompiledPolicy | undefined;
+  /** The org's enabled model group of that name (routing/), resolved against its enabled models; absent: no groups. */
+  findGroup?(orgId: string, name: string): GroupEntry | undefined;
+  listGroups?(orgId: string): GroupEntry[];
+  /** The org's running A/B experiment on that model or group name (experiments/). */
+  findExperiment?(orgId: string, model: string): ExperimentEntry | undefined;
 }
 
 export interface ConfigSnapshot {
@@ -79,6 +86,9 @@ export interface ConfigSnapshot {
   budgets?: BudgetEntry[];
   policyRules?: PolicyRuleEntry[];
   policyResidency?: PolicyResidencyEntry[];
+  groups?: GroupRow[];
+  /** Running experiments only. */
+  experiments?: ExperimentEntry[];
 }
 
 /**
@@ -114,7 +124,18 @@ export function createStaticConfigSource(snapshot: ConfigSnapshot): ConfigSource
   const budgetsByOrg = new Map<string, BudgetEntry[]>();
   for (const budget of snapshot.budgets ?? []) budgetsByOrg.set(budget.orgId, [...(budgetsByOrg.get(budget.orgId) ?? []), budget]);
   const policies = indexPolicies(snapshot.policyRules ?? [], snapshot.policyResidency ?? []);
+  const groups = new Map<string, GroupEntry>();
+  const groupsByOrg = new Map<string, GroupEntry[]>();
+  for (const row of snapshot.groups ?? []) {
+    const group = toGroupEntry(row, (name) => modelsByOrg.get(row.orgId)?.get(name));
+    groups.set(`${row.orgId}\n${row.name}`, group);
+    groupsByOrg.set(row.orgId, [...(groupsByOrg.get(row.orgId) ?? []), group]);
+  }
+  const experiments = new Map((snapshot.experiments ?? []).map((experiment) => [`${experiment.orgId}\n${experiment.model}`, experiment]));
   return {
+    findExperiment: (orgId, model) => experiments.get(`${orgId}\n${model}`),
+    listGroups: (orgId) => groupsByOrg.get(orgId) ?? [],
+    findGroup: (orgId, name) => groups.get(`${orgId}\n${name}`),
     findBudgets: (orgId) => budgetsByOrg.get(orgId) ?? [],
     findPolicy: (orgId) => policies.get(orgId),
     findRateLimits: (orgId) => rateLimits.get(orgId),

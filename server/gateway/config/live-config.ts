@@ -60,6 +60,9 @@ export async function startLiveConfig(
     findRateLimits: (orgId) => current.findRateLimits(orgId),
     findBudgets: (orgId) => current.findBudgets(orgId),
     findPolicy: (orgId) => current.findPolicy(orgId),
+    findGroup: (orgId, name) => current.findGroup?.(orgId, name),
+    listGroups: (orgId) => current.listGroups?.(orgId) ?? [],
+    findExperiment: (orgId, model) => current.findExperiment?.(orgId, model),
     reload,
     get loadedAt() {
       return loadedAt;

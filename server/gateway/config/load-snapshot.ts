@@ -1,17 +1,19 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, memberships, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
+import { groupDefinitionSchema } from "../routing/group-schema";
+import type { GroupRow } from "../routing/group-entry";
 import type { ProviderId } from "../types";
 import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule and residency setting in nine queries.
+ * budget, policy rule, residency setting, model group and running experiment in eleven queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -25,6 +27,14 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     db.select().from(policyRules),
     db.select().from(policySettings),
     db.select({ id: teams.id, allowedModels: teams.allowedModels, bodyLogging: teams.bodyLogging }).from(teams),
+    db
+      .select({ id: modelGroups.id, orgId: modelGroups.orgId, name: modelGroups.name, version: modelGroups.version, definition: modelGroups.definition })
+      .from(modelGroups)
+      .where(eq(modelGroups.enabled, true)),
+    db
+      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
+      .from(experiments)
+      .where(eq(experiments.status, "running")),
   ]);
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
@@ -135,7 +145,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     conditions: row.conditions,
   }));
   const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
-  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency };
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows };
 }
 
 /** The models a key may use: its own list within its team's (null: no limit at that level; both null: every model). */
@@ -144,4 +154,14 @@ export function effectiveModels(keyModels: string[] | null, teamModels: string[]
   if (!keyModels) return new Set(teamModels);
   const team = new Set(teamModels);
   return new Set(keyModels.filter((name) => team.has(name)));
+}
+
+/** Group definitions are JSON rows: parsed once here, a row that no longer parses is left out (and logged). */
+function readGroups(rows: GroupRow[]): GroupRow[] {
+  return rows.flatMap((row) => {
+    const parsed = groupDefinitionSchema.safeParse(row.definition);
+    if (parsed.success) return [{ ...row, definition: parsed.data }];
+    logger.error("model group definition does not parse; the group is not served", { group_id: row.id });
+    return [];
+  });
 }

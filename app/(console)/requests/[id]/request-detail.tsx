@@ -8,6 +8,7 @@ import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
 import { RequestBody } from "./request-body";
 import { RequestPolicy } from "./request-policy";
+import { RequestRouting } from "./request-routing";
 import { RequestWarnings } from "./request-warnings";
 
 const yesNo = (value: boolean) => (value ? "yes" : "no");
@@ -73,6 +74,7 @@ export function RequestDetail({ id }: { id: string }) {
           />
         </div>
       </div>
+      <RequestRouting routing={row.routing} />
       <RequestPolicy policy={row.policy} />
       <RequestBody stored={row.storedBody} />
       <RequestWarnings warnings={row.warnings} />

@@ -1,0 +1,50 @@
+/**
+ * A model group's definition (model_groups.definition and every model_group_versions.definition): the deployments a
+ * public model name routes to, how one is picked, what follows on failure. Validated by server/admin/group-input.ts;
+ * README "Model groups and routing".
+ */
+export type RoutingStrategy = "weighted" | "least_in_flight" | "lowest_latency" | "lowest_cost" | "priority";
+
+export interface DeploymentDefinition {
+  /** Stable within the group (trace, headers, health): e.g. "openai-east". */
+  id: string;
+  /** A catalog model of the org: its connection, upstream model, region, context window and prices. */
+  model: string;
+  weight: number;
+  /** Lower is tried first by the priority strategy (spill-over to the next). */
+  priority: number;
+  /** Parameters set on every request this deployment serves (the caller's own value is replaced). */
+  overrides: { max_tokens?: number; temperature?: number; top_p?: number; reasoning_effort?: "minimal" | "low" | "medium" | "high" };
+  /** What the deployment's model can take; a request needing more skips it (unknown to the catalog: say so here). */
+  supports: { tools: boolean; images: boolean; structured_output: boolean };
+  /** Priority strategy: concurrent requests above this spill to the next deployment. */
+  max_in_flight?: number;
+}
+
+export interface GroupDefinition {
+  strategy: RoutingStrategy;
+  deployments: DeploymentDefinition[];
+  /** Ordered: other groups or catalog models tried once every deployment of this group failed or was unfit. */
+  fallbacks: string[];
+  retry: {
+    /** Upstream attempts in all, first one included. */
+    max_attempts: number;
+    base_delay_ms: number;
+    max_delay_ms: number;
+    /** No attempt starts later than this after the request arrived. */
+    deadline_ms: number;
+    /** Retries of one deployment stay within this share of the group's requests over the window. */
+    budget_ratio: number;
+    budget_window_ms: number;
+  };
+  fallback_on: { content_filter: boolean };
+  /** Keep one conversation (user, prompt_cache_key, stable system prefix) on one healthy deployment (weighted, least_in_flight, lowest_latency). */
+  session_affinity: boolean;
+  /**
+   * Per attempt, on top of the gateway-wide timeouts: the first streamed event (streams) or the whole answer (non-stream)
+   * must arrive within first_token_ms, or the attempt is aborted upstream and counts as a first-token timeout (the next
+   * attempt starts its own clock). Absent: UPSTREAM_FIRST_TOKEN_TIMEOUT_MS.
+   */
+  timeouts: { first_token_ms?: number };
+  circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
+}

@@ -1,0 +1,86 @@
+import type { RoutingStrategy } from "@/db/schema/model-group-definition";
+import { priceAt } from "../config/config-source";
+import { costPicos } from "../pricing";
+import type { DeploymentEntry } from "./group-entry";
+import { ASSUMED_OUTPUT_TOKENS, type RequestNeeds } from "./request-needs";
+import type { RoutingState } from "./routing-state";
+
+export interface OrderedDeployment {
+  deployment: DeploymentEntry;
+  /** Lower is better; what it measures depends on the strategy (README). */
+  score?: number;
+  /** Why it sits where it does, when not plain strategy order (saturated, cooling down). */
+  note?: string;
+}
+
+export interface OrderContext {
+  state: RoutingState;
+  needs: RequestNeeds;
+  stream: boolean;
+  /** [0, 1); injected by tests. */
+  random: () => number;
+  /** Prices in force at this time. */
+  at: number;
+}
+
+/**
+ * Orders a group's fit deployments by its strategy, best first (the first is tried first, the rest are the retry and
+ * fallback order). Deployments cooling down after a 429, and (priority) saturated ones, go after the others.
+ *   weighted         a weighted random order (Efraimidis–Spirakis keys u^(1/weight)); score = weight
+ *   least_in_flight  fewest requests in flight per unit of weight; ties in random order
+ *   lowest_latency   lowest EWMA of time to first token (streams) or total latency; unmeasured ones first (explored)
+ *   lowest_cost      lowest estimated cost of this request (prompt estimate + max_tokens, or 256 output tokens) at the
+ *                    catalog price, in picodollars; unpriced ones last
+ *   priority         lowest `priority` first, weighted random among equals; spill-over past `max_in_flight`
+ */
+export function orderDeployments(strategy: RoutingStrategy, deployments: readonly DeploymentEntry[], context: OrderContext): OrderedDeployment[] {
+  const scored = deployments.map((deployment) => ({ deployment, score: scoreOf(strategy, deployment, context), tie: tieBreak(deployment, context.random) }));
+  const demotion = (entry: (typeof scored)[number]) => (context.state.isCooling(entry.deployment.healthKey) ? 2 : strategy === "priority" && isSaturated(entry.deployment, context.state) ? 1 : 0);
+  const sorted = scored
+    .map((entry) => ({ ...entry, demotion: demotion(entry) }))
+    .sort((a, b) => a.demotion - b.demotion || compareScores(a.score, b.score) || (strategy === "priority" ? a.deployment.priority - b.deployment.priority : 0) || b.tie - a.tie);
+  return sorted.map(({ deployment, score, demotion: demoted }) => ({
+    deployment,
+    ...(score !== undefined && Number.isFinite(score) ? { score } : {}),
+    ...(demoted === 2 ? { note: "cooling down after a 429" } : demoted === 1 ? { note: `saturated (${context.state.inFlightOf(deployment.healthKey)} in flight ≥ ${deployment.max_in_flight})` } : {}),
+  }));
+}
+
+function scoreOf(strategy: RoutingStrategy, deployment: DeploymentEntry, context: OrderContext): number | undefined {
+  switch (strategy) {
+    case "weighted":
+      return undefined;
+    case "least_in_flight":
+      return context.state.inFlightOf(deployment.healthKey) / deployment.weight;
+    case "lowest_latency": {
+      const latency = context.state.latencyOf(deployment.healthKey);
+      const value = context.stream ? (latency.ttftMs ?? latency.totalMs) : (latency.totalMs ?? latency.ttftMs);
+      return value === undefined ? 0 : Math.round(value);
+    }
+    case "lowest_cost": {
+      const price = priceAt(deployment.model, context.at);
+      if (!price) return Number.POSITIVE_INFINITY;
+      const outputTokens = deployment.overrides.max_tokens ?? context.needs.maxTokens ?? ASSUMED_OUTPUT_TOKENS;
+      return Number(costPicos({ inputTokens: context.needs.promptTokens, outputTokens }, price));
+    }
+    case "priority":
+      return deployment.priority;
+  }
+}
+
+/** Weighted random key: higher wins ties (so weights matter in every strategy's ties and all of "weighted"). */
+function tieBreak(deployment: DeploymentEntry, random: () => number): number {
+  const draw = Math.max(random(), Number.MIN_VALUE);
+  return draw ** (1 / Math.max(deployment.weight, 1e-9));
+}
+
+function compareScores(a: number | undefined, b: number | undefined): number {
+  if (a === b) return 0;
+  if (a === undefined) return 1;
+  if (b === undefined) return -1;
+  return a - b;
+}
+
+function isSaturated(deployment: DeploymentEntry, state: RoutingState): boolean {
+  return deployment.max_in_flight !== undefined && state.inFlightOf(deployment.healthKey) >= deployment.max_in_flight;
+}
