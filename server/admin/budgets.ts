@@ -1,9 +1,10 @@
 import { z } from "zod";
-import type { Database } from "@/db/client";
+import type { Database, Executor } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { dailySpend, deleteBudgetRow, findBudget, insertBudget, listBudgetAlerts, listBudgetRows, listRecentBudgetAlerts, readCounters, seedCounter, updateBudgetRow, type BudgetRow } from "@/db/queries/budgets";
 import { findModelByName } from "@/db/queries/models";
+import { findOrganization } from "@/db/queries/organizations";
 import { findTeam } from "@/db/queries/teams";
 import { findKey } from "@/db/queries/virtual-keys";
 import { env } from "@/server/env";
@@ -73,7 +74,7 @@ export function remainingUsd(limit: string, spent: string, reserved: string): st
   return picosToDecimal(left > 0n ? left : 0n);
 }
 
-function toView(row: BudgetRow, counter: { spent: string; reserved: string } | undefined, start: Date): BudgetView {
+function toView(row: BudgetRow, counter: { spent: string; reserved: string } | undefined, start: Date, timeZone: string): BudgetView {
   const spent = counter?.spent ?? "0.000000000000";
   const reserved = counter?.reserved ?? "0.000000000000";
   return {
@@ -87,7 +88,7 @@ function toView(row: BudgetRow, counter: { spent: string; reserved: string } | u
     reserved_usd: reserved,
     remaining_usd: remainingUsd(row.limitUsd, spent, reserved),
     period_start: start.toISOString(),
-    period_end: periodEnd(row.period, start)?.toISOString() ?? null,
+    period_end: periodEnd(row.period, start, timeZone)?.toISOString() ?? null,
     alert_thresholds: row.alertThresholds,
     webhook_url: row.webhookUrl,
     created_at: row.createdAt.toISOString(),
@@ -111,11 +112,18 @@ async function checkWebhook(url: string | null | undefined): Promise<ServiceResu
   return check.ok ? ok(url) : failure({ code: "invalid", message: `webhook_url ${check.reason}`, field: "webhook_url" });
 }
 
+/** The org's time zone: budget periods are its calendar days, weeks and months. */
+async function orgTimeZone(db: Executor, orgId: string): Promise<string> {
+  return (await findOrganization(db, orgId))?.timeZone ?? "UTC";
+}
+
 async function views(db: Database, rows: BudgetRow[]): Promise<BudgetView[]> {
+  if (rows.length === 0) return [];
   const now = new Date();
-  const starts = rows.map((row) => ({ budgetId: row.id, periodStart: periodStart(row.period, now) }));
+  const timeZone = await orgTimeZone(db, rows[0].orgId);
+  const starts = rows.map((row) => ({ budgetId: row.id, periodStart: periodStart(row.period, now, timeZone) }));
   const counters = await readCounters(db, starts);
-  return rows.map((row, index) => toView(row, counters.get(row.id), starts[index].periodStart));
+  return rows.map((row, index) => toView(row, counters.get(row.id), starts[index].periodStart, timeZone));
 }
 
 export async function listBudgets(db: Database, actor: Actor, filter: { scope?: BudgetRow["scope"]; scope_id?: string } = {}): Promise<ServiceResult<BudgetView[]>> {
@@ -222,7 +230,7 @@ export async function createBudget(db: Database, actor: Actor, input: CreateBudg
         webhookUrl: webhook.value,
       });
       // The current period starts at what the ledger already holds for the scope.
-      await seedCounter(tx, inserted, periodStart(inserted.period, new Date()));
+      await seedCounter(tx, inserted, periodStart(inserted.period, new Date(), await orgTimeZone(tx, actor.orgId)));
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "budget.create", targetType: "budget", targetId: inserted.id, after: inserted });
       await notifyConfigChanged(tx, "budgets");
       return inserted;

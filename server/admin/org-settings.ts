@@ -1,5 +1,7 @@
 import { z } from "zod";
-import type { Database } from "@/db/client";
+import { notifyConfigChanged, type Database } from "@/db/client";
+import { listBudgetRows, seedCounter } from "@/db/queries/budgets";
+import { periodStart } from "@/server/gateway/budget/periods";
 import { writeAudit } from "@/db/queries/audit";
 import { findOrganization, updateOrgTimeZone } from "@/db/queries/organizations";
 import { isTimeZone } from "@/server/reports/time-zone";
@@ -23,7 +25,7 @@ export async function getOrgSettings(db: Database, actor: Actor): Promise<Servic
   return ok({ name: org.name, timeZone: org.timeZone });
 }
 
-/** Changes the time zone (audited); a closed period keeps the boundaries it was closed with. */
+/** Changes the time zone (audited); a closed period keeps the boundaries it was closed with; budget periods follow. */
 export async function updateOrgSettings(db: Database, actor: Actor, input: OrgSettingsInput): Promise<ServiceResult<OrgSettings>> {
   if (!can(actor.role, "org-settings:write")) return failure({ code: "forbidden", message: "Your role cannot change organization settings." });
   const existing = await findOrganization(db, actor.orgId);
@@ -32,6 +34,11 @@ export async function updateOrgSettings(db: Database, actor: Actor, input: OrgSe
   const updated = await db.transaction(async (tx) => {
     const row = await updateOrgTimeZone(tx, actor.orgId, input.time_zone);
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "org.update", targetType: "organization", targetId: actor.orgId, before: { timeZone: existing.timeZone }, after: { timeZone: row.timeZone } });
+    // Budget periods follow the zone: each budget's current period in the new zone starts at what the ledger holds
+    // for it (a counter that exists already is kept), and every replica's snapshot takes the zone.
+    const now = new Date();
+    for (const budget of await listBudgetRows(tx, actor.orgId)) await seedCounter(tx, budget, periodStart(budget.period, now, row.timeZone));
+    await notifyConfigChanged(tx, "budgets");
     return row;
   });
   return ok({ name: updated.name, timeZone: updated.timeZone });

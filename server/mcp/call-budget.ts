@@ -18,7 +18,7 @@ export async function reserveCallBudget(store: BudgetStore | undefined, config: 
   const budgets = applicableBudgets(config.findBudgets(key.orgId), { keyId: key.id, teamId: key.teamId, endUser: null, model: null });
   if (budgets.length === 0) return { ok: true, charges: null };
   const now = new Date();
-  const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now), amount: costUsd }));
+  const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now, budget.timeZone), amount: costUsd }));
   try {
     const outcome = await store.reserve(callId, charges, new Date(now.getTime() + timeoutMs + RESERVATION_GRACE_MS));
     if (!outcome.ok) {

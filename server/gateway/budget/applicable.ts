@@ -14,6 +14,8 @@ export interface BudgetEntry {
   period: BudgetPeriod;
   /** USD, a decimal string. */
   limitUsd: string;
+  /** The org's IANA time zone: periods are its calendar days, weeks and months. Absent: UTC. */
+  timeZone?: string;
 }
 
 export interface BudgetSubject {

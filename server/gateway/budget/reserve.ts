@@ -65,7 +65,7 @@ export async function reserveBudgets(
     return { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(budgets[0])} applies, and the model has no price to reserve its cost against it.`, code: "budget_model_unpriced" } };
   }
   const amount = costUsd({ inputTokens: request.inputTokens, outputTokens: request.outputTokens }, price);
-  const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now), amount }));
+  const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now, budget.timeZone), amount }));
   let outcome: ReserveOutcome;
   try {
     if (store.leases) {

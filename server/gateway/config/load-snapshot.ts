@@ -1,6 +1,6 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, experiments, memberships, modelGroups, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
@@ -23,7 +23,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     db.select().from(models).where(eq(models.enabled, true)),
     db.select().from(modelPrices).innerJoin(models, and(eq(models.id, modelPrices.modelId), eq(models.enabled, true))),
     db.select().from(rateLimits),
-    db.select().from(budgets),
+    db.select({ budget: budgets, timeZone: organizations.timeZone }).from(budgets).innerJoin(organizations, eq(organizations.id, budgets.orgId)),
     db.select().from(policyRules),
     db.select().from(policySettings),
     db.select({ id: teams.id, allowedModels: teams.allowedModels, bodyLogging: teams.bodyLogging }).from(teams),
@@ -124,7 +124,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     concurrency: row.concurrency,
     failMode: row.failMode,
   }));
-  const budgetEntries = budgetRows.map((row) => ({
+  const budgetEntries = budgetRows.map(({ budget: row, timeZone }) => ({
     id: row.id,
     orgId: row.orgId,
     scope: row.scope,
@@ -132,6 +132,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     model: row.model,
     period: row.period,
     limitUsd: row.limitUsd,
+    timeZone,
   }));
   const policyRuleEntries = ruleRows.map((row) => ({
     id: row.id,
