@@ -33,6 +33,33 @@ function toolError(text: string, meta?: Record<string, unknown>): CallToolResult
  * one call row whatever happens.
  */
 export async function callExposedTool(deps: McpDeps, context: CallContext, name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
+  const tracing = deps.tracing;
+  if (!tracing) return callTool(deps, context, name, args);
+  // GenAI semantic conventions' tool execution span (https://opentelemetry.io/docs/specs/semconv/gen-ai/gen-ai-spans/#execute-tool-span),
+  // continuing the caller's traceparent.
+  const span = tracing.startSpan(
+    `execute_tool ${name}`,
+    "server",
+    { "gen_ai.operation.name": "execute_tool", "gen_ai.tool.name": name, "gen_ai.tool.type": "extension", "modelgate.key_prefix": context.key.prefix },
+    tracing.parentOf(context.header("traceparent") ?? undefined, context.header("tracestate") ?? undefined),
+  );
+  try {
+    const result = await callTool(deps, context, name, args);
+    if (result.isError) {
+      span.setAttribute("error.type", "tool_error");
+      span.setStatus({ code: tracing.api.SpanStatusCode.ERROR });
+    }
+    return result;
+  } catch (error) {
+    span.setAttribute("error.type", error instanceof ProtocolError ? "unknown_tool" : "internal");
+    span.setStatus({ code: tracing.api.SpanStatusCode.ERROR });
+    throw error;
+  } finally {
+    span.end();
+  }
+}
+
+async function callTool(deps: McpDeps, context: CallContext, name: string, args: Record<string, unknown> | undefined): Promise<CallToolResult> {
   const started = Date.now();
   const requestBytes = Buffer.byteLength(JSON.stringify(args ?? {}));
   const record = (fields: Partial<McpCallRecord> & Pick<McpCallRecord, "status">, resolved?: Resolved) =>

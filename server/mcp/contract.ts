@@ -1,3 +1,4 @@
+import type { Tracing } from "@/server/telemetry/tracing";
 import type { ConfigSource, KeyEntry } from "@/server/gateway/config/config-source";
 import type { BudgetStore } from "@/server/gateway/budget/reserve";
 import type { RateLimiter } from "@/server/gateway/rate-limit/limiter";
@@ -57,6 +58,8 @@ export interface McpDeps {
   /** Host names /mcp answers for ("*": any); Origin, when sent, must name one of them. */
   allowedHosts: readonly string[];
   maxBodyBytes: number;
+  /** OpenTelemetry (server/telemetry/tracing.ts): a span per tools/call; absent when tracing is off. */
+  tracing?: Tracing;
 }
 
 export interface McpCaller {

@@ -3,6 +3,7 @@ import { insertMcpCalls, insertMcpDenials } from "@/db/queries/mcp-snapshot";
 import { getEncryptionKey } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
 import { getGatewayRuntime } from "@/server/gateway/runtime";
+import { getTelemetry } from "@/server/telemetry/telemetry";
 import { createMcpWriter } from "./call-writer";
 import { allowedMcpHosts } from "./allowed-hosts";
 import { loadMcpSnapshot } from "./config/load-mcp-snapshot";
@@ -50,7 +51,9 @@ async function startMcpRuntime(): Promise<McpRuntime> {
     writeDenials: (rows) => insertMcpDenials(handle.db, rows),
     intervalMs: settings.USAGE_FLUSH_INTERVAL_MS,
   });
+  const telemetry = await getTelemetry();
   const deps: McpDeps = {
+    tracing: telemetry.tracing,
     keys: gateway.deps.config,
     config,
     upstream,
