@@ -20,7 +20,7 @@ async function signIn(page: Page) {
   await page.getByLabel("Email").fill(adminEmail);
   await page.getByLabel("Password").fill(adminPassword);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview/);
+  await expect(page).toHaveURL(/\/overview/, { timeout: 20_000 });
   await expect(page.getByTestId("user-email")).toHaveText(adminEmail);
 }
 

@@ -38,7 +38,8 @@ test.beforeAll(async () => {
   test.setTimeout(180_000);
   database = await createTestDatabase("finance");
   fake = await startFakeOpenAI();
-  app = await startProcess("finance-app", "all", replicaPort(0), {
+  // Ports of its own (the replica specs' clusters use offsets 0–43 and may run at the same time).
+  app = await startProcess("finance-app", "all", replicaPort(50), {
     ...sharedSettings(database.url),
     GATEWAY_ADMIN_KEY: ADMIN_KEY,
     OPENAI_API_KEY: FAKE_OPENAI_API_KEY,
@@ -54,11 +55,18 @@ test.beforeAll(async () => {
     const created = await admin("/api/admin/teams", { name: team });
     const key = (await admin("/api/admin/keys", { name: `${team} bot`, team_id: created.id })) as { key: string };
     for (let index = 0; index < calls; index++) {
-      const response = await fetch(`${app.url}/v1/chat/completions`, {
-        method: "POST",
-        headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
-        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hello from ${team} ${index}` }] }),
-      });
+      const send = () =>
+        fetch(`${app.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hello from ${team} ${index}` }] }),
+        });
+      // A new key reaches the gateway's snapshot by notification within a second or two (refusals are not billed).
+      let response = await send();
+      for (let attempt = 0; attempt < 50 && response.status === 401; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        response = await send();
+      }
       expect(response.status).toBe(200);
     }
   }

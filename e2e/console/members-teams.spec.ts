@@ -18,7 +18,7 @@ async function signIn(page: Page) {
   await page.getByLabel("Email").fill(adminEmail);
   await page.getByLabel("Password").fill(adminPassword);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(/\/overview/);
+  await expect(page).toHaveURL(/\/overview/, { timeout: 20_000 });
 }
 
 async function invite(page: Page, email: string): Promise<string> {
@@ -69,7 +69,7 @@ test("console: invite a developer, a team, their own key, then deactivation ends
   await developer.getByLabel("Password", { exact: true }).fill("developer-password-123");
   await developer.getByLabel("Confirm password").fill("developer-password-123");
   await developer.getByRole("button", { name: "Join" }).click();
-  await expect(developer).toHaveURL(/\/overview/);
+  await expect(developer).toHaveURL(/\/overview/, { timeout: 20_000 });
   await expect(developer.getByTestId("user-role")).toHaveText("developer");
   const nav = developer.getByRole("navigation", { name: "Console" });
   await expect(nav.getByRole("link", { name: "Teams" })).toBeVisible();

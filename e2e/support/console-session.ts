@@ -8,7 +8,8 @@ export async function signInAsOwner(page: Page, landing: RegExp = /\/overview/):
   await page.getByLabel("Email").fill(adminEmail);
   await page.getByLabel("Password").fill(adminPassword);
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page).toHaveURL(landing);
+  // Password hashing (argon2) on a loaded 2-core machine can take seconds.
+  await expect(page).toHaveURL(landing, { timeout: 20_000 });
 }
 
 /** A full-page screenshot in test-results/, to look at after a run. */
