@@ -1,3 +1,4 @@
+import { classifyFailure } from "./routing/classify-failure";
 import { truncateCallerText } from "./caller-text";
 import type { GatewayError } from "./types";
 
@@ -94,28 +95,15 @@ function upstreamError(error: Extract<GatewayError, { kind: "upstream" }>): Open
   return { status: 502, body: body(message, "upstream_error", error.code ?? "upstream_error"), headers: retryAfterHeaders(error.retryAfterMs) };
 }
 
-/** Whether another attempt (same or next target) may succeed. Exhaustive, no default. */
+/**
+ * Whether another attempt (same or next target) may succeed: one classification for the attempt loop and model
+ * groups (routing/classify-failure.ts), transient failures and 429s. An idle timeout is silence after the upstream
+ * began answering, so the plain attempt loop does not send the request again.
+ */
 export function isRetryable(error: GatewayError): boolean {
-  switch (error.kind) {
-    case "upstream":
-      return error.status === 408 || error.status === 409 || error.status === 429 || error.status >= 500;
-    case "timeout":
-      return error.phase === "connect" || error.phase === "first_token";
-    case "stream_cut":
-      return true;
-    case "invalid_request":
-    case "unauthorized":
-    case "forbidden":
-    case "not_found":
-    case "payload_too_large":
-    case "unsupported_media_type":
-    case "budget_exceeded":
-    case "rate_limited":
-    case "no_route":
-    case "unavailable":
-    case "internal":
-      return false;
-  }
+  if (error.kind === "timeout" && error.phase === "idle") return false;
+  const failure = classifyFailure(error);
+  return failure === "transient" || failure === "rate_limited";
 }
 
 /** Parses a Retry-After header (seconds or HTTP date) or retry-after-ms into milliseconds. */
