@@ -1,7 +1,6 @@
 import type { DatabaseHandle } from "@/db/client";
-import { listenConfigChanges } from "@/db/client";
-import { describeError, logger } from "@/server/logger";
 import { createStaticConfigSource, type ConfigSnapshot, type ConfigSource } from "./config-source";
+import { startLiveSnapshot } from "./live-snapshot";
 
 /**
  * A ConfigSource backed by an in-memory snapshot of the database. Reloaded when any replica
@@ -19,57 +18,21 @@ export async function startLiveConfig(
   load: () => Promise<ConfigSnapshot>,
   options: { refreshIntervalMs: number },
 ): Promise<LiveConfig> {
-  let current = createStaticConfigSource(await load());
-  let loadedAt = Date.now();
-  let reloading: Promise<void> | null = null;
-  let pending = false;
-
-  async function reload(): Promise<void> {
-    if (reloading) {
-      // Coalesce bursts of notifications into one more reload after the running one.
-      pending = true;
-      return reloading;
-    }
-    reloading = (async () => {
-      do {
-        pending = false;
-        try {
-          current = createStaticConfigSource(await load());
-          loadedAt = Date.now();
-        } catch (error) {
-          logger.warn("config reload failed; keeping the previous snapshot", describeError(error));
-        }
-      } while (pending);
-    })().finally(() => {
-      reloading = null;
-    });
-    return reloading;
-  }
-
-  const unlisten = await listenConfigChanges(handle.raw, () => void reload()).catch((error) => {
-    logger.warn("config change notifications unavailable; relying on periodic refresh", describeError(error));
-    return async () => {};
-  });
-  const timer = setInterval(() => void reload(), options.refreshIntervalMs);
-  timer.unref();
-
+  const live = await startLiveSnapshot(handle, async () => createStaticConfigSource(await load()), { ...options, label: "config" });
   return {
-    findKey: (prefix) => current.findKey(prefix),
-    findModel: (orgId, name) => current.findModel(orgId, name),
-    listModels: (orgId) => current.listModels(orgId),
-    findRateLimits: (orgId) => current.findRateLimits(orgId),
-    findBudgets: (orgId) => current.findBudgets(orgId),
-    findPolicy: (orgId) => current.findPolicy(orgId),
-    findGroup: (orgId, name) => current.findGroup?.(orgId, name),
-    listGroups: (orgId) => current.listGroups?.(orgId) ?? [],
-    findExperiment: (orgId, model) => current.findExperiment?.(orgId, model),
-    reload,
+    findKey: (prefix) => live.current.findKey(prefix),
+    findModel: (orgId, name) => live.current.findModel(orgId, name),
+    listModels: (orgId) => live.current.listModels(orgId),
+    findRateLimits: (orgId) => live.current.findRateLimits(orgId),
+    findBudgets: (orgId) => live.current.findBudgets(orgId),
+    findPolicy: (orgId) => live.current.findPolicy(orgId),
+    findGroup: (orgId, name) => live.current.findGroup?.(orgId, name),
+    listGroups: (orgId) => live.current.listGroups?.(orgId) ?? [],
+    findExperiment: (orgId, model) => live.current.findExperiment?.(orgId, model),
+    reload: live.reload,
     get loadedAt() {
-      return loadedAt;
+      return live.loadedAt;
     },
-    async stop() {
-      clearInterval(timer);
-      await unlisten();
-    },
+    stop: live.stop,
   };
 }

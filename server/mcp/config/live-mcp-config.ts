@@ -1,5 +1,5 @@
-import { listenConfigChanges, type DatabaseHandle } from "@/db/client";
-import { describeError, logger } from "@/server/logger";
+import type { DatabaseHandle } from "@/db/client";
+import { startLiveSnapshot } from "@/server/gateway/config/live-snapshot";
 import { createStaticMcpConfig, type McpConfigSource, type McpSnapshot } from "./mcp-config-source";
 
 export interface LiveMcpConfig extends McpConfigSource {
@@ -13,43 +13,13 @@ export interface LiveMcpConfig extends McpConfigSource {
  * next request once the notification arrives.
  */
 export async function startLiveMcpConfig(handle: DatabaseHandle, load: () => Promise<McpSnapshot>, options: { refreshIntervalMs: number }): Promise<LiveMcpConfig> {
-  let current = createStaticMcpConfig(await load());
-  let reloading: Promise<void> | null = null;
-  let pending = false;
-  async function reload(): Promise<void> {
-    if (reloading) {
-      pending = true;
-      return reloading;
-    }
-    reloading = (async () => {
-      do {
-        pending = false;
-        try {
-          current = createStaticMcpConfig(await load());
-        } catch (error) {
-          logger.warn("MCP config reload failed; keeping the previous snapshot", describeError(error));
-        }
-      } while (pending);
-    })().finally(() => {
-      reloading = null;
-    });
-    return reloading;
-  }
-  const unlisten = await listenConfigChanges(handle.raw, () => void reload()).catch((error) => {
-    logger.warn("MCP config notifications unavailable; relying on periodic refresh", describeError(error));
-    return async () => {};
-  });
-  const timer = setInterval(() => void reload(), options.refreshIntervalMs);
-  timer.unref();
+  const live = await startLiveSnapshot(handle, async () => createStaticMcpConfig(await load()), { ...options, label: "MCP config" });
   return {
-    listServers: (orgId) => current.listServers(orgId),
-    findServerBySlug: (orgId, slug) => current.findServerBySlug(orgId, slug),
-    approvedHash: (serverId, tool) => current.approvedHash(serverId, tool),
-    grantsFor: (orgId, keyId, teamId) => current.grantsFor(orgId, keyId, teamId),
-    reload,
-    async stop() {
-      clearInterval(timer);
-      await unlisten();
-    },
+    listServers: (orgId) => live.current.listServers(orgId),
+    findServerBySlug: (orgId, slug) => live.current.findServerBySlug(orgId, slug),
+    approvedHash: (serverId, tool) => live.current.approvedHash(serverId, tool),
+    grantsFor: (orgId, keyId, teamId) => live.current.grantsFor(orgId, keyId, teamId),
+    reload: live.reload,
+    stop: live.stop,
   };
 }
