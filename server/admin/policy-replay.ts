@@ -67,15 +67,17 @@ export async function replayPolicy(db: Database, actor: Actor, rawInput: PolicyR
   const header = "x-replayed-caller-region";
   const deps = { config: { findPolicy: () => policy, findModel: (_orgId: string, name: string) => models.get(name) }, options: { trustedRegionHeader: header } };
 
-  const keys = new Map<string, KeyEntry | undefined>();
+  // Each stored request replays as its key; one whose key is gone, as a caller with no team, role or region.
+  const anonymous = (await simulatedKey(db, actor, null))!;
+  const keys = new Map<string, KeyEntry>();
   const outcomes: Record<Outcome, number> = { allowed: 0, blocked: 0, rerouted: 0, redacted: 0, failed: 0 };
   const fired = new Map<string, number>();
   const samples: Partial<Record<Outcome, string[]>> = {};
   const rows = stored.slice(0, input.limit);
   for (const row of rows) {
     const keyId = row.keyId ?? "";
-    if (!keys.has(keyId)) keys.set(keyId, (await simulatedKey(db, actor, row.keyId)) ?? undefined);
-    const key = keys.get(keyId) ?? (await simulatedKey(db, actor, null))!;
+    if (!keys.has(keyId)) keys.set(keyId, (row.keyId ? await simulatedKey(db, actor, row.keyId) : undefined) ?? anonymous);
+    const key = keys.get(keyId)!;
     const record: PolicyRecord = { key, stream: false };
     enforcePolicy(deps, record, structuredClone(row.body), { header: (name: string) => (name === header ? (row.callerRegion ?? undefined) : undefined) });
     const decision = record.policy ?? { outcome: "allowed" as const, rules: [] };

@@ -84,7 +84,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const body = read.ok ? enforcePolicy(deps, record, read.value, request) : read;
   if (!body.ok) return fail(record, errorFormat, body.error, deps);
   // Kept beside the ledger row only when the key (or its team) asks: after policy, as the body leaves the gateway.
-  record.storedBody = captureBody(key.value.bodyLogging, body.value, key.value.bodyLogging === "full" || key.value.bodyLogging === "metadata" ? readCallerRegion(request, key.value, deps.options.trustedRegionHeader) : null);
+  record.storedBody = captureBody(key.value.bodyLogging, body.value, () => readCallerRegion(request, key.value, deps.options.trustedRegionHeader));
   if (isEmbeddings) return createEmbeddings(request, body.value, record, deps);
   if (isCount || !format) return countTokens(request, body.value, record, deps);
 

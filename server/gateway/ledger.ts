@@ -7,7 +7,7 @@ import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source"
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
-import { costUsd, decimalToPicos } from "./pricing";
+import { costPicos, picosToDecimal } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
 import type { RateLimitHold } from "./rate-limit/limiter";
 import type { StoredBodyValue } from "./stored-body";
@@ -85,7 +85,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   // Rate limits are settled with the tokens the ledger records (input + output), once per request.
   record.rateLimit?.settle(usage.inputTokens + usage.outputTokens);
   const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
-  const cost = costUsd(usage, price);
+  const picos = price ? costPicos(usage, price) : 0n;
+  const cost = picosToDecimal(picos);
   const row: UsageRow = {
     id: record.id,
     orgId: record.key.orgId,
@@ -118,7 +119,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     warnings: record.warnings,
     upstreamAttempts: record.attempts,
     endUser: record.endUser ?? null,
-    budgetCharges: record.budgetHold ? record.budgetHold.settle(decimalToPicos(cost)) : (record.budgetCharges ?? null),
+    budgetCharges: record.budgetHold ? record.budgetHold.settle(picos) : (record.budgetCharges ?? null),
     policy: record.policy ?? null,
     ...(record.storedBody ? { storedBody: record.storedBody.mode === "full" ? { ...record.storedBody, responseText: outcome.producedText ?? null } : record.storedBody } : {}),
     routing: record.route ?? null,

@@ -62,7 +62,8 @@ export function metadataOf(body: unknown): unknown {
   return kept;
 }
 
-export function captureBody(mode: "none" | "metadata" | "full" | undefined, body: unknown, callerRegion: string | null): StoredBodyValue | undefined {
+/** What to keep of a body for a key's mode; the caller's region is read only when something is kept. */
+export function captureBody(mode: "none" | "metadata" | "full" | undefined, body: unknown, callerRegion: () => string | null): StoredBodyValue | undefined {
   if (!mode || mode === "none") return undefined;
-  return { mode, callerRegion, body: mode === "full" ? body : metadataOf(body) };
+  return { mode, callerRegion: callerRegion(), body: mode === "full" ? body : metadataOf(body) };
 }

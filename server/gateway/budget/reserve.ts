@@ -3,7 +3,7 @@ import { describeError, logger } from "@/server/logger";
 import { priceAt } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
-import { costUsd, decimalToPicos } from "../pricing";
+import { costPicos, picosToDecimal } from "../pricing";
 import { measurePrompt, type PromptSize } from "../prompt-size";
 import type { ChatRequest, Result } from "../types";
 import { applicableBudgets, type BudgetEntry } from "./applicable";
@@ -64,13 +64,13 @@ export async function reserveBudgets(
   if (!price) {
     return { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(budgets[0])} applies, and the model has no price to reserve its cost against it.`, code: "budget_model_unpriced" } };
   }
-  const amount = costUsd({ inputTokens: request.inputTokens, outputTokens: request.outputTokens }, price);
+  const picos = costPicos({ inputTokens: request.inputTokens, outputTokens: request.outputTokens }, price);
+  const amount = picosToDecimal(picos);
   const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now, budget.timeZone), amount }));
   let outcome: ReserveOutcome;
   try {
     if (store.leases) {
       // From this replica's slices when they cover it (no database call); null near a limit: reserve per request.
-      const picos = decimalToPicos(amount);
       const hold = await store.leases.hold(budgets.map((budget, index) => ({ budget, periodStart: charges[index].periodStart, amount: picos })));
       if (hold) {
         record.budgetHold = hold;
