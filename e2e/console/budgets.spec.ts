@@ -59,6 +59,8 @@ test("a team's monthly budget with an 80 % alert, spent by a request, shown on t
   await expect(page.getByTestId("key-spend")).toHaveText("$0.00000735");
   await expect(page.getByTestId("key-request-row")).toHaveCount(1);
   await expect(page.getByRole("region", { name: "Key budgets" })).toContainText(`The team's budgets apply to this key too (see ${teamName})`);
+  // The team's budget is listed there too, with what the key's request spent from it.
+  await expect(page.getByRole("region", { name: "Key budgets" }).getByTestId("budget-row").filter({ hasText: teamName })).toContainText("$0.00000735");
   await shot(page, "key-detail");
 });
 

@@ -81,6 +81,12 @@ export function KeyDetail({ id }: { id: string }) {
       <section className="space-y-3" aria-label="Key budgets">
         <h2 className="text-sm font-semibold">Budgets</h2>
         <BudgetsPanel scope="key" scopeId={id} />
+        {data.teamId && data.teamName ? (
+          <>
+            <h3 className="pt-2 text-xs font-medium text-neutral-500">Budgets of its team, {data.teamName}</h3>
+            <BudgetsPanel scope="team" scopeId={data.teamId} />
+          </>
+        ) : null}
         <p className="text-xs text-neutral-500">
           {data.teamName ? `The team's budgets apply to this key too (see ${data.teamName}). ` : ""}
           Add or change budgets on the{" "}
