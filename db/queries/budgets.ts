@@ -141,9 +141,9 @@ function budgetScope(budget: BudgetRow) {
     budget.scope === "org"
       ? sql`true`
       : budget.scope === "key"
-        ? sql`l.key_id::text = ${budget.scopeId}`
+        ? sql`l.key_id = ${budget.scopeId}::uuid`
         : budget.scope === "team"
-          ? sql`l.team_id::text = ${budget.scopeId}`
+          ? sql`l.team_id = ${budget.scopeId}::uuid`
           : budget.scope === "user"
             ? sql`l.end_user = ${budget.scopeId}`
             : sql`l.requested_model = ${budget.scopeId}`;
@@ -178,6 +178,11 @@ export async function dailySpend(db: Executor, budget: BudgetRow, from: Date): P
 export async function insertBudget(tx: Executor, values: typeof budgets.$inferInsert): Promise<BudgetRow> {
   const [row] = await tx.insert(budgets).values(values).returning();
   return row;
+}
+
+/** Schedules a recount of every budget of the org (its counters started counting at `from`). */
+export async function markBudgetsForRecount(tx: Executor, orgId: string, from: Date): Promise<void> {
+  await tx.update(budgets).set({ reconcileFrom: from, reconcileAfter: null }).where(eq(budgets.orgId, orgId));
 }
 
 export async function updateBudgetRow(tx: Executor, orgId: string, id: string, patch: Partial<Pick<BudgetRow, "limitUsd" | "alertThresholds" | "webhookUrl">>): Promise<BudgetRow | undefined> {
@@ -218,4 +223,49 @@ export async function listRecentBudgetAlerts(db: Executor, orgId: string, since:
     .where(and(eq(budgets.orgId, orgId), sql`${budgetAlerts.createdAt} >= ${since.toISOString()}::timestamptz`))
     .orderBy(sql`${budgetAlerts.createdAt} desc`)
     .limit(limit);
+}
+
+/**
+ * Recounts one due budget's current counter from the ledger (README "Budgets": "Budgets created while traffic
+ * flows"), in one transaction: the budget row is claimed (`skip locked`, so replicas sweeping at once recount each
+ * budget once), the counter is locked first and then summed, so a ledger batch settling meanwhile either committed
+ * before the sum (counted by it) or waits on the lock and adds its cost after (not in the sum): spent ends as the sum
+ * of the scope's rows in the period, with none counted twice. Then the next recount is scheduled: `lateMs` after
+ * reconcile_from (when every request in flight at that time has settled), or none. Null when no budget is due.
+ */
+export async function recountDueBudget(
+  db: Executor,
+  options: { earlyMs: number; lateMs: number; periodOf: (budget: BudgetRow, timeZone: string) => Date; now?: Date },
+): Promise<{ budgetId: string; periodStart: Date; before: string; after: string } | null> {
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    const [due] = await executeRows<{ id: string; time_zone: string }>(
+      tx,
+      sql`select b.id, o.time_zone from budgets b join organizations o on o.id = b.org_id
+        where b.reconcile_from is not null
+          and coalesce(b.reconcile_after, b.reconcile_from + ${options.earlyMs} * interval '1 millisecond') <= ${now.toISOString()}::timestamptz
+        order by b.reconcile_from limit 1 for update of b skip locked`,
+    );
+    if (!due) return null;
+    const [budget] = await tx.select().from(budgets).where(eq(budgets.id, due.id));
+    const start = options.periodOf(budget, due.time_zone);
+    await executeRows(tx, sql`insert into budget_counters (budget_id, period_start) values (${budget.id}::uuid, ${start.toISOString()}::timestamptz) on conflict do nothing`);
+    const [locked] = await executeRows<{ spent: string }>(
+      tx,
+      sql`select spent::text as spent from budget_counters where budget_id = ${budget.id}::uuid and period_start = ${start.toISOString()}::timestamptz for update`,
+    );
+    // A new statement after the lock: its snapshot sees every batch that settled this counter before the lock.
+    const [sum] = await executeRows<{ total: string }>(
+      tx,
+      sql`select coalesce(sum(l.cost_usd), 0)::numeric(24, 12)::text as total from usage_ledger l where l.started_at >= ${start.toISOString()}::timestamptz and ${budgetScope(budget)}`,
+    );
+    await executeRows(tx, sql`update budget_counters set spent = ${sum.total}::numeric where budget_id = ${budget.id}::uuid and period_start = ${start.toISOString()}::timestamptz`);
+    const late = new Date(budget.reconcileFrom!.getTime() + options.lateMs);
+    const again = budget.reconcileAfter === null && late > now ? late : null;
+    await tx
+      .update(budgets)
+      .set({ reconcileAfter: again, reconcileFrom: again ? budget.reconcileFrom : null })
+      .where(eq(budgets.id, budget.id));
+    return { budgetId: budget.id, periodStart: start, before: locked.spent, after: sum.total };
+  });
 }

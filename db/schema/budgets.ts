@@ -23,6 +23,14 @@ export const budgets = pgTable(
     webhookUrl: text("webhook_url"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * When the budget started counting (created, or its org's time zone changed): rows the replicas served before
+     * their snapshots had it went uncharged, so its current counter is recounted from the ledger soon after (once
+     * every snapshot has it) and again at reconcile_after (once requests in flight at reconcile_from have settled).
+     * Null: nothing to recount. Set by the admin service; reconcile_after only by the sweeper. README "Budgets".
+     */
+    reconcileFrom: timestamp("reconcile_from", { withTimezone: true }),
+    reconcileAfter: timestamp("reconcile_after", { withTimezone: true }),
   },
   (table) => [
     unique("budgets_scope_unique").on(table.orgId, table.scope, table.scopeId, table.model, table.period).nullsNotDistinct(),

@@ -228,6 +228,8 @@ export async function createBudget(db: Database, actor: Actor, input: CreateBudg
         limitUsd: input.limit_usd,
         alertThresholds: input.alert_thresholds ?? [0.5, 0.8, 1],
         webhookUrl: webhook.value,
+        // Replicas serve uncharged until their snapshots have the budget: the sweeper recounts it from the ledger.
+        reconcileFrom: new Date(),
       });
       // The current period starts at what the ledger already holds for the scope.
       await seedCounter(tx, inserted, periodStart(inserted.period, new Date(), await orgTimeZone(tx, actor.orgId)));

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { notifyConfigChanged, type Database } from "@/db/client";
-import { listBudgetRows, seedCounter } from "@/db/queries/budgets";
+import { listBudgetRows, markBudgetsForRecount, seedCounter } from "@/db/queries/budgets";
 import { periodStart } from "@/server/gateway/budget/periods";
 import { writeAudit } from "@/db/queries/audit";
 import { findOrganization, updateOrgTimeZone } from "@/db/queries/organizations";
@@ -38,6 +38,8 @@ export async function updateOrgSettings(db: Database, actor: Actor, input: OrgSe
     // for it (a counter that exists already is kept), and every replica's snapshot takes the zone.
     const now = new Date();
     for (const budget of await listBudgetRows(tx, actor.orgId)) await seedCounter(tx, budget, periodStart(budget.period, now, row.timeZone));
+    // Until every replica has the zone, some charge the old period's counter: the sweeper recounts the new ones.
+    await markBudgetsForRecount(tx, actor.orgId, now);
     await notifyConfigChanged(tx, "budgets");
     return row;
   });

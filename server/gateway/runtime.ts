@@ -86,7 +86,12 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   };
   const bodyPruner = setInterval(() => void pruneBodies().catch((error) => logger.warn("pruning stored request bodies failed", describeError(error))), 600_000);
   bodyPruner.unref();
-  const budgetSweeper = startBudgetSweeper(handle.db, 15_000, { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
+  const budgetSweeper = startBudgetSweeper(
+    handle.db,
+    settings.BUDGET_SWEEP_INTERVAL_MS,
+    { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
+    { earlyMs: settings.CONFIG_REFRESH_INTERVAL_MS + 5_000, lateMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS + RESERVATION_GRACE_MS },
+  );
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,

@@ -1,8 +1,9 @@
 import type { Executor } from "@/db/client";
-import { leaseBudgets, renewLeases, reserveBudgets, returnLeases, sweepExpiredReservations } from "@/db/queries/budgets";
+import { leaseBudgets, recountDueBudget, renewLeases, reserveBudgets, returnLeases, sweepExpiredReservations } from "@/db/queries/budgets";
 import { describeError, logger } from "@/server/logger";
 import { processBudgetAlerts, type AlertDelivery } from "./alerts";
 import { BudgetLeases, type LeaseOptions, type LeaseStore } from "./leases";
+import { periodStart } from "./periods";
 import type { BudgetStore } from "./reserve";
 
 /** Slices granted, given back and renewed in PostgreSQL. */
@@ -35,7 +36,7 @@ export function createDatabaseBudgetStore(db: Executor, leases?: LeaseOptions): 
  * records it first). Sweeping: (those of requests whose replica died before writing their ledger row);
  * the delete is atomic, so replicas sweeping at once free each reservation once.
  */
-export function startBudgetSweeper(db: Executor, intervalMs: number, alerts?: AlertDelivery & { intervalMs: number }): { stop(): void } {
+export function startBudgetSweeper(db: Executor, intervalMs: number, alerts?: AlertDelivery & { intervalMs: number }, recount?: RecountTiming): { stop(): void } {
   let alerting = false;
   const alertTimer = alerts
     ? setInterval(() => {
@@ -55,7 +56,7 @@ export function startBudgetSweeper(db: Executor, intervalMs: number, alerts?: Al
         if (freed > 0) logger.warn("freed expired budget reservations (a replica stopped before settling them)", { reservations: freed });
       })
       .catch((error) => logger.warn("budget reservation sweep failed", describeError(error)));
-  const timer = setInterval(() => void sweep(), intervalMs);
+  const timer = setInterval(() => void sweep().then(() => (recount ? recountDueBudgets(db, recount) : undefined)), intervalMs);
   timer.unref();
   return {
     stop: () => {
@@ -63,4 +64,30 @@ export function startBudgetSweeper(db: Executor, intervalMs: number, alerts?: Al
       if (alertTimer) clearInterval(alertTimer);
     },
   };
+}
+
+/** When a new budget's counter (or its new period after a time-zone change) is recounted from the ledger. */
+export interface RecountTiming {
+  /** After every replica's snapshot has the budget: the config refresh interval plus a margin. */
+  earlyMs: number;
+  /** After every request in flight when it was created has settled: the total upstream timeout plus the grace. */
+  lateMs: number;
+}
+
+/**
+ * Recounts the budgets that are due (db/queries/budgets.ts recountDueBudget): requests served before a replica's
+ * snapshot had the budget were not charged to it, so its counter would stay below the ledger. A few per sweep.
+ */
+export async function recountDueBudgets(db: Executor, timing: RecountTiming, now?: Date): Promise<number> {
+  let done = 0;
+  try {
+    for (; done < 20; done++) {
+      const recounted = await recountDueBudget(db, { ...timing, now, periodOf: (budget, timeZone) => periodStart(budget.period, now ?? new Date(), timeZone) });
+      if (!recounted) break;
+      if (recounted.before !== recounted.after) logger.info("recounted a budget from the ledger", { budget_id: recounted.budgetId, spent_before: recounted.before, spent_after: recounted.after });
+    }
+  } catch (error) {
+    logger.warn("budget recount failed", describeError(error));
+  }
+  return done;
 }
