@@ -97,6 +97,11 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
     holdTtlMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS + RESERVATION_GRACE_MS,
   });
+  // Circuit changes and 429 cool-downs reach every replica through Redis when REDIS_URL is set (routing/shared-routing.ts).
+  const routing = new RoutingState();
+  const sharedRouting = settings.REDIS_URL
+    ? (await import("./routing/shared-routing")).shareRoutingState(routing, { url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
+    : undefined;
   const deps: GatewayDeps = {
     config,
     budgets,
@@ -106,7 +111,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     responses: createDatabaseResponseStore(handle.db),
     rateLimiter,
     telemetry: telemetry.requests,
-    routing: new RoutingState(),
+    routing,
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -132,6 +137,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(bodyPruner);
       budgetSweeper.stop();
       await rateLimiter.stop();
+      await sharedRouting?.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },
   };

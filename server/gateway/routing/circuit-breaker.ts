@@ -33,6 +33,10 @@ export class CircuitBreaker {
 
   constructor(private readonly settings: CircuitSettings) {}
 
+  get cooldownMs(): number {
+    return this.settings.cooldown_ms;
+  }
+
   /** Whether a request may go to the deployment now; moving to half-open claims the one probe. */
   allows(now: number): { allowed: boolean; change?: CircuitChange } {
     if (this.state === "closed") return { allowed: true };
@@ -77,6 +81,28 @@ export class CircuitBreaker {
       return this.open(now, "closed", `error rate ${Math.round((100 * failures) / this.recent.length)} % over the last ${this.recent.length} requests (last: ${what})`);
     }
     return undefined;
+  }
+
+  /**
+   * Another replica opened this deployment's circuit (shared through Redis): open here too, from `openedAt`, so the
+   * cooldown ends at the same time everywhere. No change when it is open already.
+   */
+  openFromElsewhere(openedAt: number, reason: string): CircuitChange | undefined {
+    if (this.state === "open") return undefined;
+    const from = this.state;
+    this.probing = false;
+    return this.open(openedAt, from, reason);
+  }
+
+  /** Another replica's probe succeeded: close here too (the deployment answers again). */
+  closeFromElsewhere(reason: string): CircuitChange | undefined {
+    if (this.state === "closed") return undefined;
+    const from = this.state;
+    this.state = "closed";
+    this.consecutiveFailures = 0;
+    this.probing = false;
+    this.recent.length = 0;
+    return { from, to: "closed", reason };
   }
 
   private open(now: number, from: CircuitState, reason: string): CircuitChange {

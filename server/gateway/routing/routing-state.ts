@@ -25,7 +25,17 @@ export interface RoutingEvent {
 }
 
 /**
- * What routing learns as requests go, per process (README "Model groups and routing": shared state is per replica):
+ * A circuit change or a cool-down to share with the other replicas (routing/shared-routing.ts): `until` is when the
+ * circuit's cooldown or the cool-down ends (epoch ms).
+ */
+export type SharedRoutingChange =
+  | { kind: "open"; key: string; deployment: string; until: number; reason: string }
+  | { kind: "closed"; key: string; deployment: string; reason: string }
+  | { kind: "cooldown"; key: string; deployment: string; until: number; reason: string };
+
+/**
+ * What routing learns as requests go, per process (README "Model groups and routing"); circuit changes and 429
+ * cool-downs are also shared with the other replicas when a `share` hook is set (Redis, routing/shared-routing.ts):
  * in-flight counts, peak-EWMA latencies (time to first token and total), circuit breakers, 429 cool-downs, retry budgets
  * per group, and a bounded timeline of events. Keyed by a deployment's health key (its catalog model id). The clock
  * is injected so tests and simulations are deterministic.
@@ -36,7 +46,11 @@ export class RoutingState {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly coolUntil = new Map<string, number>();
   private readonly budgets = new Map<string, RetryBudget>();
+  /** Circuits other replicas opened before this process had a breaker for the deployment: key → cooldown end. */
+  private readonly openElsewhere = new Map<string, { until: number; reason: string }>();
   readonly events: RoutingEvent[] = [];
+  /** Publishes this replica's circuit changes and cool-downs to the others; unset: routing state stays per process. */
+  share: ((change: SharedRoutingChange) => void) | undefined;
 
   constructor(readonly now: () => number = Date.now) {}
 
@@ -77,19 +91,55 @@ export class RoutingState {
 
   breakerOf(key: string, settings: CircuitSettings): CircuitBreaker {
     let breaker = this.breakers.get(key);
-    if (!breaker) this.breakers.set(key, (breaker = new CircuitBreaker(settings)));
+    if (!breaker) {
+      this.breakers.set(key, (breaker = new CircuitBreaker(settings)));
+      const elsewhere = this.openElsewhere.get(key);
+      this.openElsewhere.delete(key);
+      if (elsewhere && elsewhere.until > this.now()) breaker.openFromElsewhere(elsewhere.until - settings.cooldown_ms, elsewhere.reason);
+    }
     return breaker;
   }
 
-  /** Records a circuit change on the timeline (no-op for none). */
-  noteCircuit(deployment: string, change: CircuitChange | undefined): void {
-    if (change) this.push({ at: this.now(), deployment, kind: "circuit", state: change.to, reason: change.reason });
+  /** Records a circuit change of this replica on the timeline (no-op for none) and shares an opening or a closing. */
+  noteCircuit(key: string, deployment: string, change: CircuitChange | undefined, cooldownMs: number): void {
+    if (!change) return;
+    this.push({ at: this.now(), deployment, kind: "circuit", state: change.to, reason: change.reason });
+    if (change.to === "open") this.share?.({ kind: "open", key, deployment, until: this.now() + cooldownMs, reason: change.reason });
+    else if (change.to === "closed") this.share?.({ kind: "closed", key, deployment, reason: change.reason });
   }
 
   /** A 429: the deployment is passed over until `until` (Retry-After or the reset header). */
   coolDown(key: string, deployment: string, until: number, reason: string): void {
     this.coolUntil.set(key, Math.max(until, this.coolUntil.get(key) ?? 0));
     this.push({ at: this.now(), deployment, kind: "cooldown", reason });
+    this.share?.({ kind: "cooldown", key, deployment, until, reason });
+  }
+
+  /** A change another replica shared: applied here (never shared again), and on the timeline, marked as such. */
+  applyShared(change: SharedRoutingChange): void {
+    const reason = `on another replica: ${change.reason}`;
+    if (change.kind === "cooldown") {
+      if (change.until <= this.now()) return;
+      this.coolUntil.set(change.key, Math.max(change.until, this.coolUntil.get(change.key) ?? 0));
+      this.push({ at: this.now(), deployment: change.deployment, kind: "cooldown", reason });
+      return;
+    }
+    const breaker = this.breakers.get(change.key);
+    if (change.kind === "open") {
+      if (change.until <= this.now()) return;
+      if (!breaker) {
+        this.openElsewhere.set(change.key, { until: change.until, reason });
+        this.push({ at: this.now(), deployment: change.deployment, kind: "circuit", state: "open", reason });
+        return;
+      }
+      // The breaker's own cooldown setting places the opening so that it ends when the sender's does.
+      const opened = breaker.openFromElsewhere(change.until - breaker.cooldownMs, reason);
+      if (opened) this.push({ at: this.now(), deployment: change.deployment, kind: "circuit", state: "open", reason });
+      return;
+    }
+    this.openElsewhere.delete(change.key);
+    const closed = breaker?.closeFromElsewhere(reason);
+    if (closed) this.push({ at: this.now(), deployment: change.deployment, kind: "circuit", state: "closed", reason });
   }
 
   isCooling(key: string): boolean {

@@ -74,7 +74,7 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
     const entry: RouteAttemptValue = { deployment: deployment.id, model: deployment.model.name, startMs: startMs - options.startedAt, durationMs: state.now() - startMs, delayMs, outcome: result.ok ? "success" : "error", reason };
     trace.attempts.push(entry);
     if (result.ok) {
-      state.noteCircuit(deployment.id, breakerOf(deployment).onSuccess());
+      state.noteCircuit(deployment.healthKey, deployment.id, breakerOf(deployment).onSuccess(), group.definition.circuit.cooldown_ms);
       if (!options.isRefusal?.(result.value)) return finish({ result, deployment }, `served by ${deployment.id} (${deployment.model.name}) on attempt ${made + 1}`);
       entry.outcome = "error";
       entry.error = { kind: "content_filter" };
@@ -89,7 +89,7 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
     lastError = error;
     lastErrors.set(deployment, error);
     previous = { deployment, failure };
-    if (isCircuitFailure(failure)) state.noteCircuit(deployment.id, breakerOf(deployment).onFailure(state.now(), entry.error.code ?? entry.error.kind));
+    if (isCircuitFailure(failure)) state.noteCircuit(deployment.healthKey, deployment.id, breakerOf(deployment).onFailure(state.now(), entry.error.code ?? entry.error.kind), group.definition.circuit.cooldown_ms);
     if (failure === "final") return finish({ result }, `${deployment.id} answered an error no other deployment can fix (${entry.error.code ?? entry.error.kind})`);
     if (failure === "rate_limited") {
       const wait = error.kind === "upstream" ? (error.retryAfterMs ?? DEFAULT_COOLDOWN_MS) : DEFAULT_COOLDOWN_MS;
