@@ -128,6 +128,9 @@ export class RoutingState {
     if (change.kind === "open") {
       if (change.until <= this.now()) return;
       if (!breaker) {
+        // Deployments this replica never used (or another deployment's, on a shared Redis): bounded, ended ones go.
+        if (this.openElsewhere.size >= 1000) for (const [other, entry] of this.openElsewhere) if (entry.until <= this.now()) this.openElsewhere.delete(other);
+        if (this.openElsewhere.size >= 10_000) return;
         this.openElsewhere.set(change.key, { until: change.until, reason });
         this.push({ at: this.now(), deployment: change.deployment, kind: "circuit", state: "open", reason });
         return;
