@@ -79,3 +79,17 @@ test("a circuit opened on one replica is open on another, which never sends to t
   const [row] = await cluster.database.sql<{ routing: { candidates: { deployment: string; excluded?: string }[] } }[]>`select routing from usage_ledger where id = ${id}`;
   expect(row.routing.candidates.find((candidate) => candidate.deployment === "first")?.excluded).toMatch(/circuit/i);
 });
+
+test("the routing-events timeline has the opening once, from the replica that made it, in the admin API", async () => {
+  await within(5_000, async () => (await cluster.database.sql`select 1 from routing_events where kind = 'circuit' and state = 'open'`).length > 0);
+  const response = await fetch(`${cluster.console.url}/api/admin/routing-events?limit=50`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  expect(response.status).toBe(200);
+  const events = (await response.json()) as { group: string; deployment: string; kind: string; state: string | null; reason: string; replica: string }[];
+  const opened = events.filter((event) => event.kind === "circuit" && event.state === "open");
+  // Replica 1 opened it; replica 2 learned it through Redis and wrote nothing of its own.
+  expect(opened).toHaveLength(1);
+  expect(opened[0]).toMatchObject({ group: `shared-${suffix}`, deployment: "first", reason: "2 consecutive failures (last: upstream 500)" });
+  const bad = await fetch(`${cluster.console.url}/api/admin/routing-events?limit=0`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+  expect(bad.status).toBe(400);
+  expect(((await bad.json()) as { error: { param: string } }).error.param).toBe("limit");
+});

@@ -16,6 +16,7 @@ import {
   type ModelGroupVersionRow,
 } from "@/db/queries/model-groups";
 import { findModelByName } from "@/db/queries/models";
+import { listRoutingEventRows } from "@/db/queries/routing-events";
 import type { GroupDefinition } from "@/db/schema/model-group-definition";
 import type { Executor } from "@/db/client";
 import { checkDeploymentIds, groupDefinitionFields, groupDefinitionSchema } from "@/server/gateway/routing/group-schema";
@@ -147,4 +148,29 @@ export async function deleteGroup(db: Database, actor: Actor, id: string): Promi
     await notifyConfigChanged(tx, "model_groups");
   });
   return ok(existing);
+}
+
+export const routingEventsInputSchema = z.object({
+  group_id: z.uuid().optional(),
+  before: z.iso.datetime({ offset: true }).optional(),
+  limit: z.coerce.number().int().min(1).max(500).default(100),
+});
+
+export interface RoutingEventView {
+  id: string;
+  at: string;
+  group_id: string | null;
+  group: string;
+  deployment: string;
+  kind: string;
+  state: string | null;
+  reason: string;
+  replica: string;
+}
+
+/** The routing-events timeline (circuit changes, cool-downs), newest first; `before` pages back. */
+export async function listRoutingEvents(db: Database, actor: Actor, input: z.output<typeof routingEventsInputSchema>): Promise<ServiceResult<RoutingEventView[]>> {
+  if (!can(actor.role, "routing:read")) return cannotRead;
+  const rows = await listRoutingEventRows(db, actor.orgId, { groupId: input.group_id, before: input.before ? new Date(input.before) : undefined, limit: input.limit });
+  return ok(rows.map((row) => ({ id: row.id, at: row.at.toISOString(), group_id: row.groupId, group: row.groupName, deployment: row.deployment, kind: row.kind, state: row.state, reason: row.reason, replica: row.replica })));
 }

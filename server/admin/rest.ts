@@ -52,6 +52,15 @@ export async function readBody<T>(request: Request, schema: z.ZodType<T>): Promi
   return { ok: false, response: errorJson(400, param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_value", param) };
 }
 
+/** Reads and validates the query string; the error names the first offending parameter. */
+export function readQuery<T>(request: Request, schema: z.ZodType<T>): { ok: true; value: T } | { ok: false; response: Response } {
+  const parsed = schema.safeParse(Object.fromEntries(new URL(request.url).searchParams));
+  if (parsed.success) return { ok: true, value: parsed.data };
+  const issue = parsed.error.issues[0];
+  const param = issue.path.map(String).join(".") || null;
+  return { ok: false, response: errorJson(400, param ? `Invalid value for '${param}': ${issue.message}` : issue.message, "invalid_value", param) };
+}
+
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Route ids are UUIDs; anything else is answered 404 before touching the database. */

@@ -12,6 +12,7 @@ import { pruneRequestBodies } from "@/db/queries/request-bodies";
 import { DEFAULT_LEASE_OPTIONS } from "./budget/leases";
 import { RESERVATION_GRACE_MS } from "./budget/reserve";
 import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
+import { startRoutingEventWriter } from "./routing/event-writer";
 import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
@@ -99,6 +100,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   });
   // Circuit changes and 429 cool-downs reach every replica through Redis when REDIS_URL is set (routing/shared-routing.ts).
   const routing = new RoutingState();
+  const routingEvents = startRoutingEventWriter(handle.db, { replica: `${instance.hostname} · ${instance.id.slice(0, 8)}`, retentionDays: settings.ROUTING_EVENT_RETENTION_DAYS });
+  routing.record = routingEvents.record;
   const sharedRouting = settings.REDIS_URL
     ? (await import("./routing/shared-routing")).shareRoutingState(routing, { url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
     : undefined;
@@ -138,6 +141,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       budgetSweeper.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
+      await routingEvents.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },
   };

@@ -15,6 +15,7 @@ import { usePermissions } from "@/app/_trpc/use-permissions";
 import { ExperimentsTable } from "./experiments-table";
 import { GroupForm, type GroupFormValues } from "./group-form";
 import { GroupVersions } from "./group-versions";
+import { RoutingEvents } from "./routing-events";
 import { strategyLabels } from "./strategy-labels";
 
 export function RoutingPanel() {
@@ -100,6 +101,7 @@ export function RoutingPanel() {
         </TableBody>
       </Table>
       <ExperimentsTable canWrite={canWrite} />
+      <RoutingEvents />
       <Dialog title={editing === "new" ? "Add model group" : "Edit model group"} isOpen={editing !== null} onClose={() => setEditing(null)}>
         {editing ? <GroupForm current={editing === "new" ? undefined : editing} onDone={() => setEditing(null)} /> : null}
       </Dialog>

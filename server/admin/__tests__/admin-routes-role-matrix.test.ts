@@ -127,6 +127,7 @@ const matrix: Record<string, Cell[]> = {
   "PATCH /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id, body: () => ({ limit_usd: "3" }) }],
   "DELETE /api/admin/budgets/[id]": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), params: id }],
   "GET /api/admin/groups": [{ allowed: everyone }],
+  "GET /api/admin/routing-events": [{ allowed: everyone }],
   "POST /api/admin/groups": [{ allowed: writers, body: (world) => ({ name: unique("group"), deployments: [{ id: "a", model: world.modelName, weight: 2 }] }) }],
   "GET /api/admin/groups/[id]": [{ allowed: everyone, prepare: async (world) => ({ id: await freshGroup(world) }), params: id }],
   "PATCH /api/admin/groups/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshGroup(world) }), params: id, body: () => ({ strategy: "least_in_flight" }) }],

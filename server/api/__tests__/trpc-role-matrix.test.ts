@@ -137,6 +137,7 @@ const matrix: Record<string, Cell[]> = {
   "budgets.update": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { limit_usd: "7.5" } }) }],
   "budgets.delete": [{ allowed: budgetWriters, prepare: async (world) => ({ id: await freshBudget(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "groups.list": [{ allowed: everyone }],
+  "groups.events": [{ allowed: everyone, input: () => ({ limit: 10 }) }],
   "groups.get": [{ allowed: everyone, prepare: async (world) => ({ id: await freshGroup(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "groups.create": [{ allowed: writers, input: (world) => ({ name: unique("group"), strategy: "priority", deployments: [{ id: "a", model: world.modelName }] }) }],
   "groups.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshGroup(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { strategy: "lowest_cost" } }) }],

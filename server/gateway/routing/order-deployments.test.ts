@@ -73,7 +73,7 @@ describe("orderDeployments", () => {
     const spilled = orderDeployments("priority", list, context(state));
     expect(ids(spilled)).toEqual(["second", "backup", "main"]);
     expect(spilled[2].note).toBe("saturated (1 in flight ≥ 1)");
-    state.coolDown("model-second", "second", 1000, "429");
+    state.coolDown({ key: "model-second", deployment: "second", group: { id: "g", orgId: "o", name: "chat" } }, 1000, "429");
     expect(ids(orderDeployments("priority", list, context(state)))).toEqual(["backup", "main", "second"]);
   });
 });

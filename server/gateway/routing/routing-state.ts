@@ -24,6 +24,16 @@ export interface RoutingEvent {
   reason: string;
 }
 
+/** Where a change happened: the deployment (its health key) and the group whose request met it. */
+export interface EventSubject {
+  key: string;
+  deployment: string;
+  group: { id: string; orgId: string; name: string };
+}
+
+/** A change this replica made, for the persisted timeline (routing_events). */
+export type LocalRoutingEvent = RoutingEvent & { subject: EventSubject };
+
 /**
  * A circuit change or a cool-down to share with the other replicas (routing/shared-routing.ts): `until` is when the
  * circuit's cooldown or the cool-down ends (epoch ms).
@@ -51,6 +61,8 @@ export class RoutingState {
   readonly events: RoutingEvent[] = [];
   /** Publishes this replica's circuit changes and cool-downs to the others; unset: routing state stays per process. */
   share: ((change: SharedRoutingChange) => void) | undefined;
+  /** Receives every change this replica made (not those learned from others), to be written to the timeline. */
+  record: ((event: LocalRoutingEvent) => void) | undefined;
 
   constructor(readonly now: () => number = Date.now) {}
 
@@ -101,18 +113,23 @@ export class RoutingState {
   }
 
   /** Records a circuit change of this replica on the timeline (no-op for none) and shares an opening or a closing. */
-  noteCircuit(key: string, deployment: string, change: CircuitChange | undefined, cooldownMs: number): void {
+  noteCircuit(subject: EventSubject, change: CircuitChange | undefined, cooldownMs: number): void {
     if (!change) return;
-    this.push({ at: this.now(), deployment, kind: "circuit", state: change.to, reason: change.reason });
-    if (change.to === "open") this.share?.({ kind: "open", key, deployment, until: this.now() + cooldownMs, reason: change.reason });
-    else if (change.to === "closed") this.share?.({ kind: "closed", key, deployment, reason: change.reason });
+    this.local(subject, { at: this.now(), deployment: subject.deployment, kind: "circuit", state: change.to, reason: change.reason });
+    if (change.to === "open") this.share?.({ kind: "open", key: subject.key, deployment: subject.deployment, until: this.now() + cooldownMs, reason: change.reason });
+    else if (change.to === "closed") this.share?.({ kind: "closed", key: subject.key, deployment: subject.deployment, reason: change.reason });
   }
 
   /** A 429: the deployment is passed over until `until` (Retry-After or the reset header). */
-  coolDown(key: string, deployment: string, until: number, reason: string): void {
-    this.coolUntil.set(key, Math.max(until, this.coolUntil.get(key) ?? 0));
-    this.push({ at: this.now(), deployment, kind: "cooldown", reason });
-    this.share?.({ kind: "cooldown", key, deployment, until, reason });
+  coolDown(subject: EventSubject, until: number, reason: string): void {
+    this.coolUntil.set(subject.key, Math.max(until, this.coolUntil.get(subject.key) ?? 0));
+    this.local(subject, { at: this.now(), deployment: subject.deployment, kind: "cooldown", reason });
+    this.share?.({ kind: "cooldown", key: subject.key, deployment: subject.deployment, until, reason });
+  }
+
+  private local(subject: EventSubject, event: RoutingEvent): void {
+    this.push(event);
+    this.record?.({ ...event, subject });
   }
 
   /** A change another replica shared: applied here (never shared again), and on the timeline, marked as such. */

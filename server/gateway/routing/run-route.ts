@@ -38,6 +38,7 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
   const settings = group.definition.retry;
   const budget = state.retryBudgetOf(group.id, settings.budget_ratio, settings.budget_window_ms);
   budget.recordRequest(state.now());
+  const subjectOf = (deployment: DeploymentEntry) => ({ key: deployment.healthKey, deployment: deployment.id, group: { id: group.id, orgId: group.orgId, name: group.name } });
   const tries = new Map<DeploymentEntry, number>();
   const lastErrors = new Map<DeploymentEntry, GatewayError>();
   const ruledOut = new Set<DeploymentEntry>();
@@ -62,7 +63,9 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
     if (state.now() + delayMs - options.startedAt > settings.deadline_ms) break;
     if (delayMs > 0) await options.sleep(delayMs, options.signal);
     if (options.signal.aborted) break;
-    if (!breakerOf(deployment).allows(state.now()).allowed) {
+    const admitted = breakerOf(deployment).allows(state.now());
+    state.noteCircuit(subjectOf(deployment), admitted.change, group.definition.circuit.cooldown_ms);
+    if (!admitted.allowed) {
       ruledOut.add(deployment);
       made--;
       continue;
@@ -74,7 +77,7 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
     const entry: RouteAttemptValue = { deployment: deployment.id, model: deployment.model.name, startMs: startMs - options.startedAt, durationMs: state.now() - startMs, delayMs, outcome: result.ok ? "success" : "error", reason };
     trace.attempts.push(entry);
     if (result.ok) {
-      state.noteCircuit(deployment.healthKey, deployment.id, breakerOf(deployment).onSuccess(), group.definition.circuit.cooldown_ms);
+      state.noteCircuit(subjectOf(deployment), breakerOf(deployment).onSuccess(), group.definition.circuit.cooldown_ms);
       if (!options.isRefusal?.(result.value)) return finish({ result, deployment }, `served by ${deployment.id} (${deployment.model.name}) on attempt ${made + 1}`);
       entry.outcome = "error";
       entry.error = { kind: "content_filter" };
@@ -89,11 +92,11 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
     lastError = error;
     lastErrors.set(deployment, error);
     previous = { deployment, failure };
-    if (isCircuitFailure(failure)) state.noteCircuit(deployment.healthKey, deployment.id, breakerOf(deployment).onFailure(state.now(), entry.error.code ?? entry.error.kind), group.definition.circuit.cooldown_ms);
+    if (isCircuitFailure(failure)) state.noteCircuit(subjectOf(deployment), breakerOf(deployment).onFailure(state.now(), entry.error.code ?? (entry.error.status ? `${entry.error.kind} ${entry.error.status}` : entry.error.kind)), group.definition.circuit.cooldown_ms);
     if (failure === "final") return finish({ result }, `${deployment.id} answered an error no other deployment can fix (${entry.error.code ?? entry.error.kind})`);
     if (failure === "rate_limited") {
       const wait = error.kind === "upstream" ? (error.retryAfterMs ?? DEFAULT_COOLDOWN_MS) : DEFAULT_COOLDOWN_MS;
-      state.coolDown(deployment.healthKey, deployment.id, state.now() + wait, `429 from the provider: passed over for ${wait} ms`);
+      state.coolDown(subjectOf(deployment), state.now() + wait, `429 from the provider: passed over for ${wait} ms`);
     }
     if (failure === "deployment_broken") ruledOut.add(deployment);
     if (failure === "context_overflow") {

@@ -37,6 +37,7 @@ async function eventually(check: () => boolean): Promise<void> {
 
 const settings = { failure_threshold: 2, error_rate: 1, min_requests: 100, cooldown_ms: 60_000 };
 const key = "model-a";
+const primary = { key, deployment: "primary", group: { id: "group-1", orgId: "org-1", name: "chat" } };
 
 test("a circuit opened on one replica is open on the others, a replica started later sees it, and a probe's success closes it everywhere", async () => {
   const clockA = { offset: 0 };
@@ -46,9 +47,9 @@ test("a circuit opened on one replica is open on the others, a replica started l
 
   // Two failures on A open its circuit; B stops sending to the deployment without having seen a failure itself.
   const breakerA = a.breakerOf(key, settings);
-  a.noteCircuit(key, "primary", breakerA.onFailure(a.now(), "upstream_error"), settings.cooldown_ms);
+  a.noteCircuit(primary, breakerA.onFailure(a.now(), "upstream_error"), settings.cooldown_ms);
   expect(breakerA.state).toBe("closed");
-  a.noteCircuit(key, "primary", breakerA.onFailure(a.now(), "upstream_error"), settings.cooldown_ms);
+  a.noteCircuit(primary, breakerA.onFailure(a.now(), "upstream_error"), settings.cooldown_ms);
   expect(breakerA.state).toBe("open");
   await eventually(() => b.breakerOf(key, settings).state === "open");
   expect(b.breakerOf(key, settings).isAvailable(b.now())).toBe(false);
@@ -63,7 +64,7 @@ test("a circuit opened on one replica is open on the others, a replica started l
   // After the cooldown A lets one probe through; its success closes the circuit on every replica.
   clockA.offset = settings.cooldown_ms + 1;
   expect(breakerA.allows(a.now()).allowed).toBe(true);
-  a.noteCircuit(key, "primary", breakerA.onSuccess(), settings.cooldown_ms);
+  a.noteCircuit(primary, breakerA.onSuccess(), settings.cooldown_ms);
   await eventually(() => b.breakerOf(key, settings).state === "closed" && c.breakerOf(key, settings).state === "closed");
   expect(b.breakerOf(key, settings).isAvailable(b.now())).toBe(true);
 
@@ -76,10 +77,10 @@ test("a 429 cool-down on one replica passes the deployment over on the others un
   const a = await replica({ offset: 0 });
   const b = await replica({ offset: 0 });
   expect(b.isCooling("model-b")).toBe(false);
-  a.coolDown("model-b", "secondary", a.now() + 30_000, "429 from the provider: passed over for 30000 ms");
+  a.coolDown({ ...primary, key: "model-b", deployment: "secondary" }, a.now() + 30_000, "429 from the provider: passed over for 30000 ms");
   await eventually(() => b.isCooling("model-b"));
   // Ended cool-downs are not applied.
-  a.coolDown("model-c", "third", a.now() - 1, "429 from the provider: passed over for 0 ms");
+  a.coolDown({ ...primary, key: "model-c", deployment: "third" }, a.now() - 1, "429 from the provider: passed over for 0 ms");
   await new Promise((resolve) => setTimeout(resolve, 200));
   expect(b.isCooling("model-c")).toBe(false);
 });
