@@ -32,11 +32,33 @@ export function picosToDecimal(picos: bigint): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
+interface PriceMicros {
+  input: bigint;
+  output: bigint;
+  cached: bigint;
+  cacheWrite: bigint;
+}
+
+/** A snapshot's price entries never change (a reload makes new ones): each is parsed once, not per request. */
+const parsedPrices = new WeakMap<PriceEntry, PriceMicros>();
+
+function priceMicros(price: PriceEntry): PriceMicros {
+  let parsed = parsedPrices.get(price);
+  if (!parsed) {
+    const input = decimalToMicros(price.inputPerMtok);
+    parsed = {
+      input,
+      output: decimalToMicros(price.outputPerMtok),
+      cached: price.cachedInputPerMtok === null ? input : decimalToMicros(price.cachedInputPerMtok),
+      cacheWrite: price.cacheWritePerMtok === null ? input : decimalToMicros(price.cacheWritePerMtok),
+    };
+    parsedPrices.set(price, parsed);
+  }
+  return parsed;
+}
+
 export function costPicos(usage: Usage, price: PriceEntry): bigint {
-  const input = decimalToMicros(price.inputPerMtok);
-  const output = decimalToMicros(price.outputPerMtok);
-  const cached = price.cachedInputPerMtok === null ? input : decimalToMicros(price.cachedInputPerMtok);
-  const cacheWrite = price.cacheWritePerMtok === null ? input : decimalToMicros(price.cacheWritePerMtok);
+  const { input, output, cached, cacheWrite } = priceMicros(price);
   const cachedTokens = BigInt(usage.cachedInputTokens ?? 0);
   const cacheWriteTokens = BigInt(usage.cacheWriteTokens ?? 0);
   const plainInput = BigInt(Math.max(0, usage.inputTokens)) - cachedTokens - cacheWriteTokens;
