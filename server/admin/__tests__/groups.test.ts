@@ -61,6 +61,16 @@ describe("model groups", () => {
     ]);
   });
 
+  test("session affinity and per-group timeouts are kept on create and on update", async () => {
+    const created = await create({ name: "tuned", deployments: [{ id: "a", model: "east" }], session_affinity: false, timeouts: { first_token_ms: 1500 } });
+    if (!created.ok) throw new Error(created.error.message);
+    expect(created.value.definition).toMatchObject({ session_affinity: false, timeouts: { first_token_ms: 1500 } });
+    const updated = await updateGroup(db(), admin, created.value.id, { session_affinity: true, timeouts: { first_token_ms: 900 } });
+    expect(updated.ok && updated.value.definition).toMatchObject({ session_affinity: true, timeouts: { first_token_ms: 900 } });
+    const refused = await updateGroup(db(), admin, created.value.id, { timeouts: { first_token_ms: 1 } });
+    expect(refused.ok ? undefined : refused.error).toMatchObject({ code: "invalid", field: "timeouts.first_token_ms" });
+  });
+
   const refusals: [string, Record<string, unknown>, string, string][] = [
     ["a deployment on an unknown model", { name: "g1", deployments: [{ id: "a", model: "nope" }] }, "invalid", "deployments.0.model"],
     ["a fallback to nothing", { name: "g2", deployments: [{ id: "a", model: "east" }], fallbacks: ["missing"] }, "invalid", "fallbacks.0"],
