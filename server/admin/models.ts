@@ -4,6 +4,7 @@ import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findModel, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
 import { findConnection } from "@/db/queries/provider-connections";
+import { contextSettingsSchema } from "@/server/gateway/context/context-settings";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -29,6 +30,8 @@ export const createModelInputSchema = z.object({
   context_window: z.number().int().positive().nullish(),
   max_output_tokens: z.number().int().positive().nullish(),
   region: z.string().trim().max(64).nullish(),
+  /** Context-window management for requests to this model (README "Context-window management"); null clears it. */
+  context: contextSettingsSchema.nullish(),
   enabled: z.boolean().optional(),
   price: priceInputSchema,
 });
@@ -72,6 +75,7 @@ export async function createModel(db: Database, actor: Actor, input: CreateModel
         contextWindow: input.context_window ?? null,
         maxOutputTokens: input.max_output_tokens ?? null,
         region: input.region ?? null,
+        context: input.context ?? null,
         enabled: input.enabled ?? true,
       });
       const price = await insertPrice(tx, priceValues(model.id, input.price));
@@ -107,6 +111,7 @@ export async function updateModel(db: Database, actor: Actor, id: string, input:
     ...(input.context_window !== undefined ? { contextWindow: input.context_window } : {}),
     ...(input.max_output_tokens !== undefined ? { maxOutputTokens: input.max_output_tokens } : {}),
     ...(input.region !== undefined ? { region: input.region } : {}),
+    ...(input.context !== undefined ? { context: input.context } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
   };
   try {
