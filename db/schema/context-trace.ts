@@ -3,7 +3,7 @@
  * Counts and ids only, never message text.
  */
 export interface ContextTraceValue {
-  mode: "error" | "truncate" | "summarize" | "fallback";
+  mode: "error" | "truncate" | "summarize" | "fallback" | "split";
   /** Where the mode came from: the x-modelgate-context header, the group's or the model's settings. */
   source: "header" | "group" | "model";
   /** The tokenizer the counts are in (o200k_base, cl100k_base, or the conservative estimate). */
@@ -12,7 +12,7 @@ export interface ContextTraceValue {
   window: number;
   reserved: number;
   /** What happened: the prompt fitted as sent, was cut, summarized, sent to a larger model, or refused. */
-  action: "fits" | "truncated" | "summarized" | "fallback" | "refused";
+  action: "fits" | "truncated" | "summarized" | "fallback" | "split" | "refused";
   tokensBefore: number;
   tokensAfter: number;
   messagesBefore: number;
@@ -35,6 +35,8 @@ export interface ContextTraceValue {
   };
   /** fallback: the name the caller asked for, and the larger-context model or group that served the request instead. */
   fallback?: { from: string; to: string };
+  /** split: the document's parts (each a map request, a child), their size and overlap in tokens. */
+  split?: { parts: number; partTokens: number; overlapTokens: number; documentTokens: number };
   /** Ledger ids of this request's child requests (parent_id points back here). */
   children?: string[];
   /** This row's cost plus its children's: what the request cost in all (each row's cost_usd holds only its own). */

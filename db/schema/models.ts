@@ -15,7 +15,7 @@ export const models = pgTable(
     maxOutputTokens: integer("max_output_tokens"),
     region: text("region"),
     /** Context-window management for requests to this model (mode, margin, summarize and fallback models); null: mode error. */
-    context: jsonb("context").$type<{ mode?: "error" | "truncate" | "summarize" | "fallback"; margin_tokens?: number; summarize_model?: string; fallback_model?: string }>(),
+    context: jsonb("context").$type<{ mode?: "error" | "truncate" | "summarize" | "fallback" | "split"; margin_tokens?: number; summarize_model?: string; fallback_model?: string; split_overlap_tokens?: number; split_concurrency?: number }>(),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
-import type { FakeUpstream } from "../fakes/common";
+import { FAKE_TEXT, type FakeUpstream } from "../fakes/common";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
-import { adminHeaders, createKey, ledgerRow } from "../support/gateway-client";
+import { adminHeaders, createKey, ledgerRow, sseData } from "../support/gateway-client";
 
 // Context-window management against the built app and the OpenAI fake, which refuses a prompt over the model's
 // documented window (gpt-4: 8,192 tokens) with OpenAI's context_length_exceeded (e2e/fakes/openai-fake.ts).
@@ -153,3 +153,48 @@ test("a latest turn larger than the window is context_length_exceeded before any
   expect(row).toMatchObject({ upstreamAttempts: 0, costUsd: "0.000000000000" });
   expect(row.contextTrace).toMatchObject({ action: "refused", mode: "truncate" });
 });
+
+/** An instruction paragraph, then a document of ~25,000 tokens (cl100k_base). */
+function longDocument(tag: string): string {
+  const clauses = Array.from({ length: 1200 }, (_, index) => `Clause ${index} of the ${tag} contract: the tenant pays ${index * 3} euros by day ${(index % 28) + 1}.`);
+  return `List every payment deadline in the ${tag} contract.\n\n${clauses.join("\n")}`;
+}
+
+for (const stream of [false, true]) {
+  test(`split reads an oversized document in parts and stitches one answer (stream: ${stream})`, async ({ request }) => {
+    const tag = `split-${stream ? "stream" : "json"}`;
+    const response = await chat(request, "small", [{ role: "system", content: "Answer precisely." }, { role: "user", content: longDocument(tag) }], { "x-modelgate-context": "split" }, stream ? { stream: true, stream_options: { include_usage: true } } : {});
+    expect(response.status(), stream ? "" : await response.text()).toBe(200);
+    const body = await response.text();
+    if (stream) {
+      const chunks = sseData(body);
+      expect(chunks.at(-1)).toBe("[DONE]");
+      expect(chunks.slice(0, -1).map((data) => JSON.parse(data).choices?.[0]?.delta?.content ?? "").join("")).toBe(FAKE_TEXT);
+    } else {
+      expect(JSON.parse(body).choices[0].message.content).toBe(FAKE_TEXT);
+    }
+    const sent = sentTo("gpt-4", tag).map((entry) => (entry.body as { messages: Message[] }).messages);
+    const maps = sent.filter((messages) => messages.at(-1)!.content.includes("this is part "));
+    const reduces = sent.filter((messages) => messages.at(-1)!.content.includes("Combine them into one answer"));
+    expect(maps.length).toBeGreaterThanOrEqual(3);
+    expect(reduces).toHaveLength(1);
+    for (const messages of maps) expect(messages[0]).toEqual({ role: "system", content: "Answer precisely." });
+    expect(reduces[0].at(-1)!.content).toContain(`part ${maps.length} of ${maps.length}`);
+
+    const parentId = response.headers()["x-request-id"];
+    const parent = await ledgerRow(request, parentId);
+    const trace = parent.contextTrace as Trace & { split: { parts: number; overlapTokens: number } };
+    expect(trace).toMatchObject({ mode: "split", action: "split", split: { parts: maps.length, overlapTokens: 200 } });
+    expect(trace.children).toHaveLength(maps.length);
+    const children = await Promise.all(trace.children!.map((id) => ledgerRow(request, id)));
+    const picos = (value: unknown) => BigInt(String(value).replace(".", ""));
+    for (const child of children) {
+      expect(child).toMatchObject({ parentId, status: "success", requestedModel: name("small") });
+      expect(picos(child.costUsd)).toBeGreaterThan(0n);
+    }
+    // Each row's cost is its own (the parent's: the reduce request); the total adds the children once.
+    const total = children.reduce((sum, child) => sum + picos(child.costUsd), picos(parent.costUsd));
+    expect(picos(parent.totalCostUsd)).toBe(total);
+    expect(picos(trace.totalCostUsd)).toBe(total);
+  });
+}

@@ -1,7 +1,7 @@
 import { producedTextOf, readChatResult } from "../chat/read-chat-result";
 import { sendWithAttempts } from "../chat/send-attempts";
 import { reserveBudgets, worstCaseInputTokens, worstCaseOutputTokens } from "../budget/reserve";
-import { priceAt } from "../config/config-source";
+import { priceAt, type ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
@@ -26,8 +26,9 @@ export interface ChildAnswer {
  * (the key's allow-list, rate limits, budget reservation, the attempt loop), and one ledger row of its own whose
  * parent_id is the caller's request. Its cost is added to the parent's `childCostPicos` for the trace's total.
  */
-export async function runChildChat(deps: GatewayDeps, parent: RequestRecord, chatRequest: ChatRequest, signal: AbortSignal): Promise<Result<ChildAnswer>> {
-  const model = resolveModel(deps.config, parent.key, chatRequest.model);
+export async function runChildChat(deps: GatewayDeps, parent: RequestRecord, chatRequest: ChatRequest, signal: AbortSignal, resolved?: ModelEntry): Promise<Result<ChildAnswer>> {
+  // `resolved`: a deployment of the group the caller may use (the key's allow-list names the group, not its models).
+  const model: Result<ModelEntry> = resolved ? { ok: true, value: resolved } : resolveModel(deps.config, parent.key, chatRequest.model);
   if (!model.ok) return model;
   const child = newRecord(newRequestId(), parent.key, "/v1/chat/completions");
   Object.assign(child, { parentId: parent.id, requestedModel: chatRequest.model, model: model.value, chatRequest, endUser: chatRequest.user ?? null });

@@ -5,7 +5,7 @@ import { z } from "zod";
  * management"). `error` is the default and today's behaviour: the request goes out as it is and an overflow is the
  * OpenAI-shaped 400 `context_length_exceeded`.
  */
-export const CONTEXT_MODES = ["error", "truncate", "summarize", "fallback"] as const;
+export const CONTEXT_MODES = ["error", "truncate", "summarize", "fallback", "split"] as const;
 export type ContextMode = (typeof CONTEXT_MODES)[number];
 
 /** The request header that picks a mode for one request. */
@@ -24,11 +24,15 @@ export const contextSettingsSchema = z
     summarize_model: modelName.optional(),
     /** fallback: a larger-context model or group the request goes to when it overflows (the key must be allowed it). */
     fallback_model: modelName.optional(),
+    /** split: tokens each part of a document repeats from the previous one. */
+    split_overlap_tokens: z.number().int().min(0).max(10_000).default(200),
+    /** split: map requests in flight at once. */
+    split_concurrency: z.number().int().min(1).max(16).default(4),
   })
   .strict();
 export type ContextSettings = z.infer<typeof contextSettingsSchema>;
 
-export const DEFAULT_CONTEXT_SETTINGS: ContextSettings = { mode: "error", margin_tokens: 256 };
+export const DEFAULT_CONTEXT_SETTINGS: ContextSettings = { mode: "error", margin_tokens: 256, split_overlap_tokens: 200, split_concurrency: 4 };
 
 /**
  * The mode of one request: the header's when it names one, else the settings'. Any mode may be asked for by header;

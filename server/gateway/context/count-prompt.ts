@@ -87,3 +87,14 @@ export function upperBoundTokens(request: Pick<ChatRequest, "messages" | "tools"
   const bytes = size.bytes + toolBytes;
   return Math.ceil((bytes * ESTIMATE_NUMERATOR) / ESTIMATE_DENOMINATOR) + size.images * TOKENS_PER_IMAGE + size.messages * TOKENS_PER_MESSAGE + TOKENS_PER_REPLY;
 }
+
+export interface TokenCodec {
+  encode(text: string): number[];
+  decode(tokens: number[]): string;
+}
+
+/** The encoding a family's text is cut with (split): its own for OpenAI models, o200k_base for the estimate. */
+export async function tokenCodecFor(family: TokenFamily): Promise<TokenCodec> {
+  const encoding = family === "cl100k_base" ? await import("gpt-tokenizer/encoding/cl100k_base") : await import("gpt-tokenizer/encoding/o200k_base");
+  return { encode: (text) => encoding.encode(text), decode: (tokens) => encoding.decode(tokens) };
+}

@@ -8,6 +8,7 @@ import { CONTEXT_HEADER, readContextMode, type ContextMode } from "./context-set
 import { findContextTarget, windowOf, type ContextTarget } from "./context-target";
 import { countMessageTokens, countRequestOverhead, tokenCounterFor, tokenFamilyOf, upperBoundTokens } from "./count-prompt";
 import { summarizeWith } from "./summarize-call";
+import { splitDocument } from "./split-document";
 import { summarizeHistory } from "./summarize-history";
 import { fits, truncateHistory, type FitBudget } from "./truncate-history";
 
@@ -73,6 +74,19 @@ export async function manageContext(deps: GatewayDeps, record: RequestRecord, ch
     if (!to || larger === undefined || !fits(tokensBefore, { window: larger, reserved })) return refuse();
     Object.assign(trace, { action: "fallback", fallback: { from: chatRequest.model, to }, window: larger });
     return { ok: true, value: { ...chatRequest, model: to } };
+  }
+  if (mode.mode === "split") {
+    const split = await splitDocument(deps, record, chatRequest, { model: target.model, settings: target.settings, counter, budget, messageTokens, signal });
+    if (!split.ok) return refuse(split.error);
+    const { value } = split;
+    Object.assign(trace, {
+      action: "split",
+      tokensAfter: value.tokensAfter,
+      messagesAfter: value.chatRequest.messages.length,
+      split: { parts: value.parts, partTokens: value.partTokens, overlapTokens: value.overlapTokens, documentTokens: value.documentTokens },
+      children: value.children,
+    });
+    return { ok: true, value: value.chatRequest };
   }
   const summarizeModel = target.settings.summarize_model!;
   const summarized = await summarizeHistory(chatRequest.messages, {

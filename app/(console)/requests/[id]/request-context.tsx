@@ -4,7 +4,7 @@ import { formatInteger, formatUsd } from "@/app/_components/format";
 import type { ContextTraceValue } from "@/db/schema/context-trace";
 import { DetailList, type DetailItem } from "./detail-list";
 
-const actionTones = { fits: "green", truncated: "amber", summarized: "blue", fallback: "blue", refused: "red" } as const;
+const actionTones = { fits: "green", truncated: "amber", summarized: "blue", fallback: "blue", split: "blue", refused: "red" } as const;
 
 export interface ChildRequest {
   id: string;
@@ -42,6 +42,7 @@ export function RequestContext({ trace, parentId, childRequests, costUsd, totalC
       items.push({ label: "Summary", value: `${formatInteger(summary.summarizedMessages)} messages summarized by ${summary.model} into ${formatInteger(summary.tokens)} tokens${summary.cached ? " (reused from an earlier turn)" : ""}`, testId: "context-summary" });
       items.push({ label: "Summary request", value: <>{requestLink(summary.requestId)} {summary.cached ? "(earlier)" : <span title={`${summary.costUsd} USD (exact)`}>{formatUsd(summary.costUsd)}</span>}</> });
     }
+    if (trace.split) items.push({ label: "Split", value: `${formatInteger(trace.split.documentTokens)} document tokens in ${formatInteger(trace.split.parts)} parts of ≤ ${formatInteger(trace.split.partTokens)} (overlap ${formatInteger(trace.split.overlapTokens)}), stitched by this request`, testId: "context-split" });
     if (trace.fallback) items.push({ label: "Fallback", value: `${trace.fallback.from} → ${trace.fallback.to}`, testId: "context-fallback" });
     if (trace.note) items.push({ label: "Note", value: trace.note });
   }
