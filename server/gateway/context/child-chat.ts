@@ -26,10 +26,20 @@ export interface ChildAnswer {
  * (the key's allow-list, rate limits, budget reservation, the attempt loop), and one ledger row of its own whose
  * parent_id is the caller's request. Its cost is added to the parent's `childCostPicos` for the trace's total.
  */
-export async function runChildChat(deps: GatewayDeps, parent: RequestRecord, chatRequest: ChatRequest, signal: AbortSignal, resolved?: ModelEntry): Promise<Result<ChildAnswer>> {
-  // `resolved`: a deployment of the group the caller may use (the key's allow-list names the group, not its models).
+export interface ChildOptions {
+  signal: AbortSignal;
+  /** Why the org's policies refuse the caller a model (routing/plan-route.ts); the child's model is checked like any. */
+  policyRefusal: (model: ModelEntry) => string | undefined;
+  /** A deployment of the group the caller may use (the key's allow-list names the group, not its models). */
+  resolved?: ModelEntry;
+}
+
+export async function runChildChat(deps: GatewayDeps, parent: RequestRecord, chatRequest: ChatRequest, options: ChildOptions): Promise<Result<ChildAnswer>> {
+  const { signal, resolved } = options;
   const model: Result<ModelEntry> = resolved ? { ok: true, value: resolved } : resolveModel(deps.config, parent.key, chatRequest.model);
   if (!model.ok) return model;
+  const refusal = options.policyRefusal(model.value);
+  if (refusal) return { ok: false, error: { kind: "forbidden", reason: "policy", code: "policy_violation", message: `The organization's policies refuse the model \`${model.value.name}\` to this caller (${refusal}).` } };
   const child = newRecord(newRequestId(), parent.key, "/v1/chat/completions");
   Object.assign(child, { parentId: parent.id, requestedModel: chatRequest.model, model: model.value, chatRequest, endUser: chatRequest.user ?? null });
   const fail = (error: GatewayError): Result<ChildAnswer> => {

@@ -3,6 +3,7 @@ import type { GatewayRequest } from "../contract";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
 import { picosToDecimal } from "../pricing";
+import { policyRefusalFor } from "../routing/plan-route";
 import type { ChatRequest, GatewayError, Result } from "../types";
 import { CONTEXT_HEADER, readContextMode, type ContextMode } from "./context-settings";
 import { findContextTarget, windowOf, type ContextTarget } from "./context-target";
@@ -75,8 +76,9 @@ export async function manageContext(deps: GatewayDeps, record: RequestRecord, ch
     Object.assign(trace, { action: "fallback", fallback: { from: chatRequest.model, to }, window: larger });
     return { ok: true, value: { ...chatRequest, model: to } };
   }
+  const child = { signal, policyRefusal: policyRefusalFor(deps, record.key, chatRequest, request) };
   if (mode.mode === "split") {
-    const split = await splitDocument(deps, record, chatRequest, { model: target.model, settings: target.settings, counter, budget, messageTokens, signal });
+    const split = await splitDocument(deps, record, chatRequest, { model: target.model, settings: target.settings, counter, budget, messageTokens, child });
     if (!split.ok) return refuse(split.error);
     const { value } = split;
     Object.assign(trace, {
@@ -96,7 +98,7 @@ export async function manageContext(deps: GatewayDeps, record: RequestRecord, ch
     tokensOf: (index) => messageTokens[index],
     tokensOfText: (text) => Math.max(counter.text(text), routingEstimate(text.length)),
     store: deps.contextSummaries,
-    summarize: (transcript, previous) => summarizeWith(deps, record, summarizeModel, transcript, previous, signal),
+    summarize: (transcript, previous) => summarizeWith(deps, record, summarizeModel, transcript, previous, child),
   });
   if (!summarized.ok) return refuse(summarized.error);
   const value = summarized.value;

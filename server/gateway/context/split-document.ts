@@ -2,7 +2,7 @@ import type { ModelEntry } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
 import type { ChatMessage, ChatRequest, GatewayError, Result } from "../types";
-import { runChildChat, type ChildAnswer } from "./child-chat";
+import { runChildChat, type ChildAnswer, type ChildOptions } from "./child-chat";
 import { chunkRanges, readDocumentMessage } from "./chunk-document";
 import type { ContextSettings } from "./context-settings";
 import { tokenCodecFor, type TokenCounter } from "./count-prompt";
@@ -24,7 +24,7 @@ export interface SplitOptions {
   budget: FitBudget;
   /** Tokens of each message of the request (as counted for the fit). */
   messageTokens: number[];
-  signal: AbortSignal;
+  child: Omit<ChildOptions, "resolved">;
 }
 
 export interface Split {
@@ -67,7 +67,7 @@ export async function splitDocument(deps: GatewayDeps, record: RequestRecord, ch
     const [start, end] = ranges[index];
     const content = `${found.instruction}\n\nThe document is too long to read at once: this is part ${index + 1} of ${ranges.length} (parts overlap a little). Answer from this part only; if it holds nothing relevant, say so in one line.\n\n${codec.decode(tokens.slice(start, end))}`;
     const messages: ChatMessage[] = [...instructions, { role: "user", content }];
-    return runChildChat(deps, record, { model: options.model.name, messages, max_tokens: mapOutput, ...(chatRequest.user ? { user: chatRequest.user } : {}) }, options.signal, options.model);
+    return runChildChat(deps, record, { model: options.model.name, messages, max_tokens: mapOutput, ...(chatRequest.user ? { user: chatRequest.user } : {}) }, { ...options.child, resolved: options.model });
   });
   const failed = answers.find((answer) => !answer.ok);
   if (failed && !failed.ok) return failed;

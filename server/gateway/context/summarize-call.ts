@@ -1,7 +1,7 @@
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
 import type { Result } from "../types";
-import { runChildChat, type ChildAnswer } from "./child-chat";
+import { runChildChat, type ChildAnswer, type ChildOptions } from "./child-chat";
 import { fitTranscript } from "./render-transcript";
 import { SUMMARY_MAX_TOKENS } from "./summarize-history";
 import { tokenCounterFor, tokenFamilyOf } from "./count-prompt";
@@ -19,7 +19,7 @@ const SUMMARIZER_OVERHEAD_TOKENS = 512;
  * The previous summary of the conversation, when one is extended, comes first; a transcript longer than the
  * summarizer's window keeps its latest part.
  */
-export async function summarizeWith(deps: GatewayDeps, parent: RequestRecord, model: string, transcript: string, previous: string | undefined, signal: AbortSignal): Promise<Result<ChildAnswer>> {
+export async function summarizeWith(deps: GatewayDeps, parent: RequestRecord, model: string, transcript: string, previous: string | undefined, options: ChildOptions): Promise<Result<ChildAnswer>> {
   const text = previous ? `Summary so far:\n${previous}\n\nConversation since:\n${transcript}` : transcript;
   const entry = deps.config.findModel(parent.key.orgId, model);
   let content = text;
@@ -39,6 +39,6 @@ export async function summarizeWith(deps: GatewayDeps, parent: RequestRecord, mo
       max_tokens: SUMMARY_MAX_TOKENS,
       ...(parent.chatRequest?.user ? { user: parent.chatRequest.user } : {}),
     },
-    signal,
+    options,
   );
 }

@@ -96,7 +96,8 @@ const AFFINITY_STRATEGIES = new Set(["weighted", "least_in_flight", "lowest_late
 const DEFAULT_RETRY = { max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 };
 const DEFAULT_CIRCUIT = { failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 };
 
-function policyRefusalFor(deps: GatewayDeps, key: KeyEntry, chatRequest: ChatRequest, request: Pick<GatewayRequest, "header">): (model: ModelEntry) => string | undefined {
+/** Why the org's policies refuse this caller a model (rules with model conditions, residency); undefined: allowed. */
+export function policyRefusalFor(deps: GatewayDeps, key: KeyEntry, chatRequest: ChatRequest, request: Pick<GatewayRequest, "header">): (model: ModelEntry) => string | undefined {
   const policy = deps.config.findPolicy(key.orgId);
   if (!policy) return () => undefined;
   const callerRegion = readCallerRegion(request, key, deps.options.trustedRegionHeader);
