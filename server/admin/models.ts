@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { findModel, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
+import { findModelGroupByName } from "@/db/queries/model-groups";
+import { findModel, findModelByName, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
 import { findConnection } from "@/db/queries/provider-connections";
 import { contextSettingsSchema } from "@/server/gateway/context/context-settings";
 import { can } from "./permissions";
@@ -62,9 +63,21 @@ export async function listModelCatalog(db: Database, actor: Actor): Promise<Serv
   return ok(await listModelsWithConnections(db, actor.orgId));
 }
 
+/** Context-window management's models (README "Context-window management"): a model (summarize), a model or group (fallback). */
+async function checkContextModels(db: Database, actor: Actor, name: string, context: CreateModelInput["context"]): Promise<ServiceResult<void>> {
+  if (context?.summarize_model && !(await findModelByName(db, actor.orgId, context.summarize_model))) return failure({ code: "invalid", message: "context.summarize_model names no model of the organization.", field: "context.summarize_model" });
+  const fallback = context?.fallback_model;
+  if (fallback && (fallback === name || !((await findModelByName(db, actor.orgId, fallback)) ?? (await findModelGroupByName(db, actor.orgId, fallback))))) {
+    return failure({ code: "invalid", message: "context.fallback_model names no other model or group of the organization.", field: "context.fallback_model" });
+  }
+  return ok(undefined);
+}
+
 export async function createModel(db: Database, actor: Actor, input: CreateModelInput): Promise<ServiceResult<{ id: string }>> {
   if (!can(actor.role, "models:write")) return failure({ code: "forbidden", message: "Your role cannot add models." });
   if (!(await findConnection(db, actor.orgId, input.connection_id))) return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
+  const contextChecked = await checkContextModels(db, actor, input.name, input.context);
+  if (!contextChecked.ok) return contextChecked;
   try {
     const id = await db.transaction(async (tx) => {
       const model = await insertModel(tx, {
@@ -104,6 +117,8 @@ export async function updateModel(db: Database, actor: Actor, id: string, input:
   if (input.connection_id && !(await findConnection(db, actor.orgId, input.connection_id))) {
     return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
   }
+  const contextChecked = await checkContextModels(db, actor, input.name ?? existing.name, input.context);
+  if (!contextChecked.ok) return contextChecked;
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.connection_id !== undefined ? { connectionId: input.connection_id } : {}),
