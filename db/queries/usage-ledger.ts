@@ -225,3 +225,13 @@ export async function spendByKey(db: Executor, orgId: string, keyIds: readonly s
   }
   return { total, byKey };
 }
+
+/** The child rows of a request (context-window summaries; parent_id), oldest first, within the same scope as the parent. */
+export async function listChildRequests(db: Executor, orgId: string, parentId: string, options: { keyIds?: readonly string[] } = {}) {
+  return db
+    .select({ id: usageLedger.id, requestedModel: usageLedger.requestedModel, status: usageLedger.status, inputTokens: usageLedger.inputTokens, outputTokens: usageLedger.outputTokens, costUsd: usageLedger.costUsd, startedAt: usageLedger.startedAt })
+    .from(usageLedger)
+    .where(and(eq(usageLedger.orgId, orgId), eq(usageLedger.parentId, parentId), options.keyIds ? keyScope(options.keyIds) : undefined))
+    .orderBy(usageLedger.startedAt)
+    .limit(100);
+}

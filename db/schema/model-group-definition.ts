@@ -47,4 +47,6 @@ export interface GroupDefinition {
    */
   timeouts: { first_token_ms?: number };
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
+  /** Context-window management of the group's requests (README "Context-window management"); mode error: as before. */
+  context: { mode: "error" | "truncate" | "summarize" | "fallback" | "split"; margin_tokens: number; summarize_model?: string; fallback_model?: string; split_overlap_tokens: number; split_concurrency: number };
 }

@@ -1,4 +1,4 @@
-import { boolean, index, integer, numeric, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 import { providerConnections } from "./provider-connections";
 
@@ -14,6 +14,8 @@ export const models = pgTable(
     contextWindow: integer("context_window"),
     maxOutputTokens: integer("max_output_tokens"),
     region: text("region"),
+    /** Context-window management for requests to this model (mode, margin, summarize and fallback models); null: mode error. */
+    context: jsonb("context").$type<{ mode?: "error" | "truncate" | "summarize" | "fallback" | "split"; margin_tokens?: number; summarize_model?: string; fallback_model?: string; split_overlap_tokens?: number; split_concurrency?: number }>(),
     enabled: boolean("enabled").notNull().default(true),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),

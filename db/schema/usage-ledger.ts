@@ -1,5 +1,7 @@
+import type { ContextTraceValue } from "./context-trace";
 import type { PolicyDecisionValue } from "./policy-decision";
 import type { RouteTraceValue } from "./route-trace";
+import { sql } from "drizzle-orm";
 import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid } from "drizzle-orm/pg-core";
 
 /**
@@ -52,11 +54,20 @@ export const usageLedger = pgTable(
     /** The A/B experiment and variant the request was assigned to (README "A/B experiments"). */
     experimentId: uuid("experiment_id"),
     variant: text("variant"),
+    /**
+     * The request this one was made for (a context-window summary): a child row. Every row's cost_usd is its own
+     * upstream cost only, so sums over rows (reports, budgets) count each dollar once; the parent's total is its
+     * cost plus its children's (README "Context-window management").
+     */
+    parentId: text("parent_id"),
+    /** What context-window management did to the request (mode, what was cut or summarized, tokens before and after). Null: nothing ran. */
+    contextTrace: jsonb("context_trace").$type<ContextTraceValue>(),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),
     index("usage_ledger_key_started_idx").on(table.keyId, table.startedAt),
     index("usage_ledger_model_started_idx").on(table.requestedModel, table.startedAt),
     index("usage_ledger_experiment_idx").on(table.experimentId, table.variant),
+    index("usage_ledger_parent_idx").on(table.parentId).where(sql`parent_id is not null`),
   ],
 );

@@ -11,15 +11,22 @@
  * Validation is strict on purpose: unknown fields, wrong types, out-of-range values, bad roles, broken
  * tool-call sequences and model-specific restrictions answer OpenAI's own 400 body, so translation bugs surface.
  * Models: FAKE_OPENAI_MODELS and their dated snapshots (e.g. gpt-4o-mini-2024-07-18); others answer 404.
+ * Context windows (https://platform.openai.com/docs/models and https://openai.com/index/gpt-4-research/: gpt-4 8,192; gpt-4o and gpt-4o-mini 128,000; gpt-4.1
+ * 1,047,576; o3, o3-mini, o4-mini 200,000; gpt-5 400,000): a prompt (counted with the model's encoding, cl100k_base
+ * for gpt-4, o200k_base otherwise, plus 3 tokens a message and 3 for the reply) plus max_tokens over the window answers
+ * OpenAI's 400 context_length_exceeded, worded as recorded in server/providers/__fixtures__/openai-error-400-context.json
+ * (and, with max_tokens, "you requested N tokens (X in the messages, Y in the completion)").
  * Reasoning models (o-series, gpt-5) return no reasoning text in Chat Completions, only
  * usage.completion_tokens_details.reasoning_tokens (FAKE_USAGE.reasoning, included in completion_tokens):
  *   https://platform.openai.com/docs/guides/reasoning  ("reasoning tokens … are not visible via the API";
  *   their count is in usage.completion_tokens_details.reasoning_tokens)
  */
+import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
+import { countTokens as countO200k } from "gpt-tokenizer/encoding/o200k_base";
 import { FAKE_TEXT, FAKE_USAGE, type FakeContext, type FakeUpstream, type Scenario, startFake, streamDeltas } from "./common";
 
 export const FAKE_OPENAI_API_KEY = "sk-fake-openai-0123456789";
-export const FAKE_OPENAI_MODELS = ["gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano"];
+export const FAKE_OPENAI_MODELS = ["gpt-4", "gpt-4o", "gpt-4o-mini", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "o3", "o3-mini", "o4-mini", "gpt-5", "gpt-5-mini", "gpt-5-nano"];
 /** Arguments of the tool call in the "tool" scenario. */
 export const FAKE_TOOL_ARGUMENTS = '{"location":"Paris","unit":"celsius"}';
 export const TOOL_ARGUMENT_DELTAS = ['{"location"', ':"Paris",', '"unit":"celsius"}'];
@@ -55,13 +62,42 @@ async function handle(context: FakeContext): Promise<void> {
   if (route === "GET /v1/models") {
     return context.json(200, { object: "list", data: FAKE_OPENAI_MODELS.map((id) => ({ id, object: "model", created: 1715367049, owned_by: "system" })) });
   }
-  const invalid = validateRequest(context.body);
+  const invalid = validateRequest(context.body) ?? checkContextWindow(context.body as Json);
   if (invalid) return sendError(context, invalid);
   const body = context.body as Json;
   const scenario = context.record.scenario;
   if (scenario.name === "error") return sendScenarioError(context, scenario.status, String(body.model));
   if (body.stream === true) return streamAnswer(context, body, scenario);
   return jsonAnswer(context, body, scenario);
+}
+
+const CONTEXT_WINDOWS: [RegExp, number][] = [
+  [/^gpt-4(-\d{4})?$/, 8_192],
+  [/^gpt-4o/, 128_000],
+  [/^gpt-4\.1/, 1_047_576],
+  [/^o\d/, 200_000],
+  [/^gpt-5/, 400_000],
+];
+
+function checkContextWindow(body: Json): ApiError | undefined {
+  const model = String(body.model);
+  const window = CONTEXT_WINDOWS.find(([pattern]) => pattern.test(model))?.[1];
+  const messages = body.messages as { content?: unknown }[];
+  const completion = typeof body.max_completion_tokens === "number" ? body.max_completion_tokens : typeof body.max_tokens === "number" ? body.max_tokens : 0;
+  // A BPE token covers at least one byte: a prompt with fewer bytes than the window cannot overflow it.
+  if (window === undefined || Buffer.byteLength(JSON.stringify(messages)) + completion <= window) return undefined;
+  const count = model.startsWith("gpt-4") && !/^gpt-4[o.]/.test(model) ? countCl100k : countO200k;
+  let prompt = 3;
+  for (const message of messages) {
+    prompt += 3;
+    if (typeof message.content === "string") prompt += count(message.content);
+    else if (Array.isArray(message.content)) for (const part of message.content as { text?: string }[]) if (typeof part.text === "string") prompt += count(part.text);
+  }
+  if (prompt + completion <= window) return undefined;
+  const message = completion > 0
+    ? `This model's maximum context length is ${window} tokens. However, you requested ${prompt + completion} tokens (${prompt} in the messages, ${completion} in the completion). Please reduce the length of the messages or completion.`
+    : `This model's maximum context length is ${window} tokens. However, your messages resulted in ${prompt} tokens. Please reduce the length of the messages.`;
+  return { status: 400, message, param: "messages", code: "context_length_exceeded" };
 }
 
 function checkAuth(header: string | undefined): ApiError | undefined {

@@ -2,8 +2,10 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { findModel, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
+import { findModelGroupByName } from "@/db/queries/model-groups";
+import { findModel, findModelByName, insertModel, insertPrice, listModelsWithConnections, updateModelRow } from "@/db/queries/models";
 import { findConnection } from "@/db/queries/provider-connections";
+import { contextSettingsSchema } from "@/server/gateway/context/context-settings";
 import { can } from "./permissions";
 import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "./service-result";
 
@@ -29,6 +31,8 @@ export const createModelInputSchema = z.object({
   context_window: z.number().int().positive().nullish(),
   max_output_tokens: z.number().int().positive().nullish(),
   region: z.string().trim().max(64).nullish(),
+  /** Context-window management for requests to this model (README "Context-window management"); null clears it. */
+  context: contextSettingsSchema.nullish(),
   enabled: z.boolean().optional(),
   price: priceInputSchema,
 });
@@ -59,9 +63,21 @@ export async function listModelCatalog(db: Database, actor: Actor): Promise<Serv
   return ok(await listModelsWithConnections(db, actor.orgId));
 }
 
+/** Context-window management's models (README "Context-window management"): a model (summarize), a model or group (fallback). */
+async function checkContextModels(db: Database, actor: Actor, name: string, context: CreateModelInput["context"]): Promise<ServiceResult<void>> {
+  if (context?.summarize_model && !(await findModelByName(db, actor.orgId, context.summarize_model))) return failure({ code: "invalid", message: "context.summarize_model names no model of the organization.", field: "context.summarize_model" });
+  const fallback = context?.fallback_model;
+  if (fallback && (fallback === name || !((await findModelByName(db, actor.orgId, fallback)) ?? (await findModelGroupByName(db, actor.orgId, fallback))))) {
+    return failure({ code: "invalid", message: "context.fallback_model names no other model or group of the organization.", field: "context.fallback_model" });
+  }
+  return ok(undefined);
+}
+
 export async function createModel(db: Database, actor: Actor, input: CreateModelInput): Promise<ServiceResult<{ id: string }>> {
   if (!can(actor.role, "models:write")) return failure({ code: "forbidden", message: "Your role cannot add models." });
   if (!(await findConnection(db, actor.orgId, input.connection_id))) return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
+  const contextChecked = await checkContextModels(db, actor, input.name, input.context);
+  if (!contextChecked.ok) return contextChecked;
   try {
     const id = await db.transaction(async (tx) => {
       const model = await insertModel(tx, {
@@ -72,6 +88,7 @@ export async function createModel(db: Database, actor: Actor, input: CreateModel
         contextWindow: input.context_window ?? null,
         maxOutputTokens: input.max_output_tokens ?? null,
         region: input.region ?? null,
+        context: input.context ?? null,
         enabled: input.enabled ?? true,
       });
       const price = await insertPrice(tx, priceValues(model.id, input.price));
@@ -100,6 +117,8 @@ export async function updateModel(db: Database, actor: Actor, id: string, input:
   if (input.connection_id && !(await findConnection(db, actor.orgId, input.connection_id))) {
     return failure({ code: "invalid", message: "No such provider connection.", field: "connection_id" });
   }
+  const contextChecked = await checkContextModels(db, actor, input.name ?? existing.name, input.context);
+  if (!contextChecked.ok) return contextChecked;
   const patch = {
     ...(input.name !== undefined ? { name: input.name } : {}),
     ...(input.connection_id !== undefined ? { connectionId: input.connection_id } : {}),
@@ -107,6 +126,7 @@ export async function updateModel(db: Database, actor: Actor, id: string, input:
     ...(input.context_window !== undefined ? { contextWindow: input.context_window } : {}),
     ...(input.max_output_tokens !== undefined ? { maxOutputTokens: input.max_output_tokens } : {}),
     ...(input.region !== undefined ? { region: input.region } : {}),
+    ...(input.context !== undefined ? { context: input.context } : {}),
     ...(input.enabled !== undefined ? { enabled: input.enabled } : {}),
   };
   try {

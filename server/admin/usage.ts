@@ -1,8 +1,9 @@
 import { z } from "zod";
 import type { Database } from "@/db/client";
-import { findRequest, listRequests, overviewSeries, overviewTotals, type RequestCursor, type RequestFilters } from "@/db/queries/usage-ledger";
+import { findRequest, listChildRequests, listRequests, overviewSeries, overviewTotals, type RequestCursor, type RequestFilters } from "@/db/queries/usage-ledger";
 import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
+import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
 
@@ -43,11 +44,14 @@ export async function listRequestsFor(db: Database, actor: Actor, filters: Reque
 
 export async function findRequestFor(db: Database, actor: Actor, id: string) {
   if (!can(actor.role, "requests:read")) return failure({ code: "forbidden", message: "Your role cannot read requests." });
-  const row = await findRequest(db, actor.orgId, id, { keyIds: await usageKeyScope(db, actor) });
+  const keyIds = await usageKeyScope(db, actor);
+  const row = await findRequest(db, actor.orgId, id, { keyIds });
   if (!row) return failure({ code: "not_found", message: "No such request." });
   // What its key asked to keep of it (README "Stored request bodies"), readable by whoever may read the request.
-  const stored = await findRequestBody(db, actor.orgId, id);
-  return ok({ ...row, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
+  const [stored, children] = await Promise.all([findRequestBody(db, actor.orgId, id), listChildRequests(db, actor.orgId, id, { keyIds })]);
+  // Each row's cost_usd is its own; what the request cost in all is its own plus its children's (exact picodollars).
+  const totalCostUsd = picosToDecimal(children.reduce((sum, child) => sum + decimalToPicos(child.costUsd), decimalToPicos(row.costUsd)));
+  return ok({ ...row, children, totalCostUsd, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
 }
 
 export async function overviewFor(db: Database, actor: Actor, range: OverviewRange) {

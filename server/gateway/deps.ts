@@ -4,6 +4,7 @@ import type { UpstreamClient } from "./upstream";
 import type { UsageSink } from "./usage-writer";
 import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
+import type { SummaryStore } from "./context/summary-store";
 import type { RoutingState } from "./routing/routing-state";
 import type { ProviderAdapter, ProviderId } from "./types";
 import type { RequestTelemetry } from "@/server/telemetry/request-telemetry";
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   telemetry?: RequestTelemetry;
   /** Health, in-flight counts, circuits and retry budgets of model group deployments (routing/); none: made per use. */
   routing?: RoutingState;
+  /** Conversation summaries of context-window management (context/); none: every overflow is summarized anew. */
+  contextSummaries?: SummaryStore;
 }
 
 export interface GatewayOptions {

@@ -9,6 +9,7 @@ import { captureBody } from "./stored-body";
 import { reserveBudgets, worstCaseInputTokens, worstCaseOutputTokens } from "./budget/reserve";
 import { truncateCallerText } from "./caller-text";
 import { isJsonContentType } from "./content-type";
+import { manageContext } from "./context/manage-context";
 import type { GatewayRequest, GatewayResponse } from "./contract";
 import { COUNT_TOKENS_ENDPOINT, countTokens } from "./count-tokens/count-tokens";
 import type { GatewayDeps } from "./deps";
@@ -44,6 +45,7 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
 /**
  * The data plane, transport-neutral:
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
+ *   → context-window management (context/: truncate, summarize, fallback when the prompt would overflow)
  *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → budget reservation
  *   (budget/reserve.ts) → attempt loop (upstream.ts)
  *   (a model group's name: planned and attempted across its deployments and fallbacks instead, routing/)
@@ -97,8 +99,11 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (!prepared.ok) return fail(record, format, prepared.error, deps);
   // A running A/B experiment on the name sends the request to its variant's model or group (experiments/).
   const assigned = assignVariant(deps.config, key.value, prepared.value.chatRequest, request);
-  const { chatRequest } = assigned;
   record.experiment = assigned.experiment;
+  // An overflowing prompt is truncated, summarized or sent to a larger model where the mode says so (context/).
+  const managed = await manageContext(deps, record, assigned.chatRequest, request, request.signal);
+  if (!managed.ok) return fail(record, format, managed.error, deps);
+  const chatRequest = managed.value;
   record.chatRequest = chatRequest;
 
   // A model group's name is routed (routing/): the plan's first candidate stands in for the model until an attempt is made.

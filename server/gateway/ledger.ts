@@ -1,4 +1,5 @@
 import type { UsageRow } from "@/db/queries/usage-ledger";
+import type { ContextTraceValue } from "@/db/schema/context-trace";
 import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import type { RouteTraceValue } from "@/db/schema/route-trace";
 import { describeError, logger } from "@/server/logger";
@@ -46,6 +47,12 @@ export interface RequestRecord {
   route?: RouteTraceValue;
   /** The A/B experiment variant the request was assigned to (experiments/assign-variant.ts). */
   experiment?: { id: string; variant: string };
+  /** Set on a child request (a context-window summary): the request it was made for. */
+  parentId?: string;
+  /** What context-window management did (context/), for the ledger row. */
+  context?: ContextTraceValue;
+  /** The cost of this request's children (exact picodollars), added to its own for the trace's total. */
+  childCostPicos?: bigint;
 }
 
 export interface Outcome {
@@ -125,6 +132,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     routing: record.route ?? null,
     experimentId: record.experiment?.id ?? null,
     variant: record.experiment?.variant ?? null,
+    parentId: record.parentId ?? null,
+    contextTrace: record.context ? { ...record.context, totalCostUsd: picosToDecimal(picos + (record.childCostPicos ?? 0n)) } : null,
   };
   deps.usage.record(row);
   record.telemetry?.settled(row);

@@ -9,6 +9,8 @@ import { describeError, logger } from "@/server/logger";
 import { getTelemetry } from "@/server/telemetry/telemetry";
 import { adapters } from "@/server/providers";
 import { pruneRequestBodies } from "@/db/queries/request-bodies";
+import { pruneSummaries } from "@/db/queries/context-summaries";
+import { createDatabaseSummaryStore } from "./context/summary-store";
 import { DEFAULT_LEASE_OPTIONS } from "./budget/leases";
 import { RESERVATION_GRACE_MS } from "./budget/reserve";
 import { createDatabaseBudgetStore, startBudgetSweeper } from "./budget/sweeper";
@@ -31,6 +33,9 @@ export interface GatewayRuntime {
   limits: { maxBodyBytes: number; bodyTimeoutMs: number };
   stop(): Promise<void>;
 }
+
+/** Conversation summaries (context/) are kept a week: long enough for a conversation's next turns. */
+const SUMMARY_RETENTION_MS = 7 * 86_400_000;
 
 const globalKey = Symbol.for("modelgate.gatewayRuntime");
 type Store = typeof globalThis & { [globalKey]?: Promise<GatewayRuntime> };
@@ -80,10 +85,11 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   void announce();
   const heartbeat = setInterval(() => void announce(), 60_000);
   heartbeat.unref();
-  // Stored request bodies past their retention go, in batches, every 10 minutes (any replica; deletes are idempotent).
+  // Stored request bodies past their retention, and conversation summaries past a week, go every 10 minutes (any replica; deletes are idempotent).
   const pruneBodies = async () => {
     const before = new Date(Date.now() - settings.REQUEST_BODY_RETENTION_DAYS * 86_400_000);
     for (let batch = 0; batch < 20 && (await pruneRequestBodies(handle.db, before)) === 5_000; batch++);
+    await pruneSummaries(handle.db, new Date(Date.now() - SUMMARY_RETENTION_MS));
   };
   const bodyPruner = setInterval(() => void pruneBodies().catch((error) => logger.warn("pruning stored request bodies failed", describeError(error))), 600_000);
   bodyPruner.unref();
@@ -115,6 +121,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     rateLimiter,
     telemetry: telemetry.requests,
     routing,
+    contextSummaries: createDatabaseSummaryStore(handle.db),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,

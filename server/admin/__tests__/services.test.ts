@@ -108,6 +108,20 @@ describe("keys, models and the gateway snapshot", () => {
     expect(await createModel(database.handle.db, owner, { name: "x", connection_id: connection.value.id, upstream_model: "y", price: { input: "0.0000001", output: "1" } }).catch((error) => error)).toBeDefined();
   });
 
+  test("a model's context settings reach the snapshot; their models must exist", async () => {
+    const connection = await createProviderConnection(database.handle.db, owner, { kind: "openai", name: "ctx", api_key: "sk-ctx" });
+    if (!connection.ok) throw new Error("setup failed");
+    const base = { connection_id: connection.value.id, upstream_model: "gpt-4o-mini", price: { input: "1", output: "2" } };
+    expect(await createModel(database.handle.db, owner, { ...base, name: "ctx-cheap" })).toMatchObject({ ok: true });
+    const refused = await createModel(database.handle.db, owner, { ...base, name: "ctx-bad", context: { mode: "summarize", margin_tokens: 256, summarize_model: "no-such-model", split_overlap_tokens: 200, split_concurrency: 4 } });
+    expect(refused).toMatchObject({ ok: false, error: { code: "invalid", field: "context.summarize_model" } });
+    const model = await createModel(database.handle.db, owner, { ...base, name: "ctx-main", context: { mode: "summarize", margin_tokens: 512, summarize_model: "ctx-cheap", split_overlap_tokens: 200, split_concurrency: 4 } });
+    if (!model.ok) throw new Error("setup failed");
+    expect(await updateModel(database.handle.db, owner, model.value.id, { context: { mode: "fallback", margin_tokens: 256, fallback_model: "ctx-main", split_overlap_tokens: 200, split_concurrency: 4 } })).toMatchObject({ ok: false, error: { field: "context.fallback_model" } });
+    const entry = (await loadSnapshot(database.handle.db, getEncryptionKey(), known)).models.find((candidate) => candidate.name === "ctx-main")!;
+    expect(entry.context).toMatchObject({ mode: "summarize", margin_tokens: 512, summarize_model: "ctx-cheap" });
+  });
+
   test("a change on one replica reaches another replica's snapshot through NOTIFY", async () => {
     const replica = await openDatabase({ databaseUrl: database.url, max: 2 });
     try {

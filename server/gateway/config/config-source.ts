@@ -5,6 +5,7 @@ import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ExperimentEntry } from "../experiments/assign-variant";
 import type { ProviderId } from "../types";
+import type { ContextSettings } from "../context/context-settings";
 
 export interface KeyEntry {
   id: string;
@@ -57,6 +58,8 @@ export interface ModelEntry {
   region: string | null;
   createdAt: number;
   connection: ConnectionEntry;
+  /** Context-window management of requests to this model by name (context/); absent: mode error. */
+  context?: ContextSettings;
   /** Newest first. */
   prices: PriceEntry[];
 }

@@ -1,3 +1,4 @@
+import { contextSettingsSchema, type ContextSettings } from "../context/context-settings";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
 import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
@@ -92,6 +93,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       region: row.region,
       createdAt: row.createdAt.getTime(),
       connection,
+      ...readContextSettings(row.context),
       prices: (prices.get(row.id) ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom),
     });
   }
@@ -165,4 +167,11 @@ function readGroups(rows: GroupRow[]): GroupRow[] {
     logger.error("model group definition does not parse; the group is not served", { group_id: row.id });
     return [];
   });
+}
+
+/** A model's context settings as stored (JSON from the DB: parsed once per snapshot; an unreadable value is ignored). */
+function readContextSettings(value: unknown): { context?: ContextSettings } {
+  if (value === null || value === undefined) return {};
+  const parsed = contextSettingsSchema.safeParse(value);
+  return parsed.success ? { context: parsed.data } : {};
 }

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GroupDefinition } from "@/db/schema/model-group-definition";
+import { contextSettingsSchema, DEFAULT_CONTEXT_SETTINGS } from "../context/context-settings";
 
 const deploymentId = z
   .string()
@@ -51,6 +52,7 @@ export const groupDefinitionFields = {
       cooldown_ms: z.number().int().min(100).max(3_600_000).default(30_000),
     })
     .default({ failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 }),
+  context: contextSettingsSchema.default(DEFAULT_CONTEXT_SETTINGS),
 };
 
 /** Deployment ids are unique within a group (the trace and the headers name them). */

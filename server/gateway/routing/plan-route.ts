@@ -9,6 +9,7 @@ import { collectPromptStrings } from "../policy/prompt-text";
 import { decimalToMicros } from "../pricing";
 import { isModelAllowed } from "../resolve-target";
 import type { ChatRequest, GatewayError, Result } from "../types";
+import { DEFAULT_CONTEXT_SETTINGS } from "../context/context-settings";
 import { refusalKind, unfitReason, type FitContext } from "./fit-deployments";
 import type { DeploymentEntry, GroupEntry } from "./group-entry";
 import { orderDeployments } from "./order-deployments";
@@ -85,7 +86,7 @@ function resolveFallback(deps: GatewayDeps, key: KeyEntry, name: string): { grou
   const model = deps.config.findModel(key.orgId, name);
   if (!model) return "no such group or model";
   const deployment: DeploymentEntry = { id: name, group: name, model, healthKey: model.id, weight: 1, priority: 0, overrides: {}, supports: { tools: true, images: true, structured_output: true } };
-  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT }, deployments: [deployment] };
+  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT, context: DEFAULT_CONTEXT_SETTINGS }, deployments: [deployment] };
   return { group: single, deployments: [deployment] };
 }
 
@@ -95,7 +96,8 @@ const AFFINITY_STRATEGIES = new Set(["weighted", "least_in_flight", "lowest_late
 const DEFAULT_RETRY = { max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 };
 const DEFAULT_CIRCUIT = { failure_threshold: 5, error_rate: 0.5, min_requests: 10, cooldown_ms: 30_000 };
 
-function policyRefusalFor(deps: GatewayDeps, key: KeyEntry, chatRequest: ChatRequest, request: Pick<GatewayRequest, "header">): (model: ModelEntry) => string | undefined {
+/** Why the org's policies refuse this caller a model (rules with model conditions, residency); undefined: allowed. */
+export function policyRefusalFor(deps: GatewayDeps, key: KeyEntry, chatRequest: ChatRequest, request: Pick<GatewayRequest, "header">): (model: ModelEntry) => string | undefined {
   const policy = deps.config.findPolicy(key.orgId);
   if (!policy) return () => undefined;
   const callerRegion = readCallerRegion(request, key, deps.options.trustedRegionHeader);

@@ -7,6 +7,7 @@ import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } f
 import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
 import { RequestBody } from "./request-body";
+import { RequestContext } from "./request-context";
 import { RequestPolicy } from "./request-policy";
 import { RequestRouting } from "./request-routing";
 import { RequestWarnings } from "./request-warnings";
@@ -74,6 +75,7 @@ export function RequestDetail({ id }: { id: string }) {
           />
         </div>
       </div>
+      <RequestContext trace={row.contextTrace} parentId={row.parentId} childRequests={row.children} costUsd={row.costUsd} totalCostUsd={row.totalCostUsd} />
       <RequestRouting routing={row.routing} />
       <RequestPolicy policy={row.policy} />
       <RequestBody stored={row.storedBody} />
