@@ -52,6 +52,10 @@ export const usageLedger = pgTable(
     /** The A/B experiment and variant the request was assigned to (README "A/B experiments"). */
     experimentId: uuid("experiment_id"),
     variant: text("variant"),
+    /** The response cache's part (README "Response cache"): hit | miss | bypass; null: no cache for the request. */
+    cacheStatus: text("cache_status"),
+    /** On a hit: what the original answer cost (the money the hit saved); the hit itself costs nothing. */
+    cacheSavedUsd: numeric("cache_saved_usd", { precision: 24, scale: 12 }),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),
