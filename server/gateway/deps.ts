@@ -1,3 +1,4 @@
+import type { CacheStore } from "./cache/cache-store";
 import type { ConfigSource } from "./config/config-source";
 import type { ResponseStore } from "./inbound/responses/response-store";
 import type { UpstreamClient } from "./upstream";
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   telemetry?: RequestTelemetry;
   /** Health, in-flight counts, circuits and retry budgets of model group deployments (routing/); none: made per use. */
   routing?: RoutingState;
+  /** The response cache's store (Redis or PostgreSQL, cache/); none: no request is cached. */
+  responseCache?: CacheStore;
 }
 
 export interface GatewayOptions {

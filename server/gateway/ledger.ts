@@ -9,6 +9,7 @@ import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
 import { costPicos, picosToDecimal } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
+import type { CacheTicket } from "./cache/response-cache";
 import type { RateLimitHold } from "./rate-limit/limiter";
 import type { StoredBodyValue } from "./stored-body";
 import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
@@ -46,6 +47,8 @@ export interface RequestRecord {
   route?: RouteTraceValue;
   /** The A/B experiment variant the request was assigned to (experiments/assign-variant.ts). */
   experiment?: { id: string; variant: string };
+  /** The response cache's part (cache/response-cache.ts): the ledger's cache mark and what a hit saved. */
+  cache?: CacheTicket;
 }
 
 export interface Outcome {
@@ -125,6 +128,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     routing: record.route ?? null,
     experimentId: record.experiment?.id ?? null,
     variant: record.experiment?.variant ?? null,
+    cacheStatus: record.cache?.status ?? null,
+    cacheSavedUsd: record.cache?.savedPicos !== undefined ? picosToDecimal(record.cache.savedPicos) : null,
   };
   deps.usage.record(row);
   record.telemetry?.settled(row);
@@ -149,6 +154,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     warnings: record.warnings.length,
     ...(record.policy ? { policy: record.policy.outcome } : {}),
     ...(record.route ? { route: record.route.summary } : {}),
+    ...(record.cache ? { cache: record.cache.status } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

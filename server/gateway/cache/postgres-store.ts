@@ -1,0 +1,41 @@
+import type { Executor } from "@/db/client";
+import { findCacheEntry, pruneCacheEntries, upsertCacheEntry } from "@/db/queries/response-cache";
+import { describeError, logger } from "@/server/logger";
+import { parseCachedAnswer } from "./cached-answer";
+import type { CacheStore } from "./cache-store";
+
+/**
+ * Cached answers in PostgreSQL (REDIS_URL unset): a lookup is one primary-key select that skips expired rows;
+ * expired rows are deleted in batches every `pruneIntervalMs` by a timer of this store, never by a request.
+ */
+export function createPostgresCacheStore(db: Executor, options: { pruneIntervalMs?: number } = {}): CacheStore {
+  let lastWarnAt = 0;
+  const warn = (message: string, error: unknown) => {
+    if (Date.now() - lastWarnAt < 10_000) return;
+    lastWarnAt = Date.now();
+    logger.warn(message, describeError(error));
+  };
+  const prune = async () => {
+    for (let batch = 0; batch < 20 && (await pruneCacheEntries(db, new Date())) === 5_000; batch++);
+  };
+  const pruner = options.pruneIntervalMs ? setInterval(() => void prune().catch((error) => warn("response cache: pruning expired entries failed", error)), options.pruneIntervalMs) : undefined;
+  pruner?.unref();
+  return {
+    kind: "postgres",
+    async get(orgId, hash) {
+      try {
+        return parseCachedAnswer(await findCacheEntry(db, orgId, hash, new Date()));
+      } catch (error) {
+        warn("response cache: lookup failed", error);
+        return undefined;
+      }
+    },
+    async set(orgId, hash, answer, ttlSeconds) {
+      const createdAt = new Date(answer.createdAt);
+      await upsertCacheEntry(db, { orgId, hash, answer, createdAt, expiresAt: new Date(answer.createdAt + ttlSeconds * 1000) });
+    },
+    async stop() {
+      if (pruner) clearInterval(pruner);
+    },
+  };
+}
