@@ -78,7 +78,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   // The response cache's answers: in Redis beside the limits when REDIS_URL is set, else in PostgreSQL (pruned every 10 min).
   const responseCache = settings.REDIS_URL
     ? (await import("./cache/redis-store")).createRedisCacheStore({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
-    : createPostgresCacheStore(handle.db, { pruneIntervalMs: 600_000 });
+    : createPostgresCacheStore(handle.db, { pruneIntervalMs: 600_000, raw: handle.raw });
   const instance = { id: crypto.randomUUID(), hostname: hostname(), limiter: rateLimiter.kind, startedAt: new Date() };
   const announce = () => touchGatewayInstance(handle.db, instance).catch((error) => logger.warn("gateway instance heartbeat failed", describeError(error)));
   void announce();

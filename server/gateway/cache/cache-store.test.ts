@@ -23,21 +23,24 @@ function answer(text: string, createdAt = Date.now()): CachedAnswer {
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
 const prefix = uniquePrefix();
-const stores: Record<"postgres" | "redis", CacheStore> = {} as never;
+const stores: Record<"postgres" | "drizzle" | "redis", CacheStore> = {} as never;
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  stores.postgres = createPostgresCacheStore(database.handle.db);
+  stores.postgres = createPostgresCacheStore(database.handle.db, { raw: database.handle.raw });
+  // The same store without the postgres.js client (PGlite's path): lookups through Drizzle.
+  stores.drizzle = createPostgresCacheStore(database.handle.db);
   stores.redis = createRedisCacheStore({ url: TEST_REDIS_URL, prefix, commandTimeoutMs: 1000 });
 });
 afterAll(async () => {
   await stores.redis?.stop();
   await stores.postgres?.stop();
+  await stores.drizzle?.stop();
   await deleteRedisKeys([prefix]);
   await database?.drop();
 });
 
-describe.each(["postgres", "redis"] as const)("%s store", (kind) => {
+describe.each(["postgres", "drizzle", "redis"] as const)("%s store", (kind) => {
   test("a stored answer comes back whole, with its cost and age", async () => {
     const stored = answer(`hello from ${kind}`, Date.now() - 5000);
     await stores[kind].set(ORG_A, HASH, stored, 60);
