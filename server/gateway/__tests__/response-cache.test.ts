@@ -9,6 +9,7 @@ import { FAKE_TEXT } from "@/e2e/fakes/common";
 import { FAKE_OPENAI_API_KEY, FAKE_TOOL_ARGUMENTS, startFakeOpenAI } from "@/e2e/fakes/openai-fake";
 import type { CacheStore } from "../cache/cache-store";
 import { createRedisCacheStore } from "../cache/redis-store";
+import { createMemoryResponseStore } from "../inbound/responses/response-store";
 import { deleteRedisKeys, TEST_REDIS_URL, uniquePrefix } from "../rate-limit/test-redis";
 import { makeKey, makeModel, readCleanChatStream, readSse, startTestGateway, until } from "./harness";
 
@@ -34,6 +35,7 @@ beforeAll(async () => {
     models: [model, otherOrgModel],
     responseCache: store,
   });
+  gateway.deps.responses = createMemoryResponseStore();
 });
 afterAll(async () => {
   await gateway?.close();
@@ -154,6 +156,29 @@ describe("exact cache: miss, then hit", () => {
     const message = await second.json();
     expect(message).toMatchObject({ type: "message", role: "assistant", content: [{ type: "text", text: FAKE_TEXT }] });
   });
+});
+
+test("the Responses API: a hit is a new stored response that a follow-up can chain from, streamed in Responses events", async () => {
+  const text = question();
+  const first = await chat(orgKey.token, { model: "mini", input: text }, "/v1/responses");
+  expect(first.headers.get("x-modelgate-cache")).toBe("miss");
+  const firstBody = await first.json();
+  await stored();
+  const hit = await chat(orgKey.token, { model: "mini", input: text }, "/v1/responses");
+  expect(hit.headers.get("x-modelgate-cache")).toBe("hit");
+  const hitBody = await hit.json();
+  expect(hitBody).toMatchObject({ object: "response", status: "completed", output_text: firstBody.output_text });
+  expect(hitBody.id).not.toBe(firstBody.id);
+  const followUp = await chat(orgKey.token, { model: "mini", input: "And then?", previous_response_id: hitBody.id }, "/v1/responses");
+  expect(followUp.status).toBe(200);
+  expect(followUp.headers.get("x-modelgate-cache")).toBe("miss");
+
+  const streamed = await chat(orgKey.token, { model: "mini", input: text, stream: true }, "/v1/responses");
+  expect(streamed.headers.get("x-modelgate-cache")).toBe("hit");
+  const events = (await readSse(streamed)).map((data) => JSON.parse(data));
+  expect(events[0].type).toBe("response.created");
+  expect(events.at(-1)).toMatchObject({ type: "response.completed", response: { status: "completed" } });
+  expect(events.filter((event) => event.type === "response.output_text.delta").map((event) => event.delta).join("")).toBe(firstBody.output_text);
 });
 
 describe("scopes", () => {
