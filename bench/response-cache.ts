@@ -92,7 +92,7 @@ async function startGateway(key: KeyEntry, model: ModelEntry, store: CacheStore)
 /** CPU (ms) per answerFromCache call on requests that are not stored: the whole miss path of the lookup. */
 async function missCpu(deps: GatewayDeps, key: KeyEntry): Promise<number> {
   const requests = Array.from({ length: REQUESTS }, (_, index) => JSON.parse(chatBody(`miss ${index} ${crypto.randomUUID()}`)));
-  const lookup = { request: { header: () => undefined }, format: openaiInbound, target: "model:bench:gpt-4o-mini" };
+  const lookup = { request: { header: () => undefined, signal: new AbortController().signal }, format: openaiInbound, target: "model:bench:gpt-4o-mini" };
   const before = process.cpuUsage();
   for (const chatRequest of requests) {
     const record = newRecord("req_bench", key, "/v1/chat/completions");

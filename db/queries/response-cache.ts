@@ -1,6 +1,6 @@
-import { and, eq, gt, sql } from "drizzle-orm";
+import { and, desc, eq, gt, sql } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
-import { responseCacheEntries, responseCacheSettings } from "../schema";
+import { responseCacheEntries, responseCacheSettings, responseCacheVectors } from "../schema";
 
 export type ResponseCacheSettingsRow = typeof responseCacheSettings.$inferSelect;
 
@@ -30,7 +30,31 @@ export async function pruneCacheEntries(db: Executor, now: Date, batch = 5_000):
         returning 1
       ) select count(*)::int as n from gone`,
   );
-  return rows[0]?.n ?? 0;
+  const vectors = await executeRows<{ n: number }>(
+    db,
+    sql`with gone as (
+        delete from response_cache_vectors where ctid in (select ctid from response_cache_vectors where expires_at <= ${now.toISOString()}::timestamptz limit ${batch})
+        returning 1
+      ) select count(*)::int as n from gone`,
+  );
+  return Math.max(rows[0]?.n ?? 0, vectors[0]?.n ?? 0);
+}
+
+/** The semantic index's newest unexpired vectors for (org, parameters hash), at most `limit`. */
+export async function listRecentVectors(db: Executor, orgId: string, paramsHash: string, now: Date, limit: number): Promise<{ hash: string; vector: number[] }[]> {
+  return db
+    .select({ hash: responseCacheVectors.hash, vector: responseCacheVectors.vector })
+    .from(responseCacheVectors)
+    .where(and(eq(responseCacheVectors.orgId, orgId), eq(responseCacheVectors.paramsHash, paramsHash), gt(responseCacheVectors.expiresAt, now)))
+    .orderBy(desc(responseCacheVectors.createdAt))
+    .limit(limit);
+}
+
+export async function upsertVector(db: Executor, values: typeof responseCacheVectors.$inferInsert): Promise<void> {
+  await db
+    .insert(responseCacheVectors)
+    .values(values)
+    .onConflictDoUpdate({ target: [responseCacheVectors.orgId, responseCacheVectors.paramsHash, responseCacheVectors.hash], set: { vector: values.vector, createdAt: values.createdAt, expiresAt: values.expiresAt } });
 }
 
 export async function findCacheSettings(db: Executor, orgId: string): Promise<ResponseCacheSettingsRow | undefined> {
@@ -42,11 +66,11 @@ export async function listCacheSettings(db: Executor): Promise<ResponseCacheSett
   return db.select().from(responseCacheSettings);
 }
 
-export async function upsertCacheSettings(db: Executor, values: Pick<ResponseCacheSettingsRow, "orgId" | "mode" | "ttlSeconds">): Promise<ResponseCacheSettingsRow> {
+export async function upsertCacheSettings(db: Executor, values: Pick<ResponseCacheSettingsRow, "orgId" | "mode" | "ttlSeconds" | "semanticModel" | "semanticThreshold">): Promise<ResponseCacheSettingsRow> {
   const [row] = await db
     .insert(responseCacheSettings)
     .values(values)
-    .onConflictDoUpdate({ target: responseCacheSettings.orgId, set: { mode: values.mode, ttlSeconds: values.ttlSeconds, updatedAt: new Date() } })
+    .onConflictDoUpdate({ target: responseCacheSettings.orgId, set: { mode: values.mode, ttlSeconds: values.ttlSeconds, semanticModel: values.semanticModel, semanticThreshold: values.semanticThreshold, updatedAt: new Date() } })
     .returning();
   return row;
 }

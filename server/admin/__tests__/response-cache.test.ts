@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { createTestDatabase } from "@/db/__tests__/test-database";
+import { insertModel } from "@/db/queries/models";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
+import { insertConnection } from "@/db/queries/provider-connections";
 import { insertUserWithRole } from "@/db/queries/users";
 import { sql } from "drizzle-orm";
 import { executeRows } from "@/db/client";
@@ -31,13 +33,13 @@ const keyCache = async (keyId: string) => (await loadSnapshot(db(), Buffer.alloc
 
 describe("response cache settings", () => {
   test("off by default: no key gets a cache", async () => {
-    expect(await getCacheSettings(db(), admin)).toEqual({ ok: true, value: { mode: "off", ttl_seconds: 3600 } });
+    expect(await getCacheSettings(db(), admin)).toEqual({ ok: true, value: { mode: "off", ttl_seconds: 3600, semantic: null } });
     const key = await createVirtualKey(db(), admin, { name: "plain" });
     expect(key.ok && (await keyCache(key.value.id))).toBeUndefined();
   });
 
   test("the org default reaches every key's snapshot entry; a key's own mode wins over it", async () => {
-    expect(await setCacheSettings(db(), admin, { mode: "org", ttl_seconds: 120 })).toEqual({ ok: true, value: { mode: "org", ttl_seconds: 120 } });
+    expect(await setCacheSettings(db(), admin, { mode: "org", ttl_seconds: 120 })).toEqual({ ok: true, value: { mode: "org", ttl_seconds: 120, semantic: null } });
     const inherits = await createVirtualKey(db(), admin, { name: "inherits" });
     const ownEntries = await createVirtualKey(db(), admin, { name: "per key", response_cache: "key" });
     const optedOut = await createVirtualKey(db(), admin, { name: "opted out", response_cache: "off" });
@@ -50,7 +52,19 @@ describe("response cache settings", () => {
   test("changes are audited", async () => {
     await setCacheSettings(db(), admin, { mode: "key" });
     const entries = await executeRows<{ after: { mode: string } }>(db(), sql`select after from audit_log where org_id = ${orgId} and action = 'response_cache.update' order by created_at desc limit 1`);
-    expect(entries[0]?.after).toEqual({ mode: "key", ttl_seconds: 120 });
+    expect(entries[0]?.after).toEqual({ mode: "key", ttl_seconds: 120, semantic: null });
+  });
+
+  test("the semantic cache names an embeddings model of the org; it reaches the keys' entries and is kept when omitted", async () => {
+    expect(await setCacheSettings(db(), admin, { mode: "org", semantic: { model: "nope", threshold: 0.95 } })).toMatchObject({ ok: false, error: { code: "invalid", field: "semantic.model" } });
+    const connection = await insertConnection(db(), { orgId, kind: "openai", name: "openai", baseUrl: "https://api.openai.com/v1", source: "console" });
+    await insertModel(db(), { orgId, name: "embed-small", connectionId: connection.id, upstreamModel: "text-embedding-3-small" });
+    expect(await setCacheSettings(db(), admin, { mode: "org", semantic: { model: "embed-small", threshold: 0.95 } })).toMatchObject({ ok: true, value: { semantic: { model: "embed-small", threshold: 0.95 } } });
+    expect(await setCacheSettings(db(), admin, { mode: "org", ttl_seconds: 90 })).toMatchObject({ ok: true, value: { ttl_seconds: 90, semantic: { model: "embed-small", threshold: 0.95 } } });
+    const key = await createVirtualKey(db(), admin, { name: "semantic" });
+    if (!key.ok) throw new Error("key not created");
+    expect(await keyCache(key.value.id)).toEqual({ scope: "org", ttlSeconds: 90, semantic: { model: "embed-small", threshold: 0.95 } });
+    expect(await setCacheSettings(db(), admin, { mode: "org", semantic: null })).toMatchObject({ ok: true, value: { semantic: null } });
   });
 
   test.each<[Role, boolean]>([
@@ -69,7 +83,8 @@ describe("response cache settings", () => {
     [{ mode: "sometimes" }, "mode"],
     [{ mode: "org", ttl_seconds: 0 }, "ttl_seconds"],
     [{ mode: "org", ttl_seconds: 2_592_001 }, "ttl_seconds"],
+    [{ mode: "org", semantic: { model: "m", threshold: 0.2 } }, "semantic.threshold"],
   ])("%j is refused at %s", (input, path) => {
-    expect(cacheSettingsInputSchema.safeParse(input).error?.issues[0].path).toEqual([path]);
+    expect(cacheSettingsInputSchema.safeParse(input).error?.issues[0].path).toEqual(path.split("."));
   });
 });

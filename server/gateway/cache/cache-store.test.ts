@@ -70,6 +70,21 @@ describe.each(["postgres", "drizzle", "redis"] as const)("%s store", (kind) => {
   });
 });
 
+describe.each(["postgres", "redis"] as const)("%s semantic index", (kind) => {
+  test("vectors come back newest first, per org and parameters hash", async () => {
+    const params = crypto.randomUUID();
+    await stores[kind].rememberVector(ORG_A, params, { hash: "h1", vector: [0.5, -0.25] }, 60);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    await stores[kind].rememberVector(ORG_A, params, { hash: "h2", vector: [1, 0] }, 60);
+    expect(await stores[kind].recentVectors(ORG_A, params)).toEqual([
+      { hash: "h2", vector: [1, 0] },
+      { hash: "h1", vector: [0.5, -0.25] },
+    ]);
+    expect(await stores[kind].recentVectors(ORG_B, params)).toEqual([]);
+    expect(await stores[kind].recentVectors(ORG_A, crypto.randomUUID())).toEqual([]);
+  });
+});
+
 test("postgres: pruning deletes expired rows only", async () => {
   await stores.postgres.set(ORG_A, "f".repeat(64), answer("old", Date.now() - 120_000), 60);
   await stores.postgres.set(ORG_A, "0".repeat(64), answer("fresh"), 60);

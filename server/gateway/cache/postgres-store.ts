@@ -1,8 +1,8 @@
 import type { Executor, RawClient } from "@/db/client";
-import { findCacheEntry, pruneCacheEntries, upsertCacheEntry } from "@/db/queries/response-cache";
+import { findCacheEntry, listRecentVectors, pruneCacheEntries, upsertCacheEntry, upsertVector } from "@/db/queries/response-cache";
 import { describeError, logger } from "@/server/logger";
 import { parseCachedAnswer } from "./cached-answer";
-import type { CacheStore } from "./cache-store";
+import { SEMANTIC_CANDIDATES, type CacheStore } from "./cache-store";
 
 /**
  * Cached answers in PostgreSQL (REDIS_URL unset): a lookup is one primary-key select that skips expired rows;
@@ -39,6 +39,18 @@ export function createPostgresCacheStore(db: Executor, options: { pruneIntervalM
     async set(orgId, hash, answer, ttlSeconds) {
       const createdAt = new Date(answer.createdAt);
       await upsertCacheEntry(db, { orgId, hash, answer, createdAt, expiresAt: new Date(answer.createdAt + ttlSeconds * 1000) });
+    },
+    async recentVectors(orgId, paramsHash) {
+      try {
+        return await listRecentVectors(db, orgId, paramsHash, new Date(), SEMANTIC_CANDIDATES);
+      } catch (error) {
+        warn("response cache: semantic lookup failed", error);
+        return [];
+      }
+    },
+    async rememberVector(orgId, paramsHash, entry, ttlSeconds) {
+      const now = Date.now();
+      await upsertVector(db, { orgId, paramsHash, hash: entry.hash, vector: entry.vector, createdAt: new Date(now), expiresAt: new Date(now + ttlSeconds * 1000) });
     },
     async stop() {
       if (pruner) clearInterval(pruner);

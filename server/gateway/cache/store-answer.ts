@@ -19,7 +19,12 @@ export function storeAnswer(deps: GatewayDeps, record: RequestRecord, result: Ch
   ticket.store = false;
   const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
   const answer = toCachedAnswer(result, usage, price ? costPicos(usage, price) : 0n, record.model?.upstreamModel ?? null);
-  deps.responseCache.set(record.key.orgId, ticket.hash, answer, ticket.ttlSeconds).catch((error) => {
+  const store = deps.responseCache;
+  const { semantic } = ticket;
+  const written = store.set(record.key.orgId, ticket.hash, answer, ticket.ttlSeconds);
+  // A semantic miss also indexes its embedding, after the answer it points at is stored.
+  const indexed = semantic ? written.then(() => store.rememberVector(record.key.orgId, semantic.paramsHash, { hash: ticket.hash, vector: semantic.vector }, ticket.ttlSeconds)) : written;
+  indexed.catch((error) => {
     if (Date.now() - lastWarnAt < 10_000) return;
     lastWarnAt = Date.now();
     logger.warn("response cache: storing an answer failed", { request_id: record.id, ...describeError(error) });
