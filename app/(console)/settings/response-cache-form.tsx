@@ -21,22 +21,30 @@ export function ResponseCacheForm() {
   const settings = useQuery(trpc.orgSettings.cache.queryOptions());
   const [mode, setMode] = useState<Mode | null>(null);
   const [ttl, setTtl] = useState<string | null>(null);
+  const [semanticModel, setSemanticModel] = useState<string | null>(null);
+  const [threshold, setThreshold] = useState<string | null>(null);
+  const models = useQuery(trpc.models.list.queryOptions());
   const update = useMutation(
     trpc.orgSettings.setCache.mutationOptions({
       onSuccess: async () => {
         setMode(null);
         setTtl(null);
+        setSemanticModel(null);
+        setThreshold(null);
         await queryClient.invalidateQueries({ queryKey: trpc.orgSettings.cache.queryKey() });
       },
     }),
   );
   const currentMode = mode ?? settings.data?.mode ?? "off";
   const currentTtl = ttl ?? String(settings.data?.ttl_seconds ?? 3600);
-  const isChanged = mode !== null || ttl !== null;
+  const currentSemanticModel = semanticModel ?? settings.data?.semantic?.model ?? "";
+  const currentThreshold = threshold ?? String(settings.data?.semantic?.threshold ?? 0.95);
+  const isChanged = mode !== null || ttl !== null || semanticModel !== null || threshold !== null;
 
   function submit(event: FormEvent) {
     event.preventDefault();
-    update.mutate({ mode: currentMode, ttl_seconds: Number(currentTtl) });
+    const semantic = currentSemanticModel ? { model: currentSemanticModel, threshold: Number(currentThreshold) } : null;
+    update.mutate({ mode: currentMode, ttl_seconds: Number(currentTtl), semantic });
   }
 
   return (
@@ -52,6 +60,17 @@ export function ResponseCacheForm() {
           ))}
         </SelectField>
         <TextField label="TTL (seconds)" type="number" min={1} max={2_592_000} value={currentTtl} onChange={(event) => setTtl(event.target.value)} className="w-36" data-testid="cache-ttl" />
+        <SelectField label="Semantic cache (embeddings model)" value={currentSemanticModel} onChange={(event) => setSemanticModel(event.target.value)} className="w-64" data-testid="cache-semantic-model">
+          <option value="">Off: exact matches only</option>
+          {models.data?.map((model) => (
+            <option key={model.id} value={model.name}>
+              {model.name}
+            </option>
+          ))}
+        </SelectField>
+        {currentSemanticModel ? (
+          <TextField label="Similarity threshold" type="number" min={0.5} max={1} step={0.005} value={currentThreshold} onChange={(event) => setThreshold(event.target.value)} className="w-36" data-testid="cache-semantic-threshold" />
+        ) : null}
         <Button type="submit" variant="primary" isPending={update.isPending} disabled={!isChanged}>
           Save
         </Button>
