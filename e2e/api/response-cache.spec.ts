@@ -136,7 +136,7 @@ test("the org default is read and written through the admin API; bad values are 
   expect(current).toMatchObject({ mode: "off" });
   const saved = await request.put("/api/admin/cache", { headers: adminHeaders(), data: { mode: "off", ttl_seconds: 900 } });
   expect(saved.status()).toBe(200);
-  expect(await saved.json()).toEqual({ mode: "off", ttl_seconds: 900 });
+  expect(await saved.json()).toEqual({ mode: "off", ttl_seconds: 900, semantic: null });
   const bad = await request.put("/api/admin/cache", { headers: adminHeaders(), data: { mode: "always" } });
   expect(bad.status()).toBe(400);
   expect((await bad.json()).error).toMatchObject({ code: "invalid_value", param: "mode" });
