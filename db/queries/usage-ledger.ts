@@ -151,6 +151,9 @@ export interface OverviewTotals {
   costUsd: string;
   p50Ms: number | null;
   p95Ms: number | null;
+  /** Requests answered by the response cache, and what their original answers cost (the money they saved). */
+  cacheHits: number;
+  cacheSavedUsd: string;
 }
 
 export interface OverviewBucket extends OverviewTotals {
@@ -164,7 +167,9 @@ const overviewAggregates = sql`count(*)::int as requests,
   coalesce(sum(output_tokens), 0)::bigint as output_tokens,
   coalesce(sum(cost_usd), 0)::text as cost_usd,
   percentile_cont(0.5) within group (order by latency_ms) as p50,
-  percentile_cont(0.95) within group (order by latency_ms) as p95`;
+  percentile_cont(0.95) within group (order by latency_ms) as p95,
+  count(*) filter (where cache_status = 'hit')::int as cache_hits,
+  coalesce(sum(cache_saved_usd), 0)::text as cache_saved_usd`;
 
 function toTotals(row: Record<string, unknown>): OverviewTotals {
   return {
@@ -175,6 +180,8 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
     costUsd: String(row.cost_usd),
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
+    cacheHits: Number(row.cache_hits),
+    cacheSavedUsd: String(row.cache_saved_usd),
   };
 }
 

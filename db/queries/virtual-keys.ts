@@ -15,6 +15,7 @@ export const publicKeyColumns = {
   revokedAt: virtualKeys.revokedAt,
   region: virtualKeys.region,
   bodyLogging: virtualKeys.bodyLogging,
+  responseCache: virtualKeys.responseCache,
   costCentre: virtualKeys.costCentre,
   metadata: virtualKeys.metadata,
   createdBy: virtualKeys.createdBy,

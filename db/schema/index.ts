@@ -23,3 +23,4 @@ export * from "./finance";
 export * from "./model-groups";
 export * from "./experiments";
 export * from "./context-summaries";
+export * from "./response-cache";

@@ -62,6 +62,10 @@ export const usageLedger = pgTable(
     parentId: text("parent_id"),
     /** What context-window management did to the request (mode, what was cut or summarized, tokens before and after). Null: nothing ran. */
     contextTrace: jsonb("context_trace").$type<ContextTraceValue>(),
+    /** The response cache's part (README "Response cache"): hit | miss | bypass; null: no cache for the request. */
+    cacheStatus: text("cache_status"),
+    /** On a hit: what the original answer cost (the money the hit saved); the hit itself costs nothing. */
+    cacheSavedUsd: numeric("cache_saved_usd", { precision: 24, scale: 12 }),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -28,6 +28,8 @@ export const virtualKeys = pgTable(
     metadata: jsonb("metadata").$type<Record<string, string>>().notNull().default({}),
     /** none | metadata | full: what is stored of its requests (request_bodies); null: its team's setting. */
     bodyLogging: text("body_logging", { enum: ["none", "metadata", "full"] }),
+    /** off | org | key: the key's response cache (README "Response cache"); null: the org's default. */
+    responseCache: text("response_cache", { enum: ["off", "org", "key"] }),
     createdBy: text("created_by"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     lastUsedAt: timestamp("last_used_at", { withTimezone: true }),

@@ -28,6 +28,8 @@ export const createKeyInputSchema = z.object({
   body_logging: z.enum(["none", "metadata", "full"]).nullish(),
   /** A cost-centre tag for reports; absent: the team's tag. */
   cost_centre: costCentreSchema.nullish(),
+  /** The key's response cache: off, org (shared with the org's keys) or key (its own entries); absent or null: the org's default. */
+  response_cache: z.enum(["off", "org", "key"]).nullish(),
 });
 export type CreateKeyInput = z.infer<typeof createKeyInputSchema>;
 
@@ -111,6 +113,7 @@ export async function createVirtualKey(db: Database, actor: Actor, input: Create
       region: input.region ?? null,
       bodyLogging: input.body_logging ?? null,
       costCentre: input.cost_centre ?? null,
+      responseCache: input.response_cache ?? null,
       createdBy: actor.id,
     });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "key.create", targetType: "virtual_key", targetId: created.id, after: created });

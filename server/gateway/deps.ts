@@ -1,3 +1,4 @@
+import type { CacheStore } from "./cache/cache-store";
 import type { ConfigSource } from "./config/config-source";
 import type { ResponseStore } from "./inbound/responses/response-store";
 import type { UpstreamClient } from "./upstream";
@@ -28,6 +29,8 @@ export interface GatewayDeps {
   routing?: RoutingState;
   /** Conversation summaries of context-window management (context/); none: every overflow is summarized anew. */
   contextSummaries?: SummaryStore;
+  /** The response cache's store (Redis or PostgreSQL, cache/); none: no request is cached. */
+  responseCache?: CacheStore;
 }
 
 export interface GatewayOptions {

@@ -1,3 +1,5 @@
+import { cacheTarget } from "./cache/cache-key";
+import { answerFromCache } from "./cache/response-cache";
 import { completeChat } from "./chat/complete-chat";
 import { completeFanOut } from "./chat/fan-out/complete-fan-out";
 import { buildUpstreamCalls, splitChoices } from "./chat/fan-out/plan-calls";
@@ -46,7 +48,8 @@ const CHAT_FORMATS: Record<string, InboundFormat> = {
  * The data plane, transport-neutral:
  *   authenticate → JSON content type → read + validate body (inbound format → ChatRequest) → resolve model
  *   → context-window management (context/: truncate, summarize, fallback when the prompt would overflow)
- *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts) → budget reservation
+ *   → adapter.buildRequest (one call, or n fanned out) → rate-limit admission (rate-limit/admit.ts)
+ *   → response cache (cache/: a hit is replayed here) → budget reservation
  *   (budget/reserve.ts) → attempt loop (upstream.ts)
  *   (a model group's name: planned and attempted across its deployments and fallbacks instead, routing/)
  *   → JSON answer or normalized stream,
@@ -128,6 +131,9 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const admitted = await admitRequest(deps, record, { endUser: chatRequest.user, estimatedTokens: estimateChatTokens(chatRequest, prompt) * calls.length });
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
   record.endUser = chatRequest.user ?? null;
+  // A cached answer is replayed here, before any budget is held (cache/); requests fanned out over calls are not cached.
+  const cached = calls.length === 1 ? await answerFromCache(deps, record, { request, format: prepared.value.format, chatRequest, target: cacheTarget(plan?.value.group, model.value) }) : undefined;
+  if (cached) return cached;
   // Routed: the reservation covers the costliest candidate, so no fallback can spend past it.
   if (plan) record.model = plan.value.costliest.model;
   const reserved = await reserveBudgets(deps, record, {

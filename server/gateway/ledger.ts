@@ -10,6 +10,7 @@ import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
 import { costPicos, picosToDecimal } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
+import type { CacheTicket } from "./cache/response-cache";
 import type { RateLimitHold } from "./rate-limit/limiter";
 import type { StoredBodyValue } from "./stored-body";
 import type { ChatRequest, GatewayError, Usage, Warning } from "./types";
@@ -53,6 +54,8 @@ export interface RequestRecord {
   context?: ContextTraceValue;
   /** The cost of this request's children (exact picodollars), added to its own for the trace's total. */
   childCostPicos?: bigint;
+  /** The response cache's part (cache/response-cache.ts): the ledger's cache mark and what a hit saved. */
+  cache?: CacheTicket;
 }
 
 export interface Outcome {
@@ -134,6 +137,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     variant: record.experiment?.variant ?? null,
     parentId: record.parentId ?? null,
     contextTrace: record.context ? { ...record.context, totalCostUsd: picosToDecimal(picos + (record.childCostPicos ?? 0n)) } : null,
+    cacheStatus: record.cache?.status ?? null,
+    cacheSavedUsd: record.cache?.savedPicos !== undefined ? picosToDecimal(record.cache.savedPicos) : null,
   };
   deps.usage.record(row);
   record.telemetry?.settled(row);
@@ -158,6 +163,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     warnings: record.warnings.length,
     ...(record.policy ? { policy: record.policy.outcome } : {}),
     ...(record.route ? { route: record.route.summary } : {}),
+    ...(record.cache ? { cache: record.cache.status } : {}),
     ...(deps.options.logPrompts && record.chatRequest ? { messages: record.chatRequest.messages } : {}),
   });
 }

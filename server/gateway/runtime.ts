@@ -19,6 +19,7 @@ import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
+import { createPostgresCacheStore } from "./cache/postgres-store";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -80,6 +81,10 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     ? // Loaded only when configured: the Redis client is ~20 MiB of a replica's idle memory.
       (await import("./rate-limit/redis-limiter")).createRedisRateLimiter({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
     : createMemoryRateLimiter();
+  // The response cache's answers: in Redis beside the limits when REDIS_URL is set, else in PostgreSQL (pruned every 10 min).
+  const responseCache = settings.REDIS_URL
+    ? (await import("./cache/redis-store")).createRedisCacheStore({ url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
+    : createPostgresCacheStore(handle.db, { pruneIntervalMs: 600_000, raw: handle.raw });
   const instance = { id: crypto.randomUUID(), hostname: hostname(), limiter: rateLimiter.kind, startedAt: new Date() };
   const announce = () => touchGatewayInstance(handle.db, instance).catch((error) => logger.warn("gateway instance heartbeat failed", describeError(error)));
   void announce();
@@ -122,6 +127,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     telemetry: telemetry.requests,
     routing,
     contextSummaries: createDatabaseSummaryStore(handle.db),
+    responseCache,
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -149,6 +155,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();
+      await responseCache.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },
   };

@@ -37,6 +37,7 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
   const [selected, setSelected] = useState<string[]>([]);
   const [expires, setExpires] = useState("");
   const [region, setRegion] = useState("");
+  const [cacheMode, setCacheMode] = useState<"" | "off" | "org" | "key">("");
   const [errors, setErrors] = useState<{ name?: string; expires?: string }>({});
   const create = useMutation(
     trpc.keys.create.mutationOptions({
@@ -75,11 +76,12 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
       expires_at: expires ? endOfDay(expires).toISOString() : null,
       team_id: teamId || null,
       region: region.trim() || null,
+      response_cache: cacheMode || null,
       ...(userId !== undefined ? { user_id: userId } : {}),
     });
   }
 
-  const serverField = create.error?.data?.field ?? errorField(create.error, ["expires_at", "models", "name", "team_id", "user_id", "region"]);
+  const serverField = create.error?.data?.field ?? errorField(create.error, ["expires_at", "models", "name", "team_id", "user_id", "region", "response_cache"]);
   const fieldError = (field: string) => (serverField === field ? errorMessage(create.error) : undefined);
   return (
     <form onSubmit={submit} className="space-y-4" noValidate aria-label="Create key">
@@ -116,6 +118,12 @@ export function CreateKeyForm({ onCreated, onCancel }: CreateKeyFormProps) {
         emptyHint={team?.allowedModels ? `None selected: the team's models (${team.allowedModels.length}).` : "None selected: the key may use all models."}
       />
       <TextField label="Region (optional)" value={region} onChange={(event) => setRegion(event.target.value)} error={fieldError("region")} placeholder="e.g. eu-west-1" hint="The caller's region, for policy rules and data residency." />
+      <SelectField label="Response cache" value={cacheMode} onChange={(event) => setCacheMode(event.target.value as typeof cacheMode)} error={fieldError("response_cache")} hint="Identical requests answered from the cache at no upstream cost." data-testid="key-cache-mode">
+        <option value="">The organization&apos;s default</option>
+        <option value="off">Off</option>
+        <option value="org">On, shared with the org&apos;s keys</option>
+        <option value="key">On, this key&apos;s own entries</option>
+      </SelectField>
       <TextField
         label="Expires (optional)"
         type="date"

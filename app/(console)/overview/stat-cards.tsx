@@ -19,7 +19,7 @@ function StatCard({ label, value, detail, testId }: { label: string; value: Reac
 export function StatCards({ totals }: { totals: OverviewTotals }) {
   const errorRate = totals.requests > 0 ? totals.errors / totals.requests : 0;
   return (
-    <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
+    <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
       <StatCard label="Requests" value={formatInteger(totals.requests)} testId="stat-requests" detail={`${formatInteger(totals.errors)} failed`} />
       <StatCard
         label="Tokens (in / out)"
@@ -29,6 +29,12 @@ export function StatCards({ totals }: { totals: OverviewTotals }) {
       />
       <StatCard label="Cost (USD)" value={formatUsd(totals.costUsd)} testId="stat-cost" detail="exact, from the ledger" />
       <StatCard label="Error rate" value={formatPercent(errorRate)} testId="stat-error-rate" detail="errors and aborts" />
+      <StatCard
+        label="Cache hits"
+        value={formatInteger(totals.cacheHits)}
+        testId="stat-cache-hits"
+        detail={<span data-testid="stat-cache-saved">{formatUsd(totals.cacheSavedUsd)} saved</span>}
+      />
       <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail="whole request" />
     </div>
   );

@@ -2,7 +2,7 @@
 
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { StatusBadge } from "@/app/_components/badge";
+import { Badge, StatusBadge } from "@/app/_components/badge";
 import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } from "@/app/_components/format";
 import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import type { RouterOutputs } from "@/app/_trpc/types";
@@ -50,7 +50,16 @@ export function RequestsTable({ rows, isLoading, isFiltered }: { rows: LedgerRow
               {row.cachedInputTokens > 0 ? <span className="text-neutral-500"> ({formatInteger(row.cachedInputTokens)} cached)</span> : null}
               {row.tokensEstimated ? <span className="text-neutral-400" title="Estimated: the provider reported no usage"> ~</span> : null}
             </Td>
-            <Td className="tabular text-right whitespace-nowrap">{formatUsd(row.costUsd)}</Td>
+            <Td className="tabular text-right whitespace-nowrap">
+              {row.cacheStatus === "hit" ? (
+                <span className="mr-1" title={row.cacheSavedUsd ? `The original answer cost ${row.cacheSavedUsd} USD` : undefined}>
+                  <Badge tone="blue" testId="request-cache-hit">
+                    cache hit
+                  </Badge>
+                </span>
+              ) : null}
+              {formatUsd(row.costUsd)}
+            </Td>
             <Td className="tabular text-right whitespace-nowrap">{formatMs(row.latencyMs)}</Td>
             <Td className="tabular text-right whitespace-nowrap text-neutral-600">{formatMs(row.ttftMs)}</Td>
           </Tr>

@@ -144,6 +144,8 @@ const matrix: Record<string, Cell[]> = {
   "DELETE /api/admin/policies/[id]": [{ allowed: writers, prepare: async (world) => ({ id: await freshPolicyRule(world) }), params: id }],
   "POST /api/admin/policies/reorder": [{ allowed: writers, prepare: async (world) => ({ ids: await reversedPolicyIds(world) }), body: (_world, prepared) => ({ ids: JSON.parse(prepared.ids) }) }],
   "PUT /api/admin/policies/residency": [{ allowed: writers, body: () => ({ regions: ["eu"] }) }],
+  "GET /api/admin/cache": [{ allowed: ["owner", "admin", "finance", "developer", "viewer"] }],
+  "PUT /api/admin/cache": [{ allowed: writers, body: () => ({ mode: "off", ttl_seconds: 600 }) }],
   "POST /api/admin/policies/replay": [{ allowed: readers, body: () => ({ days: 1 }) }],
   "GET /api/admin/reports/usage": [
     { allowed: ["owner", "admin", "finance"], query: "?period=last_month&group_by=team" },

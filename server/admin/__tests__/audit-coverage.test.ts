@@ -22,6 +22,7 @@ import { createProviderConnection, updateProviderConnection } from "@/server/adm
 import { createBudget, deleteBudget, updateBudget } from "@/server/admin/budgets";
 import { findOrganization } from "@/db/queries/organizations";
 import { updateOrgSettings } from "@/server/admin/org-settings";
+import { setCacheSettings } from "@/server/admin/response-cache";
 import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
 import { recordInvoice } from "@/server/admin/invoices";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
@@ -127,6 +128,7 @@ const cases: Case[] = [
     action: "org.update",
     run: async (db, world, actor) => updateOrgSettings(db, actor, { time_zone: (await findOrganization(db, world.orgId))?.timeZone === "Europe/Paris" ? "Asia/Tokyo" : "Europe/Paris" }),
   },
+  { service: "setCacheSettings", action: "response_cache.update", run: (db, _world, actor) => setCacheSettings(db, actor, { mode: "org", ttl_seconds: 300 }) },
   { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
   { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
   { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },

@@ -168,6 +168,8 @@ const matrix: Record<string, Cell[]> = {
   "invoices.record": [{ allowed: ["owner", "admin", "finance"], input: () => ({ month: "2026-11", provider: unique("p").toLowerCase(), total_usd: "12.50" }) }],
   "orgSettings.get": [{ allowed: everyone }],
   "orgSettings.update": [{ allowed: writers, input: () => ({ time_zone: "Europe/Paris" }) }],
+  "orgSettings.cache": [{ allowed: everyone }],
+  "orgSettings.setCache": [{ allowed: writers, input: () => ({ mode: "off", ttl_seconds: 600 }) }],
   "policies.test": [{ allowed: readers, input: () => ({ body: { model: "x", messages: [{ role: "user", content: "4111 1111 1111 1111" }] } }) }],
   "mcp.servers": [{ allowed: readers }],
   "mcp.createServer": [{ allowed: writers, input: () => ({ slug: unique("m").toLowerCase(), name: unique("m"), url: "http://127.0.0.1:9/mcp" }) }],

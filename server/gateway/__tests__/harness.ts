@@ -22,6 +22,7 @@ import type { ProviderId } from "../types";
 import type { GroupRow } from "../routing/group-entry";
 import type { RoutingState } from "../routing/routing-state";
 import type { ExperimentEntry } from "../experiments/assign-variant";
+import type { CacheStore } from "../cache/cache-store";
 
 export const ORG = "00000000-0000-4000-8000-000000000001";
 
@@ -69,6 +70,7 @@ export async function startTestGateway(options: {
   groups?: GroupRow[];
   routing?: RoutingState;
   experiments?: ExperimentEntry[];
+  responseCache?: CacheStore;
 }) {
   const rows: UsageRow[] = [];
   const upstream = createUpstreamClient({ connectMs: 2000, firstByteMs: options.firstTokenTimeoutMs ?? 5000, idleMs: options.idleMs ?? 5000 }, "*");
@@ -95,6 +97,7 @@ export async function startTestGateway(options: {
     rateLimiter: options.rateLimiter,
     budgets: options.budgetStore,
     routing: options.routing,
+    responseCache: options.responseCache,
   };
   const limits = { maxBodyBytes: options.maxBodyBytes ?? 1024 * 1024, bodyTimeoutMs: 2000 };
   const handler = createNodeHandler(async () => deps, limits);

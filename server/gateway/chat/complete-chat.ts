@@ -2,6 +2,7 @@ import type { GatewayResponse } from "../contract";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground } from "../ledger";
 import type { ChatResult } from "../types";
+import { storeAnswer } from "../cache/store-answer";
 import { answerMeta, type ChatCall } from "./chat-call";
 import { failedAnswer } from "./failed-answer";
 import { producedTextOf, readChatResult } from "./read-chat-result";
@@ -24,6 +25,7 @@ export async function answerChatResult(call: ChatCall, value: ChatResult): Promi
   const produced = producedTextOf(value);
   const { usage } = await completeUsage(value.usage, chatRequest, produced);
   settleInBackground(record, { status: "success", httpStatus: 200, usage: value.usage, producedText: produced }, deps);
+  storeAnswer(deps, record, value, usage);
   const body = format.encodeResult(value, usage, answerMeta(call));
   return { type: "json", status: 200, headers: responseHeaders(record), body };
 }

@@ -1,3 +1,4 @@
+import { cacheHeaders } from "../cache/response-cache";
 import type { RequestRecord } from "../ledger";
 import type { Warning } from "../types";
 
@@ -6,7 +7,7 @@ const MAX_PARAM_CHARS = 64;
 const MAX_HEADER_CHARS = 1024;
 const UNSAFE = /[^A-Za-z0-9._\-[\]]/g;
 
-/** Headers every chat answer carries: the ledger id, who served it (and, routed, the group, deployment and attempts), any parameter warnings, and the x-ratelimit-* of its limits. */
+/** Headers every chat answer carries: the ledger id, who served it (and, routed, the group, deployment and attempts), the response cache mark, any parameter warnings, and the x-ratelimit-* of its limits. */
 export function responseHeaders(record: RequestRecord): Record<string, string> {
   const headers: Record<string, string> = { "x-request-id": record.id };
   if (record.model) {
@@ -19,6 +20,7 @@ export function responseHeaders(record: RequestRecord): Record<string, string> {
     if (record.route.chosen) headers["x-modelgate-deployment"] = record.route.chosen;
   }
   if (record.experiment) headers["x-modelgate-variant"] = record.experiment.variant;
+  if (record.cache) Object.assign(headers, cacheHeaders(record.cache));
   if (record.warnings.length > 0) headers["x-modelgate-warnings"] = formatWarningsHeader(record.warnings);
   return record.rateLimit ? { ...headers, ...record.rateLimit.headers } : headers;
 }

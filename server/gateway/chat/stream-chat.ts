@@ -3,6 +3,8 @@ import { toOpenAIError } from "../errors";
 import { completeUsage } from "../estimate-tokens";
 import { settleInBackground, type Outcome } from "../ledger";
 import { StreamTally } from "../stream/stream-tally";
+import { AnswerCollector } from "../cache/answer-collector";
+import { storeAnswer } from "../cache/store-answer";
 import type { GatewayError, StreamEvent } from "../types";
 import { eventOfRead, readFailure } from "../stream/read-outcome";
 import { answerMeta, type ChatCall } from "./chat-call";
@@ -30,6 +32,8 @@ export function streamOpened(call: ChatCall, opened: OpenedStream): GatewayRespo
   record.firstTokenAt = Date.now();
   const { reader, first } = opened;
   const tally = new StreamTally();
+  // Rebuilt only when the answer is to be cached (cache/): a complete stream is stored as one normalized answer.
+  const collector = record.cache?.store ? new AnswerCollector() : undefined;
   const encoder = format.createStreamEncoder(answerMeta(call));
   let settled = false;
   const settle = (outcome: Outcome) => {
@@ -46,9 +50,11 @@ export function streamOpened(call: ChatCall, opened: OpenedStream): GatewayRespo
 
   const encode = async (event: StreamEvent): Promise<OutboundFrame[]> => {
     tally.observe(event);
+    collector?.observe(event);
     if (event.type === "finish") {
       const { usage } = await completeUsage(event.usage, chatRequest, tally.producedText);
       settle({ status: "success", httpStatus: 200 });
+      if (collector) storeAnswer(deps, record, collector.result(), usage);
       return encoder.encode(event, usage);
     }
     if (event.type === "error") {

@@ -4,6 +4,7 @@ import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rat
 import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ExperimentEntry } from "../experiments/assign-variant";
+import type { CacheSettings } from "../cache/cache-settings";
 import type { ProviderId } from "../types";
 import type { ContextSettings } from "../context/context-settings";
 
@@ -25,6 +26,8 @@ export interface KeyEntry {
   region?: string | null;
   /** What is stored of its requests beside the ledger row (the key's setting, else its team's). */
   bodyLogging?: "none" | "metadata" | "full";
+  /** The response cache the key uses (its own mode, else the org's default); none: no cache (cache/cache-settings.ts). */
+  cache?: CacheSettings;
 }
 
 export interface ConnectionEntry {

@@ -1,20 +1,21 @@
 import { contextSettingsSchema, type ContextSettings } from "../context/context-settings";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, responseCacheSettings, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
 import type { GroupRow } from "../routing/group-entry";
+import { resolveCacheSettings } from "../cache/cache-settings";
 import type { ProviderId } from "../types";
 import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule, residency setting, model group and running experiment in eleven queries.
+ * budget, policy rule, residency setting, model group, running experiment and response cache default in twelve queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, cacheRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -36,7 +37,9 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
       .from(experiments)
       .where(eq(experiments.status, "running")),
+    db.select().from(responseCacheSettings),
   ]);
+  const cacheDefaults = new Map(cacheRows.map((row) => [row.orgId, row]));
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
   const teamBodyLogging = new Map(teamRows.map((team) => [team.id, team.bodyLogging]));
@@ -115,6 +118,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       metadata: row.metadata,
       region: row.region,
       bodyLogging: row.bodyLogging ?? (row.teamId ? teamBodyLogging.get(row.teamId) : undefined) ?? "none",
+      cache: resolveCacheSettings(row.responseCache, cacheDefaults.get(row.orgId)),
     }));
   const limits = limitRows.map((row) => ({
     id: row.id,

@@ -63,6 +63,8 @@ export function RequestDetail({ id }: { id: string }) {
               { label: "Reasoning", value: formatInteger(row.reasoningTokens) },
               { label: "Estimated", value: row.tokensEstimated ? "yes (the provider reported no usage)" : "no" },
               { label: "Cost", value: <span title={`${row.costUsd} USD (exact)`}>{formatUsd(row.costUsd)}</span>, testId: "detail-cost" },
+              { label: "Response cache", value: cacheLabel(row.cacheStatus), testId: "detail-cache" },
+              ...(row.cacheSavedUsd !== null ? [{ label: "Saved by the cache", value: <span title={`${row.cacheSavedUsd} USD (exact)`}>{formatUsd(row.cacheSavedUsd)}</span>, testId: "detail-cache-saved" }] : []),
             ]}
           />
           <DetailList
@@ -82,4 +84,12 @@ export function RequestDetail({ id }: { id: string }) {
       <RequestWarnings warnings={row.warnings} />
     </div>
   );
+}
+
+/** The ledger's cache mark in words (README "Response cache"). */
+function cacheLabel(status: string | null): string {
+  if (status === "hit") return "hit (answered from the cache, no upstream call)";
+  if (status === "miss") return "miss (answer stored when complete)";
+  if (status === "bypass") return "bypassed by the request's headers";
+  return "not cached";
 }
