@@ -22,3 +22,4 @@ export * from "./mcp-calls";
 export * from "./finance";
 export * from "./model-groups";
 export * from "./experiments";
+export * from "./request-feedback";
