@@ -1,5 +1,5 @@
 import type { VariantMetricsRow } from "@/db/queries/experiments";
-import { SEQUENTIAL_INFLATION, sequentialBound } from "./sequential-bound";
+import { OBRIEN_FLEMING_CONSTANT, SEQUENTIAL_INFLATION, sequentialBound } from "./sequential-bound";
 import { normalCdf, proportionSample, relativeDifference, sampleSizeForMeans, sampleSizeForProportions, twoProportionZTest, welchTTest, type Proportion, type Sample } from "./statistics";
 
 /** The metrics compared between each variant and the control (the experiment's first variant). */
@@ -24,7 +24,7 @@ export interface MetricComparison {
   summary: string;
 }
 
-/** Smallest relative difference the plan is sized for (10 %), at α = 0.05 and 80 % power. */
+/** Smallest relative difference the plan is sized for (10 %; for rates at least one percentage point), at α = 0.05 and 80 % power. */
 export const MINIMUM_DETECTABLE_EFFECT = 0.1;
 /** Fewer observations per arm than this is "not enough data yet" whatever the numbers say. */
 export const MINIMUM_PER_ARM = 10;
@@ -74,10 +74,10 @@ function compareMetric(spec: MetricSpec, name: string, control: Proportion | Sam
   const { look, critical } = sequentialBound(perArm === null || !Number.isFinite(perArm) ? 1 : Math.min(controlCount, variantCount) / perArm);
   // Welch's statistic is t-distributed: compare its p-value with the bound's normal tail probability.
   const boundP = Number.isFinite(critical) ? 2 * (1 - normalCdf(critical)) : 0;
-  const significant = test !== null && look > 0 && test.pValue <= boundP;
+  const significant = test !== null && test.pValue <= boundP;
   const improved = test !== null && (test.statistic > 0) === spec.higherIsBetter;
-  const verdict = !test ? (relative && relative.estimate === 0 ? "no_difference" : "not_enough_data") : significant ? (improved ? "better" : "worse") : look === 0 ? "not_enough_data" : "no_difference";
-  const moreNeeded = significant ? null : moreForObserved(spec, controlSample, variantSample, controlCount + variantCount);
+  const verdict = !test ? (controlSample.mean === variantSample.mean ? "no_difference" : "not_enough_data") : significant ? (improved ? "better" : "worse") : "no_difference";
+  const moreNeeded = significant || !test ? null : moreToCross(test.statistic, Math.min(controlCount, variantCount), perArm);
   return { ...base, verdict, relativeDifference: relative, statistic: test?.statistic ?? null, pValue: test?.pValue ?? null, look, criticalValue: Number.isFinite(critical) ? critical : null, moreNeeded, summary: describe(spec, name, verdict, relative, moreNeeded) };
 }
 
@@ -95,24 +95,27 @@ function plannedPerArm(spec: MetricSpec, control: Proportion | Sample): number |
   if (spec.kind === "proportion") {
     const { successes, trials } = control as Proportion;
     const p = trials === 0 ? 0 : successes / trials;
-    const shifted = Math.min(0.999, Math.max(0.001, p === 0 ? 0.01 : p * (1 + (spec.higherIsBetter && p > 0.9 ? -MINIMUM_DETECTABLE_EFFECT : MINIMUM_DETECTABLE_EFFECT))));
-    return Math.ceil(sampleSizeForProportions(Math.max(p, 0.001), shifted) * SEQUENTIAL_INFLATION);
+    // 10 % of the control's rate, at least one percentage point, towards the side that has room.
+    const delta = Math.max(p * MINIMUM_DETECTABLE_EFFECT, 0.01);
+    const shifted = p + delta <= 1 ? p + delta : p - delta;
+    return Math.ceil(sampleSizeForProportions(p, shifted) * SEQUENTIAL_INFLATION);
   }
   const { mean, variance } = control as Sample;
   if (mean === 0 || variance === 0) return null;
   return Math.ceil(sampleSizeForMeans(Math.abs(mean) * MINIMUM_DETECTABLE_EFFECT, Math.sqrt(variance)) * SEQUENTIAL_INFLATION);
 }
 
-/** Both arms together: how many more observations a difference of the observed size needs (at the plan's bound). */
-function moreForObserved(spec: MetricSpec, control: Sample, variant: Sample, have: number): number | null {
-  const delta = variant.mean - control.mean;
-  if (delta === 0) return null;
-  const perArm =
-    spec.kind === "proportion"
-      ? sampleSizeForProportions(control.mean, variant.mean)
-      : sampleSizeForMeans(delta, Math.sqrt((control.variance + variant.variance) / 2));
-  if (!Number.isFinite(perArm)) return null;
-  return Math.max(0, Math.ceil(perArm * SEQUENTIAL_INFLATION) * 2 - have) || null;
+/**
+ * Both arms together: how many more observations until the boundary is crossed if the observed effect holds (the
+ * statistic grows with √n while the boundary C/√(n/N) falls until the planned N, then stays at C).
+ */
+function moreToCross(statistic: number, perArmNow: number, plannedPerArm: number | null): number | null {
+  if (statistic === 0 || perArmNow === 0) return null;
+  const z = Math.abs(statistic);
+  const planned = plannedPerArm === null || !Number.isFinite(plannedPerArm) ? perArmNow : plannedPerArm;
+  const beforePlan = (OBRIEN_FLEMING_CONSTANT * Math.sqrt(planned * perArmNow)) / z;
+  const needed = beforePlan <= planned ? beforePlan : perArmNow * (OBRIEN_FLEMING_CONSTANT / z) ** 2;
+  return Math.max(0, Math.ceil(2 * (needed - perArmNow))) || null;
 }
 
 function formatCount(value: number): string {

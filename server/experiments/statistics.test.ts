@@ -77,7 +77,8 @@ describe("relative difference (delta method)", () => {
 
 describe("O'Brien–Fleming bound, K = 5 (Jennison & Turnbull 2000, Table 2.3: C_B(5, 0.05) = 2.040)", () => {
   test.each([
-    [0.1, 0, Infinity],
+    [0, 0, Infinity],
+    [0.1, 0, 2.04 * Math.sqrt(10)],
     [0.2, 1, 2.04 * Math.sqrt(5)],
     [0.6, 3, 2.04 * Math.sqrt(5 / 3)],
     [1, 5, 2.04],

@@ -5,6 +5,7 @@ import type { UsageSink } from "./usage-writer";
 import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
 import type { RoutingState } from "./routing/routing-state";
+import type { FeedbackStore } from "./feedback/submit-feedback";
 import type { ProviderAdapter, ProviderId } from "./types";
 import type { RequestTelemetry } from "@/server/telemetry/request-telemetry";
 
@@ -25,6 +26,8 @@ export interface GatewayDeps {
   telemetry?: RequestTelemetry;
   /** Health, in-flight counts, circuits and retry budgets of model group deployments (routing/); none: made per use. */
   routing?: RoutingState;
+  /** POST /v1/feedback (feedback/); none: the endpoint answers 404. */
+  feedback?: FeedbackStore;
 }
 
 export interface GatewayOptions {

@@ -16,6 +16,8 @@ import { loadSnapshot } from "./config/load-snapshot";
 import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
+import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
+import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -87,6 +89,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   const bodyPruner = setInterval(() => void pruneBodies().catch((error) => logger.warn("pruning stored request bodies failed", describeError(error))), 600_000);
   bodyPruner.unref();
   const budgetSweeper = startBudgetSweeper(handle.db, 15_000, { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
+  // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
+  const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -102,6 +106,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     rateLimiter,
     telemetry: telemetry.requests,
     routing: new RoutingState(),
+    feedback: createDatabaseFeedbackStore(handle.db, { flushUsage: () => usageWriter.flush(true), retryAfterMs: settings.USAGE_FLUSH_INTERVAL_MS * 2 + 100 }),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -126,6 +131,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(heartbeat);
       clearInterval(bodyPruner);
       budgetSweeper.stop();
+      guardrails.stop();
       await rateLimiter.stop();
       await removeGatewayInstance(handle.db, instance.id).catch(() => {});
     },
