@@ -46,7 +46,7 @@ export function ExperimentCharts({ series, variants, bucket }: { series: SeriesP
                 <LineChart data={data} margin={{ top: 4, right: 8, bottom: 0, left: 0 }}>
                   <CartesianGrid stroke="#e5e5e5" vertical={false} />
                   <XAxis dataKey="at" stroke="#737373" fontSize={10} tickLine={false} axisLine={false} />
-                  <YAxis stroke="#737373" fontSize={10} tickLine={false} axisLine={false} width={56} tickFormatter={metric.format} />
+                  <YAxis stroke="#737373" fontSize={10} tickLine={false} axisLine={false} width={56} tickFormatter={metric.format} domain={metric.key === "errorRate" || metric.key === "thumbsUpRate" ? [0, 1] : [0, "auto"]} />
                   <Tooltip formatter={(value) => (typeof value === "number" ? metric.format(value) : "—")} contentStyle={{ fontSize: 12, borderRadius: 6, borderColor: "#e5e5e5" }} />
                   <Legend wrapperStyle={{ fontSize: 11 }} />
                   {variants.map((variant, index) => (
