@@ -119,6 +119,8 @@ export const envSchema = z.object({
   LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   USAGE_FLUSH_INTERVAL_MS: positiveInt(250),
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
+  /** How often each replica checks the running experiments' guardrails (README "A/B experiments"). */
+  EXPERIMENT_GUARDRAIL_INTERVAL_MS: positiveInt(30_000),
   /** Shared rate limits across replicas (redis://…); unset, each process limits on its own (README "Rate limits"). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
   /** Longest wait for one Redis command; past it the limit's fail mode applies. */

@@ -24,6 +24,7 @@ const sections: Array<NavItem & { permission: Permission }> = [
   { href: "/policies", label: "Policies", permission: "policies:read" },
   { href: "/mcp-servers", label: "MCP servers", permission: "mcp:read" },
   { href: "/routing", label: "Routing", permission: "routing:read" },
+  { href: "/experiments", label: "Experiments", permission: "routing:read" },
   { href: "/settings", label: "Settings", permission: "admin-tokens:write" },
 ];
 

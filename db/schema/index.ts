@@ -24,3 +24,4 @@ export * from "./model-groups";
 export * from "./experiments";
 export * from "./context-summaries";
 export * from "./response-cache";
+export * from "./request-feedback";

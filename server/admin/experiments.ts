@@ -2,8 +2,9 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { findExperiment, findRunningExperimentOn, insertExperiment, listExperimentRows, updateExperimentStatus, variantStats, type ExperimentRow } from "@/db/queries/experiments";
+import { experimentMetrics, findExperiment, findRunningExperimentOn, insertExperiment, listExperimentRows, updateExperimentStatus, type ExperimentRow, type VariantMetricsRow } from "@/db/queries/experiments";
 import { findModelGroupByName } from "@/db/queries/model-groups";
+import { compareVariants, type MetricComparison } from "@/server/experiments/readout";
 import { findModelByName } from "@/db/queries/models";
 import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
 import { can } from "./permissions";
@@ -20,6 +21,10 @@ export const createExperimentInputSchema = z
       .array(z.object({ name: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "letters, digits, '.', '_' or '-', at most 32"), weight: z.number().int().min(0).max(100), target: modelName }))
       .min(2)
       .max(10),
+    guardrails: z
+      .object({ max_error_rate: z.number().min(0).max(1).optional(), max_p95_latency_ratio: z.number().min(1).max(100).optional(), min_requests: z.number().int().min(1).max(1_000_000).default(30) })
+      .strict()
+      .optional(),
   })
   .superRefine((input, context) => {
     const total = input.variants.reduce((sum, variant) => sum + variant.weight, 0);
@@ -55,7 +60,7 @@ export async function createExperiment(db: Database, actor: Actor, input: Create
   }
   try {
     const row = await db.transaction(async (tx) => {
-      const created = await insertExperiment(tx, { orgId: actor.orgId, name: input.name, model: input.model, variants: input.variants });
+      const created = await insertExperiment(tx, { orgId: actor.orgId, name: input.name, model: input.model, variants: input.variants, guardrails: input.guardrails ?? { min_requests: 30 } });
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "experiment.create", targetType: "experiment", targetId: created.id, after: created });
       return created;
     });
@@ -88,41 +93,103 @@ export async function setExperimentStatus(db: Database, actor: Actor, id: string
 export interface VariantResult {
   variant: string;
   target: string | null;
+  weight: number;
   requests: number;
   errors: number;
   errorRate: number | null;
   /** Exact decimal dollars. */
   costUsd: string;
   costPerRequestUsd: string | null;
+  /** Latency and time to first token of successful requests. */
   latencyP50Ms: number | null;
   latencyP95Ms: number | null;
   ttftP50Ms: number | null;
   ttftP95Ms: number | null;
+  /** From POST /v1/feedback. */
+  thumbsUp: number;
+  thumbsRated: number;
+  thumbsUpRate: number | null;
+  meanScore: number | null;
+  scoresRated: number;
+  tasksCompleted: number;
+  tasksRated: number;
+  taskCompletionRate: number | null;
 }
 
-/** The experiment with its per-variant metrics from the ledger (no significance testing yet: README "A/B experiments"). */
+export interface SeriesPoint {
+  bucket: string;
+  variant: string;
+  requests: number;
+  errorRate: number | null;
+  /** Exact decimal dollars. */
+  costPerRequestUsd: string | null;
+  thumbsUpRate: number | null;
+}
+
+export interface ExperimentResults {
+  variants: VariantResult[];
+  /** Each variant after the first against the first (the control). */
+  comparisons: { variant: string; control: string; metrics: MetricComparison[] }[];
+  /** Per hour while the experiment is under three days old, per day after. */
+  bucket: "hour" | "day";
+  series: SeriesPoint[];
+}
+
+const emptyMetrics = (variant: string): VariantMetricsRow => ({
+  variant, requests: 0, errors: 0, cost_usd: "0", cost_mean: null, cost_variance: null, successes: 0, latency_mean: null, latency_variance: null, latency_p50: null, latency_p95: null,
+  ttft_p50: null, ttft_p95: null, thumbs_up: 0, thumbs: 0, tasks_completed: 0, tasks: 0, score_mean: null, score_variance: null, scores: 0,
+});
+const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
+const perRequest = (costUsd: string, requests: number) => (requests > 0 ? picosToDecimal(decimalToPicos(costUsd) / BigInt(requests)) : null);
+
+/** The metrics and the statistics readout of one experiment: one metrics query (db/queries/experiments.ts experimentMetrics). */
+export async function readExperimentResults(db: Database, row: ExperimentRow, now = new Date()): Promise<ExperimentResults> {
+  const bucket = now.getTime() - row.createdAt.getTime() < 3 * 86_400_000 ? "hour" : "day";
+  const metrics = await experimentMetrics(db, row.orgId, row.id, bucket);
+  const byName = new Map(metrics.variants.map((entry) => [entry.variant, entry]));
+  const rows = row.variants.map((variant) => byName.get(variant.name) ?? emptyMetrics(variant.name));
+  const variants = row.variants.map((variant, index): VariantResult => {
+    const entry = rows[index];
+    return {
+      variant: variant.name,
+      target: variant.target,
+      weight: variant.weight,
+      requests: entry.requests,
+      errors: entry.errors,
+      errorRate: rate(entry.errors, entry.requests),
+      costUsd: picosToDecimal(decimalToPicos(entry.cost_usd)),
+      costPerRequestUsd: perRequest(entry.cost_usd, entry.requests),
+      latencyP50Ms: entry.latency_p50,
+      latencyP95Ms: entry.latency_p95,
+      ttftP50Ms: entry.ttft_p50,
+      ttftP95Ms: entry.ttft_p95,
+      thumbsUp: entry.thumbs_up,
+      thumbsRated: entry.thumbs,
+      thumbsUpRate: rate(entry.thumbs_up, entry.thumbs),
+      meanScore: entry.score_mean,
+      scoresRated: entry.scores,
+      tasksCompleted: entry.tasks_completed,
+      tasksRated: entry.tasks,
+      taskCompletionRate: rate(entry.tasks_completed, entry.tasks),
+    };
+  });
+  const comparisons = rows.slice(1).map((entry) => ({ variant: entry.variant, control: rows[0].variant, metrics: compareVariants(rows[0], entry) }));
+  const series = metrics.series.map((point): SeriesPoint => ({ bucket: point.bucket, variant: point.variant, requests: point.requests, errorRate: rate(point.errors, point.requests), costPerRequestUsd: perRequest(point.cost_usd, point.requests), thumbsUpRate: rate(point.thumbs_up, point.thumbs) }));
+  return { variants, comparisons, bucket, series };
+}
+
+/** The experiment with its results (tRPC experiments.get, GET /api/admin/experiments/:id). */
 export async function getExperiment(db: Database, actor: Actor, id: string): Promise<ServiceResult<ExperimentRow & { results: VariantResult[] }>> {
   if (!can(actor.role, "routing:read")) return cannotRead;
   const row = await findExperiment(db, actor.orgId, id);
   if (!row) return noExperiment;
-  const stats = new Map((await variantStats(db, actor.orgId, id)).map((entry) => [entry.variant, entry]));
-  const results = row.variants.map((variant): VariantResult => {
-    const entry = stats.get(variant.name);
-    const requests = entry?.requests ?? 0;
-    const cost = decimalToPicos(entry?.cost_usd ?? "0");
-    return {
-      variant: variant.name,
-      target: variant.target,
-      requests,
-      errors: entry?.errors ?? 0,
-      errorRate: requests > 0 ? (entry?.errors ?? 0) / requests : null,
-      costUsd: picosToDecimal(cost),
-      costPerRequestUsd: requests > 0 ? picosToDecimal(cost / BigInt(requests)) : null,
-      latencyP50Ms: entry?.latency_p50 ?? null,
-      latencyP95Ms: entry?.latency_p95 ?? null,
-      ttftP50Ms: entry?.ttft_p50 ?? null,
-      ttftP95Ms: entry?.ttft_p95 ?? null,
-    };
-  });
-  return ok({ ...row, results });
+  return ok({ ...row, results: (await readExperimentResults(db, row)).variants });
+}
+
+/** GET /api/admin/experiments/:id/results and the experiment page: metrics, comparisons in words, series for the charts. */
+export async function getExperimentResults(db: Database, actor: Actor, id: string): Promise<ServiceResult<{ experiment: ExperimentRow } & ExperimentResults>> {
+  if (!can(actor.role, "routing:read")) return cannotRead;
+  const row = await findExperiment(db, actor.orgId, id);
+  if (!row) return noExperiment;
+  return ok({ experiment: row, ...(await readExperimentResults(db, row)) });
 }

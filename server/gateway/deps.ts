@@ -7,6 +7,7 @@ import type { BudgetStore } from "./budget/reserve";
 import type { RateLimiter } from "./rate-limit/limiter";
 import type { SummaryStore } from "./context/summary-store";
 import type { RoutingState } from "./routing/routing-state";
+import type { FeedbackStore } from "./feedback/submit-feedback";
 import type { ProviderAdapter, ProviderId } from "./types";
 import type { RequestTelemetry } from "@/server/telemetry/request-telemetry";
 
@@ -31,6 +32,8 @@ export interface GatewayDeps {
   contextSummaries?: SummaryStore;
   /** The response cache's store (Redis or PostgreSQL, cache/); none: no request is cached. */
   responseCache?: CacheStore;
+  /** POST /v1/feedback (feedback/); none: the endpoint answers 404. */
+  feedback?: FeedbackStore;
 }
 
 export interface GatewayOptions {

@@ -29,6 +29,7 @@ import { admitRequest } from "./rate-limit/admit";
 import { measurePrompt } from "./prompt-size";
 import { estimateChatTokens } from "./rate-limit/estimate";
 import { assignVariant } from "./experiments/assign-variant";
+import { FEEDBACK_ENDPOINT, submitFeedback } from "./feedback/submit-feedback";
 import { newRequestId } from "./request-id";
 import { createRequestSignal } from "./request-signal";
 import { resolveModel, toTarget } from "./resolve-target";
@@ -65,7 +66,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const isModels = path === "/v1/models";
   const isEmbeddings = path === EMBEDDINGS_ENDPOINT;
   const isCount = path === COUNT_TOKENS_ENDPOINT;
-  const isPost = format !== undefined || isEmbeddings || isCount;
+  const isFeedback = path === FEEDBACK_ENDPOINT;
+  const isPost = format !== undefined || isEmbeddings || isCount || isFeedback;
   // Token counting is Anthropic's endpoint: its errors and key header are those of /v1/messages.
   const errorFormat = format ?? (isCount ? anthropicInbound : openaiInbound);
   if (!(isPost && request.method === "POST") && !(isModels && request.method === "GET")) {
@@ -80,6 +82,8 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   const key = authenticate(request, deps.config, { allowXApiKey: errorFormat.allowXApiKey });
   if (!key.ok) return errorResponse(key.error, requestId, errorFormat);
   if (!isPost) return { type: "json", status: 200, headers: { "x-request-id": requestId }, body: listModels(deps.config, key.value, readCallerRegion(request, key.value, deps.options.trustedRegionHeader)) };
+  // Ratings of earlier answers (feedback/): no model call, no ledger row.
+  if (isFeedback) return isJsonContentType(request.header("content-type")) ? submitFeedback(request, key.value, deps, requestId) : errorResponse({ kind: "unsupported_media_type" }, requestId, errorFormat);
   const record = newRecord(requestId, key.value, format?.endpoint ?? path);
   record.telemetry = deps.telemetry?.start(record, request.header("traceparent"), request.header("tracestate"));
   // Before any body is read: a body that is not JSON is a 415, recorded like every authenticated refusal (content-type.ts).

@@ -20,6 +20,8 @@ import { startLiveConfig, type LiveConfig } from "./config/live-config";
 import type { GatewayDeps } from "./deps";
 import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createPostgresCacheStore } from "./cache/postgres-store";
+import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
+import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -104,6 +106,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
     { earlyMs: settings.CONFIG_REFRESH_INTERVAL_MS + 5_000, lateMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS + RESERVATION_GRACE_MS },
   );
+  // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
+  const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -128,6 +132,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     routing,
     contextSummaries: createDatabaseSummaryStore(handle.db),
     responseCache,
+    feedback: createDatabaseFeedbackStore(handle.db, { flushUsage: () => usageWriter.flush(true), retryAfterMs: settings.USAGE_FLUSH_INTERVAL_MS * 2 + 100 }),
     options: {
       maxRetries: settings.UPSTREAM_MAX_RETRIES,
       maxRetryAfterMs: settings.UPSTREAM_MAX_RETRY_AFTER_MS,
@@ -152,6 +157,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(heartbeat);
       clearInterval(bodyPruner);
       budgetSweeper.stop();
+      guardrails.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();

@@ -1,6 +1,7 @@
 "use client";
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import Link from "next/link";
 import { Badge } from "@/app/_components/badge";
 import { Button } from "@/app/_components/button";
 import { ErrorBanner } from "@/app/_components/error-banner";
@@ -24,7 +25,7 @@ export function ExperimentsTable({ canWrite }: { canWrite: boolean }) {
   return (
     <section aria-label="Experiments" className="mt-8 space-y-2">
       <h2 className="text-sm font-semibold">Experiments</h2>
-      <p className="text-xs text-neutral-500">Traffic of a model or group name split between variants, sticky per end user (README &quot;A/B experiments&quot;: create them with POST /api/admin/experiments).</p>
+      <p className="text-xs text-neutral-500">Traffic of a model or group name split between variants, sticky per end user ; create them, read their statistics and promote a winner on the <Link href="/experiments" className="text-accent-700 hover:underline">Experiments</Link> page.</p>
       <ErrorBanner error={experiments.error} title="Could not load experiments" />
       {experiments.data?.length === 0 ? <p className="text-sm text-neutral-500">No experiments.</p> : null}
       {experiments.data?.map((experiment) => <ExperimentCard key={experiment.id} id={experiment.id} canWrite={canWrite} />)}
@@ -43,7 +44,7 @@ function ExperimentCard({ id, canWrite }: { id: string; canWrite: boolean }) {
     <div className="rounded-md border border-neutral-200 p-3" data-testid="experiment">
       <div className="mb-2 flex items-center justify-between gap-2">
         <p className="text-sm">
-          <span className="font-medium">{row.name}</span> on <span className="font-mono text-xs">{row.model}</span> <Badge tone={statusTones[row.status]}>{row.status}</Badge>
+          <Link href={`/experiments/${row.id}`} className="font-medium text-accent-700 hover:underline">{row.name}</Link> on <span className="font-mono text-xs">{row.model}</span> <Badge tone={statusTones[row.status]}>{row.status}</Badge>
         </p>
         {canWrite ? (
           <span className="inline-flex gap-2">

@@ -85,9 +85,9 @@ export async function freshGroup(world: Pick<World, "db" | "orgId" | "modelName"
   return group.id;
 }
 
-/** A draft experiment on the world's model (inserted directly: no audit row of its own). */
-export async function freshExperiment(world: Pick<World, "db" | "orgId" | "modelName">): Promise<string> {
-  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] });
+/** An experiment on the world's model, a draft unless told (inserted directly: no audit row of its own). */
+export async function freshExperiment(world: Pick<World, "db" | "orgId" | "modelName">, status: "draft" | "running" = "draft"): Promise<string> {
+  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, status, updatedAt: new Date(), variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] });
   return row.id;
 }
 

@@ -146,6 +146,9 @@ const matrix: Record<string, Cell[]> = {
   "experiments.list": [{ allowed: everyone }],
   "experiments.get": [{ allowed: everyone, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "experiments.create": [{ allowed: writers, input: (world) => ({ name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 60, target: world.modelName }, { name: "b", weight: 40, target: world.modelName }] }) }],
+  "experiments.results": [{ allowed: everyone, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "experiments.promote": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world, "running") }), input: (_world, prepared) => ({ id: prepared.id, variant: "a" }) }],
+  "experiments.rollback": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world, "running") }), input: (_world, prepared) => ({ id: prepared.id, variant: "b" }) }],
   "experiments.setStatus": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id, status: "stopped" }) }],
   "policies.list": [{ allowed: readers }],
   "policies.create": [
