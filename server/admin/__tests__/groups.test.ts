@@ -119,9 +119,11 @@ describe("experiments", () => {
     ]);
     const result = await getExperiment(db(), admin, created.value.id);
     if (!result.ok) throw new Error(result.error.message);
-    expect(result.value.results).toEqual([
-      { variant: "control", target: "east", requests: 3, errors: 1, errorRate: 1 / 3, costUsd: "0.000030000000", costPerRequestUsd: "0.000010000000", latencyP50Ms: 300, latencyP95Ms: 480, ttftP50Ms: 300, ttftP95Ms: 480 },
-      { variant: "west", target: "west", requests: 1, errors: 0, errorRate: 0, costUsd: "0.000001000000", costPerRequestUsd: "0.000001000000", latencyP50Ms: 50, latencyP95Ms: 50, ttftP50Ms: 50, ttftP95Ms: 50 },
+    // Latency percentiles count successful requests only (an error's latency is not the variant's speed); no feedback yet.
+    const noFeedback = { thumbsRated: 0, thumbsUp: 0, thumbsUpRate: null, scoresRated: 0, meanScore: null, tasksRated: 0, tasksCompleted: 0, taskCompletionRate: null };
+    expect(result.value.results).toMatchObject([
+      { variant: "control", target: "east", weight: 50, requests: 3, errors: 1, errorRate: 1 / 3, costUsd: "0.000030000000", costPerRequestUsd: "0.000010000000", latencyP50Ms: 200, latencyP95Ms: 290, ttftP50Ms: 200, ttftP95Ms: 290, ...noFeedback },
+      { variant: "west", target: "west", weight: 50, requests: 1, errors: 0, errorRate: 0, costUsd: "0.000001000000", costPerRequestUsd: "0.000001000000", latencyP50Ms: 50, latencyP95Ms: 50, ttftP50Ms: 50, ttftP95Ms: 50, ...noFeedback },
     ]);
     expect((await setExperimentStatus(db(), admin, created.value.id, "paused")).ok).toBe(true);
     expect((await snapshot()).findExperiment!(orgId, "east")).toBeUndefined();
