@@ -22,3 +22,5 @@ export * from "./mcp-calls";
 export * from "./finance";
 export * from "./model-groups";
 export * from "./experiments";
+export * from "./org-prices";
+export * from "./usage-rollups";

@@ -1,0 +1,90 @@
+import { sql, type SQL } from "drizzle-orm";
+
+/**
+ * The ledger's hourly rollups (db/schema/usage-rollups.ts), maintained by insertUsageRows in the same statement as
+ * the ledger rows: `ins` there is the CTE of the rows actually inserted (a duplicate skipped by ON CONFLICT never
+ * reaches a rollup). Rows are upserted in the order of their dimensions, so two concurrent batches lock shared rollup
+ * rows in the same order (no deadlock); each adds its sums to the row, exactly (numeric, bigint).
+ */
+
+/** Lower bounds (ms) of the latency histogram's buckets: bucket i (1-based, as width_bucket numbers it) is [bounds[i-1], bounds[i]). */
+export const LATENCY_BUCKET_BOUNDS = [0, 25, 50, 100, 150, 200, 300, 400, 500, 750, 1000, 1500, 2000, 3000, 4000, 5000, 7500, 10_000, 15_000, 20_000, 30_000, 60_000, 120_000, 300_000] as const;
+
+/** The bounds as a PostgreSQL int[] literal (the migration 0013 backfill repeats it). */
+export const latencyBoundsSql = sql.raw(`'{${LATENCY_BUCKET_BOUNDS.join(",")}}'::int[]`);
+
+/** The UTC hour of a timestamptz, whatever the session's time zone. */
+export const utcHour = (column: SQL) => sql`date_trunc('hour', ${column}, 'UTC')`;
+
+/** The CTEs that add the inserted rows (`ins`) to both rollups; appended to insertUsageRows' statement. */
+export const rollupCtes = sql`rolled as (
+    insert into usage_rollups_hourly as r (org_id, hour, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
+      cached_input_tokens, cache_write_tokens, cost_usd, list_cost_usd, latency_ms_sum)
+    select org_id, ${utcHour(sql`started_at`)}, team_id, key_id, requested_model, provider, count(*), count(*) filter (where status <> 'success'),
+      sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(cost_usd), sum(list_cost_usd), sum(latency_ms)
+    from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+    on conflict on constraint usage_rollups_hourly_dims_unique do update set
+      requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+      cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
+      cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum
+    returning 1
+  ),
+  org_buckets as (
+    select org_id, ${utcHour(sql`started_at`)} as hour, width_bucket(latency_ms, ${latencyBoundsSql}) as bucket, count(*)::int as n from ins group by 1, 2, 3
+  ),
+  org_sums as (
+    select org_id, ${utcHour(sql`started_at`)} as hour, count(*) as requests, count(*) filter (where status <> 'success') as errors,
+      sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_usd) as cost_usd, sum(list_cost_usd) as list_cost_usd, sum(latency_ms) as latency_ms_sum
+    from ins group by 1, 2
+  ),
+  org_rolled as (
+    insert into usage_rollups_org_hourly as r (org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd, list_cost_usd, latency_ms_sum, latency_histogram)
+    select s.org_id, s.hour, s.requests, s.errors, s.input_tokens, s.output_tokens, s.cost_usd, s.list_cost_usd, s.latency_ms_sum,
+      array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) as i(i)
+            left join org_buckets b on b.org_id = s.org_id and b.hour = s.hour and b.bucket = i.i order by i.i)
+    from org_sums s order by 1, 2
+    on conflict (org_id, hour) do update set
+      requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+      cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum,
+      latency_histogram = array(select a + b from unnest(r.latency_histogram, excluded.latency_histogram) with ordinality as h(a, b, i) order by h.i)
+    returning 1
+  )`;
+
+/**
+ * A percentile of a latency histogram (counts per LATENCY_BUCKET_BOUNDS bucket), interpolated linearly inside the
+ * bucket it falls in: approximate to within that bucket's width (25 ms below 100 ms, 50–100 ms up to 500 ms, …).
+ */
+export function histogramPercentile(histogram: readonly number[], fraction: number): number | null {
+  const total = histogram.reduce((sum, count) => sum + count, 0);
+  if (total === 0) return null;
+  const rank = fraction * total;
+  let seen = 0;
+  for (let index = 0; index < histogram.length; index++) {
+    const count = histogram[index];
+    if (count === 0) continue;
+    if (seen + count >= rank) {
+      const low = LATENCY_BUCKET_BOUNDS[index];
+      const high = LATENCY_BUCKET_BOUNDS[index + 1];
+      if (high === undefined) return low;
+      return low + ((rank - seen) / count) * (high - low);
+    }
+    seen += count;
+  }
+  return LATENCY_BUCKET_BOUNDS[histogram.length - 1];
+}
+
+/** Adds histograms element-wise. */
+export function addHistograms(into: number[], histogram: readonly number[]): number[] {
+  for (let index = 0; index < histogram.length; index++) into[index] = (into[index] ?? 0) + Number(histogram[index]);
+  return into;
+}
+
+/** The whole UTC hours inside [from, to): [first, last) with first ≥ from and last ≤ to; null when there is none. */
+export function wholeHours(from: Date, to: Date): { first: Date; last: Date } | null {
+  const hour = 3_600_000;
+  const first = new Date(Math.ceil(from.getTime() / hour) * hour);
+  const last = new Date(Math.floor(to.getTime() / hour) * hour);
+  return first < last ? { first, last } : null;
+}
