@@ -15,6 +15,8 @@ function toRecord(row: UsageRow): Record<string, unknown> {
     // json_populate_recordset fills absent keys with NULL, so apply column defaults here.
     record[name] = value === undefined ? (column.default ?? null) : value instanceof Date ? value.toISOString() : value;
   }
+  // A row built without a list cost was charged at the list price (no org price, no discount).
+  if (row.listCostUsd === undefined && row.costUsd !== undefined) record.list_cost_usd = row.costUsd;
   if (row.storedBody) record.stored_body = row.storedBody;
   return record;
 }

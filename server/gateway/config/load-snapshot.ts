@@ -1,19 +1,20 @@
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, organizations, orgModelPrices, providerDiscounts, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
 import type { GroupRow } from "../routing/group-entry";
 import type { ProviderId } from "../types";
-import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
+import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPriceEntry, PriceEntry } from "./config-source";
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule, residency setting, model group and running experiment in eleven queries.
+ * budget, policy rule, residency setting, model group, running experiment, org price and provider discount in thirteen
+ * queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, orgPriceRows, discountRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -35,6 +36,8 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
       .from(experiments)
       .where(eq(experiments.status, "running")),
+    db.select().from(orgModelPrices),
+    db.select().from(providerDiscounts),
   ]);
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
@@ -78,6 +81,18 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     prices.set(price.modelId, list);
   }
 
+  const orgPrices = new Map<string, OrgPriceEntry[]>();
+  for (const row of orgPriceRows) {
+    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok } = row;
+    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok }]);
+  }
+  const discounts = new Map<string, DiscountEntry[]>();
+  for (const row of discountRows) {
+    const key = `${row.orgId}\n${row.provider}`;
+    discounts.set(key, [...(discounts.get(key) ?? []), { id: row.id, effectiveFrom: row.effectiveFrom.getTime(), percent: row.percent }]);
+  }
+  const newestFirst = <T extends { effectiveFrom: number }>(entries: T[] | undefined) => (entries ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom);
+
   const modelEntries: ModelEntry[] = [];
   for (const row of modelRows) {
     const connection = connections.get(row.connectionId);
@@ -92,7 +107,9 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       region: row.region,
       createdAt: row.createdAt.getTime(),
       connection,
-      prices: (prices.get(row.id) ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom),
+      prices: newestFirst(prices.get(row.id)),
+      orgPrices: newestFirst(orgPrices.get(row.id)),
+      discounts: newestFirst(discounts.get(`${row.orgId}\n${connection.kind}`)),
     });
   }
 
