@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, test } from "vitest";
 import { sql } from "drizzle-orm";
 import { executeRows } from "../client";
 import { ensureDefaultOrg } from "../queries/organizations";
-import { insertUsageRows, type UsageRow } from "../queries/usage-ledger";
-import { LATENCY_BUCKET_BOUNDS, histogramPercentile } from "../queries/usage-rollups";
+import { insertUsageRows, overviewSeries, overviewTotals, type UsageRow } from "../queries/usage-ledger";
+import { LATENCY_BUCKET_BOUNDS, histogramPercentile, overviewFromRollups } from "../queries/usage-rollups";
 import { createTestDatabase } from "./test-database";
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
@@ -98,6 +98,24 @@ describe("hourly rollups", () => {
           (select * from ledger except select * from rollup) union all (select * from rollup except select * from ledger)`,
     );
     expect(orgMismatches).toEqual([]);
+  });
+
+  test.each(["hour", "day"] as const)("the Overview from the rollups (whole hours) and the ledger (edge hours) equals the ledger's sums, by %s", async (bucket) => {
+    // Off the hour at both ends, so both edges come from the ledger.
+    const from = new Date(Date.parse("2026-03-01T00:17:00Z"));
+    const to = new Date(Date.parse("2026-03-02T05:41:13Z"));
+    const fromRollups = await overviewFromRollups(database.handle.db, orgId, { from, to, bucket });
+    const [totals, series] = await Promise.all([overviewTotals(database.handle.db, orgId, { from, to }), overviewSeries(database.handle.db, orgId, { from, to, bucket })]);
+    const sums = ({ requests, errors, inputTokens, outputTokens, costUsd }: typeof totals) => ({ requests, errors, inputTokens, outputTokens, costUsd });
+    expect(totals.requests).toBeGreaterThan(3000);
+    expect(sums(fromRollups.totals)).toEqual(sums(totals));
+    expect(fromRollups.series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) }))).toEqual(series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) })));
+    // Percentiles from histograms: within the bucket the exact one falls in.
+    for (const [approximate, exact] of [[fromRollups.totals.p50Ms, totals.p50Ms], [fromRollups.totals.p95Ms, totals.p95Ms]]) {
+      const index = LATENCY_BUCKET_BOUNDS.findLastIndex((bound) => bound <= exact!);
+      expect(approximate).toBeGreaterThanOrEqual(LATENCY_BUCKET_BOUNDS[index]);
+      expect(approximate).toBeLessThanOrEqual(LATENCY_BUCKET_BOUNDS[index + 1] ?? Infinity);
+    }
   });
 
   test("a histogram percentile falls inside the bucket of the exact percentile", () => {

@@ -1,4 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
+import { executeRows, type Executor } from "../client";
+import type { OverviewBucket, OverviewTotals } from "./usage-ledger";
 
 /**
  * The ledger's hourly rollups (db/schema/usage-rollups.ts), maintained by insertUsageRows in the same statement as
@@ -87,4 +89,100 @@ export function wholeHours(from: Date, to: Date): { first: Date; last: Date } | 
   const first = new Date(Math.ceil(from.getTime() / hour) * hour);
   const last = new Date(Math.floor(to.getTime() / hour) * hour);
   return first < last ? { first, last } : null;
+}
+
+export interface RollupOverviewBucket {
+  bucket: Date;
+  requests: number;
+  errors: number;
+  inputTokens: number;
+  outputTokens: number;
+  costUsd: string;
+  histogram: number[];
+}
+
+/**
+ * The Overview's sums per time bucket for an org over [from, to): whole UTC hours from usage_rollups_org_hourly, the
+ * partial hours at either edge from the ledger itself (at most two hours of rows), so every sum equals the ledger's.
+ * `bucket` is hour or day (date_trunc, as the ledger query used).
+ */
+export async function overviewBucketsFromRollups(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "hour" | "day" }): Promise<RollupOverviewBucket[]> {
+  const hours = wholeHours(options.from, options.to);
+  const from = options.from.toISOString();
+  const to = options.to.toISOString();
+  const rollupPart = hours
+    ? sql`select hour as at, requests, errors, input_tokens, output_tokens, cost_usd, latency_histogram as histogram
+          from usage_rollups_org_hourly where org_id = ${orgId} and hour >= ${hours.first.toISOString()} and hour < ${hours.last.toISOString()}`
+    : sql`select null::timestamptz, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, null::int[] where false`;
+  const ledgerRange = hours
+    ? sql`((started_at >= ${from} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${to}))`
+    : sql`started_at >= ${from} and started_at < ${to}`;
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`with parts as (
+          ${rollupPart}
+          union all
+          select started_at, 1, (status <> 'success')::int, input_tokens, output_tokens, cost_usd,
+            array(select (i = width_bucket(latency_ms, ${latencyBoundsSql}))::int from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i)
+          from usage_ledger where org_id = ${orgId} and ${ledgerRange}
+        ),
+        sums as (
+          select date_trunc(${options.bucket}, at) as bucket, sum(requests)::bigint as requests, sum(errors)::bigint as errors,
+            sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::text as cost_usd
+          from parts group by 1
+        ),
+        histograms as (
+          select date_trunc(${options.bucket}, p.at) as bucket, h.i, sum(h.n)::bigint as n
+          from parts p cross join lateral unnest(p.histogram) with ordinality as h(n, i) group by 1, 2
+        )
+        select s.*, (select array_agg(h.n order by h.i) from histograms h where h.bucket = s.bucket) as histogram
+        from sums s order by 1`,
+  );
+  return rows.map((row) => ({
+    bucket: new Date(row.bucket as string),
+    requests: Number(row.requests),
+    errors: Number(row.errors),
+    inputTokens: Number(row.input_tokens),
+    outputTokens: Number(row.output_tokens),
+    costUsd: String(row.cost_usd),
+    histogram: parseIntArray(row.histogram),
+  }));
+}
+
+/** An int[] as either driver returns it (an array, or PostgreSQL's text form "{1,2}"). */
+function parseIntArray(value: unknown): number[] {
+  if (Array.isArray(value)) return value.map(Number);
+  if (typeof value === "string") return value.replace(/[{}]/g, "").split(",").filter(Boolean).map(Number);
+  return [];
+}
+
+/**
+ * The Overview's totals and series from the rollups: sums exact (they equal the ledger's), latency p50 / p95 from the
+ * hourly histograms (approximate within a bucket, see histogramPercentile).
+ */
+export async function overviewFromRollups(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "hour" | "day" }): Promise<{ totals: OverviewTotals; series: OverviewBucket[] }> {
+  const buckets = await overviewBucketsFromRollups(db, orgId, options);
+  const all: number[] = [];
+  let cost = 0n;
+  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0 };
+  const series = buckets.map(({ histogram, ...bucket }) => {
+    addHistograms(all, histogram);
+    cost += decimalToPicos(bucket.costUsd);
+    totals.requests += bucket.requests;
+    totals.errors += bucket.errors;
+    totals.inputTokens += bucket.inputTokens;
+    totals.outputTokens += bucket.outputTokens;
+    return { ...bucket, p50Ms: histogramPercentile(histogram, 0.5), p95Ms: histogramPercentile(histogram, 0.95) };
+  });
+  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95) }, series };
+}
+
+/** numeric(…, 12) text ("12.000000000345", never negative here) → picodollars, and back: exact, no float. */
+function decimalToPicos(text: string): bigint {
+  const [whole, fraction = ""] = text.split(".");
+  return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, "0").slice(0, 12) || "0");
+}
+
+function picosToDecimal(picos: bigint): string {
+  return `${picos / 10n ** 12n}.${(picos % 10n ** 12n).toString().padStart(12, "0")}`;
 }
