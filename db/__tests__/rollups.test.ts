@@ -3,6 +3,7 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "../client";
 import { ensureDefaultOrg } from "../queries/organizations";
 import { insertUsageRows, overviewSeries, overviewTotals, type UsageRow } from "../queries/usage-ledger";
+import { reportGroupings, usageReport } from "../queries/usage-reports";
 import { LATENCY_BUCKET_BOUNDS, histogramPercentile, overviewFromRollups } from "../queries/usage-rollups";
 import { createTestDatabase } from "./test-database";
 
@@ -116,6 +117,22 @@ describe("hourly rollups", () => {
       expect(approximate).toBeGreaterThanOrEqual(LATENCY_BUCKET_BOUNDS[index]);
       expect(approximate).toBeLessThanOrEqual(LATENCY_BUCKET_BOUNDS[index + 1] ?? Infinity);
     }
+  });
+
+  test.each([
+    ["UTC days", "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z"],
+    // Asia/Kolkata (+05:30) and Asia/Kathmandu (+05:45) days: the edge half and quarter hours come from the ledger.
+    ["a +05:30 day", "2026-02-28T18:30:00Z", "2026-03-01T18:30:00Z"],
+    ["a +05:45 period", "2026-02-28T18:15:00Z", "2026-03-02T05:45:00Z"],
+  ])("every report grouping over %s equals the ledger's, group for group, to the picodollar", async (_label, from, to) => {
+    const scope = { orgId, from: new Date(from), to: new Date(to) };
+    for (const groupBy of reportGroupings) {
+      const [fromRollups, fromLedger] = await Promise.all([usageReport(database.handle.db, scope, groupBy), usageReport(database.handle.db, scope, groupBy, { source: "ledger" })]);
+      expect(fromRollups.totals.requests).toBeGreaterThan(1000);
+      expect(fromRollups).toEqual(fromLedger);
+    }
+    const [byTeam] = [await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model")];
+    expect(byTeam).toEqual(await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model", { source: "ledger" }));
   });
 
   test("a histogram percentile falls inside the bucket of the exact percentile", () => {

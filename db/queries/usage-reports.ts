@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
+import { wholeHours } from "./usage-rollups";
 
 /**
  * Usage reports straight from the ledger: exact numeric sums (cost_usd is numeric(24,12), summed
@@ -29,6 +30,8 @@ export interface ReportTotals {
   outputTokens: number;
   cachedInputTokens: number;
   costUsd: string;
+  /** At the catalog price; absent where it was not recorded (a closed month's frozen lines, adjustments). */
+  listCostUsd?: string;
 }
 
 export interface ReportGroup extends ReportTotals {
@@ -41,7 +44,7 @@ export interface ReportGroup extends ReportTotals {
 // The grouped value and its label. Tags: a key's own cost centre, else its team's (as they are now).
 const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
   team: { key: sql`u.team_id::text`, label: sql`max(t.name)` },
-  key: { key: sql`u.key_id::text`, label: sql`max(coalesce(k.name, u.key_prefix))` },
+  key: { key: sql`u.key_id::text`, label: sql`max(coalesce(k.name, u.key_prefix, k.key_prefix))` },
   user: { key: sql`u.end_user`, label: sql`u.end_user` },
   model: { key: sql`u.requested_model`, label: sql`u.requested_model` },
   provider: { key: sql`u.provider`, label: sql`u.provider` },
@@ -49,11 +52,35 @@ const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
   tag: { key: sql`coalesce(k.cost_centre, t.cost_centre)`, label: sql`coalesce(k.cost_centre, t.cost_centre)` },
 };
 
-const sums = sql`count(*)::int as requests,
+// Over parts (rollup rows and ledger rows alike, each carrying its request count): exact numerics and bigints.
+const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
   coalesce(sum(u.input_tokens), 0)::bigint::text as input_tokens,
   coalesce(sum(u.output_tokens), 0)::bigint::text as output_tokens,
   coalesce(sum(u.cached_input_tokens), 0)::bigint::text as cached_input_tokens,
-  coalesce(sum(u.cost_usd), 0)::text as cost_usd`;
+  coalesce(sum(u.cost_usd), 0)::text as cost_usd,
+  coalesce(sum(u.list_cost_usd), 0)::text as list_cost_usd`;
+
+/**
+ * The rows a report sums, as "parts": for every grouping but end user, the whole UTC hours of the period from
+ * usage_rollups_hourly and the partial hours at its edges (a zone with a 30- or 45-minute offset, a custom ISO
+ * instant) from the ledger; grouped by end user, the ledger only (the rollups do not keep end users).
+ */
+function reportParts(scope: ReportScope, useRollups: boolean): SQL {
+  const team = scope.teamId ? sql` and team_id = ${scope.teamId}` : sql``;
+  const ledger = (range: SQL) =>
+    sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+        from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
+  const from = scope.from.toISOString();
+  const to = scope.to.toISOString();
+  const hours = useRollups ? wholeHours(scope.from, scope.to) : null;
+  if (!hours) return ledger(sql`started_at >= ${from} and started_at < ${to}`);
+  const first = hours.first.toISOString();
+  const last = hours.last.toISOString();
+  return sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+      from usage_rollups_hourly where org_id = ${scope.orgId} and hour >= ${first} and hour < ${last}${team}
+    union all
+    ${ledger(sql`((started_at >= ${from} and started_at < ${first}) or (started_at >= ${last} and started_at < ${to}))`)}`;
+}
 
 /** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
 export const reportJoins = sql`left join virtual_keys k on k.id = u.key_id
@@ -67,17 +94,18 @@ function toTotals(row: Record<string, unknown>): ReportTotals {
     outputTokens: Number(row.output_tokens),
     cachedInputTokens: Number(row.cached_input_tokens),
     costUsd: String(row.cost_usd),
+    listCostUsd: String(row.list_cost_usd),
   };
 }
 
 /** Each group's totals (largest cost first) and the period's total, from one statement. */
-export async function usageReport(db: Executor, scope: ReportScope, groupBy: ReportGrouping): Promise<{ groups: ReportGroup[]; totals: ReportTotals }> {
+export async function usageReport(db: Executor, scope: ReportScope, groupBy: ReportGrouping, options: { source?: "rollups" | "ledger" } = {}): Promise<{ groups: ReportGroup[]; totals: ReportTotals }> {
   const grouping = groupings[groupBy];
+  const parts = reportParts(scope, groupBy !== "user" && options.source !== "ledger");
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select grouping(${grouping.key}) as is_total, ${grouping.key} as group_key, ${grouping.label} as group_label, ${sums}
-        from usage_ledger u ${reportJoins}
-        where ${inScope(scope)}
+        from (${parts}) u ${reportJoins}
         group by grouping sets ((${grouping.key}), ())
         order by grouping(${grouping.key}) desc, sum(u.cost_usd) desc nulls last, 2 nulls last`,
   );
@@ -85,7 +113,7 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
   const groups = rows
     .filter((row) => Number(row.is_total) !== 1)
     .map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), ...toTotals(row) }));
-  return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0" } };
+  return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0", listCostUsd: "0" } };
 }
 
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */
