@@ -68,7 +68,7 @@ test("a request is charged the org price less the provider discount; list cost s
   const report = await request.get("/api/admin/reports/usage?period=this_month&group_by=model", { headers: adminHeaders() });
   expect(report.status()).toBe(200);
   const group = (await report.json()).groups.find((candidate: { key: string }) => candidate.key === model);
-  expect(group).toMatchObject({ requests: 1, costUsd: "0.000004410000", listCostUsd: "0.000007350000" });
+  expect(group).toMatchObject({ requests: 1, cost_usd: "0.000004410000", list_cost_usd: "0.000007350000" });
 
   // Ended again: the next request pays the catalog price; the recorded row keeps what it was charged.
   expect((await request.post(`/api/admin/models/${modelId}/org-prices`, { headers: adminHeaders(), data: { clear: true } })).status()).toBe(201);
