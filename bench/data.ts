@@ -3,13 +3,17 @@
  * Makes a scratch database on the local PostgreSQL (BENCH_POSTGRES_URL, default postgres://postgres@127.0.0.1:5432/postgres),
  * migrates it, loads BENCH_ROWS (1,000,000) synthetic ledger rows spread over the last 60 days (20 teams, 200 keys,
  * 8 models, 6 providers, ~4 % errors), ANALYZEs, then times each query BENCH_REPEATS (5) times through the same query
- * functions the console calls, printing the median and the slowest run. Drops the database at the end.
+ * functions the console calls, printing the median and the slowest run: the ledger scans and the rollup-backed queries
+ * (db/queries/usage-rollups.ts) side by side. Drops the database at the end.
  */
+import { readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { executeRows, openDatabase } from "@/db/client";
 import { migrateDatabase } from "@/db/migrate";
 import { listRequests, overviewSeries, overviewTotals } from "@/db/queries/usage-ledger";
+import { overviewFromRollups } from "@/db/queries/usage-rollups";
+import { usageReport } from "@/db/queries/usage-reports";
 import { ensureDefaultOrg } from "@/db/queries/organizations";
 
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
@@ -42,7 +46,7 @@ async function main() {
     // Teams and keys as uuids derived from their number, so rows can point at them without joins.
     await db.execute(sql`
       insert into usage_ledger (id, org_id, team_id, key_id, key_prefix, requested_model, served_model, provider, endpoint, stream, status, http_status,
-        error_kind, input_tokens, output_tokens, cost_usd, latency_ms, ttft_ms, started_at, ended_at, upstream_attempts)
+        error_kind, input_tokens, output_tokens, cost_usd, list_cost_usd, latency_ms, ttft_ms, started_at, ended_at, upstream_attempts)
       select 'req_' || lpad(to_hex(g), 24, '0'),
         ${orgId}::uuid,
         ('00000000-0000-4000-8000-' || lpad(to_hex(k % 20), 12, '0'))::uuid,
@@ -57,6 +61,7 @@ async function main() {
         case when e < 40 then 'upstream' end,
         100 + g % 900, 20 + g % 300,
         ((100 + g % 900) * 0.15 + (20 + g % 300) * 0.6) / 1000000,
+        ((100 + g % 900) * 0.15 + (20 + g % 300) * 0.6) / 1000000,
         50 + (g::bigint * 7919) % 3000, 20 + (g::bigint * 104729) % 800,
         now() - (g::double precision / ${rowCount} * interval '60 days'),
         now() - (g::double precision / ${rowCount} * interval '60 days') + interval '1 second',
@@ -64,8 +69,18 @@ async function main() {
       from generate_series(1, ${rowCount}) as g,
         -- Key, model and outcome from independent hashes of g, so no filter combination is empty or all-matching.
         lateral (select ((g::bigint * 2654435761) % 4294967296 % 200)::int as k, ((g::bigint * 40503) % 65536 % 8)::int as m, ((g::bigint * 97) % 1000)::int as e) as pick`);
-    await db.execute(sql`analyze usage_ledger`);
     const loadMs = performance.now() - loadStarted;
+    // The rows went straight into the ledger, so build the rollups with the migration's own backfill statements
+    // (0013_org_prices_rollups.sql), as an upgrade of a full ledger would.
+    const rollupStarted = performance.now();
+    const migration = readFileSync(new URL("../db/migrations/0013_org_prices_rollups.sql", import.meta.url), "utf8");
+    for (const statement of migration.split("--> statement-breakpoint").map((part) => part.replace(/^--.*$/gm, "").trim())) {
+      if (/^(INSERT INTO "usage_rollups|WITH "buckets")/.test(statement)) await handle.db.execute(sql.raw(statement));
+    }
+    const rollupMs = performance.now() - rollupStarted;
+    await db.execute(sql`analyze usage_ledger`);
+    await db.execute(sql`analyze usage_rollups_hourly`);
+    await db.execute(sql`analyze usage_rollups_org_hourly`);
 
     const key = "00000000-0000-4000-9000-000000000007";
     // The cursor of the 500,000th newest row: a deep page, reached by keyset (no OFFSET).
@@ -75,6 +90,7 @@ async function main() {
     const monthStart = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
     const monthEnd = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 1));
     const thirtyDaysAgo = new Date(now.getTime() - 30 * 86_400_000);
+    const sevenDaysAgo = new Date(now.getTime() - 7 * 86_400_000);
     const cases: [string, () => Promise<unknown>][] = [
       ["Requests: first page (50)", () => listRequests(db, { orgId }, { limit: 50 })],
       ["Requests: first page, key + status=error", () => listRequests(db, { orgId, keyId: key, status: "error" }, { limit: 50 })],
@@ -83,6 +99,13 @@ async function main() {
       ["Requests: deep page, key filter", () => listRequests(db, { orgId, keyId: key }, { limit: 50, cursor: deepCursor })],
       ["Requests: deep page, model + status=error", () => listRequests(db, { orgId, model: "claude-haiku-4-5", status: "error" }, { limit: 50, cursor: deepCursor })],
       ["Overview: 30 days (totals + daily series)", () => Promise.all([overviewTotals(db, orgId, { from: thirtyDaysAgo, to: now }), overviewSeries(db, orgId, { from: thirtyDaysAgo, to: now, bucket: "day" })])],
+      ["Overview: 30 days, from the rollups", () => overviewFromRollups(db, orgId, { from: thirtyDaysAgo, to: now, bucket: "day" })],
+      ["Overview: 7 days by hour, ledger", () => Promise.all([overviewTotals(db, orgId, { from: sevenDaysAgo, to: now }), overviewSeries(db, orgId, { from: sevenDaysAgo, to: now, bucket: "hour" })])],
+      ["Overview: 7 days by hour, from the rollups", () => overviewFromRollups(db, orgId, { from: sevenDaysAgo, to: now, bucket: "hour" })],
+      ["Report: last month by team, ledger (usageReport)", () => usageReport(db, { orgId, from: monthStart, to: monthEnd }, "team", { source: "ledger" })],
+      ["Report: last month by team, from the rollups", () => usageReport(db, { orgId, from: monthStart, to: monthEnd }, "team")],
+      ["Report: last month by model, from the rollups", () => usageReport(db, { orgId, from: monthStart, to: monthEnd }, "model")],
+      ["Report: a +05:30 month by tag, from the rollups", () => usageReport(db, { orgId, from: new Date(monthStart.getTime() - 19_800_000), to: new Date(monthEnd.getTime() - 19_800_000) }, "tag")],
       [
         "Report: last month by team",
         () =>
@@ -93,8 +116,12 @@ async function main() {
           ),
       ],
     ];
-    const [{ count }] = await executeRows<{ count: number }>(db, sql`select count(*)::int as count from usage_ledger`);
-    console.log(`modelgate data benchmark — ${new Date().toISOString()} — ${count.toLocaleString("en")} ledger rows (loaded in ${(loadMs / 1000).toFixed(1)} s), ${repeats} runs each after a warm-up\n`);
+    const [{ count, rollups, hours }] = await executeRows<{ count: number; rollups: number; hours: number }>(
+      db,
+      sql`select (select count(*)::int from usage_ledger) as count, (select count(*)::int from usage_rollups_hourly) as rollups, (select count(*)::int from usage_rollups_org_hourly) as hours`,
+    );
+    console.log(`modelgate data benchmark — ${new Date().toISOString()} — ${count.toLocaleString("en")} ledger rows (loaded in ${(loadMs / 1000).toFixed(1)} s), ${repeats} runs each after a warm-up`);
+    console.log(`rollups built from the ledger in ${(rollupMs / 1000).toFixed(1)} s: ${rollups.toLocaleString("en")} hourly rows (org, hour, team, key, model, provider), ${hours.toLocaleString("en")} org-hour rows\n`);
     console.log(`| query | median | slowest | under ${TARGET_MS} ms |`);
     console.log("|---|---|---|---|");
     for (const [label, run] of cases) {

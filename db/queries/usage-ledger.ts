@@ -1,6 +1,7 @@
 import { and, desc, eq, getTableColumns, gte, inArray, lte, sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
 import { usageLedger } from "../schema";
+import { rollupCtes } from "./usage-rollups";
 
 /** A ledger row, and what its key asks to keep of the request (request_bodies), inserted by the same statement. */
 export type UsageRow = typeof usageLedger.$inferInsert & { storedBody?: { mode: "metadata" | "full"; callerRegion: string | null; body: unknown; responseText?: string | null } };
@@ -14,6 +15,8 @@ function toRecord(row: UsageRow): Record<string, unknown> {
     // json_populate_recordset fills absent keys with NULL, so apply column defaults here.
     record[name] = value === undefined ? (column.default ?? null) : value instanceof Date ? value.toISOString() : value;
   }
+  // A row built without a list cost was charged at the list price (no org price, no discount).
+  if (row.listCostUsd === undefined && row.costUsd !== undefined) record.list_cost_usd = row.costUsd;
   if (row.storedBody) record.stored_body = row.storedBody;
   return record;
 }
@@ -30,14 +33,18 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
   // The same statement settles the budgets each new row was charged to (README "Budgets"): a per-request
   // reservation is deleted and freed, a leased charge moves its part out of the replica's slice (budget_leases) and
   // out of reserved, and the cost is added to spent. A row skipped as a duplicate settles nothing, so a retried batch
-  // never charges twice, and a budget's spent is always the sum of the ledger rows charged to it.
+  // never charges twice, and a budget's spent is always the sum of the ledger rows charged to it. The new rows are
+  // added to the hourly rollups in the same statement too (usage-rollups.ts), so a rollup is the sum of its rows.
   const inserted = await executeRows<{ id: string }>(
     db,
     sql`with raw as (select ${payload}::json as rows),
       ins as (
         insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, (select rows from raw))
-        on conflict (id) do nothing returning id, cost_usd, budget_charges
+        on conflict (id) do nothing
+        returning id, org_id, team_id, key_id, requested_model, provider, status, started_at, input_tokens, output_tokens, cached_input_tokens,
+          cache_write_tokens, cost_usd, list_cost_usd, latency_ms, cache_status, cache_saved_usd, budget_charges
       ),
+      ${rollupCtes},
       charges as (
         select ins.id as request_id, (c.value->>'budget_id')::uuid as budget_id, (c.value->>'period_start')::timestamptz as period_start, ins.cost_usd,
           c.value->>'lease' as lease_id, coalesce((c.value->>'lease_amount')::numeric, 0) as lease_amount

@@ -1,5 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
+import { wholeHours } from "./usage-rollups";
 
 /**
  * Usage reports straight from the ledger: exact numeric sums (cost_usd is numeric(24,12), summed
@@ -29,6 +30,8 @@ export interface ReportTotals {
   outputTokens: number;
   cachedInputTokens: number;
   costUsd: string;
+  /** At the catalog price; absent where it was not recorded (a closed month's frozen lines, adjustments). */
+  listCostUsd?: string;
 }
 
 export interface ReportGroup extends ReportTotals {
@@ -41,7 +44,7 @@ export interface ReportGroup extends ReportTotals {
 // The grouped value and its label. Tags: a key's own cost centre, else its team's (as they are now).
 const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
   team: { key: sql`u.team_id::text`, label: sql`max(t.name)` },
-  key: { key: sql`u.key_id::text`, label: sql`max(coalesce(k.name, u.key_prefix))` },
+  key: { key: sql`u.key_id::text`, label: sql`max(coalesce(k.name, u.key_prefix, k.key_prefix))` },
   user: { key: sql`u.end_user`, label: sql`u.end_user` },
   model: { key: sql`u.requested_model`, label: sql`u.requested_model` },
   provider: { key: sql`u.provider`, label: sql`u.provider` },
@@ -49,11 +52,35 @@ const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
   tag: { key: sql`coalesce(k.cost_centre, t.cost_centre)`, label: sql`coalesce(k.cost_centre, t.cost_centre)` },
 };
 
-const sums = sql`count(*)::int as requests,
+// Over parts (rollup rows and ledger rows alike, each carrying its request count): exact numerics and bigints.
+const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
   coalesce(sum(u.input_tokens), 0)::bigint::text as input_tokens,
   coalesce(sum(u.output_tokens), 0)::bigint::text as output_tokens,
   coalesce(sum(u.cached_input_tokens), 0)::bigint::text as cached_input_tokens,
-  coalesce(sum(u.cost_usd), 0)::text as cost_usd`;
+  coalesce(sum(u.cost_usd), 0)::text as cost_usd,
+  coalesce(sum(u.list_cost_usd), 0)::text as list_cost_usd`;
+
+/**
+ * The rows a report sums, as "parts": for every grouping but end user, the whole UTC hours of the period from
+ * usage_rollups_hourly and the partial hours at its edges (a zone with a 30- or 45-minute offset, a custom ISO
+ * instant) from the ledger; grouped by end user, the ledger only (the rollups do not keep end users).
+ */
+function reportParts(scope: ReportScope, useRollups: boolean): SQL {
+  const team = scope.teamId ? sql` and team_id = ${scope.teamId}` : sql``;
+  const ledger = (range: SQL) =>
+    sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+        from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
+  const from = scope.from.toISOString();
+  const to = scope.to.toISOString();
+  const hours = useRollups ? wholeHours(scope.from, scope.to) : null;
+  if (!hours) return ledger(sql`started_at >= ${from} and started_at < ${to}`);
+  const first = hours.first.toISOString();
+  const last = hours.last.toISOString();
+  return sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+      from usage_rollups_hourly where org_id = ${scope.orgId} and hour >= ${first} and hour < ${last}${team}
+    union all
+    ${ledger(sql`((started_at >= ${from} and started_at < ${first}) or (started_at >= ${last} and started_at < ${to}))`)}`;
+}
 
 /** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
 export const reportJoins = sql`left join virtual_keys k on k.id = u.key_id
@@ -67,17 +94,18 @@ function toTotals(row: Record<string, unknown>): ReportTotals {
     outputTokens: Number(row.output_tokens),
     cachedInputTokens: Number(row.cached_input_tokens),
     costUsd: String(row.cost_usd),
+    listCostUsd: String(row.list_cost_usd),
   };
 }
 
 /** Each group's totals (largest cost first) and the period's total, from one statement. */
-export async function usageReport(db: Executor, scope: ReportScope, groupBy: ReportGrouping): Promise<{ groups: ReportGroup[]; totals: ReportTotals }> {
+export async function usageReport(db: Executor, scope: ReportScope, groupBy: ReportGrouping, options: { source?: "rollups" | "ledger" } = {}): Promise<{ groups: ReportGroup[]; totals: ReportTotals }> {
   const grouping = groupings[groupBy];
+  const parts = reportParts(scope, groupBy !== "user" && options.source !== "ledger");
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select grouping(${grouping.key}) as is_total, ${grouping.key} as group_key, ${grouping.label} as group_label, ${sums}
-        from usage_ledger u ${reportJoins}
-        where ${inScope(scope)}
+        from (${parts}) u ${reportJoins}
         group by grouping sets ((${grouping.key}), ())
         order by grouping(${grouping.key}) desc, sum(u.cost_usd) desc nulls last, 2 nulls last`,
   );
@@ -85,7 +113,7 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
   const groups = rows
     .filter((row) => Number(row.is_total) !== 1)
     .map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), ...toTotals(row) }));
-  return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0" } };
+  return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0", listCostUsd: "0" } };
 }
 
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */
@@ -125,7 +153,16 @@ export interface ChargeRow {
   cachedInputTokens: number;
   cacheWriteTokens: number;
   costUsd: string;
+  /** At the catalog price (usage_ledger.list_cost_usd). */
+  listCostUsd: string;
   priceId: string | null;
+  /** The org's own price row the request was charged at, its rates, and the provider discount applied. */
+  orgPriceId: string | null;
+  orgInputPerMtok: string | null;
+  orgOutputPerMtok: string | null;
+  orgCachedInputPerMtok: string | null;
+  orgCacheWritePerMtok: string | null;
+  discountPercent: string | null;
   inputPerMtok: string | null;
   outputPerMtok: string | null;
   cachedInputPerMtok: string | null;
@@ -156,12 +193,16 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
           ${iso(sql`date_trunc('hour', u.started_at)`)} as hour_start, ${iso(month)} as month_start, ${iso(monthEnd)} as month_end,
           u.org_id, o.name as org_name, u.team_id, t.name as team_name, u.key_id, k.name as key_name, u.key_prefix,
           coalesce(k.cost_centre, t.cost_centre) as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, m.region,
-          u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cost_usd::text as cost_usd, u.price_id,
+          u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cost_usd::text as cost_usd, u.list_cost_usd::text as list_cost_usd, u.price_id,
+          u.org_price_id, u.discount_percent::text as discount_percent,
+          op.input_per_mtok::text as org_input_per_mtok, op.output_per_mtok::text as org_output_per_mtok,
+          op.cached_input_per_mtok::text as org_cached_input_per_mtok, op.cache_write_per_mtok::text as org_cache_write_per_mtok,
           p.input_per_mtok::text as input_per_mtok, p.output_per_mtok::text as output_per_mtok,
           p.cached_input_per_mtok::text as cached_input_per_mtok, p.cache_write_per_mtok::text as cache_write_per_mtok
         from usage_ledger u ${reportJoins}
         join organizations o on o.id = u.org_id
         left join model_prices p on p.id = u.price_id
+        left join org_model_prices op on op.id = u.org_price_id
         where ${inScope(scope)} and ${chargedRows}${after}
         order by u.started_at, u.id
         limit ${page.limit}`,
@@ -190,7 +231,14 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
     cachedInputTokens: Number(row.cached_input_tokens),
     cacheWriteTokens: Number(row.cache_write_tokens),
     costUsd: String(row.cost_usd),
+    listCostUsd: String(row.list_cost_usd),
     priceId: nullable(row.price_id),
+    orgPriceId: nullable(row.org_price_id),
+    orgInputPerMtok: nullable(row.org_input_per_mtok),
+    orgOutputPerMtok: nullable(row.org_output_per_mtok),
+    orgCachedInputPerMtok: nullable(row.org_cached_input_per_mtok),
+    orgCacheWritePerMtok: nullable(row.org_cache_write_per_mtok),
+    discountPercent: nullable(row.discount_percent),
     inputPerMtok: nullable(row.input_per_mtok),
     outputPerMtok: nullable(row.output_per_mtok),
     cachedInputPerMtok: nullable(row.cached_input_per_mtok),

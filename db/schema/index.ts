@@ -25,3 +25,5 @@ export * from "./experiments";
 export * from "./context-summaries";
 export * from "./response-cache";
 export * from "./request-feedback";
+export * from "./org-prices";
+export * from "./usage-rollups";

@@ -7,7 +7,8 @@ import { boolean, index, integer, jsonb, numeric, pgTable, text, timestamp, uuid
 /**
  * One row per request that passed authentication. The id is the request id returned in
  * `x-request-id`; inserts use ON CONFLICT DO NOTHING so a retried batch never bills twice.
- * cost_usd is an exact decimal (never a float): tokens × price per 1M tokens / 1e6.
+ * cost_usd is an exact decimal (never a float): tokens × price per 1M tokens / 1e6, at the org's price less its
+ * provider discount (the effective cost); list_cost_usd the same tokens at the catalog price.
  */
 export const usageLedger = pgTable(
   "usage_ledger",
@@ -36,6 +37,11 @@ export const usageLedger = pgTable(
     tokensEstimated: boolean("tokens_estimated").notNull().default(false),
     costUsd: numeric("cost_usd", { precision: 24, scale: 12 }).notNull().default("0"),
     priceId: uuid("price_id"),
+    /** The catalog (list) cost at the catalog price in force at request time; cost_usd is what the org pays. */
+    listCostUsd: numeric("list_cost_usd", { precision: 24, scale: 12 }).notNull().default("0"),
+    /** The org's own price (org_model_prices) and the provider discount in percent the request was priced with. */
+    orgPriceId: uuid("org_price_id"),
+    discountPercent: numeric("discount_percent", { precision: 7, scale: 4 }),
     latencyMs: integer("latency_ms").notNull(),
     ttftMs: integer("ttft_ms"),
     startedAt: timestamp("started_at", { withTimezone: true }).notNull(),

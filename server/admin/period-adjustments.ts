@@ -65,6 +65,7 @@ export async function adjustmentsFor(db: Database, orgId: string, month: string,
 
 export function sumTotals(groups: ReportGroup[]): ReportTotals {
   let picos = 0n;
+  let listPicos: bigint | null = 0n;
   const totals = { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0" };
   for (const group of groups) {
     totals.requests += group.requests;
@@ -72,6 +73,8 @@ export function sumTotals(groups: ReportGroup[]): ReportTotals {
     totals.outputTokens += group.outputTokens;
     totals.cachedInputTokens += group.cachedInputTokens;
     picos += signedPicos(group.costUsd);
+    listPicos = listPicos === null || group.listCostUsd === undefined ? null : listPicos + signedPicos(group.listCostUsd);
   }
-  return { ...totals, costUsd: picosToDecimal(picos) };
+  // A list total only when every group recorded one (frozen lines and adjustments do not).
+  return { ...totals, costUsd: picosToDecimal(picos), ...(listPicos !== null ? { listCostUsd: picosToDecimal(listPicos) } : {}) };
 }

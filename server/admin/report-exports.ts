@@ -14,7 +14,7 @@ export interface CsvExport {
   headers: Record<string, string>;
 }
 
-const reportColumns = ["row_type", "adjustment_for", "period_start", "period_end", "time_zone", "group_by", "group_key", "group_name", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd", "currency"] as const;
+const reportColumns = ["row_type", "adjustment_for", "period_start", "period_end", "time_zone", "group_by", "group_key", "group_name", "requests", "input_tokens", "cached_input_tokens", "output_tokens", "cost_usd", "currency", "list_cost_usd"] as const;
 
 /** Cells a spreadsheet would run as a formula (=, +, -, @ …) are escaped, as in the audit export. */
 type CsvRecord = Record<string, string | null> | (string | null)[];
@@ -42,6 +42,7 @@ export async function reportCsvFor(db: Database, actor: Actor, input: ReportQuer
     cached_input_tokens: String(row.cachedInputTokens),
     output_tokens: String(row.outputTokens),
     cost_usd: row.costUsd,
+    list_cost_usd: row.listCostUsd ?? "",
   });
   const records = [
     ...groups.map((group) => ({

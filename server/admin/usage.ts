@@ -4,6 +4,7 @@ import { findRequest, listChildRequests, listRequests, overviewSeries, overviewT
 import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
 import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
+import { overviewFromRollups } from "@/db/queries/usage-rollups";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
 
@@ -60,6 +61,12 @@ export async function overviewFor(db: Database, actor: Actor, range: OverviewRan
   const to = new Date();
   const from = new Date(to.getTime() - ms);
   const keyIds = await usageKeyScope(db, actor);
+  // The whole org over hours or days reads the hourly rollups (plus the ledger's partial edge hours); the last hour by
+  // minute, and a developer's own keys, read the ledger (a bounded window, a few keys' rows).
+  if (keyIds === undefined && bucket !== "minute") {
+    const { totals, series } = await overviewFromRollups(db, actor.orgId, { from, to, bucket });
+    return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: false });
+  }
   const [totals, series] = await Promise.all([overviewTotals(db, actor.orgId, { from, to, keyIds }), overviewSeries(db, actor.orgId, { from, to, bucket, keyIds })]);
   return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: keyIds !== undefined });
 }

@@ -4,11 +4,11 @@ import type { PolicyDecisionValue } from "@/db/schema/policy-decision";
 import type { RouteTraceValue } from "@/db/schema/route-trace";
 import { describeError, logger } from "@/server/logger";
 import type { RecordTelemetry } from "@/server/telemetry/request-telemetry";
-import { priceAt, type KeyEntry, type ModelEntry } from "./config/config-source";
+import { pricingAt, type KeyEntry, type ModelEntry } from "./config/config-source";
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
-import { costPicos, picosToDecimal } from "./pricing";
+import { chargeOf, picosToDecimal } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
 import type { CacheTicket } from "./cache/response-cache";
 import type { RateLimitHold } from "./rate-limit/limiter";
@@ -94,8 +94,10 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   estimated ||= outcome.usageEstimated === true;
   // Rate limits are settled with the tokens the ledger records (input + output), once per request.
   record.rateLimit?.settle(usage.inputTokens + usage.outputTokens);
-  const price = record.model ? priceAt(record.model, record.startedAt) : undefined;
-  const picos = price ? costPicos(usage, price) : 0n;
+  // The prices in force when the request started, from the snapshot: the catalog's (list), the org's own, the discount.
+  const pricing = record.model ? pricingAt(record.model, record.startedAt) : undefined;
+  const charge = pricing ? chargeOf(usage, pricing) : { listPicos: 0n, costPicos: 0n };
+  const picos = charge.costPicos;
   const cost = picosToDecimal(picos);
   const row: UsageRow = {
     id: record.id,
@@ -120,7 +122,10 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     reasoningTokens: usage.reasoningTokens ?? 0,
     tokensEstimated: estimated,
     costUsd: cost,
-    priceId: price?.id ?? null,
+    priceId: pricing?.list?.id ?? null,
+    listCostUsd: picosToDecimal(charge.listPicos),
+    orgPriceId: pricing?.orgPrice?.id ?? null,
+    discountPercent: pricing?.orgPrice || pricing?.list ? (pricing.discountPercent ?? null) : null,
     latencyMs: endedAt - record.startedAt,
     ttftMs: record.firstTokenAt ? record.firstTokenAt - record.startedAt : null,
     startedAt: new Date(record.startedAt),

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
-import type { PriceEntry } from "./config/config-source";
-import { costUsd, decimalToMicros, picosToDecimal } from "./pricing";
+import { pricingAt, type ModelEntry, type PriceEntry } from "./config/config-source";
+import { chargeOf, costUsd, decimalToMicros, discountedPicos, picosToDecimal } from "./pricing";
 
 const price = (input: string, output: string, cached: string | null = null, cacheWrite: string | null = null): PriceEntry => ({
   id: "p",
@@ -39,4 +39,69 @@ describe("pricing", () => {
 
   test("unpriced is zero", () => expect(costUsd({ inputTokens: 5, outputTokens: 5 }, undefined)).toBe("0.000000000000"));
   test("formats negatives", () => expect(picosToDecimal(-1n)).toBe("-0.000000000001"));
+});
+
+describe("org prices and provider discounts", () => {
+  const model = (overrides: Partial<ModelEntry>): ModelEntry => ({
+    id: "m",
+    orgId: "o",
+    name: "gpt-4o-mini",
+    upstreamModel: "gpt-4o-mini",
+    contextWindow: null,
+    maxOutputTokens: null,
+    region: null,
+    createdAt: 0,
+    connection: { id: "c", orgId: "o", kind: "openai", name: "OpenAI", baseUrl: "https://api.openai.com/v1", apiKey: "", trusted: true, region: null },
+    prices: [{ ...price("0.15", "0.60"), id: "list-2", effectiveFrom: 2000 }, { ...price("0.30", "1.20"), id: "list-1", effectiveFrom: 0 }],
+    ...overrides,
+  });
+  const usage = { inputTokens: 1000, outputTokens: 100, cachedInputTokens: 200 };
+
+  test("the prices in force at the request's start: catalog, org price (and its end), discount", () => {
+    const entry = model({
+      orgPrices: [
+        { id: "org-ended", effectiveFrom: 5000, inputPerMtok: null, outputPerMtok: null, cachedInputPerMtok: null, cacheWritePerMtok: null },
+        { id: "org-1", effectiveFrom: 3000, inputPerMtok: "0.10", outputPerMtok: "0.40", cachedInputPerMtok: "0.05", cacheWritePerMtok: null },
+      ],
+      discounts: [{ id: "d-2", effectiveFrom: 4000, percent: "0" }, { id: "d-1", effectiveFrom: 2500, percent: "12.5" }],
+    });
+    expect(pricingAt(entry, 1000)).toMatchObject({ list: { id: "list-1" }, orgPrice: undefined, discountPercent: null });
+    expect(pricingAt(entry, 2600)).toMatchObject({ list: { id: "list-2" }, orgPrice: undefined, discountPercent: "12.5" });
+    expect(pricingAt(entry, 3500)).toMatchObject({ list: { id: "list-2" }, orgPrice: { id: "org-1" }, discountPercent: "12.5" });
+    expect(pricingAt(entry, 4500)).toMatchObject({ orgPrice: { id: "org-1" }, discountPercent: null });
+    expect(pricingAt(entry, 6000)).toMatchObject({ list: { id: "list-2" }, orgPrice: undefined, discountPercent: null });
+  });
+
+  test("list cost at the catalog price; effective cost per meter at the org price less the discount, rounded half up", () => {
+    const pricing = pricingAt(
+      model({
+        orgPrices: [{ id: "org-1", effectiveFrom: 0, inputPerMtok: "0.10", outputPerMtok: "0.40", cachedInputPerMtok: "0.05", cacheWritePerMtok: null }],
+        discounts: [{ id: "d", effectiveFrom: 0, percent: "12.5" }],
+      }),
+      3000,
+    );
+    const charge = chargeOf(usage, pricing);
+    // list: 800 × 0.15 + 200 × 0.15 (no cached rate: input's) + 100 × 0.60 = 120 + 30 + 60 = 210 µ$ = 210,000,000 p$
+    expect(picosToDecimal(charge.listPicos)).toBe("0.000210000000");
+    // org: 800 × 0.10 = 80,000,000 p$; 200 × 0.05 = 10,000,000; 100 × 0.40 = 40,000,000; each × 0.875
+    expect(picosToDecimal(charge.costPicos)).toBe("0.000113750000");
+  });
+
+  test.each([
+    [10n, "33.3333", 7n], // 6.66667 → 7
+    [3n, "50", 2n], // 1.5 → 2 (half up)
+    [1_000_000n, "100", 0n],
+    [1_000_000n, "0.0001", 999_999n],
+    [123n, null, 123n],
+  ])("discountedPicos(%s, %s) = %s", (picos, percent, expected) => expect(discountedPicos(picos, percent)).toBe(expected));
+
+  test("refuses a discount over 100 % or with more than four decimals", () => {
+    expect(() => discountedPicos(1n, "100.0001")).toThrow();
+    expect(() => discountedPicos(1n, "1.00001")).toThrow();
+  });
+
+  test("a model without a catalog price is charged (and listed) at the org's price", () => {
+    const pricing = pricingAt(model({ prices: [], orgPrices: [{ id: "org", effectiveFrom: 0, inputPerMtok: "1", outputPerMtok: "2", cachedInputPerMtok: null, cacheWritePerMtok: null }] }), 1);
+    expect(chargeOf({ inputTokens: 1, outputTokens: 1 }, pricing)).toEqual({ listPicos: 3_000_000n, costPicos: 3_000_000n });
+  });
 });

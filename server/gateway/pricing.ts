@@ -1,4 +1,4 @@
-import type { PriceEntry } from "./config/config-source";
+import type { PriceEntry, Pricing } from "./config/config-source";
 import type { Usage } from "./types";
 
 /**
@@ -32,39 +32,91 @@ export function picosToDecimal(picos: bigint): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
-interface PriceMicros {
-  input: bigint;
-  output: bigint;
-  cached: bigint;
-  cacheWrite: bigint;
+export type PriceRates = Pick<PriceEntry, "inputPerMtok" | "outputPerMtok" | "cachedInputPerMtok" | "cacheWritePerMtok">;
+
+export interface TokenMeter {
+  name: "Input Tokens" | "Cached Input Tokens" | "Cache Write Tokens" | "Output Tokens";
+  tokens: bigint;
 }
 
-/** A snapshot's price entries never change (a reload makes new ones): each is parsed once, not per request. */
-const parsedPrices = new WeakMap<PriceEntry, PriceMicros>();
-
-function priceMicros(price: PriceEntry): PriceMicros {
-  let parsed = parsedPrices.get(price);
-  if (!parsed) {
-    const input = decimalToMicros(price.inputPerMtok);
-    parsed = {
-      input,
-      output: decimalToMicros(price.outputPerMtok),
-      cached: price.cachedInputPerMtok === null ? input : decimalToMicros(price.cachedInputPerMtok),
-      cacheWrite: price.cacheWritePerMtok === null ? input : decimalToMicros(price.cacheWritePerMtok),
-    };
-    parsedPrices.set(price, parsed);
-  }
-  return parsed;
-}
-
-export function costPicos(usage: Usage, price: PriceEntry): bigint {
-  const { input, output, cached, cacheWrite } = priceMicros(price);
+/** The token meters a request is charged on: plain input, cached input, cache writes, output. */
+export function tokenMeters(usage: Usage): TokenMeter[] {
   const cachedTokens = BigInt(usage.cachedInputTokens ?? 0);
   const cacheWriteTokens = BigInt(usage.cacheWriteTokens ?? 0);
   const plainInput = BigInt(Math.max(0, usage.inputTokens)) - cachedTokens - cacheWriteTokens;
-  return (
-    (plainInput > 0n ? plainInput : 0n) * input + cachedTokens * cached + cacheWriteTokens * cacheWrite + BigInt(Math.max(0, usage.outputTokens)) * output
-  );
+  return [
+    { name: "Input Tokens", tokens: plainInput > 0n ? plainInput : 0n },
+    { name: "Cached Input Tokens", tokens: cachedTokens },
+    { name: "Cache Write Tokens", tokens: cacheWriteTokens },
+    { name: "Output Tokens", tokens: BigInt(Math.max(0, usage.outputTokens)) },
+  ];
+}
+
+/** A meter's rate (dollars per 1M tokens as text): cached input and cache writes fall back to the input rate. */
+export function meterRate(meter: TokenMeter["name"], price: PriceRates): string {
+  switch (meter) {
+    case "Input Tokens":
+      return price.inputPerMtok;
+    case "Cached Input Tokens":
+      return price.cachedInputPerMtok ?? price.inputPerMtok;
+    case "Cache Write Tokens":
+      return price.cacheWritePerMtok ?? price.inputPerMtok;
+    case "Output Tokens":
+      return price.outputPerMtok;
+  }
+}
+
+/** Prices are a handful of decimal strings: each is parsed once, not on every reservation and settlement. */
+const parsedRates = new Map<string, bigint>();
+
+function rateMicros(text: string): bigint {
+  let micros = parsedRates.get(text);
+  if (micros === undefined) {
+    micros = decimalToMicros(text);
+    if (parsedRates.size >= 10_000) parsedRates.clear();
+    parsedRates.set(text, micros);
+  }
+  return micros;
+}
+
+export function costPicos(usage: Usage, price: PriceRates): bigint {
+  return tokenMeters(usage).reduce((sum, meter) => sum + meter.tokens * rateMicros(meterRate(meter.name, price)), 0n);
+}
+
+/** A percentage with at most four decimals as an integer of 1e-4 %, so 100 % is 1,000,000. */
+function percentUnits(percent: string): bigint {
+  const match = /^(\d{1,3})(?:\.(\d{1,4}))?$/.exec(percent.trim());
+  if (!match) throw new Error(`not a percentage: ${percent}`);
+  const units = BigInt(match[1]) * 10_000n + BigInt((match[2] ?? "").padEnd(4, "0"));
+  if (units > 1_000_000n) throw new Error(`more than 100 %: ${percent}`);
+  return units;
+}
+
+/** picos less a discount of `percent` %, rounded half up to the picodollar (costs are never negative). */
+export function discountedPicos(picos: bigint, percent: string | null): bigint {
+  if (percent === null) return picos;
+  return (picos * (1_000_000n - percentUnits(percent)) + 500_000n) / 1_000_000n;
+}
+
+export interface Charge {
+  /** At the catalog price (at the org's price when the model has no catalog price). */
+  listPicos: bigint;
+  /** What the org pays: each meter at the org's price (else the catalog price), less the provider discount, rounded per meter. */
+  costPicos: bigint;
+}
+
+/** The list and effective cost of a usage under a pricing (config-source.ts pricingAt); zero when unpriced. */
+export function chargeOf(usage: Usage, pricing: Pricing): Charge {
+  const contracted = pricing.orgPrice ?? pricing.list;
+  if (!contracted) return { listPicos: 0n, costPicos: 0n };
+  const list = pricing.list ?? contracted;
+  let listPicos = 0n;
+  let cost = 0n;
+  for (const meter of tokenMeters(usage)) {
+    listPicos += meter.tokens * rateMicros(meterRate(meter.name, list));
+    cost += discountedPicos(meter.tokens * rateMicros(meterRate(meter.name, contracted)), pricing.discountPercent);
+  }
+  return { listPicos, costPicos: cost };
 }
 
 /** Cost in dollars as an exact decimal string, "0.000000000000" when unpriced. */

@@ -1,5 +1,5 @@
 import type { ChargeRow } from "@/db/queries/usage-reports";
-import { decimalToMicros, decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
+import { decimalToMicros, decimalToPicos, discountedPicos, meterRate, picosToDecimal, tokenMeters, type PriceRates } from "@/server/gateway/pricing";
 
 /**
  * FinOps FOCUS 1.2 rows for the usage ledger (the Cost and Usage dataset).
@@ -12,8 +12,12 @@ import { decimalToMicros, decimalToPicos, picosToDecimal } from "@/server/gatewa
  * or the request was unpriced), the request is one row of its recorded cost with no unit price.
  *
  * Semantics used here:
- * - BilledCost = EffectiveCost = ListCost = ContractedCost: the gateway's cost at the price in
- *   force when the request started (no negotiated rates, commitments or discounts yet).
+ * - ListUnitPrice / ListCost: the catalog price in force when the request started (model_prices).
+ * - ContractedUnitPrice / ContractedCost: the org's own price for the model (org_model_prices, a negotiated rate;
+ *   the list price when it has none), so ContractedUnitPrice × PricingQuantity = ContractedCost exactly.
+ * - BilledCost = EffectiveCost: the contracted cost less the org's discount on the provider (provider_discounts),
+ *   rounded half up to the picodollar per meter: what the ledger's cost_usd charged. Discounts are not a commitment
+ *   discount, so the CommitmentDiscount* columns stay null.
  * - ChargePeriodStart/End: the hour the request started in (inclusive start, exclusive end, UTC
  *   "YYYY-MM-DDTHH:mm:ssZ"). BillingPeriodStart/End: the calendar month in the org's time zone.
  * - ProviderName, PublisherName, InvoiceIssuerName: the upstream provider (who sells and
@@ -94,26 +98,43 @@ export type FocusRecord = Record<FocusColumn, string | null>;
 interface Meter {
   name: string;
   tokens: bigint;
-  priceMicros: bigint;
-  price: string;
+  listPrice: string;
+  contractedPrice: string;
+  listPicos: bigint;
+  contractedPicos: bigint;
+  effectivePicos: bigint;
 }
 
-/** The token meters of a request at its price, exactly as pricing.ts's costPicos charges them. */
+/** The token meters of a request at its prices, exactly as pricing.ts's chargeOf charges them. */
 function metersOf(row: ChargeRow): Meter[] | null {
-  if (row.inputPerMtok === null || row.outputPerMtok === null) return null;
-  const input = row.inputPerMtok;
-  const cached = row.cachedInputPerMtok ?? input;
-  const cacheWrite = row.cacheWritePerMtok ?? input;
-  const cachedTokens = BigInt(row.cachedInputTokens);
-  const cacheWriteTokens = BigInt(row.cacheWriteTokens);
-  const plain = BigInt(Math.max(0, row.inputTokens)) - cachedTokens - cacheWriteTokens;
-  const meters: Meter[] = [
-    { name: "Input Tokens", tokens: plain > 0n ? plain : 0n, price: input, priceMicros: decimalToMicros(input) },
-    { name: "Cached Input Tokens", tokens: cachedTokens, price: cached, priceMicros: decimalToMicros(cached) },
-    { name: "Cache Write Tokens", tokens: cacheWriteTokens, price: cacheWrite, priceMicros: decimalToMicros(cacheWrite) },
-    { name: "Output Tokens", tokens: BigInt(Math.max(0, row.outputTokens)), price: row.outputPerMtok, priceMicros: decimalToMicros(row.outputPerMtok) },
-  ];
-  return meters.filter((meter) => meter.tokens > 0n);
+  const list: PriceRates | null =
+    row.inputPerMtok !== null && row.outputPerMtok !== null
+      ? { inputPerMtok: row.inputPerMtok, outputPerMtok: row.outputPerMtok, cachedInputPerMtok: row.cachedInputPerMtok, cacheWritePerMtok: row.cacheWritePerMtok }
+      : null;
+  const org: PriceRates | null =
+    row.orgInputPerMtok !== null && row.orgOutputPerMtok !== null
+      ? { inputPerMtok: row.orgInputPerMtok, outputPerMtok: row.orgOutputPerMtok, cachedInputPerMtok: row.orgCachedInputPerMtok, cacheWritePerMtok: row.orgCacheWritePerMtok }
+      : null;
+  const contracted = org ?? list;
+  if (!contracted) return null;
+  const listed = list ?? contracted;
+  const usage = { inputTokens: row.inputTokens, outputTokens: row.outputTokens, cachedInputTokens: row.cachedInputTokens, cacheWriteTokens: row.cacheWriteTokens };
+  return tokenMeters(usage)
+    .filter((meter) => meter.tokens > 0n)
+    .map((meter) => {
+      const listPrice = meterRate(meter.name, listed);
+      const contractedPrice = meterRate(meter.name, contracted);
+      const contractedPicos = meter.tokens * decimalToMicros(contractedPrice);
+      return {
+        name: meter.name,
+        tokens: meter.tokens,
+        listPrice,
+        contractedPrice,
+        listPicos: meter.tokens * decimalToMicros(listPrice),
+        contractedPicos,
+        effectivePicos: discountedPicos(contractedPicos, row.discountPercent),
+      };
+    });
 }
 
 /** Tokens as millions, exactly: 1234 → "0.001234". */
@@ -154,8 +175,10 @@ function withCosts(base: (string | null)[], part: CostPart): (string | null)[] {
 /** The FOCUS rows of one ledger row, as arrays in focusColumns order. */
 export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
   const recorded = decimalToPicos(row.costUsd);
+  const recordedList = decimalToPicos(row.listCostUsd);
   const meters = metersOf(row);
-  const metered = meters?.reduce((sum, meter) => sum + meter.tokens * meter.priceMicros, 0n);
+  const metered = meters?.reduce((sum, meter) => sum + meter.effectivePicos, 0n);
+  const meteredList = meters?.reduce((sum, meter) => sum + meter.listPicos, 0n);
   const model = oneLine(row.requestedModel) ?? "unknown model";
   const tags: Record<string, string> = {};
   if (row.teamName) tags.team = oneLine(row.teamName)!;
@@ -202,7 +225,7 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
     ServiceSubcategory: "Generative AI",
     SkuId: oneLine(row.servedModel ?? row.requestedModel),
     SkuPriceDetails: null,
-    SkuPriceId: row.priceId,
+    SkuPriceId: row.orgPriceId ?? row.priceId,
     SubAccountId: row.teamId,
     SubAccountName: oneLine(row.teamName),
     SubAccountType: row.teamId ? "Team" : null,
@@ -211,8 +234,10 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
     x_EndUser: oneLine(row.endUser),
     x_RequestId: row.id,
   });
-  if (!meters || meters.length === 0 || metered !== recorded) {
+  // Rows recorded before list costs existed carry list_cost_usd 0 with a cost (migration 0013 backfills them).
+  if (!meters || meters.length === 0 || metered !== recorded || meteredList !== recordedList) {
     const cost = trimDecimal(row.costUsd);
+    const listCost = trimDecimal(row.listCostUsd);
     const tokens = String(row.inputTokens + row.outputTokens);
     return [
       withCosts(base, {
@@ -222,7 +247,7 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
         ContractedCost: cost,
         ContractedUnitPrice: null,
         EffectiveCost: cost,
-        ListCost: cost,
+        ListCost: listCost,
         ListUnitPrice: null,
         PricingCurrencyContractedUnitPrice: null,
         PricingCurrencyEffectiveCost: cost,
@@ -233,20 +258,23 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
     ];
   }
   return meters.map((meter) => {
-    const cost = trimDecimal(picosToDecimal(meter.tokens * meter.priceMicros));
-    const price = trimDecimal(meter.price);
+    const cost = trimDecimal(picosToDecimal(meter.effectivePicos));
+    const contractedCost = trimDecimal(picosToDecimal(meter.contractedPicos));
+    const listPrice = trimDecimal(meter.listPrice);
+    const contractedPrice = trimDecimal(meter.contractedPrice);
+    const discount = row.discountPercent === null ? "" : `, less ${trimDecimal(row.discountPercent)} %`;
     return withCosts(base, {
       BilledCost: cost,
-      ChargeDescription: `${meter.tokens} ${meter.name.toLowerCase()} of ${model} at $${price} per 1M tokens`,
+      ChargeDescription: `${meter.tokens} ${meter.name.toLowerCase()} of ${model} at $${contractedPrice} per 1M tokens${discount}`,
       ConsumedQuantity: meter.tokens.toString(),
-      ContractedCost: cost,
-      ContractedUnitPrice: price,
+      ContractedCost: contractedCost,
+      ContractedUnitPrice: contractedPrice,
       EffectiveCost: cost,
-      ListCost: cost,
-      ListUnitPrice: price,
-      PricingCurrencyContractedUnitPrice: price,
+      ListCost: trimDecimal(picosToDecimal(meter.listPicos)),
+      ListUnitPrice: listPrice,
+      PricingCurrencyContractedUnitPrice: contractedPrice,
       PricingCurrencyEffectiveCost: cost,
-      PricingCurrencyListUnitPrice: price,
+      PricingCurrencyListUnitPrice: listPrice,
       PricingQuantity: millions(meter.tokens),
       SkuMeter: meter.name,
     });

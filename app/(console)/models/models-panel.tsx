@@ -6,6 +6,7 @@ import { Dialog } from "@/app/_components/dialog";
 import { PageHeader } from "@/app/_components/page-header";
 import { usePermissions } from "@/app/_trpc/use-permissions";
 import { AddModelForm } from "./add-model-form";
+import { DiscountsSection } from "./discounts-section";
 import { ModelsTable } from "./models-table";
 
 export function ModelsPanel() {
@@ -27,6 +28,7 @@ export function ModelsPanel() {
         }
       />
       <ModelsTable canWrite={canWrite} canEditPrices={canEditPrices} />
+      <DiscountsSection canEdit={canEditPrices} />
       <Dialog title="Add model" isOpen={isAdding} onClose={() => setIsAdding(false)} size="lg">
         <AddModelForm onDone={() => setIsAdding(false)} />
       </Dialog>

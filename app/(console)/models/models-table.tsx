@@ -12,6 +12,7 @@ import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_co
 import { useTRPC } from "@/app/_trpc/client";
 import type { RouterOutputs } from "@/app/_trpc/types";
 import { EditPriceForm } from "./edit-price-form";
+import { OrgPriceForm } from "./org-price-form";
 import { ModelRegionCell } from "./model-region-cell";
 
 type Model = RouterOutputs["models"]["list"][number];
@@ -93,6 +94,7 @@ export function ModelsTable({ canWrite, canEditPrices }: { canWrite: boolean; ca
       <p className="text-xs text-neutral-500">Prices are USD per 1M tokens, in force now. Changing a price adds a new effective-dated row; past requests keep the price they were billed at.</p>
       <Dialog title={editing ? `Prices for ${editing.name}` : "Edit prices"} isOpen={editing !== null} onClose={() => setEditing(null)} size="lg">
         {editing ? <EditPriceForm key={editing.id} model={editing} onDone={() => setEditing(null)} /> : null}
+        {editing ? <OrgPriceForm key={`org-${editing.id}`} modelId={editing.id} /> : null}
       </Dialog>
     </div>
   );

@@ -11,6 +11,8 @@ interface Row {
   inputTokens: number;
   outputTokens: number;
   costUsd: string;
+  /** At catalog prices; absent where not recorded (a closed month's frozen lines, adjustments). */
+  listCostUsd?: string;
 }
 
 /** `statementMonth`: a calendar month grouped by team, so each team row links to its chargeback statement. */
@@ -22,7 +24,8 @@ export function ReportTable({ groups, totals, groupLabel, statementMonth }: { gr
         <Th className="text-right">Requests</Th>
         <Th className="text-right">Input tokens</Th>
         <Th className="text-right">Output tokens</Th>
-        <Th className="text-right">Cost (USD)</Th>
+        <Th className="text-right" title="At catalog prices">List cost (USD)</Th>
+        <Th className="text-right" title="At the org's prices, less provider discounts">Cost (USD)</Th>
         <Th className="text-right">Share</Th>
       </TableHead>
       <TableBody>
@@ -40,6 +43,9 @@ export function ReportTable({ groups, totals, groupLabel, statementMonth }: { gr
             <Td className="text-right tabular-nums">{formatInteger(group.requests)}</Td>
             <Td className="text-right tabular-nums">{formatInteger(group.inputTokens)}</Td>
             <Td className="text-right tabular-nums">{formatInteger(group.outputTokens)}</Td>
+            <Td className="text-right text-neutral-500 tabular-nums" title={group.listCostUsd ? `$${group.listCostUsd}` : "not recorded"}>
+              {group.listCostUsd ? formatUsd(group.listCostUsd) : "—"}
+            </Td>
             <Td className="text-right tabular-nums" title={`$${group.costUsd}`}>
               {formatUsd(group.costUsd)}
             </Td>
@@ -51,6 +57,9 @@ export function ReportTable({ groups, totals, groupLabel, statementMonth }: { gr
           <Td className="text-right tabular-nums">{formatInteger(totals.requests)}</Td>
           <Td className="text-right tabular-nums">{formatInteger(totals.inputTokens)}</Td>
           <Td className="text-right tabular-nums">{formatInteger(totals.outputTokens)}</Td>
+          <Td className="text-right tabular-nums" title={totals.listCostUsd ? `$${totals.listCostUsd}` : "not recorded"}>
+            {totals.listCostUsd ? formatUsd(totals.listCostUsd) : "—"}
+          </Td>
           <Td className="text-right tabular-nums" title={`$${totals.costUsd}`}>
             {formatUsd(totals.costUsd)}
           </Td>

@@ -158,6 +158,13 @@ const matrix: Record<string, Cell[]> = {
   "GET /api/admin/periods": [{ allowed: ["owner", "admin", "finance"] }],
   "POST /api/admin/periods/[month]/close": [{ allowed: ["owner", "admin", "finance"], prepare: async () => ({ month: freshMonth() }), params: (_world, prepared) => ({ month: prepared.month }) }],
   "POST /api/admin/periods/[month]/reopen": [{ allowed: ["owner"], prepare: async (world) => ({ month: await freshClosedMonth(world) }), params: (_world, prepared) => ({ month: prepared.month }) }],
+  "GET /api/admin/models/[id]/org-prices": [{ allowed: everyone, prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id }],
+  "POST /api/admin/models/[id]/org-prices": [
+    { allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id, body: () => ({ input: "0.5", output: "1.5" }) },
+    { label: "clear", allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id, body: () => ({ clear: true }) },
+  ],
+  "GET /api/admin/discounts": [{ allowed: everyone }],
+  "POST /api/admin/discounts": [{ allowed: ["owner", "admin", "finance"], body: () => ({ provider: "anthropic", percent: "7.5", effective_from: "2099-01-01T00:00:00Z" }) }],
   "GET /api/admin/invoices": [{ allowed: ["owner", "admin", "finance"], query: "?month=2026-11" }],
   "POST /api/admin/invoices": [{ allowed: ["owner", "admin", "finance"], body: () => ({ month: "2026-11", provider: unique("p").toLowerCase(), total_usd: "99.123456789012", invoice_number: "INV-1" }) }],
   "POST /api/admin/policies/test": [{ allowed: readers, body: () => ({ body: { model: "x", input: "a@b.io" } }) }],

@@ -39,6 +39,7 @@ import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
 import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { setDiscount, setOrgPrice } from "../org-prices";
 
 type Database = World["db"];
 interface Case {
@@ -129,6 +130,8 @@ const cases: Case[] = [
     action: "org.update",
     run: async (db, world, actor) => updateOrgSettings(db, actor, { time_zone: (await findOrganization(db, world.orgId))?.timeZone === "Europe/Paris" ? "Asia/Tokyo" : "Europe/Paris" }),
   },
+  { service: "setOrgPrice", action: "model.set_org_price", run: (db, world, actor) => setOrgPrice(db, actor, world.modelId, { input: "0.5", output: "1" }) },
+  { service: "setDiscount", action: "discount.set", run: (db, _world, actor) => setDiscount(db, actor, { provider: "openai", percent: "10" }) },
   { service: "setCacheSettings", action: "response_cache.update", run: (db, _world, actor) => setCacheSettings(db, actor, { mode: "org", ttl_seconds: 300 }) },
   { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
   { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },

@@ -167,6 +167,12 @@ const matrix: Record<string, Cell[]> = {
   "periods.list": [{ allowed: ["owner", "admin", "finance"] }],
   "periods.close": [{ allowed: ["owner", "admin", "finance"], prepare: async () => ({ month: freshMonth() }), input: (_world, prepared) => ({ month: prepared.month }) }],
   "periods.reopen": [{ allowed: ["owner"], prepare: async (world) => ({ month: await freshClosedMonth(world) }), input: (_world, prepared) => ({ month: prepared.month }) }],
+  "models.orgPrices": [{ allowed: everyone, prepare: async (world) => ({ id: (await freshModel(world)).id }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "models.setOrgPrice": [
+    { allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: (await freshModel(world)).id }), input: (_world, prepared) => ({ id: prepared.id, price: { input: "0.5", output: "1.5" } }) },
+  ],
+  "models.discounts": [{ allowed: everyone }],
+  "models.setDiscount": [{ allowed: ["owner", "admin", "finance"], input: () => ({ provider: "anthropic", percent: "5", effective_from: "2099-01-01T00:00:00Z" }) }],
   "invoices.reconciliation": [{ allowed: ["owner", "admin", "finance"], input: () => ({ month: "2026-11" }) }],
   "invoices.record": [{ allowed: ["owner", "admin", "finance"], input: () => ({ month: "2026-11", provider: unique("p").toLowerCase(), total_usd: "12.50" }) }],
   "orgSettings.get": [{ allowed: everyone }],

@@ -1,9 +1,9 @@
 import type { ReserveOutcome } from "@/db/queries/budgets";
 import { describeError, logger } from "@/server/logger";
-import { priceAt } from "../config/config-source";
+import { pricingAt } from "../config/config-source";
 import type { GatewayDeps } from "../deps";
 import type { RequestRecord } from "../ledger";
-import { costPicos, picosToDecimal } from "../pricing";
+import { chargeOf, picosToDecimal } from "../pricing";
 import { measurePrompt, type PromptSize } from "../prompt-size";
 import type { ChatRequest, Result } from "../types";
 import { applicableBudgets, type BudgetEntry } from "./applicable";
@@ -42,7 +42,8 @@ function describeBudget(budget: BudgetEntry): string {
 
 /**
  * Before the first upstream call: reserves the request's worst-case cost (input upper bound + max_tokens, or the
- * model's max output, or DEFAULT_RESERVED_OUTPUT_TOKENS, at the model's price in force now) against every budget
+ * model's max output, or DEFAULT_RESERVED_OUTPUT_TOKENS, at the effective price in force now: the org's own
+ * price less its provider discount, as the ledger row will be charged) against every budget
  * that applies, all or nothing: from this replica's leased slices when they cover it (budget/leases.ts), else in one
  * database call. The budgets charged ride on the record into the ledger row,
  * whose insert settles them (db/queries/usage-ledger.ts); a request that never writes its row (a crashed replica)
@@ -60,11 +61,12 @@ export async function reserveBudgets(
   const budgets = applicableBudgets(deps.config.findBudgets(key.orgId), { keyId: key.id, teamId: key.teamId, endUser: request.endUser, model: model.name });
   if (budgets.length === 0) return { ok: true, value: undefined };
   const now = new Date();
-  const price = priceAt(model, now.getTime());
-  if (!price) {
+  // The same pricing the ledger row will charge (the org's price less its provider discount, else the catalog's).
+  const pricing = pricingAt(model, now.getTime());
+  if (!pricing.list && !pricing.orgPrice) {
     return { ok: false, error: { kind: "budget_exceeded", message: `${describeBudget(budgets[0])} applies, and the model has no price to reserve its cost against it.`, code: "budget_model_unpriced" } };
   }
-  const picos = costPicos({ inputTokens: request.inputTokens, outputTokens: request.outputTokens }, price);
+  const picos = chargeOf({ inputTokens: request.inputTokens, outputTokens: request.outputTokens }, pricing).costPicos;
   const amount = picosToDecimal(picos);
   const charges = budgets.map((budget) => ({ budgetId: budget.id, periodStart: periodStart(budget.period, now, budget.timeZone), amount }));
   let outcome: ReserveOutcome;

@@ -51,6 +51,23 @@ export interface PriceEntry {
   cacheWritePerMtok: string | null;
 }
 
+/** The org's own price for a model (org_model_prices); null rates: the override ended, the catalog price applies. */
+export interface OrgPriceEntry {
+  id: string;
+  effectiveFrom: number;
+  inputPerMtok: string | null;
+  outputPerMtok: string | null;
+  cachedInputPerMtok: string | null;
+  cacheWritePerMtok: string | null;
+}
+
+/** The org's discount in percent (up to four decimals) on its model's provider (provider_discounts). */
+export interface DiscountEntry {
+  id: string;
+  effectiveFrom: number;
+  percent: string;
+}
+
 export interface ModelEntry {
   id: string;
   orgId: string;
@@ -65,6 +82,10 @@ export interface ModelEntry {
   context?: ContextSettings;
   /** Newest first. */
   prices: PriceEntry[];
+  /** The org's own prices for this model, newest first (absent: none). */
+  orgPrices?: OrgPriceEntry[];
+  /** The org's discounts on this model's provider, newest first (absent: none). */
+  discounts?: DiscountEntry[];
 }
 
 /** What the gateway knows about configuration; read from memory on the hot path. */
@@ -167,7 +188,27 @@ function withAliases(key: KeyEntry, aliases: ReadonlyMap<string, string> | undef
   return { ...key, allowedModels: new Set([...key.allowedModels, ...added]) };
 }
 
-/** The price in force at a time (prices are newest first). */
+/** The catalog (list) price in force at a time (prices are newest first). */
 export function priceAt(model: ModelEntry, at: number): PriceEntry | undefined {
   return model.prices.find((price) => price.effectiveFrom <= at);
+}
+
+/** What prices a request at a time: the catalog price, the org's own price and the provider discount in force then. */
+export interface Pricing {
+  list: PriceEntry | undefined;
+  /** The org's price row in force (its rates); undefined: none, or the override had ended. */
+  orgPrice: (PriceEntry & { id: string }) | undefined;
+  /** The discount in percent in force; null: none (or 0). */
+  discountPercent: string | null;
+}
+
+export function pricingAt(model: ModelEntry, at: number): Pricing {
+  const override = model.orgPrices?.find((price) => price.effectiveFrom <= at);
+  const orgPrice =
+    override && override.inputPerMtok !== null && override.outputPerMtok !== null
+      ? { ...override, inputPerMtok: override.inputPerMtok, outputPerMtok: override.outputPerMtok }
+      : undefined;
+  const discount = model.discounts?.find((entry) => entry.effectiveFrom <= at);
+  const discountPercent = discount && !/^0+(\.0*)?$/.test(discount.percent) ? discount.percent : null;
+  return { list: priceAt(model, at), orgPrice, discountPercent };
 }

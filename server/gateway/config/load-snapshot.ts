@@ -1,21 +1,22 @@
 import { contextSettingsSchema, type ContextSettings } from "../context/context-settings";
 import { and, eq, isNull } from "drizzle-orm";
 import type { Executor } from "@/db/client";
-import { budgets, experiments, memberships, modelGroups, organizations, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, responseCacheSettings, virtualKeys } from "@/db/schema";
+import { budgets, experiments, memberships, modelGroups, organizations, orgModelPrices, providerDiscounts, teams, modelPrices, models, policyRules, policySettings, providerConnections, rateLimits, responseCacheSettings, virtualKeys } from "@/db/schema";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
 import type { GroupRow } from "../routing/group-entry";
 import { resolveCacheSettings } from "../cache/cache-settings";
 import type { ProviderId } from "../types";
-import type { ConfigSnapshot, ConnectionEntry, ModelEntry, PriceEntry } from "./config-source";
+import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPriceEntry, PriceEntry } from "./config-source";
 
 /**
  * Reads every active key (with its member's role), enabled model (with an enabled connection), price, rate limit,
- * budget, policy rule, residency setting, model group, running experiment and response cache default in twelve queries.
+ * budget, policy rule, residency setting, model group, running experiment, response cache default, org price and
+ * provider discount in fourteen queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, cacheRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, cacheRows, orgPriceRows, discountRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -38,6 +39,8 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .from(experiments)
       .where(eq(experiments.status, "running")),
     db.select().from(responseCacheSettings),
+    db.select().from(orgModelPrices),
+    db.select().from(providerDiscounts),
   ]);
   const cacheDefaults = new Map(cacheRows.map((row) => [row.orgId, row]));
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
@@ -82,6 +85,18 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     prices.set(price.modelId, list);
   }
 
+  const orgPrices = new Map<string, OrgPriceEntry[]>();
+  for (const row of orgPriceRows) {
+    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok } = row;
+    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok }]);
+  }
+  const discounts = new Map<string, DiscountEntry[]>();
+  for (const row of discountRows) {
+    const key = `${row.orgId}\n${row.provider}`;
+    discounts.set(key, [...(discounts.get(key) ?? []), { id: row.id, effectiveFrom: row.effectiveFrom.getTime(), percent: row.percent }]);
+  }
+  const newestFirst = <T extends { effectiveFrom: number }>(entries: T[] | undefined) => (entries ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom);
+
   const modelEntries: ModelEntry[] = [];
   for (const row of modelRows) {
     const connection = connections.get(row.connectionId);
@@ -97,7 +112,9 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       createdAt: row.createdAt.getTime(),
       connection,
       ...readContextSettings(row.context),
-      prices: (prices.get(row.id) ?? []).sort((a, b) => b.effectiveFrom - a.effectiveFrom),
+      prices: newestFirst(prices.get(row.id)),
+      orgPrices: newestFirst(orgPrices.get(row.id)),
+      discounts: newestFirst(discounts.get(`${row.orgId}\n${connection.kind}`)),
     });
   }
 

@@ -27,8 +27,8 @@ beforeAll(async () => {
   const model = await insertModel(db, { orgId, name: "gpt-small", connectionId: connection.id, upstreamModel: "gpt-small-2026" });
   const price = await insertPrice(db, { modelId: model.id, inputPerMtok: "0.150000", outputPerMtok: "0.600000", effectiveFrom: new Date(0) });
   // 1,000 input and 100 output tokens each: 0.00015 + 0.00006 = 0.00021 dollars.
-  await db.execute(sql`insert into usage_ledger (id, org_id, requested_model, served_model, provider, endpoint, status, http_status, input_tokens, output_tokens, cost_usd, price_id, latency_ms, started_at, ended_at)
-    select 'req_' || n, ${orgId}, 'gpt-small', 'gpt-small-2026', 'openai', '/v1/chat/completions', 'success', 200, 1000, 100, 0.00021, ${price.id}, 5,
+  await db.execute(sql`insert into usage_ledger (id, org_id, requested_model, served_model, provider, endpoint, status, http_status, input_tokens, output_tokens, cost_usd, list_cost_usd, price_id, latency_ms, started_at, ended_at)
+    select 'req_' || n, ${orgId}, 'gpt-small', 'gpt-small-2026', 'openai', '/v1/chat/completions', 'success', 200, 1000, 100, 0.00021, 0.00021, ${price.id}, 5,
            timestamptz '2026-11-01T00:00:00Z' + n * interval '20 second', timestamptz '2026-11-01T00:00:00Z' + n * interval '20 second'
     from generate_series(1, ${ROWS}) as n`);
 }, 120_000);

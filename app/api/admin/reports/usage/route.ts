@@ -36,6 +36,7 @@ export const GET = adminRoute(async ({ request, db, actor }) => {
   });
 });
 
-function snake(row: { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: string }) {
-  return { requests: row.requests, input_tokens: row.inputTokens, cached_input_tokens: row.cachedInputTokens, output_tokens: row.outputTokens, cost_usd: row.costUsd };
+/** list_cost_usd is null where it was not recorded (a closed month's frozen lines, adjustments). */
+function snake(row: { requests: number; inputTokens: number; cachedInputTokens: number; outputTokens: number; costUsd: string; listCostUsd?: string }) {
+  return { requests: row.requests, input_tokens: row.inputTokens, cached_input_tokens: row.cachedInputTokens, output_tokens: row.outputTokens, cost_usd: row.costUsd, list_cost_usd: row.listCostUsd ?? null };
 }

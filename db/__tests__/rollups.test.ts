@@ -1,0 +1,151 @@
+import { afterAll, beforeAll, describe, expect, test } from "vitest";
+import { sql } from "drizzle-orm";
+import { executeRows } from "../client";
+import { ensureDefaultOrg } from "../queries/organizations";
+import { insertUsageRows, overviewSeries, overviewTotals, type UsageRow } from "../queries/usage-ledger";
+import { reportGroupings, usageReport } from "../queries/usage-reports";
+import { LATENCY_BUCKET_BOUNDS, histogramPercentile, overviewFromRollups } from "../queries/usage-rollups";
+import { createTestDatabase } from "./test-database";
+
+let database: Awaited<ReturnType<typeof createTestDatabase>>;
+let orgId: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  orgId = await ensureDefaultOrg(database.handle.db);
+});
+afterAll(async () => database?.drop());
+
+const teams = ["00000000-0000-4000-8000-000000000001", "00000000-0000-4000-8000-000000000002", null];
+const keys = ["00000000-0000-4000-9000-000000000001", "00000000-0000-4000-9000-000000000002", "00000000-0000-4000-9000-000000000003"];
+const models: [string, string][] = [["gpt-4o-mini", "openai"], ["claude-haiku-4-5", "anthropic"], ["fast", "openai"], ["fast", "anthropic"]];
+
+/** A deterministic pseudo-random row: cost with 12 decimals, latency across every histogram bucket. */
+function randomRow(index: number, base: number): UsageRow {
+  const pick = (index * 2654435761) % 4294967296;
+  const [model, provider] = models[pick % models.length];
+  const startedAt = new Date(base + (pick % (30 * 3_600_000)));
+  const picos = BigInt(pick % 9_999_991) * 1_000_003n;
+  const cost = `${picos / 10n ** 12n}.${(picos % 10n ** 12n).toString().padStart(12, "0")}`;
+  return {
+    id: `req_rollup_${index}`,
+    orgId,
+    teamId: teams[pick % 3],
+    keyId: keys[(pick >> 3) % 3],
+    requestedModel: model,
+    provider,
+    endpoint: "/v1/chat/completions",
+    status: pick % 17 === 0 ? "error" : pick % 23 === 0 ? "aborted" : "success",
+    httpStatus: 200,
+    latencyMs: pick % 400_000,
+    startedAt,
+    endedAt: startedAt,
+    inputTokens: pick % 5000,
+    outputTokens: pick % 700,
+    cachedInputTokens: pick % 11,
+    cacheWriteTokens: pick % 13,
+    costUsd: cost,
+    listCostUsd: cost === "0.000000000000" ? cost : `${picos / 10n ** 12n + 1n}.${(picos % 10n ** 12n).toString().padStart(12, "0")}`,
+  };
+}
+
+describe("hourly rollups", () => {
+  test("after concurrent, overlapping batches every rollup row equals the sum of its ledger rows exactly", async () => {
+    const base = Date.parse("2026-03-01T00:00:00Z");
+    const rows = Array.from({ length: 4000 }, (_, index) => randomRow(index, base));
+    // 16 batches of 400 rows, overlapping by half (each row is in two batches, as a retried batch would be), all at once.
+    const batches = Array.from({ length: 16 }, (_, batch) => Array.from({ length: 400 }, (_, offset) => rows[(batch * 250 + offset) % rows.length]));
+    const inserted = await Promise.all(batches.map((batch) => insertUsageRows(database.handle.db, batch)));
+    expect(inserted.reduce((sum, count) => sum + count, 0)).toBe(rows.length);
+
+    // Every dimension tuple: the rollup's sums against the ledger's, as text (exact numerics), both ways.
+    const mismatches = await executeRows<Record<string, unknown>>(
+      database.handle.db,
+      sql`with ledger as (
+            select org_id, date_trunc('hour', started_at, 'UTC') as hour, team_id, key_id, requested_model, provider, count(*)::bigint as requests,
+              count(*) filter (where status <> 'success')::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+              sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(cost_usd)::text as cost_usd,
+              sum(list_cost_usd)::text as list_cost_usd, sum(latency_ms)::bigint as latency_ms_sum
+            from usage_ledger where org_id = ${orgId} group by 1, 2, 3, 4, 5, 6),
+          rollup as (
+            select org_id, hour, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
+              cost_usd::text, list_cost_usd::text, latency_ms_sum from usage_rollups_hourly where org_id = ${orgId})
+          (select 'missing' as side, * from ledger except select 'missing', * from rollup)
+          union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
+    );
+    expect(mismatches).toEqual([]);
+    const [counts] = await executeRows<{ rollups: number; hours: number }>(
+      database.handle.db,
+      sql`select (select count(*)::int from usage_rollups_hourly where org_id = ${orgId}) as rollups, (select count(*)::int from usage_rollups_org_hourly where org_id = ${orgId}) as hours`,
+    );
+    expect(counts.rollups).toBeGreaterThan(100);
+    expect(counts.hours).toBe(30);
+
+    const orgMismatches = await executeRows<Record<string, unknown>>(
+      database.handle.db,
+      sql`with buckets as (
+            select date_trunc('hour', started_at, 'UTC') as hour, width_bucket(latency_ms, ${sql.raw(`'{${LATENCY_BUCKET_BOUNDS.join(",")}}'::int[]`)}) as bucket, count(*)::int as n
+            from usage_ledger where org_id = ${orgId} group by 1, 2),
+          sums as (
+            select org_id, date_trunc('hour', started_at, 'UTC') as hour, count(*)::bigint as requests, count(*) filter (where status <> 'success')::bigint as errors,
+              sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::text as cost_usd, sum(list_cost_usd)::text as list_cost_usd,
+              sum(latency_ms)::bigint as latency_ms_sum
+            from usage_ledger where org_id = ${orgId} group by 1, 2),
+          ledger as (
+            select s.*, array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i left join buckets b on b.hour = s.hour and b.bucket = i order by i) as histogram
+            from sums s),
+          rollup as (
+            select org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd::text, list_cost_usd::text, latency_ms_sum, latency_histogram from usage_rollups_org_hourly where org_id = ${orgId})
+          (select * from ledger except select * from rollup) union all (select * from rollup except select * from ledger)`,
+    );
+    expect(orgMismatches).toEqual([]);
+  });
+
+  test.each(["hour", "day"] as const)("the Overview from the rollups (whole hours) and the ledger (edge hours) equals the ledger's sums, by %s", async (bucket) => {
+    // Off the hour at both ends, so both edges come from the ledger.
+    const from = new Date(Date.parse("2026-03-01T00:17:00Z"));
+    const to = new Date(Date.parse("2026-03-02T05:41:13Z"));
+    const fromRollups = await overviewFromRollups(database.handle.db, orgId, { from, to, bucket });
+    const [totals, series] = await Promise.all([overviewTotals(database.handle.db, orgId, { from, to }), overviewSeries(database.handle.db, orgId, { from, to, bucket })]);
+    const sums = ({ requests, errors, inputTokens, outputTokens, costUsd }: typeof totals) => ({ requests, errors, inputTokens, outputTokens, costUsd });
+    expect(totals.requests).toBeGreaterThan(3000);
+    expect(sums(fromRollups.totals)).toEqual(sums(totals));
+    expect(fromRollups.series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) }))).toEqual(series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) })));
+    // Percentiles from histograms: within the bucket the exact one falls in.
+    for (const [approximate, exact] of [[fromRollups.totals.p50Ms, totals.p50Ms], [fromRollups.totals.p95Ms, totals.p95Ms]]) {
+      const index = LATENCY_BUCKET_BOUNDS.findLastIndex((bound) => bound <= exact!);
+      expect(approximate).toBeGreaterThanOrEqual(LATENCY_BUCKET_BOUNDS[index]);
+      expect(approximate).toBeLessThanOrEqual(LATENCY_BUCKET_BOUNDS[index + 1] ?? Infinity);
+    }
+  });
+
+  test.each([
+    ["UTC days", "2026-03-01T00:00:00Z", "2026-03-02T00:00:00Z"],
+    // Asia/Kolkata (+05:30) and Asia/Kathmandu (+05:45) days: the edge half and quarter hours come from the ledger.
+    ["a +05:30 day", "2026-02-28T18:30:00Z", "2026-03-01T18:30:00Z"],
+    ["a +05:45 period", "2026-02-28T18:15:00Z", "2026-03-02T05:45:00Z"],
+  ])("every report grouping over %s equals the ledger's, group for group, to the picodollar", async (_label, from, to) => {
+    const scope = { orgId, from: new Date(from), to: new Date(to) };
+    for (const groupBy of reportGroupings) {
+      const [fromRollups, fromLedger] = await Promise.all([usageReport(database.handle.db, scope, groupBy), usageReport(database.handle.db, scope, groupBy, { source: "ledger" })]);
+      expect(fromRollups.totals.requests).toBeGreaterThan(1000);
+      expect(fromRollups).toEqual(fromLedger);
+    }
+    const [byTeam] = [await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model")];
+    expect(byTeam).toEqual(await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model", { source: "ledger" }));
+  });
+
+  test("a histogram percentile falls inside the bucket of the exact percentile", () => {
+    // 100 requests: 50 at 10 ms, 45 at 120 ms, 5 at 2,500 ms.
+    const histogram = new Array<number>(LATENCY_BUCKET_BOUNDS.length).fill(0);
+    histogram[0] = 50; // [0, 25)
+    histogram[3] = 45; // [100, 150)
+    histogram[12] = 5; // [2000, 3000)
+    expect(histogramPercentile(histogram, 0.5)).toBe(25);
+    const p95 = histogramPercentile(histogram, 0.95)!;
+    expect(p95).toBeGreaterThanOrEqual(100);
+    expect(p95).toBeLessThanOrEqual(150);
+    expect(histogramPercentile(histogram, 0.99)).toBeGreaterThanOrEqual(2000);
+    expect(histogramPercentile(new Array(LATENCY_BUCKET_BOUNDS.length).fill(0), 0.5)).toBeNull();
+  });
+});

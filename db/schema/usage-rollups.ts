@@ -1,0 +1,53 @@
+import { bigint, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
+
+/**
+ * Hourly sums of the usage ledger (README "Request log at scale"), per org, UTC hour, team, key, requested model and
+ * provider: the dimensions the reports group by (region and cost-centre tags are read through the key, team and
+ * model as the reports do). Maintained by the ledger insert itself (db/queries/usage-ledger.ts): the batch's new rows,
+ * never a duplicate, are added in the same statement, so every sum equals the sum of its ledger rows.
+ */
+export const usageRollupsHourly = pgTable(
+  "usage_rollups_hourly",
+  {
+    orgId: uuid("org_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    teamId: uuid("team_id"),
+    keyId: uuid("key_id"),
+    requestedModel: text("requested_model"),
+    provider: text("provider"),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    errors: bigint("errors", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 30, scale: 12 }).notNull(),
+    listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
+    latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
+  },
+  (table) => [unique("usage_rollups_hourly_dims_unique").on(table.orgId, table.hour, table.teamId, table.keyId, table.requestedModel, table.provider).nullsNotDistinct()],
+);
+
+/**
+ * Hourly sums per org only (the Overview), with a latency histogram: latency_histogram[i] counts the requests whose
+ * latency falls in bucket i of LATENCY_BUCKET_BOUNDS (db/queries/usage-rollups.ts).
+ */
+export const usageRollupsOrgHourly = pgTable(
+  "usage_rollups_org_hourly",
+  {
+    orgId: uuid("org_id").notNull(),
+    hour: timestamp("hour", { withTimezone: true }).notNull(),
+    requests: bigint("requests", { mode: "number" }).notNull(),
+    errors: bigint("errors", { mode: "number" }).notNull(),
+    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+    costUsd: numeric("cost_usd", { precision: 30, scale: 12 }).notNull(),
+    listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
+    latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
+    latencyHistogram: integer("latency_histogram").array().notNull(),
+    /** Requests answered by the response cache, and what their original answers cost (README "Response cache"). */
+    cacheHits: bigint("cache_hits", { mode: "number" }).notNull().default(0),
+    cacheSavedUsd: numeric("cache_saved_usd", { precision: 30, scale: 12 }).notNull().default("0"),
+  },
+  (table) => [primaryKey({ columns: [table.orgId, table.hour] })],
+);
