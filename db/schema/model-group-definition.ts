@@ -47,4 +47,10 @@ export interface GroupDefinition {
    */
   timeouts: { first_token_ms?: number };
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
+  /**
+   * Provider prompt caching (README "Provider prompt caching"): automatic Anthropic cache_control breakpoints after
+   * long tool lists and system prompts (and, with conversation, on the last message), with this ttl; "off" sends only
+   * the caller's own breakpoints.
+   */
+  prompt_cache: { mode: "auto" | "off"; ttl: "5m" | "1h"; conversation: boolean };
 }
