@@ -33,6 +33,7 @@
  * for), capped at target.maxOutputTokens (then half goes to thinking), with a clamped_parameter warning.
  */
 import type { CacheControl, ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { stableJsonSchema } from "../stable-json-schema";
 import { applyCacheBreakpoints } from "./cache-breakpoints";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
@@ -336,7 +337,7 @@ function applyTools(request: ChatRequest, body: Record<string, unknown>, warning
   body.tools = tools.map((tool) => {
     const definition: Block = { name: tool.function.name };
     if (tool.function.description) definition.description = tool.function.description;
-    definition.input_schema = tool.function.parameters ?? { type: "object", properties: {} };
+    definition.input_schema = stableJsonSchema(tool.function.parameters ?? { type: "object", properties: {} });
     if (tool.function.strict) definition.strict = true;
     if (tool.cache_control) definition.cache_control = { ...tool.cache_control };
     return definition;
