@@ -148,6 +148,9 @@ export interface OverviewTotals {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from / written to provider prompt caches (subsets of inputTokens). */
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
   costUsd: string;
   p50Ms: number | null;
   p95Ms: number | null;
@@ -162,6 +165,8 @@ const overviewAggregates = sql`count(*)::int as requests,
   count(*) filter (where status <> 'success')::int as errors,
   coalesce(sum(input_tokens), 0)::bigint as input_tokens,
   coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+  coalesce(sum(cached_input_tokens), 0)::bigint as cached_input_tokens,
+  coalesce(sum(cache_write_tokens), 0)::bigint as cache_write_tokens,
   coalesce(sum(cost_usd), 0)::text as cost_usd,
   percentile_cont(0.5) within group (order by latency_ms) as p50,
   percentile_cont(0.95) within group (order by latency_ms) as p95`;
@@ -172,6 +177,8 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
     errors: Number(row.errors),
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
     costUsd: String(row.cost_usd),
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
@@ -194,14 +201,29 @@ export async function overviewSeries(db: Executor, orgId: string, options: { fro
   return rows.map((row) => ({ bucket: new Date(row.bucket as string), ...toTotals(row) }));
 }
 
-export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date; keyIds?: readonly string[] }): Promise<OverviewTotals> {
+export interface OverviewTotalsWithSavings extends OverviewTotals {
+  /**
+   * What provider prompt caching saved over the period, exact, as picodollar-ready "tokens × $/Mtok" (scale 6): each
+   * row's cached and cache-written tokens at its price's plain input rate minus their own rates.
+   */
+  cacheSavedMicrosPerMtok: string;
+}
+
+export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date; keyIds?: readonly string[] }): Promise<OverviewTotalsWithSavings> {
+  const period = sql`org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}${scopeSql(options.keyIds)}`;
+  // Only the rows that touched a provider cache join their price row (the ledger's (org_id, started_at) index picks them).
   const [row] = await executeRows<Record<string, unknown>>(
     db,
-    sql`select ${overviewAggregates}
+    sql`select ${overviewAggregates},
+          (select coalesce(sum(cached.cached_input_tokens * (p.input_per_mtok - coalesce(p.cached_input_per_mtok, p.input_per_mtok))
+                             + cached.cache_write_tokens * (p.input_per_mtok - coalesce(p.cache_write_per_mtok, p.input_per_mtok))), 0)::text
+             from (select price_id, cached_input_tokens, cache_write_tokens from usage_ledger
+                   where ${period} and (cached_input_tokens > 0 or cache_write_tokens > 0)) cached
+             join model_prices p on p.id = cached.price_id) as cache_saved
         from usage_ledger
-        where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}${scopeSql(options.keyIds)}`,
+        where ${period}`,
   );
-  return toTotals(row);
+  return { ...toTotals(row), cacheSavedMicrosPerMtok: String(row.cache_saved) };
 }
 
 /**

@@ -3,6 +3,8 @@ import type { Database } from "@/db/client";
 import { findRequest, listRequests, overviewSeries, overviewTotals, type RequestCursor, type RequestFilters } from "@/db/queries/usage-ledger";
 import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
+import { findPriceById } from "@/db/queries/models";
+import { cacheHitRatio, cacheSavingsPicos, decimalToMicros, picosToDecimal } from "@/server/gateway/pricing";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
 
@@ -47,7 +49,17 @@ export async function findRequestFor(db: Database, actor: Actor, id: string) {
   if (!row) return failure({ code: "not_found", message: "No such request." });
   // What its key asked to keep of it (README "Stored request bodies"), readable by whoever may read the request.
   const stored = await findRequestBody(db, actor.orgId, id);
-  return ok({ ...row, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
+  const promptCache = await describePromptCache(db, row);
+  return ok({ ...row, promptCache, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
+}
+
+/**
+ * Provider prompt caching on one request (README "Provider prompt caching"): the share of the prompt read from the
+ * cache, and what caching saved at the price the request was charged (negative when writes outweighed reads).
+ */
+async function describePromptCache(db: Database, row: { inputTokens: number; cachedInputTokens: number; cacheWriteTokens: number; priceId: string | null }) {
+  const price = row.priceId && (row.cachedInputTokens > 0 || row.cacheWriteTokens > 0) ? await findPriceById(db, row.priceId) : undefined;
+  return { hitRatio: cacheHitRatio(row), savedUsd: picosToDecimal(cacheSavingsPicos(row, price)) };
 }
 
 export async function overviewFor(db: Database, actor: Actor, range: OverviewRange) {
@@ -56,6 +68,9 @@ export async function overviewFor(db: Database, actor: Actor, range: OverviewRan
   const to = new Date();
   const from = new Date(to.getTime() - ms);
   const keyIds = await usageKeyScope(db, actor);
-  const [totals, series] = await Promise.all([overviewTotals(db, actor.orgId, { from, to, keyIds }), overviewSeries(db, actor.orgId, { from, to, bucket, keyIds })]);
-  return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: keyIds !== undefined });
+  const [withSavings, series] = await Promise.all([overviewTotals(db, actor.orgId, { from, to, keyIds }), overviewSeries(db, actor.orgId, { from, to, bucket, keyIds })]);
+  const { cacheSavedMicrosPerMtok, ...totals } = withSavings;
+  // tokens × $/Mtok is dollars × 1e6; its 6-decimal digits as an integer are picodollars.
+  const promptCache = { hitRatio: cacheHitRatio(totals), savedUsd: picosToDecimal(decimalToMicros(cacheSavedMicrosPerMtok)) };
+  return ok({ range, bucket, from, to, totals, promptCache, series, isScopedToOwnKeys: keyIds !== undefined });
 }

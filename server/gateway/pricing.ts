@@ -49,3 +49,21 @@ export function costPicos(usage: Usage, price: PriceEntry): bigint {
 export function costUsd(usage: Usage, price: PriceEntry | undefined): string {
   return price ? picosToDecimal(costPicos(usage, price)) : picosToDecimal(0n);
 }
+
+/**
+ * What provider prompt caching saved on one request, in picodollars: the cached and cache-written tokens at the plain
+ * input price minus what they cost at their own prices. Negative when cache writes (priced above input) outweigh the
+ * reads. Zero without a price or without cache prices.
+ */
+export function cacheSavingsPicos(usage: Pick<Usage, "cachedInputTokens" | "cacheWriteTokens">, price: Pick<PriceEntry, "inputPerMtok" | "cachedInputPerMtok" | "cacheWritePerMtok"> | undefined): bigint {
+  if (!price) return 0n;
+  const input = decimalToMicros(price.inputPerMtok);
+  const cached = price.cachedInputPerMtok === null ? input : decimalToMicros(price.cachedInputPerMtok);
+  const cacheWrite = price.cacheWritePerMtok === null ? input : decimalToMicros(price.cacheWritePerMtok);
+  return BigInt(usage.cachedInputTokens ?? 0) * (input - cached) + BigInt(usage.cacheWriteTokens ?? 0) * (input - cacheWrite);
+}
+
+/** Share of the prompt read from the provider's cache (0 when there was no prompt). For display, not money. */
+export function cacheHitRatio(usage: Pick<Usage, "inputTokens" | "cachedInputTokens">): number {
+  return usage.inputTokens > 0 ? (usage.cachedInputTokens ?? 0) / usage.inputTokens : 0;
+}

@@ -3,6 +3,7 @@ import { formatCompact, formatInteger, formatMs, formatPercent, formatUsd } from
 import type { RouterOutputs } from "@/app/_trpc/types";
 
 type OverviewTotals = RouterOutputs["overview"]["get"]["totals"];
+type PromptCache = RouterOutputs["overview"]["get"]["promptCache"];
 
 function StatCard({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId: string }) {
   return (
@@ -16,7 +17,7 @@ function StatCard({ label, value, detail, testId }: { label: string; value: Reac
   );
 }
 
-export function StatCards({ totals }: { totals: OverviewTotals }) {
+export function StatCards({ totals, promptCache }: { totals: OverviewTotals; promptCache: PromptCache }) {
   const errorRate = totals.requests > 0 ? totals.errors / totals.requests : 0;
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-5">
@@ -30,6 +31,18 @@ export function StatCards({ totals }: { totals: OverviewTotals }) {
       <StatCard label="Cost (USD)" value={formatUsd(totals.costUsd)} testId="stat-cost" detail="exact, from the ledger" />
       <StatCard label="Error rate" value={formatPercent(errorRate)} testId="stat-error-rate" detail="errors and aborts" />
       <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail="whole request" />
+      <StatCard
+        label="Prompt cache hit ratio"
+        value={formatPercent(promptCache.hitRatio)}
+        testId="stat-cache-hit-ratio"
+        detail={`${formatCompact(totals.cachedInputTokens)} read, ${formatCompact(totals.cacheWriteTokens)} written`}
+      />
+      <StatCard
+        label="Saved by prompt caching"
+        value={<span title={`${promptCache.savedUsd} USD (exact)`}>{formatUsd(promptCache.savedUsd)}</span>}
+        testId="stat-cache-saved"
+        detail="vs. the plain input price"
+      />
     </div>
   );
 }
