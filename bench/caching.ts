@@ -64,7 +64,8 @@ async function admin(base: string, route: string, body: unknown): Promise<Record
 async function replay(base: string, key: string, scenario: Scenario): Promise<void> {
   const model = String(scenario.group.name);
   for (let conversation = 0; conversation < CONVERSATIONS; conversation++) {
-    const messages: { role: string; content: string }[] = [{ role: "system", content: systemPrompts[conversation % systemPrompts.length] }];
+    // Each scenario names itself first in the prompt so it starts with a cold provider cache (one fake serves all).
+    const messages: { role: string; content: string }[] = [{ role: "system", content: `[${scenario.name}] ${systemPrompts[conversation % systemPrompts.length]}` }];
     for (let turn = 0; turn < TURNS; turn++) {
       messages.push({ role: "user", content: questions[(conversation + turn) % questions.length] });
       const response = await fetch(`${base}/v1/chat/completions`, {

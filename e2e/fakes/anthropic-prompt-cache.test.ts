@@ -31,3 +31,14 @@ test("a prefix below the 1024-token minimum is not cached", () => {
   promptCacheUsage(short, 1_000);
   expect(promptCacheUsage(short, 2_000)).toMatchObject({ cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
 });
+
+test("lookback: the next turn reads the previous turn's last-message breakpoint from a later breakpoint", () => {
+  const mark = { cache_control: { type: "ephemeral" } };
+  const turn1 = { system: [{ type: "text", text: `${long} [[unique-5]]` }], messages: [{ role: "user", content: [{ type: "text", text: "Q1", ...mark }] }] };
+  const written = promptCacheUsage(turn1, 1_000).cache_creation_input_tokens;
+  const turn2 = { ...turn1, messages: [{ role: "user", content: [{ type: "text", text: "Q1" }] }, { role: "assistant", content: "A1" }, { role: "user", content: [{ type: "text", text: "Q2", ...mark }] }] };
+  const second = promptCacheUsage(turn2, 2_000);
+  expect(second.cache_read_input_tokens).toBe(written);
+  expect(second.cache_creation_input_tokens).toBeGreaterThan(0);
+  expect(second.cache_creation_input_tokens).toBeLessThan(40); // the new assistant and user blocks only
+});

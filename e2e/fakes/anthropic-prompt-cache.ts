@@ -4,12 +4,13 @@
  * cacheable prefix (at most 4 breakpoints); a prefix at least the model's minimum long (1024 tokens here) that was
  * seen before, within its ttl, is read from the cache (cache_read_input_tokens), else it is written
  * (cache_creation_input_tokens, split by ttl in `cache_creation`); the tokens after the last breakpoint are
- * input_tokens. The longest previously seen prefix wins. Tokens are counted as 4 characters each of the blocks' JSON.
+ * input_tokens. The longest previously seen prefix wins, looked up at the 20 block boundaries up to each breakpoint. Tokens are counted as 4 characters each of the blocks' JSON.
  * Active with the [[fake:promptcache]] directive (anywhere in the request) so fixed-usage tests keep their numbers.
  */
 import { createHash } from "node:crypto";
 
 const MINIMUM_TOKENS = 1024;
+const LOOKBACK_BLOCKS = 20;
 const TTL_MS = { "5m": 5 * 60_000, "1h": 60 * 60_000 } as const;
 type Ttl = keyof typeof TTL_MS;
 type Block = Record<string, unknown>;
@@ -41,30 +42,42 @@ function renderedBlocks(request: { tools?: unknown[]; system?: unknown; messages
 export function promptCacheUsage(request: Parameters<typeof renderedBlocks>[0], now = Date.now()): CachedUsage {
   const blocks = renderedBlocks(request);
   const hash = createHash("sha256");
+  const prefixes: { key: string; tokens: number; ttl?: Ttl }[] = [];
   let tokens = 0;
-  let read = 0;
-  const written: Record<Ttl, number> = { "5m": 0, "1h": 0 };
-  let covered = 0;
   for (const block of blocks) {
     const { cache_control: control, ...content } = block as Block & { cache_control?: { ttl?: Ttl } };
     hash.update(JSON.stringify(content));
     tokens += tokensOf(content);
-    if (!control || tokens < MINIMUM_TOKENS) continue;
-    const key = hash.copy().digest("hex");
-    const ttl = control.ttl ?? "5m";
-    const isHit = (cache.get(key) ?? 0) > now;
-    cache.set(key, now + TTL_MS[ttl]);
-    if (isHit) {
-      read = tokens;
-      written["5m"] = written["1h"] = 0;
-    } else written[ttl] += tokens - covered;
-    covered = tokens;
+    prefixes.push({ key: hash.copy().digest("hex"), tokens, ttl: control ? (control.ttl ?? "5m") : undefined });
   }
-  const creation = written["5m"] + written["1h"];
+  const breakpoints = prefixes.flatMap((prefix, index) => (prefix.ttl && prefix.tokens >= MINIMUM_TOKENS ? [{ index, ...prefix, ttl: prefix.ttl }] : []));
+  // The docs' lookback: a hit at any of the 20 block boundaries up to a breakpoint counts; the longest hit wins.
+  let read = 0;
+  for (const breakpoint of breakpoints) {
+    for (let back = breakpoint.index; back >= Math.max(0, breakpoint.index - LOOKBACK_BLOCKS + 1); back--) {
+      if ((cache.get(prefixes[back].key) ?? 0) > now) {
+        read = Math.max(read, prefixes[back].tokens);
+        break;
+      }
+    }
+  }
+  // Each breakpoint writes what lies between the previous one (or the hit) and itself.
+  const written: Record<Ttl, number> = { "5m": 0, "1h": 0 };
+  let covered = read;
+  for (const breakpoint of breakpoints) {
+    cache.set(breakpoint.key, now + TTL_MS[breakpoint.ttl]);
+    if (breakpoint.tokens > covered) {
+      written[breakpoint.ttl] += breakpoint.tokens - covered;
+      covered = breakpoint.tokens;
+    }
+  }
+  const total = tokens;
+  const write5m = written["5m"];
+  const write1h = written["1h"];
   return {
-    input_tokens: tokens - read - creation,
-    cache_creation_input_tokens: creation,
+    input_tokens: total - read - write5m - write1h,
+    cache_creation_input_tokens: write5m + write1h,
     cache_read_input_tokens: read,
-    cache_creation: { ephemeral_5m_input_tokens: written["5m"], ephemeral_1h_input_tokens: written["1h"] },
+    cache_creation: { ephemeral_5m_input_tokens: write5m, ephemeral_1h_input_tokens: write1h },
   };
 }
