@@ -30,6 +30,12 @@ export async function insertPrice(tx: Executor, values: typeof modelPrices.$infe
   return row;
 }
 
+/** One price row (a ledger row's price_id: the price it was charged at). */
+export async function findPriceById(db: Executor, id: string): Promise<PriceRow | undefined> {
+  const [row] = await db.select().from(modelPrices).where(eq(modelPrices.id, id));
+  return row;
+}
+
 /** The price in force at `at` (the latest effective_from not after it). */
 export async function findCurrentPrice(db: Executor, modelId: string, at = new Date()): Promise<PriceRow | undefined> {
   const [row] = await db

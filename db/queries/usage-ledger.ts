@@ -42,7 +42,7 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
         insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, (select rows from raw))
         on conflict (id) do nothing
         returning id, org_id, team_id, key_id, requested_model, provider, status, started_at, input_tokens, output_tokens, cached_input_tokens,
-          cache_write_tokens, cost_usd, list_cost_usd, latency_ms, cache_status, cache_saved_usd, budget_charges
+          cache_write_tokens, cost_usd, list_cost_usd, latency_ms, cache_status, cache_saved_usd, prompt_cache_saved_usd, budget_charges
       ),
       ${rollupCtes},
       charges as (
@@ -155,12 +155,17 @@ export interface OverviewTotals {
   errors: number;
   inputTokens: number;
   outputTokens: number;
+  /** Prompt tokens read from / written to provider prompt caches (subsets of inputTokens). */
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
   costUsd: string;
   p50Ms: number | null;
   p95Ms: number | null;
   /** Requests answered by the response cache, and what their original answers cost (the money they saved). */
   cacheHits: number;
   cacheSavedUsd: string;
+  /** What provider prompt caching saved (each row's prompt_cache_saved_usd; negative when writes outweighed reads). */
+  promptCacheSavedUsd: string;
 }
 
 export interface OverviewBucket extends OverviewTotals {
@@ -172,11 +177,14 @@ const overviewAggregates = sql`count(*)::int as requests,
   count(*) filter (where status <> 'success')::int as errors,
   coalesce(sum(input_tokens), 0)::bigint as input_tokens,
   coalesce(sum(output_tokens), 0)::bigint as output_tokens,
+  coalesce(sum(cached_input_tokens), 0)::bigint as cached_input_tokens,
+  coalesce(sum(cache_write_tokens), 0)::bigint as cache_write_tokens,
   coalesce(sum(cost_usd), 0)::text as cost_usd,
   percentile_cont(0.5) within group (order by latency_ms) as p50,
   percentile_cont(0.95) within group (order by latency_ms) as p95,
   count(*) filter (where cache_status = 'hit')::int as cache_hits,
-  coalesce(sum(cache_saved_usd), 0)::text as cache_saved_usd`;
+  coalesce(sum(cache_saved_usd), 0)::text as cache_saved_usd,
+  coalesce(sum(prompt_cache_saved_usd), 0)::text as prompt_cache_saved_usd`;
 
 function toTotals(row: Record<string, unknown>): OverviewTotals {
   return {
@@ -184,11 +192,14 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
     errors: Number(row.errors),
     inputTokens: Number(row.input_tokens),
     outputTokens: Number(row.output_tokens),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
     costUsd: String(row.cost_usd),
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
     cacheHits: Number(row.cache_hits),
     cacheSavedUsd: String(row.cache_saved_usd),
+    promptCacheSavedUsd: String(row.prompt_cache_saved_usd),
   };
 }
 
@@ -211,8 +222,7 @@ export async function overviewSeries(db: Executor, orgId: string, options: { fro
 export async function overviewTotals(db: Executor, orgId: string, options: { from: Date; to: Date; keyIds?: readonly string[] }): Promise<OverviewTotals> {
   const [row] = await executeRows<Record<string, unknown>>(
     db,
-    sql`select ${overviewAggregates}
-        from usage_ledger
+    sql`select ${overviewAggregates} from usage_ledger
         where org_id = ${orgId} and started_at >= ${options.from.toISOString()} and started_at < ${options.to.toISOString()}${scopeSql(options.keyIds)}`,
   );
   return toTotals(row);

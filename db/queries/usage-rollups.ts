@@ -38,12 +38,15 @@ export const rollupCtes = sql`rolled as (
   org_sums as (
     select org_id, ${utcHour(sql`started_at`)} as hour, count(*) as requests, count(*) filter (where status <> 'success') as errors,
       sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_usd) as cost_usd, sum(list_cost_usd) as list_cost_usd, sum(latency_ms) as latency_ms_sum,
-      count(*) filter (where cache_status = 'hit') as cache_hits, coalesce(sum(cache_saved_usd), 0) as cache_saved_usd
+      count(*) filter (where cache_status = 'hit') as cache_hits, coalesce(sum(cache_saved_usd), 0) as cache_saved_usd,
+      sum(cached_input_tokens) as cached_input_tokens, sum(cache_write_tokens) as cache_write_tokens, coalesce(sum(prompt_cache_saved_usd), 0) as prompt_cache_saved_usd
     from ins group by 1, 2
   ),
   org_rolled as (
-    insert into usage_rollups_org_hourly as r (org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd, list_cost_usd, latency_ms_sum, cache_hits, cache_saved_usd, latency_histogram)
+    insert into usage_rollups_org_hourly as r (org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd, list_cost_usd, latency_ms_sum, cache_hits, cache_saved_usd,
+      cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram)
     select s.org_id, s.hour, s.requests, s.errors, s.input_tokens, s.output_tokens, s.cost_usd, s.list_cost_usd, s.latency_ms_sum, s.cache_hits, s.cache_saved_usd,
+      s.cached_input_tokens, s.cache_write_tokens, s.prompt_cache_saved_usd,
       array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) as i(i)
             left join org_buckets b on b.org_id = s.org_id and b.hour = s.hour and b.bucket = i.i order by i.i)
     from org_sums s order by 1, 2
@@ -52,6 +55,8 @@ export const rollupCtes = sql`rolled as (
       input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
       cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum,
       cache_hits = r.cache_hits + excluded.cache_hits, cache_saved_usd = r.cache_saved_usd + excluded.cache_saved_usd,
+      cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
+      prompt_cache_saved_usd = r.prompt_cache_saved_usd + excluded.prompt_cache_saved_usd,
       latency_histogram = array(select a + b from unnest(r.latency_histogram, excluded.latency_histogram) with ordinality as h(a, b, i) order by h.i)
     returning 1
   )`;
@@ -102,6 +107,9 @@ export interface RollupOverviewBucket {
   costUsd: string;
   cacheHits: number;
   cacheSavedUsd: string;
+  cachedInputTokens: number;
+  cacheWriteTokens: number;
+  promptCacheSavedUsd: string;
   histogram: number[];
 }
 
@@ -115,9 +123,9 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
   const from = options.from.toISOString();
   const to = options.to.toISOString();
   const rollupPart = hours
-    ? sql`select hour as at, requests, errors, input_tokens, output_tokens, cost_usd, cache_hits, cache_saved_usd, latency_histogram as histogram
+    ? sql`select hour as at, requests, errors, input_tokens, output_tokens, cost_usd, cache_hits, cache_saved_usd, cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram as histogram
           from usage_rollups_org_hourly where org_id = ${orgId} and hour >= ${hours.first.toISOString()} and hour < ${hours.last.toISOString()}`
-    : sql`select null::timestamptz, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, 0::bigint, 0::numeric, null::int[] where false`;
+    : sql`select null::timestamptz, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, 0::bigint, 0::numeric, 0::bigint, 0::bigint, 0::numeric, null::int[] where false`;
   const ledgerRange = hours
     ? sql`((started_at >= ${from} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${to}))`
     : sql`started_at >= ${from} and started_at < ${to}`;
@@ -126,14 +134,15 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
     sql`with parts as (
           ${rollupPart}
           union all
-          select started_at, 1, (status <> 'success')::int, input_tokens, output_tokens, cost_usd, (cache_status = 'hit')::int, coalesce(cache_saved_usd, 0),
+          select started_at, 1, (status <> 'success')::int, input_tokens, output_tokens, cost_usd, (cache_status = 'hit')::int, coalesce(cache_saved_usd, 0), cached_input_tokens, cache_write_tokens, coalesce(prompt_cache_saved_usd, 0),
             array(select (i = width_bucket(latency_ms, ${latencyBoundsSql}))::int from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i)
           from usage_ledger where org_id = ${orgId} and ${ledgerRange}
         ),
         sums as (
           select date_trunc(${options.bucket}, at) as bucket, sum(requests)::bigint as requests, sum(errors)::bigint as errors,
             sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::text as cost_usd,
-            sum(cache_hits)::bigint as cache_hits, sum(cache_saved_usd)::text as cache_saved_usd
+            sum(cache_hits)::bigint as cache_hits, sum(cache_saved_usd)::text as cache_saved_usd,
+            sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(prompt_cache_saved_usd)::text as prompt_cache_saved_usd
           from parts group by 1
         ),
         histograms as (
@@ -152,6 +161,9 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
     costUsd: String(row.cost_usd),
     cacheHits: Number(row.cache_hits),
     cacheSavedUsd: String(row.cache_saved_usd),
+    cachedInputTokens: Number(row.cached_input_tokens),
+    cacheWriteTokens: Number(row.cache_write_tokens),
+    promptCacheSavedUsd: String(row.prompt_cache_saved_usd),
     histogram: parseIntArray(row.histogram),
   }));
 }
@@ -172,25 +184,38 @@ export async function overviewFromRollups(db: Executor, orgId: string, options: 
   const all: number[] = [];
   let cost = 0n;
   let saved = 0n;
-  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheHits: 0 };
+  let promptSaved = 0n;
+  const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheHits: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
   const series = buckets.map(({ histogram, ...bucket }) => {
     addHistograms(all, histogram);
     cost += decimalToPicos(bucket.costUsd);
     saved += decimalToPicos(bucket.cacheSavedUsd);
     totals.cacheHits += bucket.cacheHits;
+    totals.cachedInputTokens += bucket.cachedInputTokens;
+    totals.cacheWriteTokens += bucket.cacheWriteTokens;
+    promptSaved += signedPicos(bucket.promptCacheSavedUsd);
     totals.requests += bucket.requests;
     totals.errors += bucket.errors;
     totals.inputTokens += bucket.inputTokens;
     totals.outputTokens += bucket.outputTokens;
     return { ...bucket, p50Ms: histogramPercentile(histogram, 0.5), p95Ms: histogramPercentile(histogram, 0.95) };
   });
-  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95) }, series };
+  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), promptCacheSavedUsd: signedDecimal(promptSaved), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95) }, series };
 }
 
 /** numeric(…, 12) text ("12.000000000345", never negative here) → picodollars, and back: exact, no float. */
 function decimalToPicos(text: string): bigint {
   const [whole, fraction = ""] = text.split(".");
   return BigInt(whole) * 10n ** 12n + BigInt(fraction.padEnd(12, "0").slice(0, 12) || "0");
+}
+
+/** A prompt-cache saving can be negative (writes outweighing reads). */
+function signedPicos(text: string): bigint {
+  return text.startsWith("-") ? -decimalToPicos(text.slice(1)) : decimalToPicos(text);
+}
+
+function signedDecimal(picos: bigint): string {
+  return picos < 0n ? `-${picosToDecimal(-picos)}` : picosToDecimal(picos);
 }
 
 function picosToDecimal(picos: bigint): string {

@@ -49,4 +49,10 @@ export interface GroupDefinition {
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
   /** Context-window management of the group's requests (README "Context-window management"); mode error: as before. */
   context: { mode: "error" | "truncate" | "summarize" | "fallback" | "split"; margin_tokens: number; summarize_model?: string; fallback_model?: string; split_overlap_tokens: number; split_concurrency: number };
+  /**
+   * Provider prompt caching (README "Provider prompt caching"): automatic Anthropic cache_control breakpoints after
+   * long tool lists and system prompts (and, with conversation, on the last message), with this ttl; "off" sends only
+   * the caller's own breakpoints.
+   */
+  prompt_cache: { mode: "auto" | "off"; ttl: "5m" | "1h"; conversation: boolean };
 }

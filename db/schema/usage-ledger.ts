@@ -72,6 +72,12 @@ export const usageLedger = pgTable(
     cacheStatus: text("cache_status"),
     /** On a hit: what the original answer cost (the money the hit saved); the hit itself costs nothing. */
     cacheSavedUsd: numeric("cache_saved_usd", { precision: 24, scale: 12 }),
+    /**
+     * Provider prompt caching on this request (README "Provider prompt caching"): what its cached-read and cache-write
+     * tokens would have cost as plain input minus what they cost, at the pricing it was charged (negative when writes
+     * outweighed reads); null when no token touched a cache.
+     */
+    promptCacheSavedUsd: numeric("prompt_cache_saved_usd", { precision: 24, scale: 12 }),
   },
   (table) => [
     index("usage_ledger_org_started_idx").on(table.orgId, table.startedAt, table.id),

@@ -48,6 +48,10 @@ export const usageRollupsOrgHourly = pgTable(
     /** Requests answered by the response cache, and what their original answers cost (README "Response cache"). */
     cacheHits: bigint("cache_hits", { mode: "number" }).notNull().default(0),
     cacheSavedUsd: numeric("cache_saved_usd", { precision: 30, scale: 12 }).notNull().default("0"),
+    /** Provider prompt caching: cached-read and cache-write tokens, and the saving (README "Provider prompt caching"). */
+    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull().default(0),
+    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull().default(0),
+    promptCacheSavedUsd: numeric("prompt_cache_saved_usd", { precision: 30, scale: 12 }).notNull().default("0"),
   },
   (table) => [primaryKey({ columns: [table.orgId, table.hour] })],
 );

@@ -22,10 +22,12 @@
  * `anthropic-version` is required. `anthropic-beta` is optional: comma-separated names, each one the fake knows
  * (./anthropic-betas.ts), else 400 "Unsupported beta header: <name>"
  * (https://platform.claude.com/docs/en/api/beta-headers); tests read what arrived in `received[].headers`. Scenarios: see common.ts; "cached" reports 8 of the 21 prompt tokens as
- * cache_read_input_tokens (input_tokens 13), so total input stays 21.
+ * cache_read_input_tokens (input_tokens 13), so total input stays 21. "promptcache" counts the prompt and honours
+ * cache_control breakpoints (./anthropic-prompt-cache.ts, after the prompt-caching page).
  */
 import { z } from "zod";
 import { splitBetaHeader, unsupportedBetaMessage } from "./anthropic-betas";
+import { promptCacheUsage } from "./anthropic-prompt-cache";
 import { FAKE_REASONING, FAKE_REASONING_DELTAS, FAKE_TEXT, FAKE_USAGE, startFake, streamDeltas, type FakeContext, type FakeUpstream, type Scenario } from "./common";
 
 export const FAKE_ANTHROPIC_API_KEY = "sk-ant-fake-e2e-key";
@@ -248,8 +250,9 @@ function reject(context: FakeContext, status: number, message?: string): void {
   context.json(status, { type: "error", error, request_id: requestId(context) }, headers);
 }
 
-function usageFor(scenario: Scenario, outputTokens: number) {
+function usageFor(scenario: Scenario, outputTokens: number, request: AnthropicRequest) {
   if (scenario.name === "nousage") return undefined;
+  if (scenario.name === "promptcache") return { ...promptCacheUsage(request), output_tokens: outputTokens };
   const cached = scenario.name === "cached" ? FAKE_USAGE.cached : 0;
   return { input_tokens: FAKE_USAGE.input - cached, cache_creation_input_tokens: 0, cache_read_input_tokens: cached, output_tokens: outputTokens };
 }
@@ -280,7 +283,7 @@ function answerMessage(context: FakeContext, request: AnthropicRequest, scenario
   const thinking = thinkingOf(request);
   const content: Record<string, unknown>[] = thinking === undefined ? [] : [{ type: "thinking", thinking, signature: THINKING_SIGNATURE }];
   content.push(toolCall ? { type: "tool_use", ...toolCall } : { type: "text", text: FAKE_TEXT, citations: null });
-  const usage = usageFor(scenario, FAKE_USAGE.output);
+  const usage = usageFor(scenario, FAKE_USAGE.output, request);
   context.json(200, {
     id: `msg_fake${context.record.seq}`,
     type: "message",
@@ -305,7 +308,7 @@ function streamThinking(send: Send, index: number, thinking: string): void {
 
 async function streamMessage(context: FakeContext, request: AnthropicRequest, scenario: Scenario): Promise<void> {
   const send: Send = (type, payload) => context.sse(JSON.stringify({ type, ...payload }), type);
-  const startUsage = usageFor(scenario, 1);
+  const startUsage = usageFor(scenario, 1, request);
   const message = { id: `msg_fake${context.record.seq}`, type: "message", role: "assistant", model: request.model, content: [], stop_reason: null, stop_sequence: null };
   context.startSse();
   send("message_start", { message: { ...message, ...(startUsage ? { usage: startUsage } : {}) } });
@@ -327,7 +330,7 @@ async function streamMessage(context: FakeContext, request: AnthropicRequest, sc
     if (!isComplete) return;
   }
   send("content_block_stop", { index });
-  const endUsage = usageFor(scenario, FAKE_USAGE.output);
+  const endUsage = usageFor(scenario, FAKE_USAGE.output, request);
   send("message_delta", { delta: { stop_reason: toolCall ? "tool_use" : "end_turn", stop_sequence: null }, ...(endUsage ? { usage: { output_tokens: endUsage.output_tokens } } : {}) });
   send("message_stop", {});
   context.end();

@@ -11,6 +11,7 @@
  *   [[fake:error:NNN]]   answer HTTP NNN with the provider's documented error body
  *   [[fake:nousage]]     stream without any usage
  *   [[fake:cached]]      report cached prompt tokens in usage
+ *   [[fake:promptcache]] count the prompt's tokens and honour the provider's prompt caching (Anthropic: cache_control)
  *
  * Inspection over HTTP (tests run in other processes than the fake):
  *   GET  /__fake/requests   → RecordedRequest[]
@@ -39,7 +40,8 @@ export type Scenario =
   | { name: "slow" }
   | { name: "error"; status: number }
   | { name: "nousage" }
-  | { name: "cached" };
+  | { name: "cached" }
+  | { name: "promptcache" };
 
 export interface FakeContext {
   request: http.IncomingMessage;
@@ -77,7 +79,7 @@ export function findScenario(body: unknown): Scenario {
   if (!match) return { name: "text" };
   const [, name, status] = match;
   if (name === "error") return { name: "error", status: Number(status ?? 500) };
-  if (["tool", "cut", "stall", "slow", "nousage", "cached"].includes(name)) return { name } as Scenario;
+  if (["tool", "cut", "stall", "slow", "nousage", "cached", "promptcache"].includes(name)) return { name } as Scenario;
   return { name: "text" };
 }
 

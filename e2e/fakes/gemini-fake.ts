@@ -265,13 +265,46 @@ function thinkingOf(body: unknown): { isThinking: boolean; includeThoughts: bool
   return { isThinking: includeThoughts || (budget !== undefined && budget !== 0), includeThoughts };
 }
 
-function usageFor(scenario: Scenario, final: boolean, isThinking = false): Json | undefined {
+/**
+ * Explicit context caching (https://ai.google.dev/gemini-api/docs/caching, https://ai.google.dev/api/caching):
+ * POST /v1beta/cachedContents stores {model, contents, systemInstruction, tools, ttl} and answers its `name`; a
+ * generateContent naming it in `cachedContent` is billed with the cache's tokens in promptTokenCount and
+ * cachedContentTokenCount. Tokens are counted as 4 characters each of the cached JSON.
+ */
+const cachedContents = new Map<string, number>();
+let cachedContentSeq = 0;
+
+function createCachedContent(context: FakeContext): void {
+  const body = isObject(context.body) ? context.body : {};
+  if (typeof body.model !== "string") return sendError(context, 400, "* CreateCachedContentRequest.cached_content.model: model is required");
+  const { ttl: _ttl, ...content } = body;
+  void _ttl;
+  const tokens = Math.ceil(JSON.stringify(content).length / 4);
+  const name = `cachedContents/fake${++cachedContentSeq}${Date.now().toString(36)}`;
+  cachedContents.set(name, tokens);
+  context.json(200, { name, model: body.model, usageMetadata: { totalTokenCount: tokens }, expireTime: new Date(Date.now() + 3_600_000).toISOString() });
+}
+
+function usageFor(scenario: Scenario, final: boolean, isThinking = false, cachedTokens = 0): Json | undefined {
   if (scenario.name === "nousage") return undefined;
-  const prompt = { promptTokenCount: FAKE_USAGE.input, promptTokensDetails: [{ modality: "TEXT", tokenCount: FAKE_USAGE.input }] };
-  const cached = scenario.name === "cached" ? { cachedContentTokenCount: FAKE_USAGE.cached, cacheTokensDetails: [{ modality: "TEXT", tokenCount: FAKE_USAGE.cached }] } : {};
+  const promptTokens = FAKE_USAGE.input + cachedTokens;
+  const prompt = { promptTokenCount: promptTokens, promptTokensDetails: [{ modality: "TEXT", tokenCount: promptTokens }] };
+  const cachedCount = cachedTokens > 0 ? cachedTokens : scenario.name === "cached" ? FAKE_USAGE.cached : 0;
+  const cached = cachedCount > 0 ? { cachedContentTokenCount: cachedCount, cacheTokensDetails: [{ modality: "TEXT", tokenCount: cachedCount }] } : {};
   const thoughts = final && isThinking ? FAKE_USAGE.reasoning : 0;
   const output = final ? { candidatesTokenCount: FAKE_USAGE.output, ...(thoughts > 0 ? { thoughtsTokenCount: thoughts } : {}) } : {};
-  return { ...prompt, ...cached, ...output, totalTokenCount: FAKE_USAGE.input + (final ? FAKE_USAGE.output + thoughts : 0) };
+  return { ...prompt, ...cached, ...output, totalTokenCount: promptTokens + (final ? FAKE_USAGE.output + thoughts : 0) };
+}
+
+/** The tokens of the cache the request names (0 without one), or the API's refusal. */
+function cachedTokensOf(body: unknown): number | { status: number; message: string } {
+  if (!isObject(body) || typeof body.cachedContent !== "string") return 0;
+  const tokens = cachedContents.get(body.cachedContent);
+  if (tokens === undefined) return { status: 403, message: `CachedContent not found (or permission denied)` };
+  if (body.systemInstruction !== undefined || body.tools !== undefined || body.toolConfig !== undefined) {
+    return { status: 400, message: "CachedContent can not be used with GenerateContent request setting system_instruction, tools or tool_config.\n\nProposed fix: move those values to CachedContent from GenerateContent request." };
+  }
+  return tokens;
 }
 
 function firstDeclaration(body: unknown): Json | undefined {
@@ -310,9 +343,9 @@ function finalParts(body: unknown, scenario: Scenario, text: string): Json[] {
   return [{ functionCall: { name: declaration.name, args: fakeArguments(declaration) }, thoughtSignature: "ZmFrZS10aG91Z2h0LXNpZ25hdHVyZQ==" }];
 }
 
-async function answerStream(context: FakeContext, model: string, scenario: Scenario): Promise<void> {
+async function answerStream(context: FakeContext, model: string, scenario: Scenario, cachedTokens = 0): Promise<void> {
   const thinking = thinkingOf(context.body);
-  const chunk = (parts: Json[], final: boolean) => responseOf(context, model, [candidate(parts, final ? "STOP" : undefined)], usageFor(scenario, final, thinking.isThinking));
+  const chunk = (parts: Json[], final: boolean) => responseOf(context, model, [candidate(parts, final ? "STOP" : undefined)], usageFor(scenario, final, thinking.isThinking, cachedTokens));
   if (context.url.searchParams.get("alt") !== "sse") {
     context.json(200, [chunk([...thoughtParts(thinking.includeThoughts), ...finalParts(context.body, scenario, FAKE_TEXT)], true)]);
     return;
@@ -335,7 +368,7 @@ function thoughtParts(includeThoughts: boolean): Json[] {
   return includeThoughts ? [{ text: FAKE_REASONING, thought: true }] : [];
 }
 
-async function answer(context: FakeContext, model: string, scenario: Scenario): Promise<void> {
+async function answer(context: FakeContext, model: string, scenario: Scenario, cachedTokens = 0): Promise<void> {
   if (scenario.name === "cut") {
     await context.sleep(20);
     return context.cut();
@@ -344,7 +377,7 @@ async function answer(context: FakeContext, model: string, scenario: Scenario): 
   if (scenario.name === "slow") for (let tick = 0; tick < 100; tick++) if (!(await context.sleep(100))) return;
   const thinking = thinkingOf(context.body);
   const parts = [...thoughtParts(thinking.includeThoughts), ...finalParts(context.body, scenario, FAKE_TEXT)];
-  context.json(200, responseOf(context, model, [candidate(parts, "STOP")], usageFor(scenario, true, thinking.isThinking)));
+  context.json(200, responseOf(context, model, [candidate(parts, "STOP")], usageFor(scenario, true, thinking.isThinking, cachedTokens)));
 }
 
 function sendHtmlNotFound(context: FakeContext): void {
@@ -354,6 +387,7 @@ function sendHtmlNotFound(context: FakeContext): void {
 }
 
 async function handle(context: FakeContext, apiKey: string): Promise<void> {
+  if (context.url.pathname === "/v1beta/cachedContents" && context.request.method === "POST") return createCachedContent(context);
   const route = /^\/v1beta\/models\/([^/:]+):(generateContent|streamGenerateContent)$/.exec(context.url.pathname);
   if (!route || context.request.method !== "POST") return sendHtmlNotFound(context);
   const [, model, method] = route;
@@ -373,13 +407,15 @@ async function handle(context: FakeContext, apiKey: string): Promise<void> {
     if (!(error instanceof InvalidRequest)) throw error;
     return sendError(context, 400, error.message, [{ "@type": "type.googleapis.com/google.rpc.BadRequest", fieldViolations: [{ description: error.message }] }]);
   }
+  const cachedTokens = cachedTokensOf(context.body);
+  if (typeof cachedTokens !== "number") return sendError(context, cachedTokens.status, cachedTokens.message);
   const scenario = context.record.scenario;
   if (scenario.name === "error") {
     const notFound = `models/${model} is not found for API version v1beta, or is not supported for ${method}. Call ListModels to see the list of available models and their supported methods.`;
     return sendError(context, scenario.status, scenario.status === 404 ? notFound : undefined);
   }
-  if (method === "streamGenerateContent") return answerStream(context, model, scenario);
-  return answer(context, model, scenario);
+  if (method === "streamGenerateContent") return answerStream(context, model, scenario, cachedTokens);
+  return answer(context, model, scenario, cachedTokens);
 }
 
 export function startFakeGemini(port?: number, options: { apiKey?: string } = {}): Promise<FakeUpstream> {

@@ -3,7 +3,7 @@ import type { Database } from "@/db/client";
 import { findRequest, listChildRequests, listRequests, overviewSeries, overviewTotals, type RequestCursor, type RequestFilters } from "@/db/queries/usage-ledger";
 import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
-import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
+import { decimalToPicos, picosToDecimal, cacheHitRatio } from "@/server/gateway/pricing";
 import { overviewFromRollups } from "@/db/queries/usage-rollups";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
@@ -52,7 +52,10 @@ export async function findRequestFor(db: Database, actor: Actor, id: string) {
   const [stored, children] = await Promise.all([findRequestBody(db, actor.orgId, id), listChildRequests(db, actor.orgId, id, { keyIds })]);
   // Each row's cost_usd is its own; what the request cost in all is its own plus its children's (exact picodollars).
   const totalCostUsd = picosToDecimal(children.reduce((sum, child) => sum + decimalToPicos(child.costUsd), decimalToPicos(row.costUsd)));
-  return ok({ ...row, children, totalCostUsd, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
+  // Provider prompt caching (README "Provider prompt caching"): the share of the prompt read from the cache, and what it
+  // saved at the pricing the request was charged (recorded on the row; negative when writes outweighed reads).
+  const promptCache = { hitRatio: cacheHitRatio(row), savedUsd: row.promptCacheSavedUsd ?? "0.000000000000" };
+  return ok({ ...row, children, totalCostUsd, promptCache, storedBody: stored ? { mode: stored.mode, callerRegion: stored.callerRegion, body: stored.body, responseText: stored.responseText } : null });
 }
 
 export async function overviewFor(db: Database, actor: Actor, range: OverviewRange) {
@@ -63,10 +66,10 @@ export async function overviewFor(db: Database, actor: Actor, range: OverviewRan
   const keyIds = await usageKeyScope(db, actor);
   // The whole org over hours or days reads the hourly rollups (plus the ledger's partial edge hours); the last hour by
   // minute, and a developer's own keys, read the ledger (a bounded window, a few keys' rows).
-  if (keyIds === undefined && bucket !== "minute") {
-    const { totals, series } = await overviewFromRollups(db, actor.orgId, { from, to, bucket });
-    return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: false });
-  }
-  const [totals, series] = await Promise.all([overviewTotals(db, actor.orgId, { from, to, keyIds }), overviewSeries(db, actor.orgId, { from, to, bucket, keyIds })]);
-  return ok({ range, bucket, from, to, totals, series, isScopedToOwnKeys: keyIds !== undefined });
+  const { totals, series } =
+    keyIds === undefined && bucket !== "minute"
+      ? await overviewFromRollups(db, actor.orgId, { from, to, bucket })
+      : { totals: await overviewTotals(db, actor.orgId, { from, to, keyIds }), series: await overviewSeries(db, actor.orgId, { from, to, bucket, keyIds }) };
+  const promptCache = { hitRatio: cacheHitRatio(totals), savedUsd: totals.promptCacheSavedUsd };
+  return ok({ range, bucket, from, to, totals, promptCache, series, isScopedToOwnKeys: keyIds !== undefined });
 }

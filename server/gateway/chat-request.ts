@@ -7,7 +7,15 @@ import { functionNameSchema, logitBiasSchema, MAX_CHOICES, MAX_MESSAGES, MAX_STO
  * Unknown top-level fields are kept (looseObject) so adapters can pass them on or warn about them.
  * Documented limits (tools, stop, n, metadata, logit_bias, names, lengths) come from request-limits.ts.
  */
-const textPartSchema = z.object({ type: z.literal("text"), text: z.string() });
+/**
+ * Gateway extension (README "Provider prompt caching"): an Anthropic prompt-cache breakpoint the caller set on a text
+ * part or a tool, as Anthropic's own `cache_control` (https://platform.claude.com/docs/en/build-with-claude/prompt-caching).
+ * Claude upstreams receive it; the automatic breakpoints count it against Anthropic's limit of 4. Others ignore it.
+ */
+export const cacheControlSchema = z.object({ type: z.literal("ephemeral"), ttl: z.enum(["5m", "1h"]).optional() });
+export type CacheControl = z.infer<typeof cacheControlSchema>;
+
+const textPartSchema = z.object({ type: z.literal("text"), text: z.string(), cache_control: cacheControlSchema.optional() });
 const imagePartSchema = z.object({
   type: z.literal("image_url"),
   image_url: z.object({ url: z.string().min(1), detail: z.enum(["auto", "low", "high"]).optional() }),
@@ -61,6 +69,7 @@ const toolSchema = z.object({
     parameters: z.record(z.string(), z.unknown()).optional(),
     strict: z.boolean().nullish(),
   }),
+  cache_control: cacheControlSchema.optional(),
 });
 export type ToolDefinition = z.infer<typeof toolSchema>;
 
@@ -115,5 +124,11 @@ export const chatRequestSchema = z.looseObject({
    * `anthropic-beta` header, Claude on Vertex as the `anthropic_beta` body field); others omit it with a warning.
    */
   anthropic_beta: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/, "expected a beta feature name")).nullish(),
+  /**
+   * Gateway extension: an existing Gemini cached content (`cachedContents/{id}`, or on Vertex
+   * `projects/{p}/locations/{l}/cachedContents/{id}`) sent as generateContent's `cachedContent`
+   * (https://ai.google.dev/gemini-api/docs/caching). Gemini and Vertex Gemini receive it; others omit it with a warning.
+   */
+  cached_content: z.string().regex(/^(projects\/[^/]+\/locations\/[^/]+\/)?cachedContents\/[A-Za-z0-9_-]{1,128}$/, "expected cachedContents/{id}").nullish(),
 });
 export type ChatRequest = z.infer<typeof chatRequestSchema>;

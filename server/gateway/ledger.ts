@@ -8,7 +8,7 @@ import { pricingAt, type KeyEntry, type ModelEntry } from "./config/config-sourc
 import type { GatewayDeps } from "./deps";
 import { toOpenAIError } from "./errors";
 import { completeUsage } from "./estimate-tokens";
-import { chargeOf, picosToDecimal } from "./pricing";
+import { chargeOf, picosToDecimal, promptCacheSavingPicos } from "./pricing";
 import type { LeaseHold } from "./budget/leases";
 import type { CacheTicket } from "./cache/response-cache";
 import type { RateLimitHold } from "./rate-limit/limiter";
@@ -98,6 +98,8 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   const pricing = record.model ? pricingAt(record.model, record.startedAt) : undefined;
   const charge = pricing ? chargeOf(usage, pricing) : { listPicos: 0n, costPicos: 0n };
   const picos = charge.costPicos;
+  const touchedCache = (usage.cachedInputTokens ?? 0) > 0 || (usage.cacheWriteTokens ?? 0) > 0;
+  const promptCacheSaved = pricing && touchedCache ? promptCacheSavingPicos(usage, pricing) : null;
   const cost = picosToDecimal(picos);
   const row: UsageRow = {
     id: record.id,
@@ -124,6 +126,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     costUsd: cost,
     priceId: pricing?.list?.id ?? null,
     listCostUsd: picosToDecimal(charge.listPicos),
+    promptCacheSavedUsd: promptCacheSaved === null ? null : picosToDecimal(promptCacheSaved),
     orgPriceId: pricing?.orgPrice?.id ?? null,
     discountPercent: pricing?.orgPrice || pricing?.list ? (pricing.discountPercent ?? null) : null,
     latencyMs: endedAt - record.startedAt,

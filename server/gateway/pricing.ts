@@ -123,3 +123,18 @@ export function chargeOf(usage: Usage, pricing: Pricing): Charge {
 export function costUsd(usage: Usage, price: PriceEntry | undefined): string {
   return price ? picosToDecimal(costPicos(usage, price)) : picosToDecimal(0n);
 }
+
+/**
+ * What provider prompt caching saved on a usage at its pricing (org price and discount included): the same usage with
+ * every cached-read and cache-write token billed as plain input, less what it was charged. Negative when cache writes
+ * (billed above the input price) outweighed reads; 0 when nothing touched a cache or the model bills them as input.
+ */
+export function promptCacheSavingPicos(usage: Usage, pricing: Pricing): bigint {
+  if (!(usage.cachedInputTokens ?? 0) && !(usage.cacheWriteTokens ?? 0)) return 0n;
+  return chargeOf({ ...usage, cachedInputTokens: 0, cacheWriteTokens: 0 }, pricing).costPicos - chargeOf(usage, pricing).costPicos;
+}
+
+/** Share of the prompt read from the provider's cache (0 when there was no prompt). For display, not money. */
+export function cacheHitRatio(usage: Pick<Usage, "inputTokens" | "cachedInputTokens">): number {
+  return usage.inputTokens > 0 ? (usage.cachedInputTokens ?? 0) / usage.inputTokens : 0;
+}

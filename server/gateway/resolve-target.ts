@@ -1,5 +1,8 @@
 import type { KeyEntry, ModelEntry, ConfigSource } from "./config/config-source";
-import type { Result, Target } from "./types";
+import type { PromptCacheSettings, Result, Target } from "./types";
+
+/** Catalog models outside a group, and groups that say nothing: automatic breakpoints, 5 minutes, no conversation one. */
+export const DEFAULT_PROMPT_CACHE: PromptCacheSettings = { mode: "auto", ttl: "5m", conversation: false };
 
 export function isModelAllowed(key: KeyEntry, modelName: string): boolean {
   return key.allowedModels === null || key.allowedModels.has(modelName);
@@ -12,7 +15,7 @@ export function resolveModel(config: ConfigSource, key: KeyEntry, modelName: str
   return { ok: true, value: model };
 }
 
-export function toTarget(model: ModelEntry): Target {
+export function toTarget(model: ModelEntry, promptCache: PromptCacheSettings = DEFAULT_PROMPT_CACHE): Target {
   return {
     provider: model.connection.kind,
     connectionId: model.connection.id,
@@ -21,5 +24,6 @@ export function toTarget(model: ModelEntry): Target {
     upstreamModel: model.upstreamModel,
     modelName: model.name,
     maxOutputTokens: model.maxOutputTokens ?? undefined,
+    promptCache,
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The gateway's transport- and provider-neutral shapes. Providers import only from here.
  */
-export type { ChatRequest, ChatMessage, ContentPart, ToolCall, ToolDefinition, ToolChoice, ResponseFormat } from "./chat-request";
+export type { CacheControl, ChatRequest, ChatMessage, ContentPart, ToolCall, ToolDefinition, ToolChoice, ResponseFormat } from "./chat-request";
 import type { ChatRequest } from "./chat-request";
 import type { StreamParser } from "./stream/stream-parser";
 
@@ -58,6 +58,18 @@ export interface Target {
   modelName: string;
   /** Max output tokens the model allows (for defaults/clamping), if known. */
   maxOutputTokens?: number;
+  /** Automatic provider prompt-cache breakpoints (Anthropic Messages): the model group's `prompt_cache`, else the default. */
+  promptCache?: PromptCacheSettings;
+}
+
+/** README "Provider prompt caching". */
+export interface PromptCacheSettings {
+  /** auto: breakpoints after long tool lists and system prompts; off: only the caller's own. */
+  mode: "auto" | "off";
+  /** The lifetime asked for the automatic breakpoints (Anthropic: 5m, or 1h at a higher write price). */
+  ttl: "5m" | "1h";
+  /** Also a breakpoint on the conversation's last message, so the next turn reads the history from the cache. */
+  conversation: boolean;
 }
 
 export interface UpstreamRequest {

@@ -34,7 +34,7 @@ export function OverviewDashboard() {
       </div>
       <ErrorBanner error={overview.error} title="Could not load the overview" />
       {overview.isLoading ? <p className="text-sm text-neutral-500">Loading…</p> : null}
-      {overview.data ? <StatCards totals={overview.data.totals} /> : null}
+      {overview.data ? <StatCards totals={overview.data.totals} promptCache={overview.data.promptCache} /> : null}
       {isEmpty && anyRequest.data?.rows.length === 0 ? <NoRequestsYet /> : null}
       {isEmpty && anyRequest.data && anyRequest.data.rows.length > 0 ? (
         <EmptyState title={`No requests in the ${rangeLabel(range).toLowerCase()}`}>Pick a longer range, or see every request in the ledger.</EmptyState>

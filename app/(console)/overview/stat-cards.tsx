@@ -3,6 +3,7 @@ import { formatCompact, formatInteger, formatMs, formatPercent, formatUsd } from
 import type { RouterOutputs } from "@/app/_trpc/types";
 
 type OverviewTotals = RouterOutputs["overview"]["get"]["totals"];
+type PromptCache = RouterOutputs["overview"]["get"]["promptCache"];
 
 function StatCard({ label, value, detail, testId }: { label: string; value: ReactNode; detail?: ReactNode; testId: string }) {
   return (
@@ -16,7 +17,7 @@ function StatCard({ label, value, detail, testId }: { label: string; value: Reac
   );
 }
 
-export function StatCards({ totals }: { totals: OverviewTotals }) {
+export function StatCards({ totals, promptCache }: { totals: OverviewTotals; promptCache: PromptCache }) {
   const errorRate = totals.requests > 0 ? totals.errors / totals.requests : 0;
   return (
     <div className="grid grid-cols-2 gap-3 md:grid-cols-3 xl:grid-cols-6">
@@ -36,6 +37,18 @@ export function StatCards({ totals }: { totals: OverviewTotals }) {
         detail={<span data-testid="stat-cache-saved">{formatUsd(totals.cacheSavedUsd)} saved</span>}
       />
       <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail="whole request" />
+      <StatCard
+        label="Prompt cache hit ratio"
+        value={formatPercent(promptCache.hitRatio)}
+        testId="stat-cache-hit-ratio"
+        detail={`${formatCompact(totals.cachedInputTokens)} read, ${formatCompact(totals.cacheWriteTokens)} written`}
+      />
+      <StatCard
+        label="Saved by prompt caching"
+        value={<span title={`${promptCache.savedUsd} USD (exact)`}>{formatUsd(promptCache.savedUsd)}</span>}
+        testId="stat-cache-saved"
+        detail="vs. the plain input price"
+      />
     </div>
   );
 }

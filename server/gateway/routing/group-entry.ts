@@ -8,6 +8,8 @@ export interface DeploymentEntry extends Omit<DeploymentDefinition, "model"> {
   model: ModelEntry;
   /** The key its health, in-flight count and circuit are kept under: one per catalog model, shared by groups. */
   healthKey: string;
+  /** Its group's prompt_cache setting (absent: the gateway default). */
+  promptCache?: GroupDefinition["prompt_cache"];
 }
 
 /** An enabled model group of the snapshot: its definition and the deployments whose model is enabled. */
@@ -34,7 +36,7 @@ export function toGroupEntry(row: GroupRow, findModel: (name: string) => ModelEn
   const deployments: DeploymentEntry[] = [];
   for (const deployment of row.definition.deployments) {
     const model = findModel(deployment.model);
-    if (model) deployments.push({ ...deployment, group: row.name, model, healthKey: model.id });
+    if (model) deployments.push({ ...deployment, group: row.name, model, healthKey: model.id, promptCache: row.definition.prompt_cache });
   }
   return { id: row.id, orgId: row.orgId, name: row.name, version: row.version, definition: row.definition, deployments };
 }

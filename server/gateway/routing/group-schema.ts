@@ -44,6 +44,14 @@ export const groupDefinitionFields = {
   fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
   session_affinity: z.boolean().default(true),
   timeouts: z.object({ first_token_ms: z.number().int().min(50).max(600_000).optional() }).strict().default({}),
+  prompt_cache: z
+    .object({
+      mode: z.enum(["auto", "off"]).default("auto"),
+      ttl: z.enum(["5m", "1h"]).default("5m"),
+      conversation: z.boolean().default(false),
+    })
+    .strict()
+    .default({ mode: "auto", ttl: "5m", conversation: false }),
   circuit: z
     .object({
       failure_threshold: z.number().int().min(1).max(1000).default(5),

@@ -7,7 +7,7 @@ import { readCallerRegion } from "../policy/caller-region";
 import { evaluatePolicy } from "../policy/evaluate-policy";
 import { collectPromptStrings } from "../policy/prompt-text";
 import { decimalToMicros } from "../pricing";
-import { isModelAllowed } from "../resolve-target";
+import { DEFAULT_PROMPT_CACHE, isModelAllowed } from "../resolve-target";
 import type { ChatRequest, GatewayError, Result } from "../types";
 import { DEFAULT_CONTEXT_SETTINGS } from "../context/context-settings";
 import { refusalKind, unfitReason, type FitContext } from "./fit-deployments";
@@ -86,7 +86,7 @@ function resolveFallback(deps: GatewayDeps, key: KeyEntry, name: string): { grou
   const model = deps.config.findModel(key.orgId, name);
   if (!model) return "no such group or model";
   const deployment: DeploymentEntry = { id: name, group: name, model, healthKey: model.id, weight: 1, priority: 0, overrides: {}, supports: { tools: true, images: true, structured_output: true } };
-  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT, context: DEFAULT_CONTEXT_SETTINGS }, deployments: [deployment] };
+  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT, context: DEFAULT_CONTEXT_SETTINGS, prompt_cache: DEFAULT_PROMPT_CACHE }, deployments: [deployment] };
   return { group: single, deployments: [deployment] };
 }
 

@@ -93,7 +93,7 @@ async function prepareAttempt(call: ChatCall, single: GatewayDeps, deployment: D
   const request = withOverrides(call.chatRequest, deployment);
   const inlined = await inlineRemoteImages(request, adapter, call.signal);
   if (!inlined.ok) return inlined;
-  const target = { ...toTarget(deployment.model), modelName: call.chatRequest.model };
+  const target = { ...toTarget(deployment.model, deployment.promptCache), modelName: call.chatRequest.model };
   const upstreamRequest = adapter.buildRequest(inlined.value, target);
   record.warnings = [...baseWarnings, ...upstreamRequest.warnings];
   if (upstreamRequest.rejection) return { ok: false, error: upstreamRequest.rejection };

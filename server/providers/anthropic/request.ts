@@ -32,7 +32,9 @@
  * when it does not, max_tokens becomes budget + the caller's limit (the answer keeps the room the caller asked
  * for), capped at target.maxOutputTokens (then half goes to thinking), with a clamped_parameter warning.
  */
-import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import type { CacheControl, ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { stableJsonSchema } from "../stable-json-schema";
+import { applyCacheBreakpoints } from "./cache-breakpoints";
 
 export const ANTHROPIC_VERSION = "2023-06-01";
 const DEFAULT_MAX_TOKENS = 4096;
@@ -82,6 +84,7 @@ export function buildMessagesBody(request: ChatRequest, target: Target): { body:
   applyTools(request, body, warnings);
   applyResponseFormat(request, body, warnings);
   applyUnsupported(request, body, warnings);
+  applyCacheBreakpoints(body, target.promptCache, target.upstreamModel, warnings);
   if (request.stream) body.stream = true;
   return { body, warnings };
 }
@@ -118,7 +121,7 @@ function translateMessages(input: ChatMessage[], warnings: Warning[], isThinking
     }
   }
   for (const turn of turns) if (turn.role === "user") turn.content = toolResultsFirst(turn.content);
-  const system = systemBlocks.length === 0 ? undefined : systemBlocks.length === 1 ? (systemBlocks[0].text as string) : systemBlocks;
+  const system = systemBlocks.length === 0 ? undefined : systemBlocks.length === 1 && !systemBlocks[0].cache_control ? (systemBlocks[0].text as string) : systemBlocks;
   return { system, messages: turns };
 }
 
@@ -134,11 +137,17 @@ function toolResultsFirst(blocks: Block[]): Block[] {
   return [...blocks.filter((block) => block.type === "tool_result"), ...blocks.filter((block) => block.type !== "tool_result")];
 }
 
-/** Empty text blocks are rejected by Anthropic, and carry nothing, so they are skipped. */
-function textBlocks(content: string | { type: "text"; text: string }[] | null | undefined): Block[] {
+type TextPart = { type: "text"; text: string; cache_control?: CacheControl };
+
+/** Empty text blocks are rejected by Anthropic, and carry nothing, so they are skipped. The caller's breakpoints stay. */
+function textBlocks(content: string | TextPart[] | null | undefined): Block[] {
   if (content == null) return [];
-  const texts = typeof content === "string" ? [content] : content.map((part) => part.text);
-  return texts.filter((text) => text !== "").map((text) => ({ type: "text", text }));
+  const parts: TextPart[] = typeof content === "string" ? [{ type: "text", text: content }] : content;
+  return parts.filter((part) => part.text !== "").map(textBlock);
+}
+
+function textBlock(part: TextPart): Block {
+  return part.cache_control ? { type: "text", text: part.text, cache_control: { ...part.cache_control } } : { type: "text", text: part.text };
 }
 
 function userBlocks(content: string | ContentPart[], warnings: Warning[]): Block[] {
@@ -154,7 +163,7 @@ function userBlocks(content: string | ContentPart[], warnings: Warning[]): Block
 function userPartBlock(part: ContentPart, warnings: Warning[]): Block | undefined {
   switch (part.type) {
     case "text":
-      return part.text === "" ? undefined : { type: "text", text: part.text };
+      return part.text === "" ? undefined : textBlock(part);
     case "image_url":
       if (part.image_url.detail && part.image_url.detail !== "auto") {
         addWarning(warnings, unsupported("detail", "Anthropic has no image detail setting; `image_url.detail` was omitted."));
@@ -328,8 +337,9 @@ function applyTools(request: ChatRequest, body: Record<string, unknown>, warning
   body.tools = tools.map((tool) => {
     const definition: Block = { name: tool.function.name };
     if (tool.function.description) definition.description = tool.function.description;
-    definition.input_schema = tool.function.parameters ?? { type: "object", properties: {} };
+    definition.input_schema = stableJsonSchema(tool.function.parameters ?? { type: "object", properties: {} });
     if (tool.function.strict) definition.strict = true;
+    if (tool.cache_control) definition.cache_control = { ...tool.cache_control };
     return definition;
   });
   let toolChoice: Block | undefined;

@@ -15,6 +15,7 @@
  *   text blocks are rejected)
  * - response_format: see ./response-format.ts (outputConfig.textFormat, or a forced tool)
  */
+import { stableJsonSchema } from "../stable-json-schema";
 import type { ChatMessage, ChatRequest, ContentPart, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
 import { converseUrl, parseBedrockBaseUrl } from "./endpoint";
 import { applyResponseFormat } from "./response-format";
@@ -201,7 +202,7 @@ function buildToolConfig(request: ChatRequest, warnings: Warning[]): Record<stri
       toolSpec: {
         name: tool.function.name,
         ...(tool.function.description ? { description: tool.function.description } : {}),
-        inputSchema: { json: tool.function.parameters ?? { type: "object", properties: {} } },
+        inputSchema: { json: stableJsonSchema(tool.function.parameters ?? { type: "object", properties: {} }) },
       },
     })),
   };

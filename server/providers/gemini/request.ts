@@ -12,8 +12,15 @@
  *   use the budgets of Google's own OpenAI-compatibility layer (1024 / 8192 / 24576,
  *   https://ai.google.dev/gemini-api/docs/openai); minimal uses 512, the smallest budget every 2.5
  *   model accepts (Flash-Lite's minimum). includeThoughts surfaces the thoughts as reasoning.
+ * - Context caching (https://ai.google.dev/gemini-api/docs/caching, https://ai.google.dev/api/caching): the gateway
+ *   extension `cached_content` ("cachedContents/{id}", created by the caller with cachedContents.create) becomes
+ *   `cachedContent`. The cache holds its own system instruction, tools and tool config, and a request naming it may not
+ *   set them again (the API answers 400), so the request's system messages, tools and tool_choice are omitted with a
+ *   warning. Without it, the stable prefix (systemInstruction, tools) is built from the request alone, so Gemini's
+ *   implicit caching sees the same bytes on every request that shares them.
  */
 import type { ChatRequest, Target, UpstreamRequest } from "@/server/gateway/types";
+import { stableJsonSchema } from "../stable-json-schema";
 import { toGeminiJsonSchema } from "./json-schema";
 import { translateMessages } from "./messages";
 import { createWarnings, type WarningSink } from "./warnings";
@@ -46,6 +53,7 @@ export const handledRequestFields: ReadonlySet<string> = new Set([
   "response_format",
   "reasoning_effort",
   "anthropic_beta",
+  "cached_content",
 ]);
 
 function isSet(value: unknown): boolean {
@@ -127,7 +135,7 @@ function buildTools(request: ChatRequest, warnings: WarningSink): Record<string,
       if (dropped.length > 0) {
         warnings.unsupported("tools.function.parameters", `Tool ${definition.name}: Gemini does not support these JSON Schema keywords, dropped: ${dropped.join(", ")}.`);
       }
-      declaration.parametersJsonSchema = schema;
+      declaration.parametersJsonSchema = stableJsonSchema(schema);
     }
     return declaration;
   });
@@ -140,6 +148,14 @@ function buildTools(request: ChatRequest, warnings: WarningSink): Record<string,
   return result;
 }
 
+/** The named cache brings its own system instruction and tools: the request's are left out, with a warning each. */
+function applyCachedContent(request: ChatRequest, body: Record<string, unknown>, hasSystem: boolean, warnings: WarningSink): void {
+  body.cachedContent = request.cached_content;
+  if (hasSystem) warnings.unsupported("messages.system", "With cached_content the system instruction comes from the cache; the request's system messages were omitted.");
+  if (request.tools?.length) warnings.unsupported("tools", "With cached_content the tools come from the cache; the request's tools were omitted.");
+  if (isSet(request.tool_choice)) warnings.unsupported("tool_choice", "With cached_content the tool config comes from the cache; tool_choice was omitted.");
+}
+
 function modelPath(model: string): string {
   if (model.startsWith("models/") || model.startsWith("tunedModels/")) return model;
   return `models/${encodeURIComponent(model)}`;
@@ -150,8 +166,11 @@ export function buildRequest(request: ChatRequest, target: Target): UpstreamRequ
   warnUnhonoured(request, warnings);
   const { systemInstruction, contents } = translateMessages(request.messages, warnings);
   const body: Record<string, unknown> = { contents };
-  if (systemInstruction) body.systemInstruction = systemInstruction;
-  Object.assign(body, buildTools(request, warnings));
+  if (request.cached_content) applyCachedContent(request, body, systemInstruction !== undefined, warnings);
+  else {
+    if (systemInstruction) body.systemInstruction = systemInstruction;
+    Object.assign(body, buildTools(request, warnings));
+  }
   const generationConfig = buildGenerationConfig(request, target, warnings);
   if (Object.keys(generationConfig).length > 0) body.generationConfig = generationConfig;
 

@@ -3,6 +3,7 @@
  * Reference: https://platform.openai.com/docs/api-reference/chat/create
  */
 import type { ChatMessage, ChatRequest, ContentPart, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { stableJsonSchema } from "../stable-json-schema";
 import { applyForcedToolJson } from "./forced-tool-json";
 import { applyQuirks, type OpenAICompatibleQuirks } from "./quirks";
 import { fitToolCallIds } from "./tool-call-ids";
@@ -14,6 +15,7 @@ const KNOWN_FIELDS = new Set([
   "model", "messages", "stream", "stream_options", "temperature", "top_p", "max_tokens", "max_completion_tokens",
   "stop", "n", "seed", "presence_penalty", "frequency_penalty", "logprobs", "top_logprobs", "logit_bias", "user",
   "metadata", "tools", "tool_choice", "parallel_tool_calls", "response_format", "reasoning_effort", "anthropic_beta",
+  "cached_content",
 ]);
 
 /** Fields copied unchanged when the caller set them (null/undefined means "not sent"). */
@@ -39,6 +41,9 @@ export function buildRequest(request: ChatRequest, target: Target, quirks: OpenA
   if (request.response_format != null) body.response_format = buildResponseFormat(request.response_format);
   if (request.anthropic_beta?.length) {
     warnings.push({ code: "unsupported_parameter", param: "anthropic_beta", message: "anthropic_beta applies to Claude models only; it was omitted." });
+  }
+  if (request.cached_content) {
+    warnings.push({ code: "unsupported_parameter", param: "cached_content", message: "cached_content names a Gemini cache; it was omitted (this provider caches prompt prefixes on its own)." });
   }
   copyUnknownFields(request, quirks, body, warnings);
   applyQuirks(body, quirks, warnings);
@@ -82,7 +87,7 @@ function setTools(request: ChatRequest, body: JsonBody): void {
     body.tools = request.tools.map((tool) => {
       const definition: JsonBody = { name: tool.function.name };
       if (tool.function.description !== undefined) definition.description = tool.function.description;
-      if (tool.function.parameters !== undefined) definition.parameters = tool.function.parameters;
+      if (tool.function.parameters !== undefined) definition.parameters = stableJsonSchema(tool.function.parameters);
       if (tool.function.strict != null) definition.strict = tool.function.strict;
       return { type: "function", function: definition };
     });

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { Badge, StatusBadge } from "@/app/_components/badge";
 import { ErrorBanner } from "@/app/_components/error-banner";
-import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatUsd } from "@/app/_components/format";
+import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatPercent, formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import { DetailList } from "./detail-list";
 import { RequestBody } from "./request-body";
@@ -58,8 +58,14 @@ export function RequestDetail({ id }: { id: string }) {
             items={[
               { label: "Input tokens", value: formatInteger(row.inputTokens), testId: "detail-input-tokens" },
               { label: "Output tokens", value: formatInteger(row.outputTokens), testId: "detail-output-tokens" },
-              { label: "Cached input", value: formatInteger(row.cachedInputTokens) },
-              { label: "Cache write", value: formatInteger(row.cacheWriteTokens) },
+              { label: "Cache read", value: formatInteger(row.cachedInputTokens), testId: "detail-cache-read" },
+              { label: "Cache write", value: formatInteger(row.cacheWriteTokens), testId: "detail-cache-write" },
+              { label: "Cache hit ratio", value: formatPercent(row.promptCache.hitRatio), testId: "detail-cache-hit-ratio" },
+              {
+                label: "Saved by prompt caching",
+                value: <span title={`${row.promptCache.savedUsd} USD (exact, vs. the plain input price)`}>{formatUsd(row.promptCache.savedUsd)}</span>,
+                testId: "detail-cache-saved",
+              },
               { label: "Reasoning", value: formatInteger(row.reasoningTokens) },
               { label: "Estimated", value: row.tokensEstimated ? "yes (the provider reported no usage)" : "no" },
               { label: "Cost", value: <span title={`${row.costUsd} USD (exact)`}>{formatUsd(row.costUsd)}</span>, testId: "detail-cost" },

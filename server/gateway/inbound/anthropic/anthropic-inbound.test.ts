@@ -20,6 +20,21 @@ describe("request: Messages → ChatRequest", () => {
       { messages: [{ role: "system", content: [{ type: "text", text: "A" }, { type: "text", text: "B" }] }, { role: "user", content: "Hi" }] },
     ],
     [
+      "cache_control on system text, user text and tools is kept for Claude upstreams",
+      {
+        system: [{ type: "text", text: "Rules", cache_control: { type: "ephemeral", ttl: "1h" } }],
+        messages: [{ role: "user", content: [{ type: "text", text: "Doc", cache_control: { type: "ephemeral" } }] }],
+        tools: [{ name: "lookup", input_schema: { type: "object" }, cache_control: { type: "ephemeral" } }],
+      },
+      {
+        messages: [
+          { role: "system", content: [{ type: "text", text: "Rules", cache_control: { type: "ephemeral", ttl: "1h" } }] },
+          { role: "user", content: [{ type: "text", text: "Doc", cache_control: { type: "ephemeral" } }] },
+        ],
+        tools: [{ type: "function", function: { name: "lookup", parameters: { type: "object" } }, cache_control: { type: "ephemeral" } }],
+      },
+    ],
+    [
       "sampling, stops, user, stream",
       { messages: hi, temperature: 0.2, top_p: 0.9, stop_sequences: ["END"], metadata: { user_id: "u-1" }, stream: true },
       { messages: [{ role: "user", content: "Hi" }], temperature: 0.2, top_p: 0.9, stop: ["END"], user: "u-1", stream: true, stream_options: { include_usage: true } },
@@ -115,9 +130,9 @@ describe("request: Messages → ChatRequest", () => {
   test.each([
     ["top_k", { top_k: 5 }, [{ code: "unsupported_parameter", param: "top_k", message: "top_k cannot be expressed for every provider; it was ignored." }]],
     [
-      "cache_control, reported once",
-      { system: [{ type: "text", text: "S", cache_control: { type: "ephemeral" } }], messages: [{ role: "user", content: [{ type: "text", text: "Hi", cache_control: { type: "ephemeral" } }] }] },
-      [{ code: "unsupported_parameter", param: "cache_control", message: "cache_control breakpoints cannot be expressed for every provider; they were ignored." }],
+      "cache_control on blocks other than text and tools, reported once",
+      { messages: [{ role: "user", content: [{ type: "image", source: { type: "url", url: "https://example.com/a.png" }, cache_control: { type: "ephemeral" } }, { type: "image", source: { type: "url", url: "https://example.com/b.png" }, cache_control: { type: "ephemeral" } }] }] },
+      [{ code: "unsupported_parameter", param: "cache_control", message: "cache_control breakpoints are kept on text blocks and tools only; the others were ignored." }],
     ],
     [
       "server tool",

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { anthropicToolNameSchema, MAX_MESSAGES, MAX_STOP_SEQUENCES, modelNameSchema, userSchema } from "../../request-limits";
 import type { ChatRequest, ToolDefinition, Warning } from "../../types";
 import { outputConfigSchema, outputFormatSchema, translateOutputFormat } from "./output-format";
-import { noteCacheControl, translateMessages, translateSystem, WarningList } from "./translate-messages";
+import { readCacheControl, translateMessages, translateSystem, WarningList } from "./translate-messages";
 
 /**
  * The Anthropic Messages request, as callers (the Anthropic SDKs, Claude Code) send it.
@@ -160,10 +160,9 @@ function translateTools(tools: MessagesRequest["tools"], warnings: WarningList):
       warnings.unsupported(`tools.${tool.name}`, `Server tool '${tool.type}' is not supported; it was dropped.`);
       continue;
     }
-    noteCacheControl(tool, warnings);
     const definition: ToolDefinition["function"] = { name: tool.name, parameters: tool.input_schema ?? { type: "object", properties: {} } };
     if (tool.description !== undefined) definition.description = tool.description;
-    translated.push({ type: "function", function: definition });
+    translated.push({ type: "function", function: definition, ...readCacheControl(tool, warnings) });
   }
   return translated;
 }

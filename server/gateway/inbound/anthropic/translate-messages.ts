@@ -1,5 +1,6 @@
 import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
-import type { ChatMessage, ContentPart, ToolCall, Warning } from "../../types";
+import { cacheControlSchema } from "../../chat-request";
+import type { CacheControl, ChatMessage, ContentPart, ToolCall, Warning } from "../../types";
 import type { MessagesContentBlock, MessagesMessage, MessagesRequest } from "./request";
 
 type Block<T extends MessagesContentBlock["type"]> = Extract<MessagesContentBlock, { type: T }>;
@@ -22,8 +23,18 @@ export class WarningList {
   }
 }
 
+/** A breakpoint on a block the OpenAI shape has no place for (images, tool calls and results). */
 export function noteCacheControl(block: Record<string, unknown>, warnings: WarningList): void {
-  if (block.cache_control !== undefined) warnings.unsupported("cache_control", "cache_control breakpoints cannot be expressed for every provider; they were ignored.");
+  if (block.cache_control !== undefined) warnings.unsupported("cache_control", "cache_control breakpoints are kept on text blocks and tools only; the others were ignored.");
+}
+
+/** The breakpoint of a text block or tool, kept for Claude upstreams (README "Provider prompt caching"). */
+export function readCacheControl(block: Record<string, unknown>, warnings: WarningList): { cache_control?: CacheControl } {
+  if (block.cache_control == null) return {};
+  const parsed = cacheControlSchema.safeParse(block.cache_control);
+  if (parsed.success) return { cache_control: parsed.data };
+  warnings.unsupported("cache_control", "cache_control must be {type: \"ephemeral\", ttl?: \"5m\" | \"1h\"}; an invalid one was ignored.");
+  return {};
 }
 
 function imageUrl(block: Block<"image">): ContentPart {
@@ -34,15 +45,16 @@ function imageUrl(block: Block<"image">): ContentPart {
 export function translateSystem(system: MessagesRequest["system"], warnings: WarningList): ChatMessage[] {
   if (system === undefined) return [];
   if (typeof system === "string") return system === "" ? [] : [{ role: "system", content: system }];
-  system.forEach((block: SystemBlock) => noteCacheControl(block, warnings));
-  return system.length === 0 ? [] : [{ role: "system", content: system.map((block) => ({ type: "text" as const, text: block.text })) }];
+  return system.length === 0 ? [] : [{ role: "system", content: system.map((block: SystemBlock) => ({ type: "text" as const, text: block.text, ...readCacheControl(block, warnings) })) }];
 }
 
 /** Anthropic turns → OpenAI messages: tool_result blocks become `tool` messages, tool_use blocks `tool_calls`. */
 export function translateMessages(messages: MessagesMessage[], warnings: WarningList): ChatMessage[] {
   return messages.flatMap((message): ChatMessage[] => {
     if (typeof message.content === "string") return [{ role: message.role, content: message.content }];
-    message.content.forEach((block) => noteCacheControl(block, warnings));
+    message.content.forEach((block) => {
+      if (block.type !== "text" || message.role === "assistant") noteCacheControl(block, warnings);
+    });
     return message.role === "user" ? userMessages(message.content, warnings) : [assistantMessage(message.content, warnings)];
   });
 }
@@ -56,7 +68,7 @@ function userMessages(blocks: MessagesContentBlock[], warnings: WarningList): Ch
         toolMessages.push({ role: "tool", tool_call_id: block.tool_use_id, content: toolResultText(block, warnings) });
         break;
       case "text":
-        parts.push({ type: "text", text: block.text });
+        parts.push({ type: "text", text: block.text, ...readCacheControl(block, warnings) });
         break;
       case "image":
         parts.push(imageUrl(block));
