@@ -46,7 +46,7 @@ export function StatCards({ totals, promptCache }: { totals: OverviewTotals; pro
       <StatCard
         label="Saved by prompt caching"
         value={<span title={`${promptCache.savedUsd} USD (exact)`}>{formatUsd(promptCache.savedUsd)}</span>}
-        testId="stat-cache-saved"
+        testId="stat-prompt-cache-saved"
         detail="vs. the plain input price"
       />
     </div>

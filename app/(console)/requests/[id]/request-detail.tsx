@@ -64,13 +64,13 @@ export function RequestDetail({ id }: { id: string }) {
               {
                 label: "Saved by prompt caching",
                 value: <span title={`${row.promptCache.savedUsd} USD (exact, vs. the plain input price)`}>{formatUsd(row.promptCache.savedUsd)}</span>,
-                testId: "detail-cache-saved",
+                testId: "detail-prompt-cache-saved",
               },
               { label: "Reasoning", value: formatInteger(row.reasoningTokens) },
               { label: "Estimated", value: row.tokensEstimated ? "yes (the provider reported no usage)" : "no" },
               { label: "Cost", value: <span title={`${row.costUsd} USD (exact)`}>{formatUsd(row.costUsd)}</span>, testId: "detail-cost" },
               { label: "Response cache", value: cacheLabel(row.cacheStatus), testId: "detail-cache" },
-              ...(row.cacheSavedUsd !== null ? [{ label: "Saved by the cache", value: <span title={`${row.cacheSavedUsd} USD (exact)`}>{formatUsd(row.cacheSavedUsd)}</span>, testId: "detail-cache-saved" }] : []),
+              ...(row.cacheSavedUsd !== null ? [{ label: "Saved by the response cache", value: <span title={`${row.cacheSavedUsd} USD (exact)`}>{formatUsd(row.cacheSavedUsd)}</span>, testId: "detail-cache-saved" }] : []),
             ]}
           />
           <DetailList
