@@ -116,7 +116,13 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   // Circuit changes and 429 cool-downs reach every replica through Redis when REDIS_URL is set (routing/shared-routing.ts).
   const routing = new RoutingState();
   const routingEvents = startRoutingEventWriter(handle.db, { replica: `${instance.hostname} · ${instance.id.slice(0, 8)}`, retentionDays: settings.ROUTING_EVENT_RETENTION_DAYS });
-  routing.record = routingEvents.record;
+  const circuitGauge = telemetry.metrics;
+  routing.record = circuitGauge
+    ? (event) => {
+        routingEvents.record(event);
+        if (event.kind === "circuit" && event.state) circuitGauge.setCircuitState(event.subject.group.name, event.deployment, event.state);
+      }
+    : routingEvents.record;
   const sharedRouting = settings.REDIS_URL
     ? (await import("./routing/shared-routing")).shareRoutingState(routing, { url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
     : undefined;
