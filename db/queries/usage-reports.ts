@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
-import { wholeHours } from "./usage-rollups";
+import { wholeDays, wholeHours } from "./usage-rollups";
 
 /**
  * Usage reports straight from the ledger: exact numeric sums (cost_usd is numeric(24,12), summed
@@ -61,25 +61,31 @@ const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
   coalesce(sum(u.list_cost_usd), 0)::text as list_cost_usd`;
 
 /**
- * The rows a report sums, as "parts": for every grouping but end user, the whole UTC hours of the period from
- * usage_rollups_hourly and the partial hours at its edges (a zone with a 30- or 45-minute offset, a custom ISO
- * instant) from the ledger; grouped by end user, the ledger only (the rollups do not keep end users).
+ * The rows a report sums, as "parts": for every grouping but end user, the whole UTC days of the period from
+ * usage_rollups_daily, the whole hours around them from usage_rollups_hourly, and the partial hours at its edges (a zone
+ * with a 30- or 45-minute offset, a custom ISO instant) from the ledger; grouped by end user, the ledger only (the
+ * rollups do not keep end users).
  */
 function reportParts(scope: ReportScope, useRollups: boolean): SQL {
   const team = scope.teamId ? sql` and team_id = ${scope.teamId}` : sql``;
   const ledger = (range: SQL) =>
     sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
-  const from = scope.from.toISOString();
-  const to = scope.to.toISOString();
+  const rollup = (table: SQL, column: SQL, ranges: [Date, Date][]) =>
+    sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+        from ${table} where org_id = ${scope.orgId} and (${sql.join(
+          ranges.map(([from, to]) => sql`(${column} >= ${from.toISOString()} and ${column} < ${to.toISOString()})`),
+          sql` or `,
+        )})${team}`;
   const hours = useRollups ? wholeHours(scope.from, scope.to) : null;
-  if (!hours) return ledger(sql`started_at >= ${from} and started_at < ${to}`);
-  const first = hours.first.toISOString();
-  const last = hours.last.toISOString();
-  return sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
-      from usage_rollups_hourly where org_id = ${scope.orgId} and hour >= ${first} and hour < ${last}${team}
-    union all
-    ${ledger(sql`((started_at >= ${from} and started_at < ${first}) or (started_at >= ${last} and started_at < ${to}))`)}`;
+  if (!hours) return ledger(sql`started_at >= ${scope.from.toISOString()} and started_at < ${scope.to.toISOString()}`);
+  const edges = sql`((started_at >= ${scope.from.toISOString()} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${scope.to.toISOString()}))`;
+  const days = wholeDays(hours.first, hours.last);
+  if (!days) return sql`${rollup(sql`usage_rollups_hourly`, sql`hour`, [[hours.first, hours.last]])} union all ${ledger(edges)}`;
+  const edgeHours = ([[hours.first, days.first], [days.last, hours.last]] as [Date, Date][]).filter(([from, to]) => from < to);
+  return sql`${rollup(sql`usage_rollups_daily`, sql`day`, [[days.first, days.last]])}
+    ${edgeHours.length > 0 ? sql`union all ${rollup(sql`usage_rollups_hourly`, sql`hour`, edgeHours)}` : sql``}
+    union all ${ledger(edges)}`;
 }
 
 /** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
