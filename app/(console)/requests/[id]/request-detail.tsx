@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Badge, StatusBadge } from "@/app/_components/badge";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatPercent, formatUsd } from "@/app/_components/format";
@@ -50,6 +51,19 @@ export function RequestDetail({ id }: { id: string }) {
             { label: "Started", value: formatDateTime(row.startedAt) },
             { label: "Ended", value: formatDateTime(row.endedAt) },
             { label: "Client aborted", value: yesNo(row.clientAborted) },
+            ...(row.experimentId
+              ? [
+                  {
+                    label: "Experiment",
+                    value: (
+                      <Link href={`/experiments/${row.experimentId}`} className="text-accent-700 hover:underline">
+                        variant {row.variant ?? "—"}
+                      </Link>
+                    ),
+                    testId: "detail-experiment",
+                  },
+                ]
+              : []),
           ]}
         />
         <div className="space-y-4">
