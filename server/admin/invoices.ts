@@ -58,7 +58,7 @@ export function percentOf(variance: bigint, base: bigint): string | null {
   const numerator = (variance < 0n ? -variance : variance) * 10_000n;
   const denominator = base < 0n ? -base : base;
   const hundredths = (numerator * 2n + denominator) / (denominator * 2n);
-  return `${negative ? "-" : ""}${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")}`;
+  return `${negative && hundredths !== 0n ? "-" : ""}${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")}`;
 }
 
 export async function reconciliationFor(db: Database, actor: Actor, month: string): Promise<ServiceResult<{ month: string; from: Date; to: Date; timeZone: string; isClosed: boolean; lines: ReconciliationLine[] }>> {
