@@ -81,6 +81,11 @@ export async function finishCostImport(tx: Executor, id: string, claimant: strin
   return row;
 }
 
+/** Gives a claim back without recording a run (the run's own write failed). */
+export async function releaseCostClaim(db: Executor, id: string, claimant: string): Promise<void> {
+  await db.update(providerCostSources).set({ claimedUntil: null, claimedBy: null }).where(and(eq(providerCostSources.id, id), eq(providerCostSources.claimedBy, claimant)));
+}
+
 /** One row per org, provider and day: a re-import replaces the day's figure (never adds to it). */
 export async function upsertCostDays(tx: Executor, values: { orgId: string; provider: string; source: string; days: { day: string; amountUsd: string; lineItems: number }[] }): Promise<number> {
   if (values.days.length === 0) return 0;

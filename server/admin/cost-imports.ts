@@ -111,7 +111,7 @@ export async function importProviderCostsNow(db: Database, actor: Actor, provide
   if (!can(actor.role, "periods:close")) return cannotWrite;
   if (!(await findCostSource(db, actor.orgId, provider))) return failure({ code: "not_found", message: `No cost API is set for ${provider}.` });
   const claimant = `import-now:${crypto.randomUUID()}`;
-  const source = await claimCostSource(db, { claimant, ttlMs: CLAIM_TTL_MS, orgId: actor.orgId, provider });
+  const source = await db.transaction((tx) => claimCostSource(tx, { claimant, ttlMs: CLAIM_TTL_MS, orgId: actor.orgId, provider }));
   if (!source) return failure({ code: "conflict", message: `An import of ${provider}'s costs is running; try again when it has finished.` });
   return ok(await runCostImport(db, source, claimant, { ...importOptions(), ...options }, { actorId: actor.id }));
 }

@@ -1,6 +1,6 @@
 import type { Database } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { finishCostImport, upsertCostDays, type CostSourceRow, type CostSourceView, type DriftAlertRow } from "@/db/queries/provider-costs";
+import { finishCostImport, releaseCostClaim, upsertCostDays, type CostSourceRow, type CostSourceView, type DriftAlertRow } from "@/db/queries/provider-costs";
 import { decryptSecret } from "@/server/crypto/secret-box";
 import type { AlertDelivery } from "@/server/gateway/budget/alerts";
 import { picosToDecimal } from "@/server/gateway/pricing";
@@ -62,13 +62,18 @@ export async function runCostImport(db: Database, source: CostSourceRow, claiman
   const days = fetched.ok ? fetched.days.filter((day) => day.day >= fromDay && day.day < toDay).map((day) => ({ day: day.day, amountUsd: picosToDecimal(day.picos), lineItems: day.lineItems })) : [];
   const status = fetched.ok ? "ok" : "failed";
   const error = fetched.ok ? null : fetched.error;
-  const saved = await db.transaction(async (tx) => {
+  const write = db.transaction(async (tx) => {
     await upsertCostDays(tx, { orgId: source.orgId, provider: source.provider, source: costReportFormats[provider]?.source ?? "unknown", days });
     const finished = await finishCostImport(tx, source.id, claimant, { status, error, days: days.length, nextImportAt: fetched.ok ? nextDailyRun(now) : new Date(now.getTime() + RETRY_AFTER_FAILURE_MS) });
     if (audit) {
       await writeAudit(tx, { orgId: source.orgId, actor: audit.actorId, action: "provider_cost.import", targetType: "provider_cost_source", targetId: source.id, after: { provider: source.provider, status, error, fromDay, toDay, days } });
     }
     return finished;
+  });
+  // A failed write gives the claim back, so the next run (or Import now) need not wait for it to expire.
+  const saved = await write.catch(async (error: unknown) => {
+    await releaseCostClaim(db, source.id, claimant).catch(() => undefined);
+    throw error;
   });
   if (!fetched.ok) logger.warn("provider cost import failed", { provider: source.provider, error });
   let alerts: DriftAlertRow[] = [];
