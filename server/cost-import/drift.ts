@@ -1,5 +1,5 @@
 import type { CostImportRow } from "@/db/queries/provider-costs";
-import { percentOf } from "@/server/admin/invoices";
+import { percentOf } from "@/server/reports/percent-of";
 import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
 
 /**
