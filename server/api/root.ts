@@ -3,6 +3,7 @@ import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
 import { invoicesRouter } from "./routers/invoices";
+import { costImportsRouter } from "./routers/cost-imports";
 import { experimentsRouter } from "./routers/experiments";
 import { groupsRouter } from "./routers/groups";
 import { keysRouter } from "./routers/keys";
@@ -44,6 +45,7 @@ export const appRouter = router({
   orgSettings: orgSettingsRouter,
   periods: periodsRouter,
   invoices: invoicesRouter,
+  costImports: costImportsRouter,
   groups: groupsRouter,
   experiments: experimentsRouter,
 });

@@ -22,6 +22,7 @@ import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createPostgresCacheStore } from "./cache/postgres-store";
 import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
 import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
+import { startCostImporter } from "@/server/cost-import/importer";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -108,6 +109,13 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   );
   // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
   const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
+  // Providers' own cost figures, daily: every replica looks for a due source, a conditional update lets one import it.
+  const costImporter = startCostImporter(handle.db, `${instance.hostname}:${instance.id}`, {
+    intervalMs: settings.COST_IMPORT_CHECK_INTERVAL_MS,
+    encryptionKey,
+    allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
+    delivery: { signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
+  });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -164,6 +172,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(bodyPruner);
       budgetSweeper.stop();
       guardrails.stop();
+      costImporter.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();

@@ -25,6 +25,7 @@ import { updateOrgSettings } from "@/server/admin/org-settings";
 import { setCacheSettings } from "@/server/admin/response-cache";
 import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
 import { recordInvoice } from "@/server/admin/invoices";
+import { importProviderCostsNow, setCostDriftSettings, setProviderCostSource } from "@/server/admin/cost-imports";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
@@ -38,7 +39,7 @@ import { hashToken, issueToken } from "@/server/crypto/tokens";
 import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshCostSource, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
 import { setDiscount, setOrgPrice } from "../org-prices";
 
 type Database = World["db"];
@@ -135,6 +136,9 @@ const cases: Case[] = [
   { service: "setCacheSettings", action: "response_cache.update", run: (db, _world, actor) => setCacheSettings(db, actor, { mode: "org", ttl_seconds: 300 }) },
   { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
   { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
+  { service: "setProviderCostSource", action: "provider_cost_source.set", run: (db, _world, actor) => setProviderCostSource(db, actor, { provider: "anthropic", admin_key: SECRET_API_KEY, base_url: "http://127.0.0.1:9/v1" }) },
+  { service: "setCostDriftSettings", action: "cost_drift.settings", run: (db, _world, actor) => setCostDriftSettings(db, actor, { threshold_percent: "4.5", webhook_url: "http://127.0.0.1:9/hook" }) },
+  { service: "importProviderCostsNow", action: "provider_cost.import", run: async (db, world, actor) => (await freshCostSource(world), importProviderCostsNow(db, actor, "openai")) },
   { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
   { service: "createGroup", action: "model_group.create", run: (db, world, actor) => createGroup(db, actor, createGroupInputSchema.parse({ name: unique("group"), deployments: [{ id: "a", model: world.modelName }] })) },
   { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },

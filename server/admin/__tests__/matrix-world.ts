@@ -208,3 +208,12 @@ export async function freshClosedMonth(world: Pick<World, "db" | "orgId">): Prom
   await insertPeriodClose(world.db, { orgId: world.orgId, month, timeZone: "UTC", periodStart: from, periodEnd: to, closedBy: "system" });
   return month;
 }
+
+/** The org's OpenAI cost API source on a closed local port: "Import now" fails fast (a recorded failed run, still a success of the call). */
+export async function freshCostSource(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const { upsertCostSource } = await import("@/db/queries/provider-costs");
+  const { encryptSecret } = await import("@/server/crypto/secret-box");
+  const { getEncryptionKey } = await import("@/server/crypto/instance-secrets");
+  const row = await upsertCostSource(world.db, { orgId: world.orgId, provider: "openai", baseUrl: "http://127.0.0.1:9/v1", credentialCiphertext: encryptSecret("sk-admin-matrix-0000", getEncryptionKey()), credentialLast4: "0000", enabled: true, lookbackDays: 2 });
+  return row.id;
+}
