@@ -27,3 +27,4 @@ export * from "./response-cache";
 export * from "./request-feedback";
 export * from "./org-prices";
 export * from "./usage-rollups";
+export * from "./export-schedules";
