@@ -2,6 +2,7 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { exportSchedulesRouter } from "./routers/export-schedules";
 import { invoicesRouter } from "./routers/invoices";
 import { experimentsRouter } from "./routers/experiments";
 import { groupsRouter } from "./routers/groups";
@@ -38,6 +39,7 @@ export const appRouter = router({
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
+  exportSchedules: exportSchedulesRouter,
   policies: policiesRouter,
   mcp: mcpRouter,
   reports: reportsRouter,

@@ -54,12 +54,5 @@ export function startExportRunner(db: Database, intervalMs: number, options: Exp
   };
   const timer = setInterval(tick, intervalMs);
   timer.unref();
-  const first = setTimeout(tick, Math.min(intervalMs, 5_000));
-  first.unref();
-  return {
-    stop: () => {
-      clearInterval(timer);
-      clearTimeout(first);
-    },
-  };
+  return { stop: () => clearInterval(timer) };
 }

@@ -24,6 +24,7 @@ import {
   freshPolicyRule,
   freshRateLimit,
   freshBudget,
+  freshExportSchedule,
   freshClosedMonth,
   freshMonth,
   freshGroup,
@@ -156,6 +157,13 @@ const matrix: Record<string, Cell[]> = {
     { label: "FOCUS", allowed: ["owner", "admin", "finance"], query: "?from=2026-01-01&to=2026-01-08&format=focus" },
   ],
   "GET /api/admin/periods": [{ allowed: ["owner", "admin", "finance"] }],
+  "GET /api/admin/export-schedules": [{ allowed: ["owner", "admin", "finance"] }],
+  "POST /api/admin/export-schedules": [{ allowed: ["owner", "admin", "finance"], body: () => ({ name: unique("export"), format: "csv", group_by: "tag", webhook_url: "http://127.0.0.1:9/export", enabled: false }) }],
+  "GET /api/admin/export-schedules/[id]": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), params: id }],
+  "PATCH /api/admin/export-schedules/[id]": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), params: id, body: () => ({ name: unique("export") }) }],
+  "DELETE /api/admin/export-schedules/[id]": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), params: id }],
+  "GET /api/admin/export-schedules/[id]/deliveries": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), params: id }],
+  "POST /api/admin/export-schedules/[id]/send": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), params: id, body: () => ({ period: "2026-10" }) }],
   "POST /api/admin/periods/[month]/close": [{ allowed: ["owner", "admin", "finance"], prepare: async () => ({ month: freshMonth() }), params: (_world, prepared) => ({ month: prepared.month }) }],
   "POST /api/admin/periods/[month]/reopen": [{ allowed: ["owner"], prepare: async (world) => ({ month: await freshClosedMonth(world) }), params: (_world, prepared) => ({ month: prepared.month }) }],
   "GET /api/admin/models/[id]/org-prices": [{ allowed: everyone, prepare: async (world) => ({ id: (await freshModel(world)).id }), params: id }],
@@ -207,6 +215,8 @@ beforeAll(async () => {
   process.env.GATEWAY_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
   process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
   process.env.UPSTREAM_CONNECT_TIMEOUT_MS = "1000";
+  // No scheduled-export pass while cells run: it would change rows between a cell's snapshots.
+  process.env.EXPORT_DELIVERY_INTERVAL_MS = "3600000";
   delete process.env.GATEWAY_ADMIN_KEY;
   database = await createTestDatabase();
   // adminRoute reads the process-wide handle: make it this test database.

@@ -20,6 +20,7 @@ import {
   freshPolicyRule,
   freshRateLimit,
   freshBudget,
+  freshExportSchedule,
   freshClosedMonth,
   freshMonth,
   freshGroup,
@@ -165,6 +166,12 @@ const matrix: Record<string, Cell[]> = {
     { label: "by tag, custom range", allowed: ["owner", "admin", "finance"], input: () => ({ from: "2026-01-01", to: "2026-02-01", group_by: "tag" }) },
   ],
   "periods.list": [{ allowed: ["owner", "admin", "finance"] }],
+  "exportSchedules.list": [{ allowed: ["owner", "admin", "finance"] }],
+  "exportSchedules.get": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "exportSchedules.create": [{ allowed: ["owner", "admin", "finance"], input: () => ({ name: unique("export"), format: "focus", webhook_url: "http://127.0.0.1:9/export", enabled: false }) }],
+  "exportSchedules.update": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), input: (_world, prepared) => ({ id: prepared.id, patch: { name: unique("export"), group_by: "model" } }) }],
+  "exportSchedules.delete": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "exportSchedules.send": [{ allowed: ["owner", "admin", "finance"], prepare: async (world) => ({ id: await freshExportSchedule(world) }), input: (_world, prepared) => ({ id: prepared.id, period: "2026-10" }) }],
   "periods.close": [{ allowed: ["owner", "admin", "finance"], prepare: async () => ({ month: freshMonth() }), input: (_world, prepared) => ({ month: prepared.month }) }],
   "periods.reopen": [{ allowed: ["owner"], prepare: async (world) => ({ month: await freshClosedMonth(world) }), input: (_world, prepared) => ({ month: prepared.month }) }],
   "models.orgPrices": [{ allowed: everyone, prepare: async (world) => ({ id: (await freshModel(world)).id }), input: (_world, prepared) => ({ id: prepared.id }) }],
@@ -203,6 +210,8 @@ beforeAll(async () => {
   // No DNS here: the default OpenAI host is allow-listed by name; 127.0.0.1 for the unreachable test connection.
   process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
   process.env.UPSTREAM_CONNECT_TIMEOUT_MS = "1000";
+  // No scheduled-export pass while cells run: it would change rows between a cell's snapshots.
+  process.env.EXPORT_DELIVERY_INTERVAL_MS = "3600000";
   database = await createTestDatabase();
   // The process-wide handle ("Test connection" starts the gateway runtime on it) is this test database.
   await getDatabase({ databaseUrl: database.url, max: 5 });
