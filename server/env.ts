@@ -132,7 +132,7 @@ export const envSchema = z.object({
   BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
   /** How often each replica frees expired budget reservations and slices and recounts new budgets (README "Budgets"). */
   BUDGET_SWEEP_INTERVAL_MS: positiveInt(15_000),
-  /** How often each replica looks for a scheduled export whose month has ended or whose retry is due (README "Scheduled exports"). */
+  /** How often each console process (role all or console) looks for a scheduled export whose month has ended or whose retry is due (README "Scheduled exports"). */
   EXPORT_DELIVERY_INTERVAL_MS: positiveInt(60_000),
   /** The routing-events timeline (circuit changes, cool-downs) keeps this many days. */
   ROUTING_EVENT_RETENTION_DAYS: positiveInt(30),

@@ -40,7 +40,7 @@ export async function runExportDeliveries(db: Database, options: ExportRunnerOpt
   return { created, delivered, failed };
 }
 
-/** Every replica runs a pass every `intervalMs` (no overlap within a process); the claims keep them apart. */
+/** Every console process (server.ts) runs a pass every `intervalMs` (no overlap within a process); the claims keep them apart. */
 export function startExportRunner(db: Database, intervalMs: number, options: ExportRunnerOptions): { stop(): void } {
   let running = false;
   const tick = () => {

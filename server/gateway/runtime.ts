@@ -22,7 +22,6 @@ import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createPostgresCacheStore } from "./cache/postgres-store";
 import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
 import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
-import { startExportRunner } from "@/server/exports/export-runner";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -107,8 +106,6 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     { intervalMs: 5_000, signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
     { earlyMs: settings.CONFIG_REFRESH_INTERVAL_MS + 5_000, lateMs: settings.UPSTREAM_TOTAL_TIMEOUT_MS + RESERVATION_GRACE_MS },
   );
-  // Scheduled exports in every replica: each delivery is claimed by one (server/exports/export-runner.ts).
-  const exportRunner = startExportRunner(handle.db, settings.EXPORT_DELIVERY_INTERVAL_MS, { signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
   // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
   const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
@@ -160,7 +157,6 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(heartbeat);
       clearInterval(bodyPruner);
       budgetSweeper.stop();
-      exportRunner.stop();
       guardrails.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();

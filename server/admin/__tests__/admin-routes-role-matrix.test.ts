@@ -215,8 +215,6 @@ beforeAll(async () => {
   process.env.GATEWAY_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString("base64");
   process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
   process.env.UPSTREAM_CONNECT_TIMEOUT_MS = "1000";
-  // No scheduled-export pass while cells run: it would change rows between a cell's snapshots.
-  process.env.EXPORT_DELIVERY_INTERVAL_MS = "3600000";
   delete process.env.GATEWAY_ADMIN_KEY;
   database = await createTestDatabase();
   // adminRoute reads the process-wide handle: make it this test database.

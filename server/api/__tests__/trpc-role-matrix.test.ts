@@ -210,8 +210,6 @@ beforeAll(async () => {
   // No DNS here: the default OpenAI host is allow-listed by name; 127.0.0.1 for the unreachable test connection.
   process.env.GATEWAY_ALLOW_PRIVATE_HOSTS = "127.0.0.1,api.openai.com";
   process.env.UPSTREAM_CONNECT_TIMEOUT_MS = "1000";
-  // No scheduled-export pass while cells run: it would change rows between a cell's snapshots.
-  process.env.EXPORT_DELIVERY_INTERVAL_MS = "3600000";
   database = await createTestDatabase();
   // The process-wide handle ("Test connection" starts the gateway runtime on it) is this test database.
   await getDatabase({ databaseUrl: database.url, max: 5 });
