@@ -70,7 +70,10 @@ export function ExportSchedules() {
   const permissions = usePermissions();
   const canWrite = permissions.can("exports:write");
   const schedules = useQuery(
-    trpc.exportSchedules.list.queryOptions(undefined, { refetchInterval: (query) => (query.state.data?.some((row) => row.last_delivery?.status === "pending") ? 3_000 : false) }),
+    // Followed while a delivery is on its way: one pending, or an enabled schedule that has not delivered yet.
+    trpc.exportSchedules.list.queryOptions(undefined, {
+      refetchInterval: (query) => (query.state.data?.some((row) => row.last_delivery?.status === "pending" || (row.enabled && row.last_delivery === null)) ? 3_000 : false),
+    }),
   );
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.exportSchedules.pathKey() });
   const update = useMutation(trpc.exportSchedules.update.mutationOptions({ onSuccess: refresh }));
