@@ -209,6 +209,7 @@ export async function sendExportNow(db: Database, actor: Actor, id: string, peri
   if (!monthSchema.safeParse(period).success) return failure({ code: "invalid", message: "period must be YYYY-MM.", field: "period" });
   const existing = await findOwn(db, actor, id);
   if (!existing) return noSchedule;
+  if (!existing.enabled) return failure({ code: "conflict", message: "This schedule is disabled: enable it to send a month.", field: "enabled" });
   const timeZone = await orgTimeZone(db, actor.orgId);
   if (monthRange(parseMonth(period), timeZone).to.getTime() > now.getTime()) return failure({ code: "invalid", message: `${period} has not ended yet in ${timeZone}; only a finished month is exported.`, field: "period" });
   const row = await db.transaction(async (tx) => {

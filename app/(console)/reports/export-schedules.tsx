@@ -137,7 +137,7 @@ export function ExportSchedules() {
                   </Button>
                   {canWrite ? (
                     <>
-                      <Button size="sm" onClick={() => send.mutate({ id: schedule.id, period: month })} isPending={send.isPending && send.variables?.id === schedule.id} data-testid="send-export">
+                      <Button size="sm" disabled={!schedule.enabled} title={schedule.enabled ? undefined : "Enable the schedule to send a month"} onClick={() => send.mutate({ id: schedule.id, period: month })} isPending={send.isPending && send.variables?.id === schedule.id} data-testid="send-export">
                         Send {month}
                       </Button>
                       <ConfirmButton label="Delete" title={`Delete ${schedule.name}?`} confirmLabel="Delete schedule" onConfirm={() => remove.mutateAsync({ id: schedule.id })}>

@@ -122,9 +122,9 @@ export async function freshBudget(world: Pick<World, "db" | "orgId">): Promise<s
   return row.id;
 }
 
-/** A disabled export schedule (a runner never delivers it), inserted directly: no audit row of its own. */
+/** An export schedule to a closed local port (no runner runs in these tests), inserted directly: no audit row of its own. */
 export async function freshExportSchedule(world: Pick<World, "db" | "orgId">): Promise<string> {
-  const row = await insertExportSchedule(world.db, { orgId: world.orgId, name: unique("export"), format: "csv", groupBy: "team", webhookUrl: "http://127.0.0.1:9/export", enabled: false, createdBy: "system" });
+  const row = await insertExportSchedule(world.db, { orgId: world.orgId, name: unique("export"), format: "csv", groupBy: "team", webhookUrl: "http://127.0.0.1:9/export", createdBy: "system" });
   return row.id;
 }
 

@@ -208,9 +208,11 @@ describe("scheduled exports", () => {
     await disableAll();
   });
 
-  test("a month that has not ended cannot be sent; a viewer manages nothing", async () => {
+  test("a month that has not ended, or a disabled schedule, cannot be sent; a viewer manages nothing", async () => {
     const id = await schedule({ name: "guard", format: "csv", path: "/guard" });
     expect(await sendExportNow(database.handle.db, finance, id, "2026-12", new Date("2026-12-07T12:00:00Z"))).toMatchObject({ ok: false, error: { code: "invalid", field: "period" } });
+    await executeRows(database.handle.db, sql`update export_schedules set enabled = false where id = ${id}`);
+    expect(await sendExportNow(database.handle.db, finance, id, "2026-11", new Date("2026-12-07T12:00:00Z"))).toMatchObject({ ok: false, error: { code: "conflict", field: "enabled" } });
     const viewer: Actor = { ...finance, role: "viewer" };
     expect(await sendExportNow(database.handle.db, viewer, id, "2026-11")).toMatchObject({ ok: false, error: { code: "forbidden" } });
     expect(await getExportSchedule(database.handle.db, viewer, id)).toMatchObject({ ok: false, error: { code: "forbidden" } });
