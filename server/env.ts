@@ -134,6 +134,8 @@ export const envSchema = z.object({
   BUDGET_SWEEP_INTERVAL_MS: positiveInt(15_000),
   /** How often each replica looks for a provider cost import that is due (README "Provider cost import"); each runs daily. */
   COST_IMPORT_CHECK_INTERVAL_MS: positiveInt(60_000),
+  /** How often each console process (role all or console) looks for a scheduled export whose month has ended or whose retry is due (README "Scheduled exports"). */
+  EXPORT_DELIVERY_INTERVAL_MS: positiveInt(60_000),
   /** The routing-events timeline (circuit changes, cool-downs) keeps this many days. */
   ROUTING_EVENT_RETENTION_DAYS: positiveInt(30),
   /** Stored request bodies (keys or teams with body logging) are deleted after this many days. */

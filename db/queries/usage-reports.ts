@@ -125,11 +125,29 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */
 const chargedRows = sql`(u.input_tokens > 0 or u.output_tokens > 0 or u.cost_usd <> 0)`;
 
-export async function countChargedRows(db: Executor, scope: ReportScope): Promise<number> {
+/**
+ * Narrows charged rows to a close's frozen set (`frozen`: the rows it counted, with the region and tag they were
+ * frozen under) or to the rows of its month it did not count (`late`: recorded after the close).
+ */
+export interface CloseFilter {
+  closeId: string;
+  rows: "frozen" | "late";
+}
+
+function closeJoin(filter?: CloseFilter): SQL {
+  return filter ? sql` left join period_close_requests pc on pc.close_id = ${filter.closeId}::uuid and pc.request_id = u.id` : sql``;
+}
+
+function closeCondition(filter?: CloseFilter): SQL {
+  if (!filter) return sql``;
+  return filter.rows === "frozen" ? sql` and pc.request_id is not null` : sql` and pc.request_id is null`;
+}
+
+export async function countChargedRows(db: Executor, scope: ReportScope & { close?: CloseFilter }): Promise<number> {
   const [row] = await executeRows<{ count: number }>(
     db,
-    sql`select count(*)::int as count from usage_ledger u
-        where ${inScope(scope)} and ${chargedRows}`,
+    sql`select count(*)::int as count from usage_ledger u${closeJoin(scope.close)}
+        where ${inScope(scope)} and ${chargedRows}${closeCondition(scope.close)}`,
   );
   return Number(row.count);
 }
@@ -187,18 +205,19 @@ const iso = (expression: SQL) => sql`to_char(${expression} at time zone 'UTC', '
  * tags, the price row the request was priced with). Month boundaries are computed by
  * PostgreSQL in the org's time zone (DST-correct).
  */
-export async function listChargeRows(db: Executor, scope: ReportScope & { timeZone: string }, page: { cursor?: ChargeCursor; limit: number }): Promise<ChargeRow[]> {
+export async function listChargeRows(db: Executor, scope: ReportScope & { timeZone: string; close?: CloseFilter }, page: { cursor?: ChargeCursor; limit: number }): Promise<ChargeRow[]> {
   const after = page.cursor
     ? sql` and (u.started_at, u.id) > (timestamptz 'epoch' + ${page.cursor.startedAtMicros}::bigint * interval '1 microsecond', ${page.cursor.id})`
     : sql``;
   const month = sql`(date_trunc('month', u.started_at at time zone ${scope.timeZone}) at time zone ${scope.timeZone})`;
   const monthEnd = sql`((date_trunc('month', u.started_at at time zone ${scope.timeZone}) + interval '1 month') at time zone ${scope.timeZone})`;
+  const frozen = scope.close?.rows === "frozen";
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select u.id, (extract(epoch from u.started_at) * 1000000)::bigint::text as started_at_micros,
           ${iso(sql`date_trunc('hour', u.started_at)`)} as hour_start, ${iso(month)} as month_start, ${iso(monthEnd)} as month_end,
           u.org_id, o.name as org_name, u.team_id, t.name as team_name, u.key_id, k.name as key_name, u.key_prefix,
-          coalesce(k.cost_centre, t.cost_centre) as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, m.region,
+          ${frozen ? sql`pc.tag` : sql`coalesce(k.cost_centre, t.cost_centre)`} as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, ${frozen ? sql`pc.region` : sql`m.region`} as region,
           u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cost_usd::text as cost_usd, u.list_cost_usd::text as list_cost_usd, u.price_id,
           u.org_price_id, u.discount_percent::text as discount_percent,
           op.input_per_mtok::text as org_input_per_mtok, op.output_per_mtok::text as org_output_per_mtok,
@@ -208,8 +227,8 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
         from usage_ledger u ${reportJoins}
         join organizations o on o.id = u.org_id
         left join model_prices p on p.id = u.price_id
-        left join org_model_prices op on op.id = u.org_price_id
-        where ${inScope(scope)} and ${chargedRows}${after}
+        left join org_model_prices op on op.id = u.org_price_id${closeJoin(scope.close)}
+        where ${inScope(scope)} and ${chargedRows}${closeCondition(scope.close)}${after}
         order by u.started_at, u.id
         limit ${page.limit}`,
   );

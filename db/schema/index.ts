@@ -28,3 +28,4 @@ export * from "./request-feedback";
 export * from "./org-prices";
 export * from "./usage-rollups";
 export * from "./provider-costs";
+export * from "./export-schedules";

@@ -2,6 +2,7 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { exportSchedulesRouter } from "./routers/export-schedules";
 import { invoicesRouter } from "./routers/invoices";
 import { costImportsRouter } from "./routers/cost-imports";
 import { experimentsRouter } from "./routers/experiments";
@@ -39,6 +40,7 @@ export const appRouter = router({
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
+  exportSchedules: exportSchedulesRouter,
   policies: policiesRouter,
   mcp: mcpRouter,
   reports: reportsRouter,

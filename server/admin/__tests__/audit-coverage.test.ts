@@ -26,6 +26,7 @@ import { setCacheSettings } from "@/server/admin/response-cache";
 import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
 import { recordInvoice } from "@/server/admin/invoices";
 import { importProviderCostsNow, setCostDriftSettings, setProviderCostSource } from "@/server/admin/cost-imports";
+import { createExportSchedule, deleteExportSchedule, sendExportNow, updateExportSchedule } from "@/server/admin/export-schedules";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
@@ -39,7 +40,7 @@ import { hashToken, issueToken } from "@/server/crypto/tokens";
 import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshCostSource, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshCostSource, freshExperiment, freshExportSchedule, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
 import { setDiscount, setOrgPrice } from "../org-prices";
 
 type Database = World["db"];
@@ -139,6 +140,10 @@ const cases: Case[] = [
   { service: "setProviderCostSource", action: "provider_cost_source.set", run: (db, _world, actor) => setProviderCostSource(db, actor, { provider: "anthropic", admin_key: SECRET_API_KEY, base_url: "http://127.0.0.1:9/v1" }) },
   { service: "setCostDriftSettings", action: "cost_drift.settings", run: (db, _world, actor) => setCostDriftSettings(db, actor, { threshold_percent: "4.5", webhook_url: "http://127.0.0.1:9/hook" }) },
   { service: "importProviderCostsNow", action: "provider_cost.import", run: async (db, world, actor) => (await freshCostSource(world), importProviderCostsNow(db, actor, "openai")) },
+  { service: "createExportSchedule", action: "export_schedule.create", run: (db, _world, actor) => createExportSchedule(db, actor, { name: unique("export"), format: "focus", webhook_url: "http://127.0.0.1:9/hooks/audit-secret-token", enabled: false }), secrets: () => ["audit-secret-token"] },
+  { service: "updateExportSchedule", action: "export_schedule.update", run: async (db, world, actor) => updateExportSchedule(db, actor, await freshExportSchedule(world), { webhook_url: "http://127.0.0.1:9/hooks/audit-secret-token", enabled: false }), secrets: () => ["audit-secret-token"] },
+  { service: "deleteExportSchedule", action: "export_schedule.delete", run: async (db, world, actor) => deleteExportSchedule(db, actor, await freshExportSchedule(world)) },
+  { service: "sendExportNow", action: "export_schedule.send", run: async (db, world, actor) => sendExportNow(db, actor, await freshExportSchedule(world), "2026-10") },
   { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
   { service: "createGroup", action: "model_group.create", run: (db, world, actor) => createGroup(db, actor, createGroupInputSchema.parse({ name: unique("group"), deployments: [{ id: "a", model: world.modelName }] })) },
   { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },
@@ -151,7 +156,7 @@ const cases: Case[] = [
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore|promote|rollback)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore|promote|rollback|send)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

@@ -5,6 +5,7 @@
  * fresh target for each cell (written straight through db/queries, before the cell's snapshot).
  */
 import { insertBudget } from "@/db/queries/budgets";
+import { insertExportSchedule } from "@/db/queries/export-schedules";
 import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "@/db/client";
 import { insertAdminToken } from "@/db/queries/admin-tokens";
@@ -118,6 +119,12 @@ export async function freshRateLimit(world: Pick<World, "db" | "orgId">): Promis
 /** A budget on a fresh end user (inserted directly: no audit row of its own). */
 export async function freshBudget(world: Pick<World, "db" | "orgId">): Promise<string> {
   const row = await insertBudget(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), period: "monthly", limitUsd: "5" });
+  return row.id;
+}
+
+/** An export schedule to a closed local port (no runner runs in these tests), inserted directly: no audit row of its own. */
+export async function freshExportSchedule(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertExportSchedule(world.db, { orgId: world.orgId, name: unique("export"), format: "csv", groupBy: "team", webhookUrl: "http://127.0.0.1:9/export", createdBy: "system" });
   return row.id;
 }
 
