@@ -22,6 +22,7 @@ import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createPostgresCacheStore } from "./cache/postgres-store";
 import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
 import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
+import { startBanditScheduler } from "@/server/experiments/bandit";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -108,6 +109,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   );
   // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
   const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
+  // Bandit splits the same way: split_at and a conditional update make one replica decide each interval.
+  const bandit = startBanditScheduler(handle.db, { intervalMs: settings.EXPERIMENT_BANDIT_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -158,6 +161,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(bodyPruner);
       budgetSweeper.stop();
       guardrails.stop();
+      bandit.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();
