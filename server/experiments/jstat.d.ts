@@ -4,11 +4,14 @@ declare module "jstat" {
     cdf(x: number, ...parameters: number[]): number;
     inv(p: number, ...parameters: number[]): number;
   }
-  export const jStat: {
+  /** module.exports is jStat itself (with a `jStat` property naming itself); Node's ESM loader sees only the default. */
+  const jStat: {
     normal: Distribution;
     studentt: Distribution;
     beta: Distribution & { sample(alpha: number, beta: number): number };
     /** Replaces the uniform generator every sampler draws from (Math.random by default). */
     setRandom(random: () => number): void;
   };
+  export { jStat };
+  export default jStat;
 }

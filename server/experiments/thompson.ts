@@ -1,4 +1,5 @@
-import { jStat } from "jstat";
+// The default import: Node runs this file unbundled in the gateway process, and jStat is a UMD module without named exports.
+import jStat from "jstat";
 import type { BanditReward } from "@/db/schema/experiments";
 import type { ExperimentRow, VariantMetricsRow } from "@/db/queries/experiments";
 
