@@ -121,6 +121,8 @@ export const envSchema = z.object({
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
   /** How often each replica checks the running experiments' guardrails (README "A/B experiments"). */
   EXPERIMENT_GUARDRAIL_INTERVAL_MS: positiveInt(30_000),
+  /** How often a bandit-mode experiment's split is recomputed, shared by the replicas (README "A/B experiments"). */
+  EXPERIMENT_BANDIT_INTERVAL_MS: positiveInt(60_000),
   /** Shared rate limits across replicas (redis://…); unset, each process limits on its own (README "Rate limits"). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
   /** Longest wait for one Redis command; past it the limit's fail mode applies. */

@@ -23,6 +23,7 @@ import { createPostgresCacheStore } from "./cache/postgres-store";
 import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
 import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
 import { startCostImporter } from "@/server/cost-import/importer";
+import { startBanditScheduler } from "@/server/experiments/bandit";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -116,6 +117,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
     allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
     delivery: { signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
   });
+  // Bandit splits the same way: split_at and a conditional update make one replica decide each interval.
+  const bandit = startBanditScheduler(handle.db, { intervalMs: settings.EXPERIMENT_BANDIT_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -173,6 +176,7 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       budgetSweeper.stop();
       guardrails.stop();
       costImporter.stop();
+      bandit.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();

@@ -32,6 +32,7 @@ import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/r
 import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
 import { createExperiment, setExperimentStatus } from "@/server/admin/experiments";
 import { promoteExperimentVariant, rollbackExperimentVariant } from "@/server/admin/experiment-decisions";
+import { restoreExperimentVersion, updateExperiment } from "@/server/admin/experiment-edits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
@@ -151,6 +152,8 @@ const cases: Case[] = [
   { service: "deleteGroup", action: "model_group.delete", run: async (db, world, actor) => deleteGroup(db, actor, await freshGroup(world)) },
   { service: "createExperiment", action: "experiment.create", run: (db, world, actor) => createExperiment(db, actor, { name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] }) },
   { service: "setExperimentStatus", action: "experiment.stop", run: async (db, world, actor) => setExperimentStatus(db, actor, await freshExperiment(world), "stopped") },
+  { service: "updateExperiment", action: "experiment.update", run: async (db, world, actor) => updateExperiment(db, actor, await freshExperiment(world), { weights: { a: 70, b: 30 } }) },
+  { service: "restoreExperimentVersion", action: "experiment.restore", run: async (db, world, actor) => restoreExperimentVersion(db, actor, await freshExperiment(world), 1) },
   { service: "promoteExperimentVariant", action: "experiment.promote", run: async (db, world, actor) => promoteExperimentVariant(db, actor, await freshExperiment(world, "running"), { variant: "a" }) },
   { service: "rollbackExperimentVariant", action: "experiment.rollback", run: async (db, world, actor) => rollbackExperimentVariant(db, actor, await freshExperiment(world, "running"), { variant: "b" }) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },

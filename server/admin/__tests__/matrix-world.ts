@@ -10,7 +10,7 @@ import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "@/db/client";
 import { insertAdminToken } from "@/db/queries/admin-tokens";
 import { insertInvitation } from "@/db/queries/invitations";
-import { insertExperiment } from "@/db/queries/experiments";
+import { insertExperiment, insertExperimentVersion } from "@/db/queries/experiments";
 import { insertModelGroup, insertModelGroupVersion } from "@/db/queries/model-groups";
 import { insertModel, insertPrice } from "@/db/queries/models";
 import { groupDefinitionSchema } from "@/server/gateway/routing/group-schema";
@@ -88,7 +88,9 @@ export async function freshGroup(world: Pick<World, "db" | "orgId" | "modelName"
 
 /** An experiment on the world's model, a draft unless told (inserted directly: no audit row of its own). */
 export async function freshExperiment(world: Pick<World, "db" | "orgId" | "modelName">, status: "draft" | "running" = "draft"): Promise<string> {
-  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, status, updatedAt: new Date(), variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] });
+  const variants = [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }];
+  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, status, updatedAt: new Date(), variants });
+  await insertExperimentVersion(world.db, { experimentId: row.id, orgId: world.orgId, version: 1, variants, guardrails: row.guardrails, scope: row.scope, bandit: null, createdBy: "test", note: "created" });
   return row.id;
 }
 

@@ -151,6 +151,9 @@ const matrix: Record<string, Cell[]> = {
   "experiments.results": [{ allowed: everyone, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
   "experiments.promote": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world, "running") }), input: (_world, prepared) => ({ id: prepared.id, variant: "a" }) }],
   "experiments.rollback": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world, "running") }), input: (_world, prepared) => ({ id: prepared.id, variant: "b" }) }],
+  "experiments.update": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id, changes: { weights: { a: 70, b: 30 } } }) }],
+  "experiments.versions": [{ allowed: everyone, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id }) }],
+  "experiments.restore": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id, version: 1 }) }],
   "experiments.setStatus": [{ allowed: writers, prepare: async (world) => ({ id: await freshExperiment(world) }), input: (_world, prepared) => ({ id: prepared.id, status: "stopped" }) }],
   "policies.list": [{ allowed: readers }],
   "policies.create": [

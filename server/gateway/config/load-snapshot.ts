@@ -8,6 +8,7 @@ import { groupDefinitionSchema } from "../routing/group-schema";
 import type { GroupRow } from "../routing/group-entry";
 import { resolveCacheSettings } from "../cache/cache-settings";
 import type { ProviderId } from "../types";
+import { toExperimentEntry } from "../experiments/assign-variant";
 import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPriceEntry, PriceEntry } from "./config-source";
 
 /**
@@ -35,7 +36,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .from(modelGroups)
       .where(eq(modelGroups.enabled, true)),
     db
-      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
+      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants, scope: experiments.scope })
       .from(experiments)
       .where(eq(experiments.status, "running")),
     db.select().from(responseCacheSettings),
@@ -169,7 +170,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     conditions: row.conditions,
   }));
   const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
-  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows };
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows.map(toExperimentEntry) };
 }
 
 /** The models a key may use: its own list within its team's (null: no limit at that level; both null: every model). */
