@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "../client";
 import { ensureDefaultOrg } from "../queries/organizations";
 import { insertUsageRows, overviewSeries, overviewTotals, type UsageRow } from "../queries/usage-ledger";
-import { reportGroupings, usageReport } from "../queries/usage-reports";
+import { reportGroupings, usageBreakdown, usageReport } from "../queries/usage-reports";
 import { LATENCY_BUCKET_BOUNDS, histogramPercentile, overviewFromRollups } from "../queries/usage-rollups";
 import { createTestDatabase } from "./test-database";
 
@@ -155,6 +155,30 @@ describe("hourly and daily rollups", () => {
     }
     const [byTeam] = [await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model")];
     expect(byTeam).toEqual(await usageReport(database.handle.db, { ...scope, teamId: teams[0]! }, "model", { source: "ledger" }));
+  });
+
+  test("the Overview breakdown's largest groups and their errors equal the ledger's, for the org and for a developer's keys", async () => {
+    const scope = { orgId, from: new Date("2026-02-28T18:15:00Z"), to: new Date("2026-03-02T05:45:00Z") };
+    const columns = { team: sql`team_id::text`, key: sql`key_id::text`, model: sql`requested_model`, provider: sql`provider` } as const;
+    for (const keyIds of [undefined, [keys[0], keys[2]]]) {
+      const keyFilter = keyIds ? sql` and key_id in (${sql.join(keyIds.map((id) => sql`${id}::uuid`), sql`, `)})` : sql``;
+      for (const groupBy of ["team", "key", "model", "provider"] as const) {
+        const expected = await executeRows<{ key: string | null; requests: number; errors: number; cost_usd: string }>(
+          database.handle.db,
+          sql`select ${columns[groupBy]} as key, count(*)::int as requests, count(*) filter (where status <> 'success')::int as errors, sum(cost_usd)::text as cost_usd
+              from usage_ledger where org_id = ${orgId} and started_at >= ${scope.from.toISOString()} and started_at < ${scope.to.toISOString()}${keyFilter}
+              group by 1 order by sum(cost_usd) desc, count(*) desc, 1 nulls last`,
+        );
+        const { rows, groups } = await usageBreakdown(database.handle.db, { ...scope, ...(keyIds ? { keyIds } : {}) }, groupBy, 2);
+        expect(groups).toBe(expected.length);
+        expect(rows.map(({ key, requests, errors, costUsd }) => ({ key, requests, errors, costUsd }))).toEqual(
+          expected.slice(0, 2).map((row) => ({ key: row.key, requests: row.requests, errors: row.errors, costUsd: row.cost_usd })),
+        );
+        expect(rows[0].errors).toBeGreaterThan(0);
+      }
+    }
+    // No keys (a developer without any): nothing.
+    expect(await usageBreakdown(database.handle.db, { ...scope, keyIds: [] }, "model", 5)).toEqual({ rows: [], groups: 0 });
   });
 
   test("a histogram percentile falls inside the bucket of the exact percentile", () => {

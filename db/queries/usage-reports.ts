@@ -16,6 +16,8 @@ export interface ReportScope {
   to: Date;
   /** Only this team's rows (a chargeback statement). */
   teamId?: string;
+  /** Only these keys' rows (a developer's Overview breakdown); unset: every key. */
+  keyIds?: string[];
 }
 
 /** The rows of a scope: the org, [from, to), and the team when set. */
@@ -67,12 +69,13 @@ const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
  * rollups do not keep end users).
  */
 function reportParts(scope: ReportScope, useRollups: boolean): SQL {
-  const team = scope.teamId ? sql` and team_id = ${scope.teamId}` : sql``;
+  const keys = scope.keyIds ? sql` and key_id in (${scope.keyIds.length > 0 ? sql.join(scope.keyIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`})` : sql``;
+  const team = scope.teamId ? sql` and team_id = ${scope.teamId}${keys}` : keys;
   const ledger = (range: SQL) =>
-    sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+    sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, (status <> 'success')::int as errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
   const rollup = (table: SQL, column: SQL, ranges: [Date, Date][]) =>
-    sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+    sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from ${table} where org_id = ${scope.orgId} and (${sql.join(
           ranges.map(([from, to]) => sql`(${column} >= ${from.toISOString()} and ${column} < ${to.toISOString()})`),
           sql` or `,
@@ -120,6 +123,35 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
     .filter((row) => Number(row.is_total) !== 1)
     .map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), ...toTotals(row) }));
   return { groups, totals: totalRow ? toTotals(totalRow) : { requests: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, costUsd: "0", listCostUsd: "0" } };
+}
+
+export interface BreakdownRow {
+  key: string | null;
+  label: string | null;
+  requests: number;
+  errors: number;
+  costUsd: string;
+}
+
+/**
+ * The Overview's "where the cost goes": the `limit` largest groups by cost (then requests) over a scope, from the
+ * same rollup-backed parts as the reports, with their error counts, and how many groups there are in all.
+ */
+export async function usageBreakdown(db: Executor, scope: ReportScope, groupBy: Exclude<ReportGrouping, "user">, limit: number): Promise<{ rows: BreakdownRow[]; groups: number }> {
+  const grouping = groupings[groupBy];
+  const rows = await executeRows<Record<string, unknown>>(
+    db,
+    sql`select ${grouping.key} as group_key, ${grouping.label} as group_label, coalesce(sum(u.requests), 0)::int as requests,
+          coalesce(sum(u.errors), 0)::int as errors, coalesce(sum(u.cost_usd), 0)::text as cost_usd, count(*) over ()::int as groups
+        from (${reportParts(scope, true)}) u ${reportJoins}
+        group by 1
+        order by sum(u.cost_usd) desc nulls last, sum(u.requests) desc, 1 nulls last
+        limit ${limit}`,
+  );
+  return {
+    rows: rows.map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), requests: Number(row.requests), errors: Number(row.errors), costUsd: String(row.cost_usd) })),
+    groups: rows.length > 0 ? Number(rows[0].groups) : 0,
+  };
 }
 
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */

@@ -128,5 +128,16 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   await expect(cost).toHaveText(/^(<)?\$\d/);
   await expect(cost).not.toHaveText("$0.00");
   await expect(page.getByTestId("chart-cost")).toBeVisible();
+  // Where the cost goes: the model is among the models, its row links to its requests.
+  const modelRow = page.getByTestId("breakdown-model").getByTestId("breakdown-row").filter({ hasText: "e2e-mini" });
+  await expect(modelRow).toContainText("$0.0");
   await shot(page, "overview");
+  // The range is kept in the URL, so the view can be shared.
+  await page.getByRole("radio", { name: "7d", exact: true }).click();
+  await expect(page).toHaveURL(/[?&]range=7d/);
+  await page.reload();
+  await expect(page.getByRole("radio", { name: "7d", exact: true })).toHaveAttribute("aria-checked", "true");
+  await modelRow.getByRole("link", { name: "e2e-mini" }).click();
+  await expect(page).toHaveURL(/\/requests\?model=e2e-mini/);
+  await expect(page.getByTestId("request-row").filter({ hasText: "e2e-mini" }).first()).toBeVisible();
 });

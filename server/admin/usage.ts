@@ -5,6 +5,7 @@ import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
 import { decimalToPicos, picosToDecimal, cacheHitRatio } from "@/server/gateway/pricing";
 import { overviewFromRollups } from "@/db/queries/usage-rollups";
+import { usageBreakdown } from "@/db/queries/usage-reports";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
 
@@ -72,4 +73,21 @@ export async function overviewFor(db: Database, actor: Actor, range: OverviewRan
       : { totals: await overviewTotals(db, actor.orgId, { from, to, keyIds }), series: await overviewSeries(db, actor.orgId, { from, to, bucket, keyIds }) };
   const promptCache = { hitRatio: cacheHitRatio(totals), savedUsd: totals.promptCacheSavedUsd };
   return ok({ range, bucket, from, to, totals, promptCache, series, isScopedToOwnKeys: keyIds !== undefined });
+}
+
+/** The groupings of the Overview's breakdown, each with its largest groups by cost. */
+export const breakdownGroupings = ["team", "key", "model", "provider"] as const;
+
+/**
+ * Where the cost of a range goes (the Overview's breakdown): the five largest teams, keys, models and providers by cost,
+ * with requests and errors, from the rollups (as the reports). A developer's are their own keys'.
+ */
+export async function overviewBreakdownFor(db: Database, actor: Actor, range: OverviewRange) {
+  if (!can(actor.role, "overview:read")) return failure({ code: "forbidden", message: "Your role cannot read the overview." });
+  const to = new Date();
+  const from = new Date(to.getTime() - overviewRanges[range].ms);
+  const keyIds = await usageKeyScope(db, actor);
+  const scope = { orgId: actor.orgId, from, to, ...(keyIds ? { keyIds: [...keyIds] } : {}) };
+  const entries = await Promise.all(breakdownGroupings.map(async (groupBy) => [groupBy, await usageBreakdown(db, scope, groupBy, 5)] as const));
+  return ok({ range, from, to, isScopedToOwnKeys: keyIds !== undefined, groupings: Object.fromEntries(entries) as Record<(typeof breakdownGroupings)[number], Awaited<ReturnType<typeof usageBreakdown>>> });
 }

@@ -2,13 +2,15 @@
 
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import Link from "next/link";
-import { useMemo, useState } from "react";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useMemo } from "react";
 import { CodeBlock } from "@/app/_components/code-block";
 import { EmptyState } from "@/app/_components/empty-state";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { curlSnippet } from "@/app/_components/snippets";
 import { useOrigin } from "@/app/_components/use-origin";
 import { useTRPC } from "@/app/_trpc/client";
+import { CostBreakdown } from "./cost-breakdown";
 import { fillSeries } from "./fill-series";
 import { OverviewCharts } from "./overview-charts";
 import { RangePicker, rangeLabel, type OverviewRange } from "./range-picker";
@@ -16,7 +18,13 @@ import { StatCards } from "./stat-cards";
 
 export function OverviewDashboard() {
   const trpc = useTRPC();
-  const [range, setRange] = useState<OverviewRange>("24h");
+  // The range lives in the URL (?range=7d), so a view can be shared and survives a reload.
+  const searchParams = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const asked = searchParams.get("range");
+  const range: OverviewRange = asked === "1h" || asked === "24h" || asked === "7d" || asked === "30d" ? asked : "24h";
+  const setRange = (next: OverviewRange) => router.replace(next === "24h" ? pathname : `${pathname}?range=${next}`, { scroll: false });
   const overview = useQuery(trpc.overview.get.queryOptions({ range }, { placeholderData: keepPreviousData, refetchInterval: 30_000 }));
   const isEmpty = overview.data?.totals.requests === 0;
   // Only asked when the range is empty: tells "nothing ever" from "nothing lately".
@@ -40,6 +48,7 @@ export function OverviewDashboard() {
         <EmptyState title={`No requests in the ${rangeLabel(range).toLowerCase()}`}>Pick a longer range, or see every request in the ledger.</EmptyState>
       ) : null}
       {overview.data && !isEmpty ? <OverviewCharts points={points} bucket={overview.data.bucket} /> : null}
+      {overview.data && !isEmpty ? <CostBreakdown range={range} totalCostUsd={overview.data.totals.costUsd} /> : null}
     </div>
   );
 }

@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { Suspense } from "react";
 import { NoAccess } from "@/app/_components/no-access";
 import { PageHeader } from "@/app/_components/page-header";
 import { requirePermission } from "@/app/_components/require-permission";
@@ -15,7 +16,9 @@ export default async function OverviewPage() {
     <>
       <PageHeader title="Overview" description="Traffic, tokens, cost and latency from the usage ledger." />
       <BudgetAlertsBanner />
-      <OverviewDashboard />
+      <Suspense>
+        <OverviewDashboard />
+      </Suspense>
       <OrgBudgets />
     </>
   );

@@ -85,6 +85,7 @@ const matrix: Record<string, Cell[]> = {
   "requests.list": [{ allowed: everyone, input: () => ({}) }],
   "requests.get": [{ allowed: everyone, input: (world) => ({ id: world.requestId }) }],
   "overview.get": [{ allowed: everyone, input: () => ({ range: "24h" }) }],
+  "overview.breakdown": [{ allowed: everyone, input: () => ({ range: "24h" }) }],
   "adminTokens.list": [{ allowed: writers }],
   "adminTokens.create": [
     { label: "with the creator's role", allowed: writers, input: () => ({ name: unique("t") }) },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { overviewFor } from "@/server/admin/usage";
+import { overviewBreakdownFor, overviewFor } from "@/server/admin/usage";
 import { procedureWith, router, unwrap } from "../trpc";
 
 export const overviewRouter = router({
@@ -7,4 +7,8 @@ export const overviewRouter = router({
   get: procedureWith("overview:read")
     .input(z.object({ range: z.enum(["1h", "24h", "7d", "30d"]).default("24h") }))
     .query(async ({ ctx, input }) => unwrap(await overviewFor(ctx.db, ctx.actor, input.range))),
+  /** The largest teams, keys, models and providers by cost over the range, with requests and errors (a developer's own keys). */
+  breakdown: procedureWith("overview:read")
+    .input(z.object({ range: z.enum(["1h", "24h", "7d", "30d"]).default("24h") }))
+    .query(async ({ ctx, input }) => unwrap(await overviewBreakdownFor(ctx.db, ctx.actor, input.range))),
 });
