@@ -70,8 +70,13 @@ test("a group made in the console fails over, the request detail explains it, an
   await row.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("dialog", { name: "Edit model group" });
   await edit.getByLabel("Strategy").selectOption("lowest_cost");
+  await edit.getByLabel("Idle (ms)").fill("400");
+  await edit.getByLabel("Total per attempt (ms)").fill("5000");
+  await shot(page, "routing-edit-timeouts");
   await edit.getByRole("button", { name: "Save new version" }).click();
   await expect(edit).toBeHidden();
+  const saved = await (await request.get("/api/admin/groups", { headers: adminHeaders() })).json();
+  expect((saved.data ?? saved).find((group: { name: string }) => group.name === groupName).definition.timeouts).toEqual({ idle_ms: 400, total_ms: 5000 });
   await expect(row).toContainText("Lowest cost");
   await expect(row).toContainText("v2");
   await row.getByRole("button", { name: "Versions" }).click();
