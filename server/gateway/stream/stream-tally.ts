@@ -18,6 +18,7 @@ export class StreamTally {
         this.usage = event.usage;
         break;
       case "error":
+        if (event.usage) this.usage = event.usage;
         break;
     }
   }
