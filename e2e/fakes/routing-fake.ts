@@ -12,6 +12,7 @@
  *   slow-*            waits 5 s before answering (first-token and total timeouts)
  *   stall-*           sends the response headers at once, then nothing for 1.5 s, then the answer (idle timeouts;
  *                     streams: the silence is before the first chunk, so the attempt can still fall back)
+ *   empty-*           a complete answer with empty content (quality signals: an empty completion)
  *   drip-*            streams: each chunk 300 ms after the one before (a stream committed, then still running)
  *   usagefail-*       streams: a usage chunk (choices [], as OpenAI's include_usage chunk), then an error chunk
  *                     ({"error":{…server_error}}) before any content; non-stream: 500 server_error
@@ -26,8 +27,8 @@
 import { startFake, type FakeContext, type FakeUpstream } from "./common";
 
 export const ROUTING_FAKE_API_KEY = "sk-fake-routing-0123456789";
-type Mode = "fail" | "ratelimit" | "slow" | "stall" | "drip" | "usagefail" | "small" | "filter" | "cut" | "ok";
-const MODES: readonly Mode[] = ["fail", "ratelimit", "slow", "stall", "drip", "usagefail", "small", "filter", "cut", "ok"];
+type Mode = "fail" | "ratelimit" | "slow" | "stall" | "drip" | "empty" | "usagefail" | "small" | "filter" | "cut" | "ok";
+const MODES: readonly Mode[] = ["fail", "ratelimit", "slow", "stall", "drip", "empty", "usagefail", "small", "filter", "cut", "ok"];
 
 export function startRoutingFake(port = 0): Promise<FakeUpstream> {
   const modes = new Map<string, Mode>();
@@ -65,7 +66,7 @@ async function handle(context: FakeContext, modes: Map<string, Mode>): Promise<v
     return context.json(400, { error });
   }
   if (mode === "slow" && !(await context.sleep(waitMs ?? 5000))) return;
-  const text = `Served by ${model}.`;
+  const text = mode === "empty" ? "" : `Served by ${model}.`;
   const finish = mode === "filter" ? "content_filter" : "stop";
   const base = { id: `chatcmpl-routing${context.record.seq}`, created: 1748265600, model };
   const usage = { prompt_tokens: 21, completion_tokens: 7, total_tokens: 28 };

@@ -12,6 +12,7 @@ const labels: Record<string, { text: string; tone: BadgeTone }> = {
   "circuit:half_open": { text: "circuit half-open", tone: "amber" },
   "circuit:closed": { text: "circuit closed", tone: "green" },
   "cooldown:": { text: "cool-down (429)", tone: "amber" },
+  "quality:": { text: "quality", tone: "amber" },
 };
 
 /** The routing-events timeline: every circuit change and cool-down a gateway replica made, newest first. */

@@ -10,6 +10,7 @@ import type { GatewayDeps } from "../deps";
 import { inlineRemoteImages } from "../inline-remote-images";
 import { toTarget } from "../resolve-target";
 import type { ChatRequest, ChatResult, GatewayError, ProviderAdapter, Result } from "../types";
+import { judgeResult, tapQuality, type AnswerQuality } from "./answer-quality";
 import { attemptStatus, isBilledAttempt, meteredUpstream, recordAttemptRows, type AttemptMeter, type BilledAttempt } from "./attempt-rows";
 import { attemptTimeoutError, startAttemptClock, upstreamOverrides, withTimeouts } from "./attempt-clock";
 import { parseResetHeaders } from "./backoff";
@@ -105,7 +106,18 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     release?.();
   };
   const servedCall: ChatCall = { ...call, chatRequest: withOverrides(call.chatRequest, served), adapter: deps.adapters[served.model.connection.kind]! };
-  return record.stream ? streamOpened(servedCall, outcome.result.value as OpenedStream) : answerChatResult(servedCall, outcome.result.value as ChatResult);
+  // Quality signals of the answer (empty, invalid tool-call JSON, cut by length) feed the deployment's health; a
+  // refusal kept as the answer is not one of them.
+  const value = outcome.result.value;
+  const judged = !isRefusal?.(value);
+  const subject = { key: served.healthKey, deployment: served.id, group: { id: plan.group.id, orgId: plan.group.orgId, name: plan.group.name } };
+  const observe = (quality: AnswerQuality) => judged && state.observeQuality(subject, quality);
+  if (!record.stream) {
+    observe(judgeResult(value as ChatResult));
+    return answerChatResult(servedCall, value as ChatResult);
+  }
+  const opened = value as OpenedStream;
+  return streamOpened(servedCall, { ...opened, reader: tapQuality(opened.reader, opened.first, observe) });
 }
 
 /** The request as this deployment gets it: its model, its overrides, its provider's wire format. */
