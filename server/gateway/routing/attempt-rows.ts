@@ -20,7 +20,10 @@ export interface AttemptMeter {
 export function meteredUpstream(client: UpstreamClient, meter: AttemptMeter): UpstreamClient {
   return {
     async send(upstream, options) {
+      // The last send is the attempt's own (an adapter's credential exchange, e.g. an OAuth token, goes first).
       meter.sent = true;
+      meter.status = undefined;
+      meter.sendError = undefined;
       const result = await client.send(upstream, options);
       if (result.ok) meter.status = result.value.status;
       else meter.sendError = result.error;
