@@ -250,10 +250,26 @@ export async function spendByKey(db: Executor, orgId: string, keyIds: readonly s
   return { total, byKey };
 }
 
-/** The child rows of a request (context-window summaries; parent_id), oldest first, within the same scope as the parent. */
+/**
+ * The child rows of a request (parent_id: context-window summaries, and a routed request's earlier attempts the provider
+ * billed), oldest first, within the same scope as the parent.
+ */
 export async function listChildRequests(db: Executor, orgId: string, parentId: string, options: { keyIds?: readonly string[] } = {}) {
   return db
-    .select({ id: usageLedger.id, requestedModel: usageLedger.requestedModel, status: usageLedger.status, inputTokens: usageLedger.inputTokens, outputTokens: usageLedger.outputTokens, costUsd: usageLedger.costUsd, startedAt: usageLedger.startedAt })
+    .select({
+      id: usageLedger.id,
+      requestedModel: usageLedger.requestedModel,
+      servedModel: usageLedger.servedModel,
+      provider: usageLedger.provider,
+      status: usageLedger.status,
+      errorKind: usageLedger.errorKind,
+      inputTokens: usageLedger.inputTokens,
+      outputTokens: usageLedger.outputTokens,
+      tokensEstimated: usageLedger.tokensEstimated,
+      costUsd: usageLedger.costUsd,
+      startedAt: usageLedger.startedAt,
+      isAttempt: sql<boolean>`(${usageLedger.routing} is not null)`,
+    })
     .from(usageLedger)
     .where(and(eq(usageLedger.orgId, orgId), eq(usageLedger.parentId, parentId), options.keyIds ? keyScope(options.keyIds) : undefined))
     .orderBy(usageLedger.startedAt)

@@ -41,11 +41,13 @@ export interface GroupDefinition {
   /** Keep one conversation (user, prompt_cache_key, stable system prefix) on one healthy deployment (weighted, least_in_flight, lowest_latency). */
   session_affinity: boolean;
   /**
-   * Per attempt, on top of the gateway-wide timeouts: the first streamed event (streams) or the whole answer (non-stream)
-   * must arrive within first_token_ms, or the attempt is aborted upstream and counts as a first-token timeout (the next
-   * attempt starts its own clock). Absent: UPSTREAM_FIRST_TOKEN_TIMEOUT_MS.
+   * Per attempt, in place of the gateway-wide UPSTREAM_*_TIMEOUT_MS for this group's attempts (README "Model groups and
+   * routing", Timeouts): connect_ms (the TCP/TLS connect), first_token_ms (the send plus the first streamed event, or
+   * the whole non-stream answer), idle_ms (the longest silence between body chunks), total_ms (the whole attempt, a
+   * committed stream included). An attempt over one is aborted upstream at once and fails with that phase; the next
+   * attempt starts its own clocks. Absent: the gateway-wide value.
    */
-  timeouts: { first_token_ms?: number };
+  timeouts: { connect_ms?: number; first_token_ms?: number; idle_ms?: number; total_ms?: number };
   circuit: { failure_threshold: number; error_rate: number; min_requests: number; cooldown_ms: number };
   /** Context-window management of the group's requests (README "Context-window management"); mode error: as before. */
   context: { mode: "error" | "truncate" | "summarize" | "fallback" | "split"; margin_tokens: number; summarize_model?: string; fallback_model?: string; split_overlap_tokens: number; split_concurrency: number };

@@ -39,5 +39,6 @@ export interface RouteAttemptValue {
   outcome: "success" | "error";
   /** Why this deployment was tried: first choice, retry, fallback after …. */
   reason: string;
-  error?: { kind: string; status?: number; code?: string };
+  /** `phase` for timeouts (connect, first_token, idle, total), with `scope: "attempt"` for a group's total_ms. */
+  error?: { kind: string; status?: number; code?: string; phase?: string; scope?: string };
 }

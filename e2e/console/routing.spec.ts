@@ -66,12 +66,33 @@ test("a group made in the console fails over, the request detail explains it, an
   await expect(attempts.nth(1)).toContainText("fallback after down: transient");
   await shot(page, "routing-request-detail");
 
+  // The failing deployment now streams a usage chunk and then an error: that attempt was billed, so the request's
+  // detail lists it as a child row beside its own cost, with the exact total.
+  await fetch(`${fake.url}/__fake/mode`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: `fail-console-${suffix}`, mode: "usagefail" }) });
+  const billed = await request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key.key}` }, data: { model: groupName, stream: true, messages: [{ role: "user", content: "hi" }] } });
+  expect(billed.headers()["x-modelgate-deployment"]).toBe("up");
+  const billedId = billed.headers()["x-request-id"];
+  await expect.poll(async () => ((await ledgerRow(request, billedId)).children as unknown[]).length, { timeout: 5000 }).toBe(1);
+  await page.goto(`/requests/${billedId}`);
+  const children = page.getByTestId("request-context");
+  await expect(children.getByTestId("context-attempts")).toContainText("1 earlier attempt the provider billed");
+  await expect(children.getByTestId("context-child")).toHaveCount(1);
+  await expect(children.getByTestId("context-child")).toContainText(`billed attempt`);
+  await expect(children.getByTestId("context-child")).toContainText(`fail-console-${suffix} (openai)`);
+  await expect(children.getByTestId("context-total-cost").locator("span")).toHaveAttribute("title", "0.000070000000 USD (exact)");
+  await shot(page, "routing-billed-attempt");
+
   await page.goto("/routing");
   await row.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("dialog", { name: "Edit model group" });
   await edit.getByLabel("Strategy").selectOption("lowest_cost");
+  await edit.getByLabel("Idle (ms)").fill("400");
+  await edit.getByLabel("Total per attempt (ms)").fill("5000");
+  await shot(page, "routing-edit-timeouts");
   await edit.getByRole("button", { name: "Save new version" }).click();
   await expect(edit).toBeHidden();
+  const saved = await (await request.get("/api/admin/groups", { headers: adminHeaders() })).json();
+  expect((saved.data ?? saved).find((group: { name: string }) => group.name === groupName).definition.timeouts).toEqual({ idle_ms: 400, total_ms: 5000 });
   await expect(row).toContainText("Lowest cost");
   await expect(row).toContainText("v2");
   await row.getByRole("button", { name: "Versions" }).click();

@@ -150,7 +150,8 @@ describe("anthropic fake: adapter round trip", () => {
     expect(events).toEqual([
       { type: "text-delta", text: FAKE_TEXT_DELTAS[0] },
       { type: "text-delta", text: FAKE_TEXT_DELTAS[1] },
-      { type: "error", error: { kind: "stream_cut", provider: "anthropic" } },
+      // The cut carries message_start's usage: the input the provider counted before it stopped.
+      { type: "error", error: { kind: "stream_cut", provider: "anthropic" }, usage: expect.objectContaining({ inputTokens: expect.any(Number) }) },
     ]);
   });
 

@@ -28,6 +28,8 @@ export interface RequestRecord {
   warnings: Warning[];
   attempts: number;
   firstTokenAt?: number;
+  /** When the request ended, for a record settled later than that (a routed request's earlier attempt); unset: now. */
+  endedAt?: number;
   /** Releases per-request resources (timers) once the request is settled. */
   onSettled?: () => void;
   /** Set at rate-limit admission: the x-ratelimit-* headers, and the settlement of the request's reservation. */
@@ -83,7 +85,7 @@ export function newRecord(id: string, key: KeyEntry, endpoint: string): RequestR
  * the provider reported nothing; one that never reached a provider costs nothing.
  */
 export async function settleRequest(record: RequestRecord, outcome: Outcome, deps: GatewayDeps): Promise<void> {
-  const endedAt = Date.now();
+  const endedAt = record.endedAt ?? Date.now();
   record.onSettled?.();
   const reachedProvider = record.attempts > 0;
   let usage: Usage = { inputTokens: 0, outputTokens: 0 };

@@ -125,8 +125,8 @@ export type StreamEvent =
   | { type: "tool-call-delta"; choice?: number; toolIndex: number; id?: string; name?: string; argumentsDelta: string }
   /** Exactly once, last, on a clean upstream finish: finish reason per choice index, usage if the provider sent it. */
   | { type: "finish"; finishReasons: FinishReason[]; usage?: Usage }
-  /** Last event when the stream failed; no finish follows. */
-  | { type: "error"; error: GatewayError };
+  /** Last event when the stream failed; no finish follows. `usage`: what the provider reported before it failed (billed). */
+  | { type: "error"; error: GatewayError; usage?: Usage };
 
 /** One decoded server-sent event. */
 export interface SseEvent {
@@ -147,14 +147,16 @@ export type GatewayError =
   | { kind: "budget_exceeded"; message: string; code?: string; status?: number; retryAfterMs?: number }
   | { kind: "rate_limited"; retryAfterMs?: number; message?: string; code?: string }
   | { kind: "upstream"; provider: ProviderId; status: number; message: string; retryAfterMs?: number; type?: string; code?: string; param?: string }
-  | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body" }
+  /** `scope: "attempt"`: a model group's per-attempt limit passed (timeouts.total_ms), not the request's own. */
+  | { kind: "timeout"; phase: "connect" | "first_token" | "idle" | "total" | "client_body"; scope?: "attempt" }
   | { kind: "stream_cut"; provider: ProviderId }
   | { kind: "no_route"; model: string }
   /** No deployment of a model group can take requests now (circuits open): 503, retry later. */
   | { kind: "unavailable"; message: string; code?: string; retryAfterMs?: number }
   | { kind: "internal" };
 
-export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayError };
+/** A failure may carry `usage`: what the provider reported before it failed (a routed attempt's row bills it). */
+export type Result<T> = { ok: true; value: T } | { ok: false; error: GatewayError; usage?: Usage };
 
 /**
  * What an adapter's async authorization step may use: the gateway's upstream client (undici, SSRF guard unless the

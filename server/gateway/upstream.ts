@@ -31,8 +31,11 @@ export interface UpstreamResponse {
   discard(): void;
 }
 
+/** One request's own limits in place of the client's (a model group's timeouts); unset fields keep the client's. */
+export type TimeoutOverrides = Partial<UpstreamTimeouts>;
+
 export interface UpstreamClient {
-  send(upstream: UpstreamRequest, options: { provider: ProviderId; trusted: boolean; signal: AbortSignal }): Promise<Result<UpstreamResponse>>;
+  send(upstream: UpstreamRequest, options: { provider: ProviderId; trusted: boolean; signal: AbortSignal; timeouts?: TimeoutOverrides }): Promise<Result<UpstreamResponse>>;
   close(): Promise<void>;
 }
 
@@ -53,20 +56,40 @@ export function guardedLookup(allow: AllowList): LookupFunction {
   }) as LookupFunction;
 }
 
+/** Distinct connect timeouts given agents of their own (one pool each); more than this share the default agents. */
+const MAX_CONNECT_AGENTS = 16;
+
 export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHosts: string): UpstreamClient {
   const common = { headersTimeout: timeouts.firstByteMs, bodyTimeout: timeouts.idleMs, keepAliveTimeout: 30_000 };
-  const trustedAgent = new Agent({ ...common, connect: { timeout: timeouts.connectMs } });
-  const guardedAgent = new Agent({ ...common, connect: { timeout: timeouts.connectMs, lookup: guardedLookup(parseAllowList(allowPrivateHosts)) } });
+  const lookup = guardedLookup(parseAllowList(allowPrivateHosts));
+  const agentFor = (trusted: boolean, connectMs: number) => new Agent({ ...common, connect: trusted ? { timeout: connectMs } : { timeout: connectMs, lookup } });
+  const trustedAgent = agentFor(true, timeouts.connectMs);
+  const guardedAgent = agentFor(false, timeouts.connectMs);
+  // undici sets the connect timeout per agent: a group's own connect_ms gets its own pair of pooled agents (a cache
+  // bounded by MAX_CONNECT_AGENTS, closed with the client); headers and body timeouts are per request.
+  const connectAgents = new Map<number, { trusted: Agent; guarded: Agent }>();
+  const dispatcherFor = (trusted: boolean, connectMs: number | undefined): Agent => {
+    if (connectMs === undefined || connectMs === timeouts.connectMs) return trusted ? trustedAgent : guardedAgent;
+    let pair = connectAgents.get(connectMs);
+    if (!pair) {
+      if (connectAgents.size >= MAX_CONNECT_AGENTS) return trusted ? trustedAgent : guardedAgent;
+      pair = { trusted: agentFor(true, connectMs), guarded: agentFor(false, connectMs) };
+      connectAgents.set(connectMs, pair);
+    }
+    return trusted ? pair.trusted : pair.guarded;
+  };
 
   return {
-    async send(upstream, { provider, trusted, signal }) {
+    async send(upstream, { provider, trusted, signal, timeouts: overrides }) {
       try {
         const response = await request(upstream.url, {
           method: upstream.method ?? "POST",
           headers: upstream.headers,
           body: upstream.method === "GET" ? undefined : upstream.body,
           signal,
-          dispatcher: trusted ? trustedAgent : guardedAgent,
+          dispatcher: dispatcherFor(trusted, overrides?.connectMs),
+          ...(overrides?.firstByteMs !== undefined ? { headersTimeout: overrides.firstByteMs } : {}),
+          ...(overrides?.idleMs !== undefined ? { bodyTimeout: overrides.idleMs } : {}),
         });
         const headers = new Headers();
         for (const [name, value] of Object.entries(response.headers)) {
@@ -77,13 +100,14 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
           return { ok: false, error: { kind: "upstream", provider, status: 502, message: "the provider answered with a redirect, which the gateway does not follow" } };
         }
         const body = response.body;
+        const idleMs = overrides?.idleMs;
         return {
           ok: true,
           value: {
             status: response.statusCode,
             headers,
-            text: () => body.text(),
-            chunks: () => body,
+            text: () => (idleMs === undefined ? body.text() : readText(watchIdle(body, idleMs))),
+            chunks: () => (idleMs === undefined ? body : watchIdle(body, idleMs)),
             stream: () => Readable.toWeb(body) as ReadableStream<Uint8Array>,
             discard: () => body.destroy(),
           },
@@ -93,9 +117,37 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
       }
     },
     async close() {
-      await Promise.all([trustedAgent.close(), guardedAgent.close()]);
+      await Promise.all([trustedAgent, guardedAgent, ...[...connectAgents.values()].flatMap((pair) => [pair.trusted, pair.guarded])].map((agent) => agent.close()));
     },
   };
+}
+
+/**
+ * The body's chunks, failing with undici's own body-timeout error when the upstream is silent longer than idleMs while
+ * the gateway waits for its next chunk. undici checks its body timeout on a coarse clock (about a second late, measured
+ * with undici 7.30), too coarse for a group's idle_ms of a few hundred milliseconds; this clock is exact.
+ */
+async function* watchIdle(body: AsyncIterable<Uint8Array> & { destroy(error?: Error): unknown }, idleMs: number): AsyncGenerator<Uint8Array> {
+  const iterator = body[Symbol.asyncIterator]();
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    for (;;) {
+      timer = setTimeout(() => body.destroy(Object.assign(new Error("the provider sent nothing for too long"), { code: "UND_ERR_BODY_TIMEOUT" })), idleMs);
+      const next = await iterator.next();
+      clearTimeout(timer);
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    clearTimeout(timer);
+    await iterator.return?.();
+  }
+}
+
+async function readText(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of chunks) parts.push(chunk);
+  return Buffer.concat(parts).toString("utf8");
 }
 
 /** Maps undici/network failures to GatewayError without leaking hosts or URLs. */

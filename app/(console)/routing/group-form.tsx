@@ -36,6 +36,17 @@ const toRow = (deployment: GroupDefinition["deployments"][number]): DeploymentRo
 });
 const toNumber = (value: string, fallback: number) => (value.trim() === "" ? fallback : Number(value));
 
+type TimeoutField = keyof GroupDefinition["timeouts"];
+/** The group's per-attempt timeouts, in the order an attempt meets them; empty: the gateway-wide UPSTREAM_*_TIMEOUT_MS. */
+const timeoutFields: { field: TimeoutField; label: string; hint: string }[] = [
+  { field: "connect_ms", label: "Connect (ms)", hint: "TCP and TLS to the provider" },
+  { field: "first_token_ms", label: "First token (ms)", hint: "send + first streamed event, or the whole non-stream answer" },
+  { field: "idle_ms", label: "Idle (ms)", hint: "longest silence between chunks" },
+  { field: "total_ms", label: "Total per attempt (ms)", hint: "the whole attempt, a served stream included" },
+];
+const toTimeoutTexts = (timeouts: GroupDefinition["timeouts"]) => Object.fromEntries(timeoutFields.map(({ field }) => [field, timeouts[field]?.toString() ?? ""])) as Record<TimeoutField, string>;
+const toTimeouts = (texts: Record<TimeoutField, string>): GroupDefinition["timeouts"] => Object.fromEntries(timeoutFields.flatMap(({ field }) => (texts[field].trim() === "" ? [] : [[field, Number(texts[field])]])));
+
 /** Creates a group, or saves a new version of one (fields the form does not show keep their values). */
 export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDone: () => void }) {
   const trpc = useTRPC();
@@ -49,6 +60,7 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
   const [fallbacks, setFallbacks] = useState(current?.definition.fallbacks.join(", ") ?? "");
   const [maxAttempts, setMaxAttempts] = useState(String(current?.definition.retry.max_attempts ?? 3));
   const [contentFilter, setContentFilter] = useState(current?.definition.fallback_on.content_filter ?? false);
+  const [timeouts, setTimeouts] = useState<Record<TimeoutField, string>>(() => toTimeoutTexts(current?.definition.timeouts ?? {}));
   const onSuccess = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.groups.pathKey() });
     onDone();
@@ -72,6 +84,7 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
       fallbacks: fallbacks.split(",").map((entry) => entry.trim()).filter(Boolean),
       retry: { ...(current?.definition.retry ?? {}), max_attempts: toNumber(maxAttempts, 3) },
       fallback_on: { content_filter: contentFilter },
+      timeouts: toTimeouts(timeouts),
     };
     if (current) update.mutate({ id: current.id, patch: { ...definition, description: description.trim() || null, enabled } });
     else create.mutate({ name: name.trim(), description: description.trim() || null, enabled, ...definition });
@@ -122,9 +135,17 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
         <TextField label="Fallbacks, in order" value={fallbacks} onChange={(event) => setFallbacks(event.target.value)} hint="Other groups or models, comma-separated: tried after every deployment here." error={fieldError("fallbacks")} />
         <TextField label="Attempts in all" inputMode="numeric" value={maxAttempts} onChange={(event) => setMaxAttempts(event.target.value)} hint="Retries and fallbacks included; retries also stay within 20 % of the group's requests." />
       </div>
+      <fieldset className="space-y-2">
+        <legend className="text-xs font-semibold text-neutral-600">Timeouts per attempt (empty: the gateway&apos;s)</legend>
+        <div className="grid grid-cols-4 gap-3">
+          {timeoutFields.map(({ field: name, label, hint }) => (
+            <TextField key={name} label={label} inputMode="numeric" value={timeouts[name]} placeholder="gateway's" hint={hint} onChange={(event) => setTimeouts({ ...timeouts, [name]: event.target.value })} error={fieldError(`timeouts.${name}`)} />
+          ))}
+        </div>
+      </fieldset>
       <CheckboxField label="Fall back when the provider's content filter refuses" checked={contentFilter} onChange={(event) => setContentFilter(event.target.checked)} />
       <CheckboxField label="Enabled" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-      {field && (field === "name" || field.startsWith("deployments.") || field.startsWith("fallbacks")) ? null : <ErrorBanner error={error} title="Could not save the group" />}
+      {field && (field === "name" || field.startsWith("deployments.") || field.startsWith("fallbacks") || field.startsWith("timeouts.")) ? null : <ErrorBanner error={error} title="Could not save the group" />}
       <div className="flex justify-end gap-2 border-t border-neutral-200 pt-4">
         <Button onClick={onDone}>Cancel</Button>
         <Button type="submit" variant="primary" isPending={create.isPending || update.isPending}>

@@ -12,9 +12,10 @@ const labels: Record<string, { text: string; tone: BadgeTone }> = {
   "circuit:half_open": { text: "circuit half-open", tone: "amber" },
   "circuit:closed": { text: "circuit closed", tone: "green" },
   "cooldown:": { text: "cool-down (429)", tone: "amber" },
+  "quality:": { text: "quality", tone: "amber" },
 };
 
-/** The routing-events timeline: every circuit change and cool-down a gateway replica made, newest first. */
+/** The routing-events timeline: every circuit change, cool-down and quality demotion a gateway replica made, newest first. */
 export function RoutingEvents() {
   const trpc = useTRPC();
   const events = useQuery({ ...trpc.groups.events.queryOptions({ limit: 100 }), refetchInterval: 10_000 });
@@ -22,7 +23,7 @@ export function RoutingEvents() {
     <section aria-label="Routing events" className="mt-8 space-y-2">
       <h2 className="text-sm font-semibold">Routing events</h2>
       <p className="text-xs text-neutral-500">
-        Circuit changes and 429 cool-downs of the last 30 days, as each gateway replica made them, with the reason. A request&apos;s own decisions are in its request detail.
+        Circuit changes, 429 cool-downs and quality demotions of the last 30 days, as each gateway replica made them, with the reason. A request&apos;s own decisions are in its request detail.
       </p>
       <ErrorBanner error={events.error} title="Could not load routing events" />
       <Table aria-label="Routing events">

@@ -24,6 +24,7 @@ describe("classifyFailure", () => {
     ["first-token timeout", { kind: "timeout", phase: "first_token" }, "transient", true],
     ["idle timeout", { kind: "timeout", phase: "idle" }, "transient", true],
     ["total timeout", { kind: "timeout", phase: "total" }, "final", false],
+    ["a group's per-attempt total_ms", { kind: "timeout", phase: "total", scope: "attempt" }, "transient", true],
     ["client body timeout", { kind: "timeout", phase: "client_body" }, "final", false],
     ["stream cut", { kind: "stream_cut", provider: "anthropic" }, "transient", true],
     ["invalid request", { kind: "invalid_request", message: "x" }, "final", false],

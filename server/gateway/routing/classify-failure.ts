@@ -4,7 +4,8 @@ import type { GatewayError } from "../types";
 /**
  * What a failed attempt means for the next one (README "Model groups and routing", Resilience):
  * - `transient`: the deployment may answer next time (5xx, 408, 409, network errors, connect / first-token / idle
- *   timeouts, a stream cut before its first event): retried with backoff, another deployment tried first;
+ *   timeouts, a group's per-attempt total_ms, a stream cut before its first event): retried with backoff, another
+ *   deployment tried first;
  * - `rate_limited`: the provider's 429; the deployment cools down until its Retry-After or reset header;
  * - `context_overflow`: the prompt does not fit this model (`context_length_exceeded`): only a larger-context
  *   deployment is tried;
@@ -20,7 +21,7 @@ export function classifyFailure(error: GatewayError): FailureClass {
     case "upstream":
       return classifyStatus(error.status, error.code);
     case "timeout":
-      return error.phase === "connect" || error.phase === "first_token" || error.phase === "idle" ? "transient" : "final";
+      return error.phase === "connect" || error.phase === "first_token" || error.phase === "idle" || error.scope === "attempt" ? "transient" : "final";
     case "stream_cut":
       return "transient";
     case "invalid_request":

@@ -43,7 +43,15 @@ export const groupDefinitionFields = {
     .default({ max_attempts: 3, base_delay_ms: 250, max_delay_ms: 10_000, deadline_ms: 60_000, budget_ratio: 0.2, budget_window_ms: 60_000 }),
   fallback_on: z.object({ content_filter: z.boolean().default(false) }).default({ content_filter: false }),
   session_affinity: z.boolean().default(true),
-  timeouts: z.object({ first_token_ms: z.number().int().min(50).max(600_000).optional() }).strict().default({}),
+  timeouts: z
+    .object({
+      connect_ms: z.number().int().min(50).max(600_000).optional(),
+      first_token_ms: z.number().int().min(50).max(600_000).optional(),
+      idle_ms: z.number().int().min(50).max(600_000).optional(),
+      total_ms: z.number().int().min(50).max(3_600_000).optional(),
+    })
+    .strict()
+    .default({}),
   prompt_cache: z
     .object({
       mode: z.enum(["auto", "off"]).default("auto"),

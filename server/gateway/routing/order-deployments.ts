@@ -25,7 +25,8 @@ export interface OrderContext {
 
 /**
  * Orders a group's fit deployments by its strategy, best first (the first is tried first, the rest are the retry and
- * fallback order). Deployments cooling down after a 429, and (priority) saturated ones, go after the others.
+ * fallback order). Deployments cooling down after a 429, those demoted for poor answers (empty, invalid tool-call JSON,
+ * cut by length), and (priority) saturated ones, go after the others, in that order from last.
  *   weighted         a weighted random order (Efraimidis–Spirakis keys u^(1/weight)); score = weight
  *   least_in_flight  fewest requests in flight per unit of weight; ties in random order
  *   lowest_latency   lowest EWMA of time to first token (streams) or total latency; unmeasured ones first (explored)
@@ -35,14 +36,21 @@ export interface OrderContext {
  */
 export function orderDeployments(strategy: RoutingStrategy, deployments: readonly DeploymentEntry[], context: OrderContext): OrderedDeployment[] {
   const scored = deployments.map((deployment) => ({ deployment, score: scoreOf(strategy, deployment, context), tie: tieBreak(deployment, context.random) }));
-  const demotion = (entry: (typeof scored)[number]) => (context.state.isCooling(entry.deployment.healthKey) ? 2 : strategy === "priority" && isSaturated(entry.deployment, context.state) ? 1 : 0);
+  // Cooling down after a 429 goes last, then demoted for poor answers (routing-state.ts observeQuality), then saturated.
+  const demotion = (entry: (typeof scored)[number]) => {
+    if (context.state.isCooling(entry.deployment.healthKey)) return { level: 3, note: "cooling down after a 429" };
+    const quality = context.state.qualityDemotion(entry.deployment.healthKey);
+    if (quality) return { level: 2, note: `demoted for quality (${quality})` };
+    if (strategy === "priority" && isSaturated(entry.deployment, context.state)) return { level: 1, note: `saturated (${context.state.inFlightOf(entry.deployment.healthKey)} in flight ≥ ${entry.deployment.max_in_flight})` };
+    return { level: 0, note: undefined };
+  };
   const sorted = scored
     .map((entry) => ({ ...entry, demotion: demotion(entry) }))
-    .sort((a, b) => a.demotion - b.demotion || compareScores(a.score, b.score) || (strategy === "priority" ? a.deployment.priority - b.deployment.priority : 0) || b.tie - a.tie);
-  return sorted.map(({ deployment, score, demotion: demoted }) => ({
+    .sort((a, b) => a.demotion.level - b.demotion.level || compareScores(a.score, b.score) || (strategy === "priority" ? a.deployment.priority - b.deployment.priority : 0) || b.tie - a.tie);
+  return sorted.map(({ deployment, score, demotion }) => ({
     deployment,
     ...(score !== undefined && Number.isFinite(score) ? { score } : {}),
-    ...(demoted === 2 ? { note: "cooling down after a 429" } : demoted === 1 ? { note: `saturated (${context.state.inFlightOf(deployment.healthKey)} in flight ≥ ${deployment.max_in_flight})` } : {}),
+    ...(demotion.note ? { note: demotion.note } : {}),
   }));
 }
 

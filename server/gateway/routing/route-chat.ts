@@ -3,13 +3,16 @@ import { answerChatResult } from "../chat/complete-chat";
 import type { ChatCall } from "../chat/chat-call";
 import { failedAnswer } from "../chat/failed-answer";
 import { openStream, type OpenedStream } from "../chat/open-stream";
-import { readChatResult } from "../chat/read-chat-result";
+import { producedTextOf, readChatResult } from "../chat/read-chat-result";
 import { sendWithAttempts } from "../chat/send-attempts";
 import { streamOpened } from "../chat/stream-chat";
 import type { GatewayDeps } from "../deps";
 import { inlineRemoteImages } from "../inline-remote-images";
 import { toTarget } from "../resolve-target";
-import type { ChatRequest, ChatResult, ProviderAdapter, Result } from "../types";
+import type { ChatRequest, ChatResult, GatewayError, ProviderAdapter, Result } from "../types";
+import { judgeResult, tapQuality, type AnswerQuality } from "./answer-quality";
+import { attemptStatus, isBilledAttempt, meteredUpstream, recordAttemptRows, type AttemptMeter, type BilledAttempt } from "./attempt-rows";
+import { attemptTimeoutError, startAttemptClock, upstreamOverrides, withTimeouts } from "./attempt-clock";
 import { parseResetHeaders } from "./backoff";
 import type { DeploymentEntry } from "./group-entry";
 import type { RoutePlan } from "./plan-route";
@@ -32,27 +35,41 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
   const { deps, record, format, clientSignal } = call;
   record.route = plan.trace;
   const baseWarnings = record.warnings.slice(0, plan.warningsBefore);
-  const firstTokenMs = plan.group.definition.timeouts.first_token_ms;
-  const single: GatewayDeps = { ...deps, options: { ...deps.options, maxRetries: 0, firstTokenTimeoutMs: firstTokenMs ?? deps.options.firstTokenTimeoutMs } };
+  const timeouts = plan.group.definition.timeouts;
+  const single: GatewayDeps = {
+    ...deps,
+    upstream: withTimeouts(deps.upstream, upstreamOverrides(timeouts)),
+    options: { ...deps.options, maxRetries: 0, firstTokenTimeoutMs: timeouts.first_token_ms ?? deps.options.firstTokenTimeoutMs },
+  };
   const startedAt = state.now();
   const isRefusal = plan.group.definition.fallback_on.content_filter ? (value: unknown) => isContentFiltered(value, record.stream) : undefined;
   let release: (() => void) | undefined;
 
+  // Every attempt the provider may bill; after the loop, each but the one the request's own row bills gets a child row.
+  const billed: { result: Result<ChatResult | OpenedStream>; attempt: BilledAttempt }[] = [];
+
   const outcome = await runRoute<ChatResult | OpenedStream>(plan.group, plan.order, plan.trace, { state, signal: call.signal, startedAt, random: Math.random, sleep, isRefusal }, async (deployment) => {
-    const attempt = await prepareAttempt(call, single, deployment, baseWarnings);
+    const meter: AttemptMeter = { sent: false };
+    const attempt = await prepareAttempt(call, { ...single, upstream: meteredUpstream(single.upstream, meter) }, deployment, baseWarnings);
     if (!attempt.ok) return attempt;
     const end = state.begin(deployment.healthKey);
     const attemptStart = state.now();
+    const attemptStartedAt = Date.now();
+    const traceIndex = plan.trace.attempts.length;
     const controller = new AbortController();
     const attemptCall: ChatCall = { ...attempt.value, signal: AbortSignal.any([call.signal, controller.signal]) };
-    // The group's first-token limit covers the send and the first event (stream) or the whole answer (non-stream).
-    let timedOut = false;
-    const timer = firstTokenMs !== undefined ? setTimeout(() => ((timedOut = true), controller.abort()), firstTokenMs) : undefined;
+    // The group's first-token and total clocks are this attempt's own: the next attempt never runs on them.
+    const clock = startAttemptClock(timeouts, () => controller.abort());
     let result: Result<ChatResult | OpenedStream> = record.stream
       ? await openStream(attemptCall, attemptCall.upstreamRequest)
-      : await sendWithAttempts<ChatResult>(single, record, attemptCall.adapter, attemptCall.upstreamRequest, attemptCall.signal, (response) => readChatResult(response, attemptCall.adapter));
-    clearTimeout(timer);
-    if (!result.ok && timedOut && !call.signal.aborted) result = { ok: false, error: { kind: "timeout", phase: "first_token" } };
+      : await sendWithAttempts<ChatResult>(attemptCall.deps, record, attemptCall.adapter, attemptCall.upstreamRequest, attemptCall.signal, (response) => readChatResult(response, attemptCall.adapter));
+    clock.passedFirstToken();
+    if (!result.ok && clock.expired && !call.signal.aborted) result = { ok: false, error: attemptTimeoutError(clock.expired), ...(result.usage ? { usage: result.usage } : {}) };
+    if (!result.ok || !record.stream) clock.stop();
+    if (isBilledAttempt(meter)) {
+      const base = { deployment, chatRequest: attemptCall.chatRequest, startedAt: attemptStartedAt, endedAt: Date.now(), traceIndex };
+      billed.push({ result, attempt: result.ok ? { ...base, ...refusalOf(result.value, deployment, record.stream) } : { ...base, error: result.error, httpStatus: attemptStatus(result.error), usage: result.usage, producedText: "" } });
+    }
     if (!result.ok) {
       // A failed attempt is over upstream at once: the next one never runs beside it or on its clock.
       controller.abort();
@@ -62,11 +79,20 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     const ttftMs = state.now() - attemptStart;
     release?.();
     release = () => {
+      // A served stream keeps its total_ms clock until it is settled (past it the stream ends with an error event).
+      clock.stop();
       end();
       state.observeLatency(deployment.healthKey, { ttftMs, totalMs: state.now() - attemptStart });
     };
     return result;
   });
+
+  // The request's own row bills the answer it served, or (estimated) the last attempt when the client left; not twice.
+  const lastIndex = plan.trace.attempts.length - 1;
+  const isOwn = (entry: (typeof billed)[number]) => (outcome.deployment ? entry.result === outcome.result : clientSignal.aborted && entry.attempt.traceIndex === lastIndex);
+  const others = billed.filter((entry) => !isOwn(entry));
+  for (const entry of others) if (entry.result.ok && record.stream) (entry.result.value as OpenedStream).reader.cancel().catch(() => {});
+  recordAttemptRows(deps, record, plan.trace, others.map((entry) => entry.attempt));
 
   const served = outcome.deployment;
   if (!outcome.result.ok || !served) {
@@ -80,7 +106,18 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     release?.();
   };
   const servedCall: ChatCall = { ...call, chatRequest: withOverrides(call.chatRequest, served), adapter: deps.adapters[served.model.connection.kind]! };
-  return record.stream ? streamOpened(servedCall, outcome.result.value as OpenedStream) : answerChatResult(servedCall, outcome.result.value as ChatResult);
+  // Quality signals of the answer (empty, invalid tool-call JSON, cut by length) feed the deployment's health; a
+  // refusal kept as the answer is not one of them.
+  const value = outcome.result.value;
+  const judged = !isRefusal?.(value);
+  const subject = { key: served.healthKey, deployment: served.id, group: { id: plan.group.id, orgId: plan.group.orgId, name: plan.group.name } };
+  const observe = (quality: AnswerQuality) => judged && state.observeQuality(subject, quality);
+  if (!record.stream) {
+    observe(judgeResult(value as ChatResult));
+    return answerChatResult(servedCall, value as ChatResult);
+  }
+  const opened = value as OpenedStream;
+  return streamOpened(servedCall, { ...opened, reader: tapQuality(opened.reader, opened.first, observe) });
 }
 
 /** The request as this deployment gets it: its model, its overrides, its provider's wire format. */
@@ -131,4 +168,15 @@ function isContentFiltered(value: unknown, stream: boolean): boolean {
   }
   const choices = (value as ChatResult).choices;
   return choices.length > 0 && choices.every((choice) => choice.finishReason === "content_filter");
+}
+
+/** A refused answer passed to the next candidate (content filter): billed at the usage the provider reported. */
+function refusalOf(value: ChatResult | OpenedStream, deployment: DeploymentEntry, stream: boolean): Pick<BilledAttempt, "error" | "httpStatus" | "usage" | "producedText"> {
+  const error: GatewayError = { kind: "upstream", provider: deployment.model.connection.kind, status: 200, message: "The provider's content filter refused the answer; the next deployment was tried.", code: "content_filter" };
+  if (stream) {
+    const first = (value as OpenedStream).first;
+    return { error, httpStatus: 200, usage: first.type === "finish" ? first.usage : undefined, producedText: "" };
+  }
+  const result = value as ChatResult;
+  return { error, httpStatus: 200, usage: result.usage, producedText: producedTextOf(result) };
 }

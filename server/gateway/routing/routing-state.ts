@@ -1,4 +1,6 @@
 import { CircuitBreaker, type CircuitChange, type CircuitSettings, type CircuitState } from "./circuit-breaker";
+import type { AnswerQuality } from "./answer-quality";
+import { describeQuality, QualityWindow } from "./quality-window";
 import { RetryBudget } from "./retry-budget";
 
 /** EWMA weight of a new latency sample (~ the last 10 samples matter). */
@@ -19,7 +21,7 @@ export interface LatencyStats {
 export interface RoutingEvent {
   at: number;
   deployment: string;
-  kind: "circuit" | "cooldown";
+  kind: "circuit" | "cooldown" | "quality";
   state?: CircuitState;
   reason: string;
 }
@@ -56,6 +58,7 @@ export class RoutingState {
   private readonly breakers = new Map<string, CircuitBreaker>();
   private readonly coolUntil = new Map<string, number>();
   private readonly budgets = new Map<string, RetryBudget>();
+  private readonly quality = new Map<string, QualityWindow>();
   /** Circuits other replicas opened before this process had a breaker for the deployment: key → cooldown end. */
   private readonly openElsewhere = new Map<string, { until: number; reason: string }>();
   readonly events: RoutingEvent[] = [];
@@ -160,6 +163,34 @@ export class RoutingState {
     this.openElsewhere.delete(change.key);
     const closed = breaker?.closeFromElsewhere(reason);
     if (closed) this.push({ at: this.now(), deployment: change.deployment, kind: "circuit", state: "closed", reason });
+  }
+
+  /**
+   * One served answer's quality signals (routing/answer-quality.ts). When the deployment's recent answers turn poor
+   * (QUALITY_DEMOTE_SHARE of at least QUALITY_MIN_SAMPLES) it is demoted, ordered after the healthy deployments, and the
+   * timeline gets a "quality" event; when they recover, another one. Per process (not shared through Redis).
+   */
+  observeQuality(subject: EventSubject, quality: AnswerQuality): void {
+    let window = this.quality.get(subject.key);
+    if (!window) this.quality.set(subject.key, (window = new QualityWindow()));
+    window.record(this.now(), quality);
+    this.reviewQuality(subject, window);
+  }
+
+  /** Whether the deployment is demoted for the quality of its recent answers (re-judged as they age out). */
+  qualityDemotion(key: string): string | undefined {
+    const window = this.quality.get(key);
+    if (!window?.demoted) return undefined;
+    const counts = window.countsAt(this.now());
+    return window.shouldDemote(this.now()) ? describeQuality(counts) : undefined;
+  }
+
+  private reviewQuality(subject: EventSubject, window: QualityWindow): void {
+    const demote = window.shouldDemote(this.now());
+    if (demote === window.demoted) return;
+    window.demoted = demote;
+    const counts = describeQuality(window.countsAt(this.now()));
+    this.local(subject, { at: this.now(), deployment: subject.deployment, kind: "quality", reason: demote ? `demoted for quality: ${counts}` : `quality restored: ${counts}` });
   }
 
   isCooling(key: string): boolean {

@@ -112,5 +112,6 @@ export async function runRoute<T>(group: GroupEntry, order: DeploymentEntry[], t
 
 function describeError(error: GatewayError): NonNullable<RouteAttemptValue["error"]> {
   const code = "code" in error && typeof error.code === "string" ? error.code : error.kind === "timeout" ? `timeout_${error.phase}` : undefined;
-  return { kind: error.kind, ...(error.kind === "upstream" ? { status: error.status } : {}), ...(code ? { code } : {}) };
+  const timing = error.kind === "timeout" ? { phase: error.phase, ...(error.scope ? { scope: error.scope } : {}) } : {};
+  return { kind: error.kind, ...(error.kind === "upstream" ? { status: error.status } : {}), ...(code ? { code } : {}), ...timing };
 }

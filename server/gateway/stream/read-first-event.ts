@@ -21,7 +21,7 @@ export async function readFirstEvent(reader: EventReader, timeoutMs: number, pro
     if (next.done) return { ok: false, error: { kind: "stream_cut", provider } };
     if (next.value.type === "error") {
       reader.cancel().catch(() => {});
-      return { ok: false, error: next.value.error };
+      return next.value.usage ? { ok: false, error: next.value.error, usage: next.value.usage } : { ok: false, error: next.value.error };
     }
     return { ok: true, value: next.value };
   } catch (error) {

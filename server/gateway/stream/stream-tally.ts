@@ -18,6 +18,9 @@ export class StreamTally {
         this.usage = event.usage;
         break;
       case "error":
+        // Usage on an error event (routing/attempt-rows.ts bills it for an attempt cut before its first content) is
+        // not taken here: after content, a provider's partial usage can lag the output produced (Anthropic reports
+        // output tokens at the end), so a committed stream cut mid-way is estimated from what it produced, as before.
         break;
     }
   }

@@ -107,7 +107,10 @@ describe("anthropic: parseStream", () => {
 
   test.each([[200], [900], [1400], [1700]])("a stream cut after %i bytes ends with stream_cut and no finish", async (cutAfterBytes) => {
     const events = await parse(fixtureSse("anthropic-tool-call", { cutAfterBytes }));
-    expect(events.at(-1)).toEqual({ type: "error", error: { kind: "stream_cut", provider: "anthropic" } });
+    expect(events.at(-1)).toMatchObject({ type: "error", error: { kind: "stream_cut", provider: "anthropic" } });
+    // Past message_start the cut carries the usage it reported (input tokens: billed by the provider).
+    const last = events.at(-1) as Extract<StreamEvent, { type: "error" }>;
+    if (cutAfterBytes >= 900) expect(last.usage?.inputTokens).toBeGreaterThan(0);
     expect(events.some((event) => event.type === "finish")).toBe(false);
   });
 
@@ -115,7 +118,7 @@ describe("anthropic: parseStream", () => {
     const events = await parse(fixtureSse("anthropic-error-event"));
     expect(events).toEqual([
       { type: "text-delta", text: "Once upon" },
-      { type: "error", error: { kind: "upstream", provider: "anthropic", status: 529, message: "Overloaded", type: "overloaded_error" } },
+      { type: "error", error: { kind: "upstream", provider: "anthropic", status: 529, message: "Overloaded", type: "overloaded_error" }, usage: expect.objectContaining({ inputTokens: expect.any(Number) }) },
     ]);
   });
 

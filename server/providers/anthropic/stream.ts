@@ -13,7 +13,7 @@
  */
 import { defineStreamParser, type StepController, type StreamParser } from "@/server/gateway/stream/stream-parser";
 import { z } from "zod";
-import type { SseEvent, StreamEvent } from "@/server/gateway/types";
+import type { GatewayError, SseEvent, StreamEvent } from "@/server/gateway/types";
 import { errorObjectSchema, statusForErrorType, toUpstreamError } from "./errors";
 import { mapStopReason, toUsage, usageSchema, type AnthropicUsage } from "./response";
 
@@ -58,7 +58,7 @@ export function createStreamParser(): StreamParser<SseEvent, StreamEvent> {
     flush(controller) {
       if (state.isFailed) return;
       if (!state.isEnded) {
-        controller.enqueue({ type: "error", error: { kind: "stream_cut", provider: "anthropic" } });
+        controller.enqueue(errorEvent(state, { kind: "stream_cut", provider: "anthropic" }));
         return;
       }
       const finish: StreamEvent = { type: "finish", finishReasons: [mapStopReason(state.stopReason)] };
@@ -94,7 +94,7 @@ function handleEvent(type: string | undefined, data: unknown, state: StreamState
       const parsed = errorEventSchema.safeParse(data);
       if (!parsed.success) return false;
       state.isFailed = true;
-      controller.enqueue({ type: "error", error: toUpstreamError(statusForErrorType(parsed.data.error.type), parsed.data.error) });
+      controller.enqueue(errorEvent(state, toUpstreamError(statusForErrorType(parsed.data.error.type), parsed.data.error)));
       return true;
     }
     default:
@@ -167,5 +167,10 @@ function mergeUsage(previous: AnthropicUsage | undefined, next: AnthropicUsage):
 
 function fail(state: StreamState, controller: Controller, message: string): void {
   state.isFailed = true;
-  controller.enqueue({ type: "error", error: { kind: "upstream", provider: "anthropic", status: 502, message } });
+  controller.enqueue(errorEvent(state, { kind: "upstream", provider: "anthropic", status: 502, message }));
+}
+
+/** A failure carries the usage message_start (and any message_delta) reported: what the provider billed so far. */
+function errorEvent(state: StreamState, error: GatewayError): StreamEvent {
+  return state.usage ? { type: "error", error, usage: toUsage(state.usage) } : { type: "error", error };
 }

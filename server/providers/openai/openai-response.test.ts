@@ -103,9 +103,13 @@ describe("openai: parseStream", () => {
     const full = readFixture("openai-text.sse");
     for (const cutAfterBytes of [120, full.indexOf("data: [DONE]")]) {
       const events = await streamOf("openai-text", { cutAfterBytes });
-      expect(events.at(-1)).toEqual({ type: "error", error: { kind: "stream_cut", provider: "openai" } });
+      expect(events.at(-1)).toMatchObject({ type: "error", error: { kind: "stream_cut", provider: "openai" } });
       expect(events.some((event) => event.type === "finish")).toBe(false);
     }
+    // Cut after the usage chunk: the cut carries the usage the provider reported (what it billed), not before it.
+    expect((await streamOf("openai-text", { cutAfterBytes: 120 })).at(-1)).toEqual({ type: "error", error: { kind: "stream_cut", provider: "openai" } });
+    const late = (await streamOf("openai-text", { cutAfterBytes: full.indexOf("data: [DONE]") })).at(-1);
+    expect(late).toMatchObject({ type: "error", usage: { inputTokens: expect.any(Number), outputTokens: expect.any(Number) } });
   });
 
   test("an in-stream error event becomes an upstream error, last, with no finish", async () => {

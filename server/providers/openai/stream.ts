@@ -84,7 +84,8 @@ export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibl
 
   function fail(controller: StepController<StreamEvent>, error: GatewayError): void {
     hasFailed = true;
-    controller.enqueue({ type: "error", error });
+    // Usage reported before the failure (an include_usage chunk, a provider's per-chunk usage) is what it billed.
+    controller.enqueue(usage ? { type: "error", error, usage } : { type: "error", error });
   }
 
   function emitChoices(chunk: Chunk, controller: StepController<StreamEvent>): void {
@@ -131,10 +132,7 @@ export function createStreamParser(provider: ProviderId, quirks: OpenAICompatibl
     },
     flush(controller) {
       if (hasFailed) return;
-      if (!isDone) {
-        controller.enqueue({ type: "error", error: { kind: "stream_cut", provider } });
-        return;
-      }
+      if (!isDone) return fail(controller, { kind: "stream_cut", provider });
       const reasons = Array.from({ length: Math.max(1, finishReasons.length) }, (_, index) => finishReasons[index] ?? "stop");
       emit(controller, usage ? { type: "finish", finishReasons: reasons, usage } : { type: "finish", finishReasons: reasons });
     },

@@ -9,10 +9,16 @@ const actionTones = { fits: "green", truncated: "amber", summarized: "blue", fal
 export interface ChildRequest {
   id: string;
   requestedModel: string | null;
+  servedModel: string | null;
+  provider: string | null;
   status: string;
+  errorKind: string | null;
   inputTokens: number;
   outputTokens: number;
+  tokensEstimated: boolean;
   costUsd: string;
+  /** An earlier attempt of a routed request that the provider billed (README "Model groups and routing", Billing). */
+  isAttempt: boolean;
 }
 
 const requestLink = (id: string) => (
@@ -22,13 +28,16 @@ const requestLink = (id: string) => (
 );
 
 /**
- * What context-window management did to the request (README "Context-window management"), its child requests, and
- * for a child the request it was made for. React escapes every value shown.
+ * What context-window management did to the request (README "Context-window management"), its child requests (context
+ * summaries, and a routed request's earlier attempts the provider billed), and for a child the request it was made
+ * for. React escapes every value shown.
  */
 export function RequestContext({ trace, parentId, childRequests, costUsd, totalCostUsd }: { trace: ContextTraceValue | null; parentId: string | null; childRequests: ChildRequest[]; costUsd: string; totalCostUsd: string }) {
   if (!trace && !parentId && childRequests.length === 0) return null;
   const items: DetailItem[] = [];
   if (parentId) items.push({ label: "Made for request", value: requestLink(parentId), testId: "context-parent" });
+  const attempts = childRequests.filter((child) => child.isAttempt).length;
+  if (attempts > 0) items.push({ label: "Billed attempts", value: `${formatInteger(attempts)} earlier ${attempts === 1 ? "attempt" : "attempts"} the provider billed, each its own row`, testId: "context-attempts" });
   if (trace) {
     items.push(
       { label: "Mode", value: `${trace.mode} (from the ${trace.source === "header" ? "x-modelgate-context header" : `${trace.source}'s settings`})` },
@@ -52,12 +61,13 @@ export function RequestContext({ trace, parentId, childRequests, costUsd, totalC
   }
   return (
     <div className="space-y-2" data-testid="request-context">
-      <DetailList title="Context window" items={items} />
+      <DetailList title={trace ? "Context window" : "Child requests"} items={items} />
       {childRequests.length > 0 ? (
         <table className="w-full text-[13px]" aria-label="Child requests">
           <thead className="text-left text-xs text-neutral-500">
             <tr>
               <th className="py-1">Child request</th>
+              <th>Kind</th>
               <th>Model</th>
               <th>Status</th>
               <th className="text-right">Tokens in / out</th>
@@ -68,9 +78,13 @@ export function RequestContext({ trace, parentId, childRequests, costUsd, totalC
             {childRequests.map((child) => (
               <tr key={child.id} data-testid="context-child">
                 <td className="py-1">{requestLink(child.id)}</td>
-                <td>{child.requestedModel ?? "—"}</td>
-                <td>{child.status}</td>
-                <td className="text-right tabular">{formatInteger(child.inputTokens)} / {formatInteger(child.outputTokens)}</td>
+                <td>{child.isAttempt ? "billed attempt" : "context"}</td>
+                <td>{child.isAttempt ? `${child.servedModel ?? "—"} (${child.provider ?? "—"})` : (child.requestedModel ?? "—")}</td>
+                <td>{child.errorKind ? `${child.status}: ${child.errorKind}` : child.status}</td>
+                <td className="text-right tabular">
+                  {formatInteger(child.inputTokens)} / {formatInteger(child.outputTokens)}
+                  {child.tokensEstimated ? <span title="estimated: the provider reported no usage"> (est.)</span> : null}
+                </td>
                 <td className="text-right tabular" title={`${child.costUsd} USD (exact)`}>{formatUsd(child.costUsd)}</td>
               </tr>
             ))}

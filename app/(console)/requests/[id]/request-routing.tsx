@@ -64,7 +64,7 @@ export function RequestRouting({ routing }: { routing: RouteTraceValue | null })
                 {attempt.outcome === "success" ? (
                   <Badge tone="green">success</Badge>
                 ) : (
-                  <Badge tone="red">{[attempt.error?.kind, attempt.error?.status, attempt.error?.code].filter((part) => part !== undefined).join(" ")}</Badge>
+                  <Badge tone="red">{[attempt.error?.kind, attempt.error?.status, attempt.error?.code, attempt.error?.scope === "attempt" ? "(group's per-attempt limit)" : undefined].filter((part) => part !== undefined).join(" ")}</Badge>
                 )}
               </Td>
             </Tr>
