@@ -3,7 +3,7 @@ import { sql } from "drizzle-orm";
 import { executeRows } from "../client";
 import { ensureDefaultOrg } from "../queries/organizations";
 import { insertUsageRows, overviewSeries, overviewTotals, type UsageRow } from "../queries/usage-ledger";
-import { reportGroupings, usageBreakdown, usageReport } from "../queries/usage-reports";
+import { reportGroupings, usageBreakdown, usageCostSeries, usageReport } from "../queries/usage-reports";
 import { LATENCY_BUCKET_BOUNDS, histogramPercentile, overviewFromRollups } from "../queries/usage-rollups";
 import { createTestDatabase } from "./test-database";
 
@@ -179,6 +179,30 @@ describe("hourly and daily rollups", () => {
     }
     // No keys (a developer without any): nothing.
     expect(await usageBreakdown(database.handle.db, { ...scope, keyIds: [] }, "model", 5)).toEqual({ rows: [], groups: 0 });
+  });
+
+  test.each(["hour", "day"] as const)("cost over time by model (%s buckets): each point's top groups and the rest equal the ledger's", async (bucket) => {
+    const scope = { orgId, from: new Date("2026-02-28T18:30:00Z"), to: new Date("2026-03-02T03:20:00Z") };
+    const series = await usageCostSeries(database.handle.db, scope, "model", bucket, 2);
+    const cells = await executeRows<{ bucket: string; model: string; cost: string }>(
+      database.handle.db,
+      sql`select date_trunc(${bucket}, started_at, 'UTC')::text as bucket, requested_model as model, sum(cost_usd)::text as cost
+          from usage_ledger where org_id = ${orgId} and started_at >= ${scope.from.toISOString()} and started_at < ${scope.to.toISOString()} group by 1, 2`,
+    );
+    const picos = (value: string) => BigInt(value.replace(".", ""));
+    const totals = new Map<string, bigint>();
+    for (const cell of cells) totals.set(cell.model, (totals.get(cell.model) ?? 0n) + picos(cell.cost));
+    const ranked = [...totals.entries()].sort((a, b) => (b[1] > a[1] ? 1 : b[1] < a[1] ? -1 : a[0] < b[0] ? -1 : 1));
+    expect(series.groups.map((group) => [group.key, picos(group.costUsd)])).toEqual(ranked.slice(0, 2));
+    const top = ranked.slice(0, 2).map(([model]) => model);
+    const buckets = new Set(cells.map((cell) => Date.parse(`${cell.bucket.replace(" ", "T").replace(/\+00$/, "")}Z`)));
+    expect(series.points.map((point) => point.bucket.getTime())).toEqual([...buckets].sort((a, b) => a - b));
+    for (const point of series.points) {
+      const here = cells.filter((cell) => Date.parse(`${cell.bucket.replace(" ", "T").replace(/\+00$/, "")}Z`) === point.bucket.getTime());
+      expect(point.costs.map(picos)).toEqual(top.map((model) => here.filter((cell) => cell.model === model).reduce((sum, cell) => sum + picos(cell.cost), 0n)));
+      expect(picos(point.otherUsd)).toBe(here.filter((cell) => !top.includes(cell.model)).reduce((sum, cell) => sum + picos(cell.cost), 0n));
+    }
+    expect(series.points.length).toBeGreaterThan(bucket === "hour" ? 20 : 1);
   });
 
   test("a histogram percentile falls inside the bucket of the exact percentile", () => {

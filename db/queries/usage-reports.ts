@@ -68,14 +68,14 @@ const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
  * with a 30- or 45-minute offset, a custom ISO instant) from the ledger; grouped by end user, the ledger only (the
  * rollups do not keep end users).
  */
-function reportParts(scope: ReportScope, useRollups: boolean): SQL {
+function reportParts(scope: ReportScope, useRollups: boolean, options: { days?: boolean } = {}): SQL {
   const keys = scope.keyIds ? sql` and key_id in (${scope.keyIds.length > 0 ? sql.join(scope.keyIds.map((id) => sql`${id}::uuid`), sql`, `) : sql`null`})` : sql``;
   const team = scope.teamId ? sql` and team_id = ${scope.teamId}${keys}` : keys;
   const ledger = (range: SQL) =>
-    sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, (status <> 'success')::int as errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+    sql`select org_id, started_at as at, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, (status <> 'success')::int as errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
   const rollup = (table: SQL, column: SQL, ranges: [Date, Date][]) =>
-    sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+    sql`select org_id, ${column} as at, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, errors, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from ${table} where org_id = ${scope.orgId} and (${sql.join(
           ranges.map(([from, to]) => sql`(${column} >= ${from.toISOString()} and ${column} < ${to.toISOString()})`),
           sql` or `,
@@ -83,7 +83,7 @@ function reportParts(scope: ReportScope, useRollups: boolean): SQL {
   const hours = useRollups ? wholeHours(scope.from, scope.to) : null;
   if (!hours) return ledger(sql`started_at >= ${scope.from.toISOString()} and started_at < ${scope.to.toISOString()}`);
   const edges = sql`((started_at >= ${scope.from.toISOString()} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${scope.to.toISOString()}))`;
-  const days = wholeDays(hours.first, hours.last);
+  const days = options.days === false ? null : wholeDays(hours.first, hours.last);
   if (!days) return sql`${rollup(sql`usage_rollups_hourly`, sql`hour`, [[hours.first, hours.last]])} union all ${ledger(edges)}`;
   const edgeHours = ([[hours.first, days.first], [days.last, hours.last]] as [Date, Date][]).filter(([from, to]) => from < to);
   return sql`${rollup(sql`usage_rollups_daily`, sql`day`, [[days.first, days.last]])}
@@ -152,6 +152,54 @@ export async function usageBreakdown(db: Executor, scope: ReportScope, groupBy: 
     rows: rows.map((row) => ({ key: row.group_key === null ? null : String(row.group_key), label: row.group_label === null ? null : String(row.group_label), requests: Number(row.requests), errors: Number(row.errors), costUsd: String(row.cost_usd) })),
     groups: rows.length > 0 ? Number(rows[0].groups) : 0,
   };
+}
+
+export interface CostSeries {
+  /** The `top` largest groups of the whole range by cost, largest first. */
+  groups: { key: string | null; label: string | null; costUsd: string }[];
+  /** Per UTC bucket (hour or day), each top group's cost (exact decimal strings; "0" where it had none) and the rest. */
+  points: { bucket: Date; costs: string[]; otherUsd: string }[];
+}
+
+/**
+ * Cost over time by group (the Overview's stacked chart): hour buckets read whole hours from usage_rollups_hourly,
+ * day buckets whole days from usage_rollups_daily, the edges from the ledger, as the reports do.
+ */
+export async function usageCostSeries(db: Executor, scope: ReportScope, groupBy: Exclude<ReportGrouping, "user">, bucket: "hour" | "day", top: number): Promise<CostSeries> {
+  const grouping = groupings[groupBy];
+  // One statement: the cells (bucket × group), each group's rank by its total, and per bucket the top groups' sums and
+  // the rest's (slot 0). Exact numerics throughout, returned as text.
+  const rows = await executeRows<{ bucket: Date | string; slot: number; group_key: string | null; group_label: string | null; group_total: string; cost_usd: string }>(
+    db,
+    sql`with cells as (
+          select date_trunc(${bucket}, u.at, 'UTC') as bucket, ${grouping.key} as group_key, ${grouping.label} as group_label, coalesce(sum(u.cost_usd), 0) as cost
+          from (${reportParts(scope, true, { days: bucket === "day" })}) u ${reportJoins}
+          group by 1, 2),
+        ranked as (
+          select group_key, max(group_label) as group_label, sum(cost) as total, row_number() over (order by sum(cost) desc, group_key nulls last) as rank
+          from cells group by group_key),
+        slots as (
+          select group_key, case when rank <= ${top} then rank::int else 0 end as slot,
+            case when rank <= ${top} then group_key end as shown_key, case when rank <= ${top} then group_label end as shown_label,
+            case when rank <= ${top} then total end as shown_total
+          from ranked)
+        select c.bucket, s.slot, max(s.shown_key) as group_key, max(s.shown_label) as group_label, coalesce(max(s.shown_total), 0)::text as group_total,
+          sum(c.cost)::text as cost_usd
+        from cells c join slots s on s.group_key is not distinct from c.group_key
+        group by 1, 2
+        order by 1, 2`,
+  );
+  const groups: CostSeries["groups"] = [];
+  const points = new Map<number, { bucket: Date; costs: string[]; otherUsd: string }>();
+  for (const row of rows) if (row.slot > 0 && !groups[row.slot - 1]) groups[row.slot - 1] = { key: row.group_key, label: row.group_label, costUsd: row.group_total };
+  for (const row of rows) {
+    const at = new Date(row.bucket);
+    let point = points.get(at.getTime());
+    if (!point) points.set(at.getTime(), (point = { bucket: at, costs: groups.map(() => "0"), otherUsd: "0" }));
+    if (row.slot === 0) point.otherUsd = row.cost_usd;
+    else point.costs[row.slot - 1] = row.cost_usd;
+  }
+  return { groups, points: [...points.values()] };
 }
 
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */

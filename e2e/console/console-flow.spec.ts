@@ -131,6 +131,11 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   // Where the cost goes: the model is among the models, its row links to its requests.
   const modelRow = page.getByTestId("breakdown-model").getByTestId("breakdown-row").filter({ hasText: "e2e-mini" });
   await expect(modelRow).toContainText("$0.0");
+  // Cost over time, stacked by the largest groups: the model is a series, and by provider too.
+  const costBy = page.getByTestId("chart-cost-by");
+  await expect(costBy.locator(".recharts-legend-item").filter({ hasText: "e2e-mini" })).toBeVisible();
+  await costBy.getByLabel("Cost over time by").selectOption("provider");
+  await expect(costBy.locator(".recharts-legend-item").first()).toBeVisible();
   await shot(page, "overview");
   // The range is kept in the URL, so the view can be shared.
   await page.getByRole("radio", { name: "7d", exact: true }).click();

@@ -5,7 +5,7 @@ import { listKeyIdsOfUser } from "@/db/queries/virtual-keys";
 import { findRequestBody } from "@/db/queries/request-bodies";
 import { decimalToPicos, picosToDecimal, cacheHitRatio } from "@/server/gateway/pricing";
 import { overviewFromRollups } from "@/db/queries/usage-rollups";
-import { usageBreakdown } from "@/db/queries/usage-reports";
+import { usageBreakdown, usageCostSeries } from "@/db/queries/usage-reports";
 import { can } from "./permissions";
 import { failure, ok, type Actor } from "./service-result";
 
@@ -90,4 +90,15 @@ export async function overviewBreakdownFor(db: Database, actor: Actor, range: Ov
   const scope = { orgId: actor.orgId, from, to, ...(keyIds ? { keyIds: [...keyIds] } : {}) };
   const entries = await Promise.all(breakdownGroupings.map(async (groupBy) => [groupBy, await usageBreakdown(db, scope, groupBy, 5)] as const));
   return ok({ range, from, to, isScopedToOwnKeys: keyIds !== undefined, groupings: Object.fromEntries(entries) as Record<(typeof breakdownGroupings)[number], Awaited<ReturnType<typeof usageBreakdown>>> });
+}
+
+/** Cost over time by team, key, model or provider (the Overview's stacked chart): the five largest and the rest. */
+export async function overviewCostSeriesFor(db: Database, actor: Actor, range: OverviewRange, groupBy: (typeof breakdownGroupings)[number]) {
+  if (!can(actor.role, "overview:read")) return failure({ code: "forbidden", message: "Your role cannot read the overview." });
+  const to = new Date();
+  const from = new Date(to.getTime() - overviewRanges[range].ms);
+  const keyIds = await usageKeyScope(db, actor);
+  const bucket = overviewRanges[range].bucket === "day" ? "day" : "hour";
+  const series = await usageCostSeries(db, { orgId: actor.orgId, from, to, ...(keyIds ? { keyIds: [...keyIds] } : {}) }, groupBy, bucket, 5);
+  return ok({ range, groupBy, bucket, from, to, ...series });
 }

@@ -11,6 +11,7 @@ import { curlSnippet } from "@/app/_components/snippets";
 import { useOrigin } from "@/app/_components/use-origin";
 import { useTRPC } from "@/app/_trpc/client";
 import { CostBreakdown } from "./cost-breakdown";
+import { CostSeriesChart } from "./cost-series-chart";
 import { fillSeries } from "./fill-series";
 import { OverviewCharts } from "./overview-charts";
 import { RangePicker, rangeLabel, type OverviewRange } from "./range-picker";
@@ -48,6 +49,7 @@ export function OverviewDashboard() {
         <EmptyState title={`No requests in the ${rangeLabel(range).toLowerCase()}`}>Pick a longer range, or see every request in the ledger.</EmptyState>
       ) : null}
       {overview.data && !isEmpty ? <OverviewCharts points={points} bucket={overview.data.bucket} /> : null}
+      {overview.data && !isEmpty ? <CostSeriesChart range={range} /> : null}
       {overview.data && !isEmpty ? <CostBreakdown range={range} totalCostUsd={overview.data.totals.costUsd} /> : null}
     </div>
   );

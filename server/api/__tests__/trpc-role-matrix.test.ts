@@ -86,6 +86,7 @@ const matrix: Record<string, Cell[]> = {
   "requests.get": [{ allowed: everyone, input: (world) => ({ id: world.requestId }) }],
   "overview.get": [{ allowed: everyone, input: () => ({ range: "24h" }) }],
   "overview.breakdown": [{ allowed: everyone, input: () => ({ range: "24h" }) }],
+  "overview.costSeries": [{ allowed: everyone, input: () => ({ range: "24h", group_by: "team" }) }],
   "adminTokens.list": [{ allowed: writers }],
   "adminTokens.create": [
     { label: "with the creator's role", allowed: writers, input: () => ({ name: unique("t") }) },

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { overviewBreakdownFor, overviewFor } from "@/server/admin/usage";
+import { breakdownGroupings, overviewBreakdownFor, overviewCostSeriesFor, overviewFor } from "@/server/admin/usage";
 import { procedureWith, router, unwrap } from "../trpc";
 
 export const overviewRouter = router({
@@ -11,4 +11,8 @@ export const overviewRouter = router({
   breakdown: procedureWith("overview:read")
     .input(z.object({ range: z.enum(["1h", "24h", "7d", "30d"]).default("24h") }))
     .query(async ({ ctx, input }) => unwrap(await overviewBreakdownFor(ctx.db, ctx.actor, input.range))),
+  /** Cost per hour (per day over 30 days) of the five largest teams, keys, models or providers, and the rest. */
+  costSeries: procedureWith("overview:read")
+    .input(z.object({ range: z.enum(["1h", "24h", "7d", "30d"]).default("24h"), group_by: z.enum(breakdownGroupings).default("model") }))
+    .query(async ({ ctx, input }) => unwrap(await overviewCostSeriesFor(ctx.db, ctx.actor, input.range, input.group_by))),
 });
