@@ -4,7 +4,7 @@ import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rat
 import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ExperimentEntry } from "../experiments/assign-variant";
-import type { CacheSettings } from "../cache/cache-settings";
+import type { CacheMode, CacheSettings, OrgCacheDefault } from "../cache/cache-settings";
 import type { ProviderId } from "../types";
 import type { ContextSettings } from "../context/context-settings";
 
@@ -28,6 +28,9 @@ export interface KeyEntry {
   bodyLogging?: "none" | "metadata" | "full";
   /** The response cache the key uses (its own mode, else the org's default); none: no cache (cache/cache-settings.ts). */
   cache?: CacheSettings;
+  /** What `cache` was resolved from, for a model group with its own response_cache setting (cache-settings.ts). */
+  cacheMode?: CacheMode | null;
+  orgCache?: OrgCacheDefault;
 }
 
 export interface ConnectionEntry {

@@ -136,6 +136,8 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       region: row.region,
       bodyLogging: row.bodyLogging ?? (row.teamId ? teamBodyLogging.get(row.teamId) : undefined) ?? "none",
       cache: resolveCacheSettings(row.responseCache, cacheDefaults.get(row.orgId)),
+      cacheMode: row.responseCache ?? null,
+      orgCache: cacheDefaults.get(row.orgId),
     }));
   const limits = limitRows.map((row) => ({
     id: row.id,
