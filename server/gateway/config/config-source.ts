@@ -52,6 +52,8 @@ export interface PriceEntry {
   outputPerMtok: string;
   cachedInputPerMtok: string | null;
   cacheWritePerMtok: string | null;
+  /** 1-hour cache writes; null or absent: the cache-write rate. */
+  cacheWrite1hPerMtok?: string | null;
 }
 
 /** The org's own price for a model (org_model_prices); null rates: the override ended, the catalog price applies. */
@@ -62,6 +64,8 @@ export interface OrgPriceEntry {
   outputPerMtok: string | null;
   cachedInputPerMtok: string | null;
   cacheWritePerMtok: string | null;
+  /** 1-hour cache writes; null or absent: the cache-write rate. */
+  cacheWrite1hPerMtok?: string | null;
 }
 
 /** The org's discount in percent (up to four decimals) on its model's provider (provider_discounts). */

@@ -81,14 +81,15 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       outputPerMtok: price.outputPerMtok,
       cachedInputPerMtok: price.cachedInputPerMtok,
       cacheWritePerMtok: price.cacheWritePerMtok,
+      cacheWrite1hPerMtok: price.cacheWrite1hPerMtok,
     });
     prices.set(price.modelId, list);
   }
 
   const orgPrices = new Map<string, OrgPriceEntry[]>();
   for (const row of orgPriceRows) {
-    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok } = row;
-    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok }]);
+    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok, cacheWrite1hPerMtok } = row;
+    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok, cacheWrite1hPerMtok }]);
   }
   const discounts = new Map<string, DiscountEntry[]>();
   for (const row of discountRows) {
