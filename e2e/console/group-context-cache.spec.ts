@@ -32,30 +32,30 @@ test("context and prompt-cache settings made in the group form are what the admi
   const dialog = page.getByRole("dialog", { name: "Add model group" });
   await dialog.getByLabel("Name (the model callers ask for)").fill(groupName);
   await dialog.getByTestId("deployment-row").nth(0).getByLabel("Model").selectOption(main);
-  await dialog.getByLabel("Context mode").selectOption("summarize");
-  await dialog.getByLabel("Summary model").selectOption(cheap);
+  await dialog.getByLabel("Context mode", { exact: true }).selectOption("summarize");
+  await dialog.getByLabel("Summary model", { exact: true }).selectOption(cheap);
   await dialog.getByLabel("Margin tokens").fill("-5");
   await dialog.getByLabel("Split concurrency").fill("40");
-  await dialog.getByLabel("Prompt cache").selectOption("auto");
-  await dialog.getByLabel("Cache TTL").selectOption("1h");
+  await dialog.getByLabel("Prompt cache mode", { exact: true }).selectOption("auto");
+  await dialog.getByLabel("Prompt cache TTL", { exact: true }).selectOption("1h");
   await dialog.getByLabel("Cache the conversation (last message)").check();
   await dialog.getByRole("button", { name: "Create group" }).click();
   // The form's own check, with the server's schema: each error next to its field, nothing sent.
   await expect(dialog.getByLabel("Margin tokens")).toHaveAttribute("aria-invalid", "true");
   await expect(dialog.getByLabel("Split concurrency")).toHaveAttribute("aria-invalid", "true");
-  await expect(dialog.getByLabel("Summary model")).not.toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByLabel("Summary model", { exact: true })).not.toHaveAttribute("aria-invalid", "true");
   await shot(page, "group-context-invalid");
 
   // The server's check: a fallback model that does not exist is refused on its field.
   await dialog.getByLabel("Margin tokens").fill("512");
   await dialog.getByLabel("Split concurrency").fill("2");
-  await dialog.getByLabel("Fallback model").fill(`no-such-model-${suffix}`);
+  await dialog.getByLabel("Fallback model", { exact: true }).fill(`no-such-model-${suffix}`);
   await dialog.getByRole("button", { name: "Create group" }).click();
-  await expect(dialog.getByLabel("Fallback model")).toHaveAttribute("aria-invalid", "true");
+  await expect(dialog.getByLabel("Fallback model", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(dialog.getByText("context.fallback_model names no other model or group of the organization.")).toBeVisible();
   await expect(dialog.getByLabel("Margin tokens")).not.toHaveAttribute("aria-invalid", "true");
 
-  await dialog.getByLabel("Fallback model").fill(large);
+  await dialog.getByLabel("Fallback model", { exact: true }).fill(large);
   await shot(page, "group-context-form");
   await dialog.getByRole("button", { name: "Create group" }).click();
   await expect(dialog).toBeHidden();
@@ -70,12 +70,12 @@ test("context and prompt-cache settings made in the group form are what the admi
   const row = page.getByTestId("group-row").filter({ hasText: groupName });
   await row.getByRole("button", { name: "Edit" }).click();
   const edit = page.getByRole("dialog", { name: "Edit model group" });
-  await expect(edit.getByLabel("Context mode")).toHaveValue("summarize");
-  await expect(edit.getByLabel("Summary model")).toHaveValue(cheap);
-  await expect(edit.getByLabel("Cache TTL")).toHaveValue("1h");
-  await edit.getByLabel("Context mode").selectOption("truncate");
-  await edit.getByLabel("Summary model").selectOption("");
-  await edit.getByLabel("Prompt cache").selectOption("off");
+  await expect(edit.getByLabel("Context mode", { exact: true })).toHaveValue("summarize");
+  await expect(edit.getByLabel("Summary model", { exact: true })).toHaveValue(cheap);
+  await expect(edit.getByLabel("Prompt cache TTL", { exact: true })).toHaveValue("1h");
+  await edit.getByLabel("Context mode", { exact: true }).selectOption("truncate");
+  await edit.getByLabel("Summary model", { exact: true }).selectOption("");
+  await edit.getByLabel("Prompt cache mode", { exact: true }).selectOption("off");
   await edit.getByLabel("Cache the conversation (last message)").uncheck();
   await edit.getByRole("button", { name: "Save new version" }).click();
   await expect(edit).toBeHidden();

@@ -122,21 +122,21 @@ export function ContextCacheFields({ values, onChange, modelNames, fieldError }:
       <fieldset className="space-y-2" aria-label="Provider prompt caching">
         <legend className="text-xs font-semibold text-neutral-600">Provider prompt caching</legend>
         <div className="grid grid-cols-3 items-end gap-3">
-          <SelectField label="Prompt cache" value={values.promptCacheMode} onChange={(event) => onChange({ promptCacheMode: event.target.value as ContextCacheValues["promptCacheMode"] })} hint={values.promptCacheMode === "auto" ? "Anthropic breakpoints added after long tools and system prompts." : "Only the caller's own breakpoints."} error={fieldError("prompt_cache.mode")}>
+          <SelectField label="Prompt cache mode" value={values.promptCacheMode} onChange={(event) => onChange({ promptCacheMode: event.target.value as ContextCacheValues["promptCacheMode"] })} hint={values.promptCacheMode === "auto" ? "Anthropic breakpoints added after long tools and system prompts." : "Only the caller's own breakpoints."} error={fieldError("prompt_cache.mode")}>
             <option value="auto">auto</option>
             <option value="off">off</option>
           </SelectField>
-          <SelectField label="Cache TTL" value={values.promptCacheTtl} onChange={(event) => onChange({ promptCacheTtl: event.target.value as ContextCacheValues["promptCacheTtl"] })} hint="1h writes cost 2x input, 5m 1.25x." error={fieldError("prompt_cache.ttl")}>
+          <SelectField label="Prompt cache TTL" value={values.promptCacheTtl} onChange={(event) => onChange({ promptCacheTtl: event.target.value as ContextCacheValues["promptCacheTtl"] })} hint="1h writes cost 2x input, 5m 1.25x." error={fieldError("prompt_cache.ttl")}>
             <option value="5m">5 minutes</option>
             <option value="1h">1 hour</option>
           </SelectField>
           <CheckboxField label="Cache the conversation (last message)" checked={values.promptCacheConversation} onChange={(event) => onChange({ promptCacheConversation: event.target.checked })} />
         </div>
       </fieldset>
-      <fieldset className="space-y-2" aria-label="Response cache">
+      <fieldset className="space-y-2" aria-label="Response cache mode">
         <legend className="text-xs font-semibold text-neutral-600">Response cache</legend>
         <div className="grid grid-cols-3 gap-3">
-          <SelectField label="Response cache" value={values.responseCacheMode} onChange={(event) => onChange({ responseCacheMode: event.target.value as ContextCacheValues["responseCacheMode"] })} hint={responseCacheHints[values.responseCacheMode]} error={fieldError("response_cache.mode")}>
+          <SelectField label="Response cache mode" value={values.responseCacheMode} onChange={(event) => onChange({ responseCacheMode: event.target.value as ContextCacheValues["responseCacheMode"] })} hint={responseCacheHints[values.responseCacheMode]} error={fieldError("response_cache.mode")}>
             <option value="inherit">inherit</option>
             <option value="off">off</option>
             <option value="org">org</option>
