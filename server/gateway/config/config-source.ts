@@ -5,7 +5,7 @@ import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ExperimentEntry } from "../experiments/assign-variant";
 import type { CacheMode, CacheSettings, OrgCacheDefault } from "../cache/cache-settings";
-import type { ProviderId } from "../types";
+import type { PromptCacheSettings, ProviderId } from "../types";
 import type { ContextSettings } from "../context/context-settings";
 
 export interface KeyEntry {
@@ -85,6 +85,8 @@ export interface ModelEntry {
   region: string | null;
   createdAt: number;
   connection: ConnectionEntry;
+  /** Provider prompt caching outside a group (the org's prompt_cache_default); absent: the default, auto. */
+  promptCache?: PromptCacheSettings;
   /** Context-window management of requests to this model by name (context/); absent: mode error. */
   context?: ContextSettings;
   /** Newest first. */

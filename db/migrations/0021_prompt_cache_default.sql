@@ -1,0 +1,1 @@
+ALTER TABLE "organizations" ADD COLUMN "prompt_cache_default" text DEFAULT 'auto' NOT NULL;
