@@ -41,7 +41,6 @@ export function PromptCacheForm() {
           value={value}
           onChange={(event) => setChoice(event.target.value as PromptCacheDefault)}
           className="w-72"
-          hint={value === "auto" ? "Anthropic breakpoints added after long tools and system prompts (5 minutes)." : "Only the breakpoints callers set themselves."}
         >
           <option value="auto">Automatic breakpoints</option>
           <option value="off">Off</option>
@@ -50,6 +49,7 @@ export function PromptCacheForm() {
           Save
         </Button>
       </form>
+      <p className="mt-1 text-xs text-neutral-500">{value === "auto" ? "Anthropic breakpoints added after long tools and system prompts (5 minutes)." : "Only the breakpoints callers set themselves."}</p>
       <ErrorBanner error={update.error ?? settings.error} title="Could not save the prompt caching default" className="mt-2" />
     </section>
   );
