@@ -13,6 +13,7 @@ import { bootstrap } from "@/server/bootstrap";
 import { acquireDataDirLock } from "@/server/data-dir-lock";
 import { getEncryptionKey, resolveAuthSecret } from "@/server/crypto/instance-secrets";
 import { env } from "@/server/env";
+import { startExportRunner } from "@/server/exports/export-runner";
 import { getGatewayRuntime, stopGatewayRuntime } from "@/server/gateway/runtime";
 import { describeError, logger } from "@/server/logger";
 import { stopMcpRuntime } from "@/server/mcp/runtime";
@@ -43,6 +44,9 @@ async function main(): Promise<void> {
   await migrateDatabase(handle);
   const { setupLink } = await bootstrap(handle.db, settings, getEncryptionKey(), publicUrl);
   const runtime = servesGateway ? await getGatewayRuntime() : undefined;
+  // Scheduled exports run where the reports code lives: every process serving the console (role all or console;
+  // gateway-only replicas never load it). Each delivery is claimed by one process (server/exports/export-runner.ts).
+  const exportRunner = startExportRunner(handle.db, settings.EXPORT_DELIVERY_INTERVAL_MS, { signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS });
 
   // Next attaches its own upgrade listener to `httpServer` (or, by default, to this server on its first
   // request) and ends upgrades whose path matches an app route, such as `/v1/responses`. Hand it a
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
     timeoutMs: settings.SHUTDOWN_TIMEOUT_MS,
     // The console may have started the runtime lazily (Test connection) even without serving /v1.
     stopRuntime: async () => {
+      exportRunner.stop();
       await stopMcpRuntime();
       await stopGatewayRuntime();
     },

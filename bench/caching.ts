@@ -27,6 +27,8 @@ interface Scenario {
   /** The model group the scenario's requests go to (created through the admin API). */
   group: Record<string, unknown>;
   headers?: Record<string, string>;
+  /** Turned on before the scenario runs (the response cache is an org setting). */
+  setup?: (base: string) => Promise<void>;
 }
 
 const deployment = [{ id: "sonnet", model: "claude-sonnet-4-5" }];
@@ -34,7 +36,16 @@ const SCENARIOS: Scenario[] = [
   { name: "no caching", group: { name: "support-nocache", deployments: deployment, prompt_cache: { mode: "off" } } },
   { name: "prompt cache (auto breakpoints)", group: { name: "support-auto", deployments: deployment, prompt_cache: { mode: "auto", ttl: "5m", conversation: false } } },
   { name: "prompt cache + conversation", group: { name: "support-conversation", deployments: deployment, prompt_cache: { mode: "auto", ttl: "5m", conversation: true } } },
-  // Response cache: appended here by its own change (a group or header that turns it on).
+  // The exact response cache on top (org setting, PUT /api/admin/cache): a conversation asked again word for word
+  // (conversations 10 and 11 repeat 0 and 1) is answered from the cache, at $0 and without a provider call.
+  {
+    name: "response cache + prompt cache",
+    group: { name: "support-response-cache", deployments: deployment, prompt_cache: { mode: "auto", ttl: "5m", conversation: true } },
+    setup: async (base) => {
+      const response = await fetch(`${base}/api/admin/cache`, { method: "PUT", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify({ mode: "org", ttl_seconds: 3600 }) });
+      if (!response.ok) throw new Error(`/api/admin/cache: ${response.status} ${await response.text()}`);
+    },
+  },
 ];
 
 const policy = Array.from({ length: 60 }, (_, index) => `${index + 1}. Orders placed in region ${index % 7} follow shipping rule ${index % 5}; refunds within ${14 + (index % 3) * 7} days.`).join("\n");
@@ -66,6 +77,7 @@ async function replay(base: string, key: string, scenario: Scenario): Promise<vo
   for (let conversation = 0; conversation < CONVERSATIONS; conversation++) {
     // Each scenario names itself first in the prompt so it starts with a cold provider cache (one fake serves all).
     const messages: { role: string; content: string }[] = [{ role: "system", content: `[${scenario.name}] ${systemPrompts[conversation % systemPrompts.length]}` }];
+    // Conversations repeat every 10 (2 system prompts × 5 questions): what a response cache can answer.
     for (let turn = 0; turn < TURNS; turn++) {
       messages.push({ role: "user", content: questions[(conversation + turn) % questions.length] });
       const response = await fetch(`${base}/v1/chat/completions`, {
@@ -80,17 +92,17 @@ async function replay(base: string, key: string, scenario: Scenario): Promise<vo
   }
 }
 
-interface Totals { requests: number; input: number; cachedRead: number; cacheWrite: number; output: number; cost: string }
+interface Totals { requests: number; hits: number; input: number; cachedRead: number; cacheWrite: number; output: number; cost: string }
 
 async function ledgerTotals(url: string, model: string, expected: number): Promise<Totals> {
   const sql = postgres(url, { onnotice: () => {}, max: 1 });
   try {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const [row] = await sql<{ requests: number; input: string; cached: string; write: string; output: string; cost: string }[]>`
-        select count(*)::int as requests, coalesce(sum(input_tokens), 0)::text as input, coalesce(sum(cached_input_tokens), 0)::text as cached,
+      const [row] = await sql<{ requests: number; hits: number; input: string; cached: string; write: string; output: string; cost: string }[]>`
+        select count(*)::int as requests, count(*) filter (where cache_status = 'hit')::int as hits, coalesce(sum(input_tokens), 0)::text as input, coalesce(sum(cached_input_tokens), 0)::text as cached,
                coalesce(sum(cache_write_tokens), 0)::text as write, coalesce(sum(output_tokens), 0)::text as output, coalesce(sum(cost_usd), 0)::text as cost
         from usage_ledger where requested_model = ${model}`;
-      if (row.requests >= expected) return { requests: row.requests, input: Number(row.input), cachedRead: Number(row.cached), cacheWrite: Number(row.write), output: Number(row.output), cost: row.cost };
+      if (row.requests >= expected) return { requests: row.requests, hits: row.hits, input: Number(row.input), cachedRead: Number(row.cached), cacheWrite: Number(row.write), output: Number(row.output), cost: row.cost };
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
     throw new Error(`the ledger did not get ${expected} rows for ${model}`);
@@ -101,9 +113,9 @@ async function ledgerTotals(url: string, model: string, expected: number): Promi
 
 function printTable(rows: { name: string; totals: Totals }[]): void {
   const baseline = Number(rows[0].totals.cost);
-  const header = ["scenario", "requests", "input", "cached read", "cache write", "output", "cost USD", "vs no caching"];
+  const header = ["scenario", "requests", "cache hits", "input", "cached read", "cache write", "output", "cost USD", "vs no caching"];
   const lines = rows.map(({ name, totals }) => [
-    name, String(totals.requests), String(totals.input), String(totals.cachedRead), String(totals.cacheWrite), String(totals.output),
+    name, String(totals.requests), String(totals.hits), String(totals.input), String(totals.cachedRead), String(totals.cacheWrite), String(totals.output),
     totals.cost.replace(/0+$/, ""), baseline > 0 ? `${(((Number(totals.cost) - baseline) / baseline) * 100).toFixed(1)} %` : "—",
   ]);
   const widths = header.map((title, column) => Math.max(title.length, ...lines.map((line) => line[column].length)));
@@ -124,6 +136,7 @@ async function main() {
     const rows: { name: string; totals: Totals }[] = [];
     for (const scenario of SCENARIOS) {
       await admin(gateway.url, "/api/admin/groups", scenario.group);
+      await scenario.setup?.(gateway.url);
       await new Promise((resolve) => setTimeout(resolve, 1500)); // the config snapshot reloads on NOTIFY
       await replay(gateway.url, key, scenario);
       rows.push({ name: scenario.name, totals: await ledgerTotals(database.url, String(scenario.group.name), CONVERSATIONS * TURNS) });

@@ -4,9 +4,10 @@
  * migrates it, loads BENCH_ROWS (1,000,000) synthetic ledger rows spread over the last 60 days (20 teams, 200 keys,
  * 8 models, 6 providers, ~4 % errors), ANALYZEs, then times each query BENCH_REPEATS (5) times through the same query
  * functions the console calls, printing the median and the slowest run: the ledger scans and the rollup-backed queries
- * (db/queries/usage-rollups.ts) side by side. Drops the database at the end.
+ * (db/queries/usage-rollups.ts) side by side. Drops the database at the end, unless BENCH_KEEP=1 (it prints the
+ * name); BENCH_DATABASE=<that name> times the queries again on it without loading.
  */
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { sql } from "drizzle-orm";
 import postgres from "postgres";
 import { executeRows, openDatabase } from "@/db/client";
@@ -34,14 +35,18 @@ async function timed(run: () => Promise<unknown>): Promise<{ median: number; max
 }
 
 async function main() {
-  const name = `modelgate_bench_data_${process.pid}`;
+  const reuse = process.env.BENCH_DATABASE;
+  const name = reuse ?? `modelgate_bench_data_${process.pid}`;
   const admin = postgres(serverUrl, { onnotice: () => {}, max: 1 });
-  await admin.unsafe(`create database ${name}`);
+  if (!reuse) await admin.unsafe(`create database ${name}`);
   const handle = await openDatabase({ databaseUrl: Object.assign(new URL(serverUrl), { pathname: `/${name}` }).toString(), max: 4 });
   try {
     await migrateDatabase(handle);
     const db = handle.db;
     const orgId = await ensureDefaultOrg(db);
+    let loadMs = 0;
+    let rollupMs = 0;
+    if (!reuse) {
     const loadStarted = performance.now();
     // Teams and keys as uuids derived from their number, so rows can point at them without joins.
     await db.execute(sql`
@@ -69,18 +74,25 @@ async function main() {
       from generate_series(1, ${rowCount}) as g,
         -- Key, model and outcome from independent hashes of g, so no filter combination is empty or all-matching.
         lateral (select ((g::bigint * 2654435761) % 4294967296 % 200)::int as k, ((g::bigint * 40503) % 65536 % 8)::int as m, ((g::bigint * 97) % 1000)::int as e) as pick`);
-    const loadMs = performance.now() - loadStarted;
+    loadMs = performance.now() - loadStarted;
     // The rows went straight into the ledger, so build the rollups with the migration's own backfill statements
-    // (0013_org_prices_rollups.sql), as an upgrade of a full ledger would.
+    // (*_org_prices_rollups.sql, *_daily_rollups.sql), as an upgrade of a full ledger would.
     const rollupStarted = performance.now();
-    const migration = readFileSync(new URL("../db/migrations/0013_org_prices_rollups.sql", import.meta.url), "utf8");
-    for (const statement of migration.split("--> statement-breakpoint").map((part) => part.replace(/^--.*$/gm, "").trim())) {
-      if (/^(INSERT INTO "usage_rollups|WITH "buckets")/.test(statement)) await handle.db.execute(sql.raw(statement));
+    const migrations = new URL("../db/migrations/", import.meta.url);
+    for (const suffix of ["_org_prices_rollups.sql", "_daily_rollups.sql"]) {
+      const backfill = readdirSync(migrations).find((file) => file.endsWith(suffix));
+      if (!backfill) throw new Error(`the rollups migration (*${suffix}) is missing`);
+      const migration = readFileSync(new URL(backfill, migrations), "utf8");
+      for (const statement of migration.split("--> statement-breakpoint").map((part) => part.replace(/^--.*$/gm, "").trim())) {
+        if (/^(INSERT INTO "usage_rollups|WITH "buckets")/.test(statement)) await handle.db.execute(sql.raw(statement));
+      }
     }
-    const rollupMs = performance.now() - rollupStarted;
+    rollupMs = performance.now() - rollupStarted;
     await db.execute(sql`analyze usage_ledger`);
     await db.execute(sql`analyze usage_rollups_hourly`);
     await db.execute(sql`analyze usage_rollups_org_hourly`);
+    await db.execute(sql`analyze usage_rollups_daily`);
+    }
 
     const key = "00000000-0000-4000-9000-000000000007";
     // The cursor of the 500,000th newest row: a deep page, reached by keyset (no OFFSET).
@@ -116,12 +128,12 @@ async function main() {
           ),
       ],
     ];
-    const [{ count, rollups, hours }] = await executeRows<{ count: number; rollups: number; hours: number }>(
+    const [{ count, rollups, hours, days }] = await executeRows<{ count: number; rollups: number; hours: number; days: number }>(
       db,
-      sql`select (select count(*)::int from usage_ledger) as count, (select count(*)::int from usage_rollups_hourly) as rollups, (select count(*)::int from usage_rollups_org_hourly) as hours`,
+      sql`select (select count(*)::int from usage_ledger) as count, (select count(*)::int from usage_rollups_hourly) as rollups, (select count(*)::int from usage_rollups_org_hourly) as hours, (select count(*)::int from usage_rollups_daily) as days`,
     );
     console.log(`modelgate data benchmark — ${new Date().toISOString()} — ${count.toLocaleString("en")} ledger rows (loaded in ${(loadMs / 1000).toFixed(1)} s), ${repeats} runs each after a warm-up`);
-    console.log(`rollups built from the ledger in ${(rollupMs / 1000).toFixed(1)} s: ${rollups.toLocaleString("en")} hourly rows (org, hour, team, key, model, provider), ${hours.toLocaleString("en")} org-hour rows\n`);
+    console.log(`rollups built from the ledger in ${(rollupMs / 1000).toFixed(1)} s: ${rollups.toLocaleString("en")} hourly rows (org, hour, team, key, model, provider), ${hours.toLocaleString("en")} org-hour rows, ${days.toLocaleString("en")} daily rows\n`);
     console.log(`| query | median | slowest | under ${TARGET_MS} ms |`);
     console.log("|---|---|---|---|");
     for (const [label, run] of cases) {
@@ -130,7 +142,8 @@ async function main() {
     }
   } finally {
     await handle.close();
-    await admin.unsafe(`drop database if exists ${name} with (force)`);
+    if (process.env.BENCH_KEEP === "1" || reuse) console.log(`\nkept the database ${name} (BENCH_DATABASE=${name} to time again; drop it when done)`);
+    else await admin.unsafe(`drop database if exists ${name} with (force)`);
     await admin.end();
   }
 }

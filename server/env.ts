@@ -121,6 +121,8 @@ export const envSchema = z.object({
   CONFIG_REFRESH_INTERVAL_MS: positiveInt(30_000),
   /** How often each replica checks the running experiments' guardrails (README "A/B experiments"). */
   EXPERIMENT_GUARDRAIL_INTERVAL_MS: positiveInt(30_000),
+  /** How often a bandit-mode experiment's split is recomputed, shared by the replicas (README "A/B experiments"). */
+  EXPERIMENT_BANDIT_INTERVAL_MS: positiveInt(60_000),
   /** Shared rate limits across replicas (redis://…); unset, each process limits on its own (README "Rate limits"). */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// or rediss:// URL").optional(),
   /** Longest wait for one Redis command; past it the limit's fail mode applies. */
@@ -132,6 +134,10 @@ export const envSchema = z.object({
   BUDGET_LEASE_REQUESTS: z.coerce.number().int().min(0).max(10_000).default(32),
   /** How often each replica frees expired budget reservations and slices and recounts new budgets (README "Budgets"). */
   BUDGET_SWEEP_INTERVAL_MS: positiveInt(15_000),
+  /** How often each replica looks for a provider cost import that is due (README "Provider cost import"); each runs daily. */
+  COST_IMPORT_CHECK_INTERVAL_MS: positiveInt(60_000),
+  /** How often each console process (role all or console) looks for a scheduled export whose month has ended or whose retry is due (README "Scheduled exports"). */
+  EXPORT_DELIVERY_INTERVAL_MS: positiveInt(60_000),
   /** The routing-events timeline (circuit changes, cool-downs) keeps this many days. */
   ROUTING_EVENT_RETENTION_DAYS: positiveInt(30),
   /** Stored request bodies (keys or teams with body logging) are deleted after this many days. */

@@ -49,7 +49,7 @@ function randomRow(index: number, base: number): UsageRow {
   };
 }
 
-describe("hourly rollups", () => {
+describe("hourly and daily rollups", () => {
   test("after concurrent, overlapping batches every rollup row equals the sum of its ledger rows exactly", async () => {
     const base = Date.parse("2026-03-01T00:00:00Z");
     const rows = Array.from({ length: 4000 }, (_, index) => randomRow(index, base));
@@ -74,12 +74,31 @@ describe("hourly rollups", () => {
           union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
     );
     expect(mismatches).toEqual([]);
-    const [counts] = await executeRows<{ rollups: number; hours: number }>(
+    const dailyMismatches = await executeRows<Record<string, unknown>>(
       database.handle.db,
-      sql`select (select count(*)::int from usage_rollups_hourly where org_id = ${orgId}) as rollups, (select count(*)::int from usage_rollups_org_hourly where org_id = ${orgId}) as hours`,
+      sql`with ledger as (
+            select org_id, date_trunc('day', started_at, 'UTC') as day, team_id, key_id, requested_model, provider, count(*)::bigint as requests,
+              count(*) filter (where status <> 'success')::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+              sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(cost_usd)::text as cost_usd,
+              sum(list_cost_usd)::text as list_cost_usd, sum(latency_ms)::bigint as latency_ms_sum
+            from usage_ledger where org_id = ${orgId} group by 1, 2, 3, 4, 5, 6),
+          rollup as (
+            select org_id, day, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
+              cost_usd::text, list_cost_usd::text, latency_ms_sum from usage_rollups_daily where org_id = ${orgId})
+          (select 'missing' as side, * from ledger except select 'missing', * from rollup)
+          union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
+    );
+    expect(dailyMismatches).toEqual([]);
+    const [counts] = await executeRows<{ rollups: number; hours: number; days: number }>(
+      database.handle.db,
+      sql`select (select count(*)::int from usage_rollups_hourly where org_id = ${orgId}) as rollups, (select count(*)::int from usage_rollups_org_hourly where org_id = ${orgId}) as hours,
+        (select count(*)::int from usage_rollups_daily where org_id = ${orgId}) as days`,
     );
     expect(counts.rollups).toBeGreaterThan(100);
     expect(counts.hours).toBe(30);
+    // 30 hours from midnight: two UTC days, each with fewer rows than its hours have.
+    expect(counts.days).toBeGreaterThan(0);
+    expect(counts.days).toBeLessThan(counts.rollups);
 
     const orgMismatches = await executeRows<Record<string, unknown>>(
       database.handle.db,
@@ -124,6 +143,9 @@ describe("hourly rollups", () => {
     // Asia/Kolkata (+05:30) and Asia/Kathmandu (+05:45) days: the edge half and quarter hours come from the ledger.
     ["a +05:30 day", "2026-02-28T18:30:00Z", "2026-03-01T18:30:00Z"],
     ["a +05:45 period", "2026-02-28T18:15:00Z", "2026-03-02T05:45:00Z"],
+    // A whole UTC day (daily rollups) between edge hours (hourly rollups) and edge half hours (the ledger).
+    ["two +05:30 days", "2026-02-28T18:30:00Z", "2026-03-02T18:30:00Z"],
+    ["from a UTC midnight to an hour's middle", "2026-03-01T00:00:00Z", "2026-03-02T03:20:00Z"],
   ])("every report grouping over %s equals the ledger's, group for group, to the picodollar", async (_label, from, to) => {
     const scope = { orgId, from: new Date(from), to: new Date(to) };
     for (const groupBy of reportGroupings) {

@@ -1,8 +1,55 @@
-import { and, asc, eq, sql } from "drizzle-orm";
+import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
-import { experiments } from "../schema";
+import { experiments, experimentVersions, teams, virtualKeys } from "../schema";
 
 export type ExperimentRow = typeof experiments.$inferSelect;
+export type ExperimentVersionRow = typeof experimentVersions.$inferSelect;
+
+export async function insertExperimentVersion(tx: Executor, values: typeof experimentVersions.$inferInsert): Promise<ExperimentVersionRow> {
+  const [row] = await tx.insert(experimentVersions).values(values).returning();
+  return row;
+}
+
+/** Every admin-made version of the experiment's settings, newest first. */
+export async function listExperimentVersions(db: Executor, orgId: string, experimentId: string): Promise<ExperimentVersionRow[]> {
+  return db.select().from(experimentVersions).where(and(eq(experimentVersions.orgId, orgId), eq(experimentVersions.experimentId, experimentId))).orderBy(desc(experimentVersions.version));
+}
+
+export async function findExperimentVersion(db: Executor, orgId: string, experimentId: string, version: number): Promise<ExperimentVersionRow | undefined> {
+  const [row] = await db.select().from(experimentVersions).where(and(eq(experimentVersions.orgId, orgId), eq(experimentVersions.experimentId, experimentId), eq(experimentVersions.version, version)));
+  return row;
+}
+
+/**
+ * An admin edit or restore: writes the settings and bumps the version, only if the row is still as `seen` (same
+ * version and no rollback or bandit split since it was read).
+ */
+export async function updateExperimentSettings(tx: Executor, seen: ExperimentRow, patch: Pick<ExperimentRow, "variants" | "guardrails" | "scope" | "bandit">): Promise<ExperimentRow | undefined> {
+  const [row] = await tx
+    .update(experiments)
+    .set({ ...patch, version: seen.version + 1, updatedAt: new Date() })
+    .where(
+      and(
+        eq(experiments.orgId, seen.orgId),
+        eq(experiments.id, seen.id),
+        eq(experiments.version, seen.version),
+        sql`date_trunc('milliseconds', ${experiments.updatedAt}) = date_trunc('milliseconds', ${seen.updatedAt.toISOString()}::timestamptz)`,
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** The ids among `keyIds` / `teamIds` that name no key / team of the org (scope validation). */
+export async function findUnknownScopeIds(db: Executor, orgId: string, keyIds: string[], teamIds: string[]): Promise<{ keyIds: string[]; teamIds: string[] }> {
+  const [keyRows, teamRows] = await Promise.all([
+    keyIds.length ? db.select({ id: virtualKeys.id }).from(virtualKeys).where(and(eq(virtualKeys.orgId, orgId), inArray(virtualKeys.id, keyIds))) : [],
+    teamIds.length ? db.select({ id: teams.id }).from(teams).where(and(eq(teams.orgId, orgId), inArray(teams.id, teamIds))) : [],
+  ]);
+  const knownKeys = new Set(keyRows.map((row) => row.id));
+  const knownTeams = new Set(teamRows.map((row) => row.id));
+  return { keyIds: keyIds.filter((id) => !knownKeys.has(id)), teamIds: teamIds.filter((id) => !knownTeams.has(id)) };
+}
 
 export async function listExperimentRows(db: Executor, orgId: string): Promise<ExperimentRow[]> {
   return db.select().from(experiments).where(eq(experiments.orgId, orgId)).orderBy(asc(experiments.name));
@@ -114,7 +161,7 @@ export async function experimentMetrics(db: Executor, orgId: string, experimentI
 }
 
 /** Guardrail rollback, manual rollback and promotion: only if the experiment is still as it was read (one winner among replicas). */
-export async function updateExperimentIf(tx: Executor, orgId: string, id: string, seenUpdatedAt: Date, patch: Partial<Pick<ExperimentRow, "variants" | "events" | "status" | "winner">>): Promise<ExperimentRow | undefined> {
+export async function updateExperimentIf(tx: Executor, orgId: string, id: string, seenUpdatedAt: Date, patch: Partial<Pick<ExperimentRow, "variants" | "events" | "status" | "winner" | "splitAt">>): Promise<ExperimentRow | undefined> {
   const [row] = await tx
     .update(experiments)
     .set({ ...patch, updatedAt: new Date() })
@@ -130,4 +177,9 @@ export async function listGuardedExperiments(db: Executor): Promise<ExperimentRo
     .select()
     .from(experiments)
     .where(and(eq(experiments.status, "running"), sql`(${experiments.guardrails} ? 'max_error_rate' or ${experiments.guardrails} ? 'max_p95_latency_ratio')`));
+}
+
+/** Running experiments of every org in bandit mode (the bandit's one list query per pass). */
+export async function listBanditExperiments(db: Executor): Promise<ExperimentRow[]> {
+  return db.select().from(experiments).where(and(eq(experiments.status, "running"), sql`${experiments.bandit} is not null and ${experiments.bandit} <> 'null'::jsonb`));
 }

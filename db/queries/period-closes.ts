@@ -5,34 +5,44 @@ import { reportJoins, type ReportGroup, type ReportGrouping, type ReportScope } 
 
 export type PeriodCloseRow = typeof periodCloses.$inferSelect;
 
-// The dimensions a close freezes (README "Period close"): every report grouping reads from them.
-const lineDimensions = sql`u.team_id, u.key_id, u.end_user, u.requested_model, u.provider, m.region, coalesce(k.cost_centre, t.cost_centre)`;
-
 /**
- * Closes a month in one statement: the close row with its totals and one frozen line per
- * dimension combination, both from the same read of the ledger. Returns the close.
+ * Closes a month in one statement: the close row with its totals, one frozen line per dimension
+ * combination and the ids of the charged rows it counted, all from the same read of the ledger.
+ * Returns the close.
  */
 export async function insertPeriodClose(tx: Executor, close: { orgId: string; month: string; timeZone: string; periodStart: Date; periodEnd: Date; closedBy: string }): Promise<PeriodCloseRow> {
   const [row] = await executeRows<{ id: string }>(
     tx,
-    sql`with lines as (
-          select u.team_id, u.key_id, u.end_user, u.requested_model as model, u.provider, m.region, coalesce(k.cost_centre, t.cost_centre) as tag,
-                 count(*)::int as requests, sum(u.input_tokens)::bigint as input_tokens, sum(u.output_tokens)::bigint as output_tokens,
-                 sum(u.cached_input_tokens)::bigint as cached_input_tokens, sum(u.cost_usd) as cost_usd
+    sql`with source as materialized (
+          select u.id, u.team_id, u.key_id, u.end_user, u.requested_model as model, u.provider, m.region, coalesce(k.cost_centre, t.cost_centre) as tag,
+                 u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cost_usd
           from usage_ledger u ${reportJoins}
           where u.org_id = ${close.orgId} and u.started_at >= ${close.periodStart.toISOString()} and u.started_at < ${close.periodEnd.toISOString()}
-          group by ${lineDimensions}
+        ),
+        lines as (
+          select team_id, key_id, end_user, model, provider, region, tag,
+                 count(*)::int as requests, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+                 sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cost_usd) as cost_usd
+          from source
+          group by team_id, key_id, end_user, model, provider, region, tag
         ),
         close as (
-          insert into period_closes (org_id, month, time_zone, period_start, period_end, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, closed_by)
+          insert into period_closes (org_id, month, time_zone, period_start, period_end, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, closed_by, requests_frozen)
           select ${close.orgId}, ${close.month}, ${close.timeZone}, ${close.periodStart.toISOString()}, ${close.periodEnd.toISOString()},
-                 coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cached_input_tokens), 0), coalesce(sum(cost_usd), 0), ${close.closedBy}
+                 coalesce(sum(requests), 0), coalesce(sum(input_tokens), 0), coalesce(sum(output_tokens), 0), coalesce(sum(cached_input_tokens), 0), coalesce(sum(cost_usd), 0), ${close.closedBy}, true
           from lines
           returning id
         ),
         frozen as (
           insert into period_close_lines (close_id, team_id, key_id, end_user, model, provider, region, tag, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd)
           select close.id, team_id, key_id, end_user, model, provider, region, tag, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd from lines cross join close
+          returning 1
+        ),
+        members as (
+          -- The charged rows the FOCUS export of the closed month lists (the same read as the lines).
+          insert into period_close_requests (close_id, request_id, region, tag)
+          select close.id, source.id, source.region, source.tag from source cross join close
+          where source.input_tokens > 0 or source.output_tokens > 0 or source.cost_usd <> 0
           returning 1
         )
         select id from close`,

@@ -1,6 +1,6 @@
 import { sql, type SQL } from "drizzle-orm";
 import { executeRows, type Executor } from "../client";
-import { wholeHours } from "./usage-rollups";
+import { wholeDays, wholeHours } from "./usage-rollups";
 
 /**
  * Usage reports straight from the ledger: exact numeric sums (cost_usd is numeric(24,12), summed
@@ -61,25 +61,31 @@ const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
   coalesce(sum(u.list_cost_usd), 0)::text as list_cost_usd`;
 
 /**
- * The rows a report sums, as "parts": for every grouping but end user, the whole UTC hours of the period from
- * usage_rollups_hourly and the partial hours at its edges (a zone with a 30- or 45-minute offset, a custom ISO
- * instant) from the ledger; grouped by end user, the ledger only (the rollups do not keep end users).
+ * The rows a report sums, as "parts": for every grouping but end user, the whole UTC days of the period from
+ * usage_rollups_daily, the whole hours around them from usage_rollups_hourly, and the partial hours at its edges (a zone
+ * with a 30- or 45-minute offset, a custom ISO instant) from the ledger; grouped by end user, the ledger only (the
+ * rollups do not keep end users).
  */
 function reportParts(scope: ReportScope, useRollups: boolean): SQL {
   const team = scope.teamId ? sql` and team_id = ${scope.teamId}` : sql``;
   const ledger = (range: SQL) =>
     sql`select org_id, team_id, key_id, key_prefix, requested_model, provider, end_user, 1 as requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
         from usage_ledger where org_id = ${scope.orgId} and ${range}${team}`;
-  const from = scope.from.toISOString();
-  const to = scope.to.toISOString();
+  const rollup = (table: SQL, column: SQL, ranges: [Date, Date][]) =>
+    sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
+        from ${table} where org_id = ${scope.orgId} and (${sql.join(
+          ranges.map(([from, to]) => sql`(${column} >= ${from.toISOString()} and ${column} < ${to.toISOString()})`),
+          sql` or `,
+        )})${team}`;
   const hours = useRollups ? wholeHours(scope.from, scope.to) : null;
-  if (!hours) return ledger(sql`started_at >= ${from} and started_at < ${to}`);
-  const first = hours.first.toISOString();
-  const last = hours.last.toISOString();
-  return sql`select org_id, team_id, key_id, null::text as key_prefix, requested_model, provider, null::text as end_user, requests, input_tokens, output_tokens, cached_input_tokens, cost_usd, list_cost_usd
-      from usage_rollups_hourly where org_id = ${scope.orgId} and hour >= ${first} and hour < ${last}${team}
-    union all
-    ${ledger(sql`((started_at >= ${from} and started_at < ${first}) or (started_at >= ${last} and started_at < ${to}))`)}`;
+  if (!hours) return ledger(sql`started_at >= ${scope.from.toISOString()} and started_at < ${scope.to.toISOString()}`);
+  const edges = sql`((started_at >= ${scope.from.toISOString()} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${scope.to.toISOString()}))`;
+  const days = wholeDays(hours.first, hours.last);
+  if (!days) return sql`${rollup(sql`usage_rollups_hourly`, sql`hour`, [[hours.first, hours.last]])} union all ${ledger(edges)}`;
+  const edgeHours = ([[hours.first, days.first], [days.last, hours.last]] as [Date, Date][]).filter(([from, to]) => from < to);
+  return sql`${rollup(sql`usage_rollups_daily`, sql`day`, [[days.first, days.last]])}
+    ${edgeHours.length > 0 ? sql`union all ${rollup(sql`usage_rollups_hourly`, sql`hour`, edgeHours)}` : sql``}
+    union all ${ledger(edges)}`;
 }
 
 /** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
@@ -119,11 +125,29 @@ export async function usageReport(db: Executor, scope: ReportScope, groupBy: Rep
 /** Ledger rows that carry a charge (tokens or cost): the rows a FOCUS export writes. */
 const chargedRows = sql`(u.input_tokens > 0 or u.output_tokens > 0 or u.cost_usd <> 0)`;
 
-export async function countChargedRows(db: Executor, scope: ReportScope): Promise<number> {
+/**
+ * Narrows charged rows to a close's frozen set (`frozen`: the rows it counted, with the region and tag they were
+ * frozen under) or to the rows of its month it did not count (`late`: recorded after the close).
+ */
+export interface CloseFilter {
+  closeId: string;
+  rows: "frozen" | "late";
+}
+
+function closeJoin(filter?: CloseFilter): SQL {
+  return filter ? sql` left join period_close_requests pc on pc.close_id = ${filter.closeId}::uuid and pc.request_id = u.id` : sql``;
+}
+
+function closeCondition(filter?: CloseFilter): SQL {
+  if (!filter) return sql``;
+  return filter.rows === "frozen" ? sql` and pc.request_id is not null` : sql` and pc.request_id is null`;
+}
+
+export async function countChargedRows(db: Executor, scope: ReportScope & { close?: CloseFilter }): Promise<number> {
   const [row] = await executeRows<{ count: number }>(
     db,
-    sql`select count(*)::int as count from usage_ledger u
-        where ${inScope(scope)} and ${chargedRows}`,
+    sql`select count(*)::int as count from usage_ledger u${closeJoin(scope.close)}
+        where ${inScope(scope)} and ${chargedRows}${closeCondition(scope.close)}`,
   );
   return Number(row.count);
 }
@@ -184,18 +208,19 @@ const iso = (expression: SQL) => sql`to_char(${expression} at time zone 'UTC', '
  * tags, the price row the request was priced with). Month boundaries are computed by
  * PostgreSQL in the org's time zone (DST-correct).
  */
-export async function listChargeRows(db: Executor, scope: ReportScope & { timeZone: string }, page: { cursor?: ChargeCursor; limit: number }): Promise<ChargeRow[]> {
+export async function listChargeRows(db: Executor, scope: ReportScope & { timeZone: string; close?: CloseFilter }, page: { cursor?: ChargeCursor; limit: number }): Promise<ChargeRow[]> {
   const after = page.cursor
     ? sql` and (u.started_at, u.id) > (timestamptz 'epoch' + ${page.cursor.startedAtMicros}::bigint * interval '1 microsecond', ${page.cursor.id})`
     : sql``;
   const month = sql`(date_trunc('month', u.started_at at time zone ${scope.timeZone}) at time zone ${scope.timeZone})`;
   const monthEnd = sql`((date_trunc('month', u.started_at at time zone ${scope.timeZone}) + interval '1 month') at time zone ${scope.timeZone})`;
+  const frozen = scope.close?.rows === "frozen";
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select u.id, (extract(epoch from u.started_at) * 1000000)::bigint::text as started_at_micros,
           ${iso(sql`date_trunc('hour', u.started_at)`)} as hour_start, ${iso(month)} as month_start, ${iso(monthEnd)} as month_end,
           u.org_id, o.name as org_name, u.team_id, t.name as team_name, u.key_id, k.name as key_name, u.key_prefix,
-          coalesce(k.cost_centre, t.cost_centre) as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, m.region,
+          ${frozen ? sql`pc.tag` : sql`coalesce(k.cost_centre, t.cost_centre)`} as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, ${frozen ? sql`pc.region` : sql`m.region`} as region,
           u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cache_write_1h_tokens, u.cost_usd::text as cost_usd, u.list_cost_usd::text as list_cost_usd, u.price_id,
           u.org_price_id, u.discount_percent::text as discount_percent,
           op.input_per_mtok::text as org_input_per_mtok, op.output_per_mtok::text as org_output_per_mtok,
@@ -205,8 +230,8 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
         from usage_ledger u ${reportJoins}
         join organizations o on o.id = u.org_id
         left join model_prices p on p.id = u.price_id
-        left join org_model_prices op on op.id = u.org_price_id
-        where ${inScope(scope)} and ${chargedRows}${after}
+        left join org_model_prices op on op.id = u.org_price_id${closeJoin(scope.close)}
+        where ${inScope(scope)} and ${chargedRows}${closeCondition(scope.close)}${after}
         order by u.started_at, u.id
         limit ${page.limit}`,
   );

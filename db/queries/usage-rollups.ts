@@ -18,7 +18,10 @@ export const latencyBoundsSql = sql.raw(`'{${LATENCY_BUCKET_BOUNDS.join(",")}}':
 /** The UTC hour of a timestamptz, whatever the session's time zone. */
 export const utcHour = (column: SQL) => sql`date_trunc('hour', ${column}, 'UTC')`;
 
-/** The CTEs that add the inserted rows (`ins`) to both rollups; appended to insertUsageRows' statement. */
+/** The UTC day of a timestamptz, whatever the session's time zone. */
+export const utcDay = (column: SQL) => sql`date_trunc('day', ${column}, 'UTC')`;
+
+/** The CTEs that add the inserted rows (`ins`) to the rollups; appended to insertUsageRows' statement. */
 export const rollupCtes = sql`rolled as (
     insert into usage_rollups_hourly as r (org_id, hour, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
       cached_input_tokens, cache_write_tokens, cost_usd, list_cost_usd, latency_ms_sum)
@@ -26,6 +29,19 @@ export const rollupCtes = sql`rolled as (
       sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(cost_usd), sum(list_cost_usd), sum(latency_ms)
     from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
     on conflict on constraint usage_rollups_hourly_dims_unique do update set
+      requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
+      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
+      cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
+      cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum
+    returning 1
+  ),
+  daily_rolled as (
+    insert into usage_rollups_daily as r (org_id, day, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
+      cached_input_tokens, cache_write_tokens, cost_usd, list_cost_usd, latency_ms_sum)
+    select org_id, ${utcDay(sql`started_at`)}, team_id, key_id, requested_model, provider, count(*), count(*) filter (where status <> 'success'),
+      sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(cost_usd), sum(list_cost_usd), sum(latency_ms)
+    from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
+    on conflict on constraint usage_rollups_daily_dims_unique do update set
       requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
       input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
       cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
@@ -92,9 +108,17 @@ export function addHistograms(into: number[], histogram: readonly number[]): num
 
 /** The whole UTC hours inside [from, to): [first, last) with first ≥ from and last ≤ to; null when there is none. */
 export function wholeHours(from: Date, to: Date): { first: Date; last: Date } | null {
-  const hour = 3_600_000;
-  const first = new Date(Math.ceil(from.getTime() / hour) * hour);
-  const last = new Date(Math.floor(to.getTime() / hour) * hour);
+  return wholeUnits(from, to, 3_600_000);
+}
+
+/** The whole UTC days inside [from, to), as wholeHours. */
+export function wholeDays(from: Date, to: Date): { first: Date; last: Date } | null {
+  return wholeUnits(from, to, 86_400_000);
+}
+
+function wholeUnits(from: Date, to: Date, unit: number): { first: Date; last: Date } | null {
+  const first = new Date(Math.ceil(from.getTime() / unit) * unit);
+  const last = new Date(Math.floor(to.getTime() / unit) * unit);
   return first < last ? { first, last } : null;
 }
 

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { bigint, index, integer, numeric, pgTable, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
+import { bigint, boolean, index, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uniqueIndex, uuid } from "drizzle-orm/pg-core";
 import { organizations } from "./organizations";
 
 /**
@@ -27,6 +27,11 @@ export const periodCloses = pgTable(
     closedAt: timestamp("closed_at", { withTimezone: true }).notNull().defaultNow(),
     reopenedBy: text("reopened_by"),
     reopenedAt: timestamp("reopened_at", { withTimezone: true }),
+    /**
+     * Whether the close recorded which charged ledger rows it froze (period_close_requests). Closes made before that
+     * existed are false: their FOCUS export still lists the live ledger's rows of the month.
+     */
+    requestsFrozen: boolean("requests_frozen").notNull().default(false),
   },
   (table) => [
     uniqueIndex("period_closes_open_month_unique").on(table.orgId, table.month).where(sql`${table.reopenedAt} is null`),
@@ -58,6 +63,22 @@ export const periodCloseLines = pgTable(
     costUsd: numeric("cost_usd", { precision: 24, scale: 12 }).notNull(),
   },
   (table) => [index("period_close_lines_close_idx").on(table.closeId)],
+);
+
+/**
+ * The charged ledger rows (tokens or cost > 0) a close counted, read in the same statement as its lines, with the
+ * region and cost-centre tag they were frozen under. A closed month's FOCUS export lists exactly these rows; a row of
+ * the month missing here arrived after the close and is exported as a correction in the next open month.
+ */
+export const periodCloseRequests = pgTable(
+  "period_close_requests",
+  {
+    closeId: uuid("close_id").notNull().references(() => periodCloses.id, { onDelete: "cascade" }),
+    requestId: text("request_id").notNull(),
+    region: text("region"),
+    tag: text("tag"),
+  },
+  (table) => [primaryKey({ columns: [table.closeId, table.requestId] })],
 );
 
 /** A provider's invoice total for a month, entered by finance, reconciled against the gateway's cost (README "Invoice reconciliation"). */

@@ -27,3 +27,5 @@ export * from "./response-cache";
 export * from "./request-feedback";
 export * from "./org-prices";
 export * from "./usage-rollups";
+export * from "./provider-costs";
+export * from "./export-schedules";

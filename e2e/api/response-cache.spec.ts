@@ -15,7 +15,7 @@ const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: 
 
 /** How many requests carrying `text` reached the fake. */
 async function reachedFake(text: string): Promise<number> {
-  return (await fakeRequests(e2eEnv().fakeOpenAIUrl)).filter((recorded) => JSON.stringify(recorded.body).includes(text)).length;
+  return (await fakeRequests(e2eEnv().fakeOpenAIUrl)).filter((recorded) => (JSON.stringify(recorded.body) ?? "").includes(text)).length;
 }
 /** Stores are written off the response path: a moment for the entry to land. */
 const stored = () => new Promise((resolve) => setTimeout(resolve, 300));

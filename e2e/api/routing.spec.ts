@@ -7,6 +7,7 @@ import { adminHeaders, createKey, fakeRequests, ledgerRow, sseData } from "../su
 // answers slowly and overflows its context, each chosen by the upstream model (e2e/fakes/routing-fake.ts).
 let fake: FakeUpstream;
 let key: string;
+let connectionId: string;
 const suffix = Date.now().toString(36);
 const name = (base: string) => `${base}-${suffix}`;
 const groupIds: Record<string, string> = {};
@@ -26,7 +27,7 @@ test.beforeAll(async ({ request }) => {
   fake = await startRoutingFake();
   const connection = await request.post("/api/admin/providers", { headers: adminHeaders(), data: { kind: "openai", name: name("routing-fake"), base_url: `${fake.url}/v1`, api_key: ROUTING_FAKE_API_KEY } });
   expect(connection.status()).toBe(201);
-  const connectionId = (await connection.json()).id;
+  connectionId = (await connection.json()).id;
   for (const [model, upstream, window] of [
     ["r-broken", `fail-${suffix}`],
     ["r-healthy", `ok-${suffix}`],
@@ -189,4 +190,18 @@ test("a 50/50 experiment: draft, started, each end user sticks to a variant name
   expect(results.map((entry: { variant: string }) => entry.variant)).toEqual(["control", "large"]);
   expect(results[1]).toMatchObject({ target: name("r-large"), errors: 0, errorRate: 0, costPerRequestUsd: "0.000035000000" });
   expect((await request.post(`/api/admin/experiments/${id}/status`, { headers: adminHeaders(), data: { status: "stopped" } })).status()).toBe(200);
+});
+
+test("an opened circuit shows on GET /metrics as modelgate_circuit_breaker_state 2 for its group and deployment", async ({ request }) => {
+  // A model of its own: a circuit belongs to the catalog model, and r-broken's is shared with the other groups.
+  await addModel(request, connectionId, "r-gauge-broken", `fail-gauge-${suffix}`);
+  await addGroup(request, "gauge", { strategy: "priority", deployments: [deployment("broken", "r-gauge-broken"), deployment("healthy", "r-healthy", 1)], circuit: { failure_threshold: 2, cooldown_ms: 60_000 } });
+  await expect.poll(async () => (await chat(request, "gauge")).status(), { timeout: 5000 }).toBe(200);
+  await chat(request, "gauge");
+  const gauge = async () => {
+    const body = await (await request.get("/metrics", { headers: { authorization: adminHeaders().authorization } })).text();
+    const line = body.split("\n").find((text) => text.startsWith("modelgate_circuit_breaker_state{") && text.includes(`group="${name("gauge")}"`) && text.includes('deployment="broken"'));
+    return line ? Number(line.split(" ").at(-1)) : null;
+  };
+  await expect.poll(gauge, { timeout: 5000 }).toBe(2);
 });

@@ -52,10 +52,12 @@ test("start a 50/50 experiment, send feedback, read the result, promote the winn
   const { key } = await createKey(request);
   const chat = (user: string) => request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key}` }, data: { model: groupName, user, messages: [{ role: "user", content: "hi" }] } });
   await expect.poll(async () => (await chat("probe")).headers()["x-modelgate-variant"], { timeout: 5000 }).toBeDefined();
+  let assigned: { requestId: string; variant: string } | undefined;
   for (let user = 0; user < 12; user++) {
     const response = await chat(`x-user-${user}`);
     expect(response.status()).toBe(200);
     const variant = response.headers()["x-modelgate-variant"];
+    assigned = { requestId: response.headers()["x-request-id"], variant };
     const rated = await request.post("/v1/feedback", { headers: { authorization: `Bearer ${key}` }, data: { request_id: response.headers()["x-request-id"], thumbs: variant === "haiku" ? "up" : "down", task_completed: variant === "haiku" } });
     expect(rated.status(), await rated.text()).toBe(200);
   }
@@ -78,6 +80,12 @@ test("start a 50/50 experiment, send feedback, read the result, promote the winn
   await expect(page.getByTestId("experiment-winner")).toHaveText("haiku");
   await expect(page.getByTestId("experiment-event").first()).toContainText("promote");
   await shot(page, "experiment-promoted");
+  // A request's page names the experiment and variant it was assigned to, linking to the experiment.
+  const experimentUrl = page.url();
+  await page.goto(`/requests/${assigned!.requestId}`);
+  await expect(page.getByTestId("detail-experiment")).toHaveText(`variant ${assigned!.variant}`);
+  await page.getByTestId("detail-experiment").getByRole("link").click();
+  await expect(page).toHaveURL(experimentUrl);
   const promoted = await (await request.get(`/api/admin/groups/${groupId}`, { headers: adminHeaders() })).json();
   expect(promoted.version).toBe(2);
   expect(promoted.definition.deployments.map((deployment: { model: string }) => deployment.model)).toEqual([`x-haiku-${suffix}`]);

@@ -75,6 +75,7 @@ test.beforeAll(async () => {
   // The rollups follow the ledger only through its insert (README "Rollups"): a row moved in place moves them too.
   await database.sql`update usage_rollups_hourly set hour = hour - interval '1 month'`;
   await database.sql`update usage_rollups_org_hourly set hour = hour - interval '1 month'`;
+  await database.sql`update usage_rollups_daily set day = day - interval '1 month'`;
 });
 
 test.afterAll(async () => {

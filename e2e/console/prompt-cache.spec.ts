@@ -33,11 +33,11 @@ test("a cache read shows its ratio and saving on the request detail and the Over
   await expect(page.getByTestId("detail-cache-read")).toHaveText(Number(row.cachedInputTokens).toLocaleString("en-US"));
   await expect(page.getByTestId("detail-cache-write")).toHaveText("0");
   await expect(page.getByTestId("detail-cache-hit-ratio")).toHaveText(`${(promptCache.hitRatio * 100).toFixed(0)}%`);
-  await expect(page.getByTestId("detail-cache-saved")).toContainText("$0.0");
-  await expect(page.getByTestId("detail-cache-saved").locator("span")).toHaveAttribute("title", `${promptCache.savedUsd} USD (exact, vs. the plain input price)`);
+  await expect(page.getByTestId("detail-prompt-cache-saved")).toContainText("$0.0");
+  await expect(page.getByTestId("detail-prompt-cache-saved").locator("span")).toHaveAttribute("title", `${promptCache.savedUsd} USD (exact, vs. the plain input price)`);
   await shot(page, "prompt-cache-detail");
 
   await page.goto("/overview");
   await expect(page.getByTestId("stat-cache-hit-ratio")).not.toHaveText("0%");
-  await expect(page.getByTestId("stat-cache-saved")).toContainText("$");
+  await expect(page.getByTestId("stat-prompt-cache-saved")).toContainText("$");
 });

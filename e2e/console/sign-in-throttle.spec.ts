@@ -5,6 +5,10 @@ test("sign-in: the sixth attempt after five failures is refused with the time to
   const email = `locked-${Date.now()}@e2e.test`;
   await page.goto("/login");
   for (let attempt = 1; attempt <= 6; attempt++) {
+    // The form is hydrated and idle (the previous answer rendered, React reset the fields) before it is filled:
+    // filling while a reset is still pending would submit an empty, natively invalid form that never posts.
+    await expect(page.getByRole("button", { name: "Sign in", exact: true })).toBeEnabled();
+    await expect(page.getByLabel("Password")).toHaveValue("");
     await page.getByLabel("Email").fill(email);
     await page.getByLabel("Password").fill(`wrong-password-${attempt}`);
     // One submission at a time: the form's answer arrives before the next try.

@@ -7,6 +7,8 @@
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_InferenceConfiguration.html (ranges)
  *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_ToolConfiguration.html, API_runtime_ToolChoice.html
  *   https://docs.aws.amazon.com/bedrock/latest/userguide/claude-messages-extended-thinking.html (thinking rules)
+ *   https://docs.aws.amazon.com/bedrock/latest/APIReference/API_runtime_CachePointBlock.html (cachePoint: a member of the
+ *   ContentBlock, SystemContentBlock and Tool unions; type "default", ttl 5m | 1h)
  */
 import { unsupportedBetaMessage } from "./anthropic-betas";
 
@@ -35,10 +37,17 @@ function text(value: unknown, path: string): void {
   if (value.trim() === "") fail(`The text field in the ContentBlock object at ${path} is blank. Add text to the text field, and try again.`);
 }
 
+function cachePoint(value: unknown, path: string): void {
+  const point = only(value, `${path}.cachePoint`, ["type", "ttl"]);
+  if (point.type !== "default") fail(`${path}.cachePoint.type must be default.`);
+  if (point.ttl !== undefined && point.ttl !== "5m" && point.ttl !== "1h") fail(`${path}.cachePoint.ttl must be 5m or 1h.`);
+}
+
 function validateBlock(raw: unknown, path: string, role: string): { kind: string; toolUseId?: string } {
-  const block = only(raw, path, ["text", "image", "document", "toolUse", "toolResult", "reasoningContent"]);
+  const block = only(raw, path, ["text", "image", "document", "toolUse", "toolResult", "reasoningContent", "cachePoint"]);
   const kind = oneMember(block, path);
   if (kind === "text") text(block.text, path);
+  if (kind === "cachePoint") cachePoint(block.cachePoint, path);
   if (kind === "image") {
     const image = only(block.image, `${path}.image`, ["format", "source"]);
     if (!["png", "jpeg", "gif", "webp"].includes(String(image.format))) fail(`${path}.image.format must be png, jpeg, gif or webp.`);
@@ -109,14 +118,18 @@ function validateToolConfig(value: unknown, usesTools: boolean): string[] {
   }
   const config = only(value, "toolConfig", ["tools", "toolChoice"]);
   if (!Array.isArray(config.tools) || config.tools.length === 0) fail("toolConfig.tools must not be empty.");
-  const names = config.tools.map((raw, index) => {
+  const names = config.tools.flatMap((raw, index) => {
     const tool = only(raw, `toolConfig.tools.${index}`, ["toolSpec", "cachePoint"]);
+    if (oneMember(tool, `toolConfig.tools.${index}`) === "cachePoint") {
+      cachePoint(tool.cachePoint, `toolConfig.tools.${index}`);
+      return [];
+    }
     const spec = only(tool.toolSpec, `toolConfig.tools.${index}.toolSpec`, ["name", "description", "inputSchema"]);
     if (typeof spec.name !== "string" || !/^[a-zA-Z0-9_-]{1,64}$/.test(spec.name)) fail(`toolConfig.tools.${index}.toolSpec.name must match [a-zA-Z0-9_-]{1,64}.`);
     if (spec.description !== undefined && (typeof spec.description !== "string" || spec.description === "")) fail(`toolConfig.tools.${index}.toolSpec.description must be a non-empty string.`);
     const schema = only(spec.inputSchema, `toolConfig.tools.${index}.toolSpec.inputSchema`, ["json"]);
     if (!isObject(schema.json)) fail(`toolConfig.tools.${index}.toolSpec.inputSchema.json must be an object.`);
-    return spec.name;
+    return [spec.name as string];
   });
   if (config.toolChoice !== undefined) {
     const choice = only(config.toolChoice, "toolConfig.toolChoice", ["auto", "any", "tool"]);
@@ -138,7 +151,12 @@ export function validateConverse(body: unknown): string[] {
   const usesTools = validateMessages(request.messages);
   if (request.system !== undefined) {
     if (!Array.isArray(request.system)) fail("system must be an array.");
-    request.system.forEach((raw, index) => text(only(raw, `system.${index}`, ["text", "cachePoint", "guardContent"]).text, `system.${index}`));
+    request.system.forEach((raw, index) => {
+      const block = only(raw, `system.${index}`, ["text", "cachePoint", "guardContent"]);
+      const kind = oneMember(block, `system.${index}`);
+      if (kind === "cachePoint") cachePoint(block.cachePoint, `system.${index}`);
+      else if (kind === "text") text(block.text, `system.${index}`);
+    });
   }
   validateInferenceConfig(request.inferenceConfig);
   if (request.requestMetadata !== undefined && (!isObject(request.requestMetadata) || Object.values(request.requestMetadata).some((value) => typeof value !== "string"))) {

@@ -2,7 +2,8 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { notifyConfigChanged } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
-import { experimentMetrics, findExperiment, findRunningExperimentOn, insertExperiment, listExperimentRows, updateExperimentStatus, type ExperimentRow, type VariantMetricsRow } from "@/db/queries/experiments";
+import type { ExperimentScope } from "@/db/schema/experiments";
+import { experimentMetrics, findExperiment, findRunningExperimentOn, findUnknownScopeIds, insertExperiment, insertExperimentVersion, listExperimentRows, updateExperimentStatus, type ExperimentRow, type VariantMetricsRow } from "@/db/queries/experiments";
 import { findModelGroupByName } from "@/db/queries/model-groups";
 import { compareVariants, type MetricComparison } from "@/server/experiments/readout";
 import { findModelByName } from "@/db/queries/models";
@@ -12,23 +13,39 @@ import { failure, isUniqueViolation, ok, type Actor, type ServiceResult } from "
 
 const modelName = z.string().trim().min(1).max(256);
 
+const variantName = z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "letters, digits, '.', '_' or '-', at most 32");
+export const guardrailsSchema = z
+  .object({ max_error_rate: z.number().min(0).max(1).optional(), max_p95_latency_ratio: z.number().min(1).max(100).optional(), min_requests: z.number().int().min(1).max(1_000_000).default(30) })
+  .strict();
+/** Only these keys, and keys of these teams, are assigned (both empty: every key of the org). */
+export const scopeSchema = z.object({ key_ids: z.array(z.uuid()).max(200).default([]), team_ids: z.array(z.uuid()).max(200).default([]) }).strict();
+/** Thompson sampling over a binary reward; every variant not rolled back keeps `min_share` percent. */
+export const banditSchema = z.object({ reward: z.enum(["success", "thumbs_up", "task_completed"]), min_share: z.number().int().min(0).max(50).default(10) }).strict();
+
+/** What is wrong with a split: weights that do not add up to 100, or a bandit minimum share not every variant can get. */
+export function splitProblem(weights: number[], bandit: { min_share: number } | null | undefined): { field: "weights" | "bandit.min_share"; message: string } | null {
+  const total = weights.reduce((sum, weight) => sum + weight, 0);
+  if (total !== 100) return { field: "weights", message: `the weights add up to ${total}, not 100` };
+  if (bandit && bandit.min_share * weights.length > 100) return { field: "bandit.min_share", message: `${weights.length} variants cannot each keep ${bandit.min_share} %` };
+  return null;
+}
+
 /** POST /api/admin/experiments: a draft experiment splitting `model` between variants whose weights add up to 100. */
 export const createExperimentInputSchema = z
   .object({
     name: z.string().trim().min(1).max(128),
     model: modelName,
     variants: z
-      .array(z.object({ name: z.string().trim().regex(/^[A-Za-z0-9._-]{1,32}$/, "letters, digits, '.', '_' or '-', at most 32"), weight: z.number().int().min(0).max(100), target: modelName }))
+      .array(z.object({ name: variantName, weight: z.number().int().min(0).max(100), target: modelName }))
       .min(2)
       .max(10),
-    guardrails: z
-      .object({ max_error_rate: z.number().min(0).max(1).optional(), max_p95_latency_ratio: z.number().min(1).max(100).optional(), min_requests: z.number().int().min(1).max(1_000_000).default(30) })
-      .strict()
-      .optional(),
+    guardrails: guardrailsSchema.optional(),
+    scope: scopeSchema.optional(),
+    bandit: banditSchema.nullish(),
   })
   .superRefine((input, context) => {
-    const total = input.variants.reduce((sum, variant) => sum + variant.weight, 0);
-    if (total !== 100) context.addIssue({ code: "custom", path: ["variants"], message: `the weights add up to ${total}, not 100` });
+    const problem = splitProblem(input.variants.map((variant) => variant.weight), input.bandit);
+    if (problem) context.addIssue({ code: "custom", path: problem.field === "weights" ? ["variants"] : ["bandit", "min_share"], message: problem.message });
     const names = new Set<string>();
     input.variants.forEach((variant, index) => {
       if (names.has(variant.name)) context.addIssue({ code: "custom", path: ["variants", index, "name"], message: `variant "${variant.name}" is named twice` });
@@ -52,15 +69,27 @@ async function isKnownName(db: Database, orgId: string, name: string): Promise<b
   return Boolean((await findModelByName(db, orgId, name)) ?? (await findModelGroupByName(db, orgId, name)));
 }
 
+/** The scope's ids must name keys and teams of the actor's org (400 naming the first unknown one). */
+export async function checkScope(db: Database, orgId: string, scope: ExperimentScope): Promise<ServiceResult<ExperimentScope>> {
+  const unknown = await findUnknownScopeIds(db, orgId, scope.key_ids, scope.team_ids);
+  if (unknown.keyIds.length) return failure({ code: "invalid", message: `scope.key_ids: ${unknown.keyIds[0]} names no key of the organization.`, field: `scope.key_ids.${scope.key_ids.indexOf(unknown.keyIds[0])}` });
+  if (unknown.teamIds.length) return failure({ code: "invalid", message: `scope.team_ids: ${unknown.teamIds[0]} names no team of the organization.`, field: `scope.team_ids.${scope.team_ids.indexOf(unknown.teamIds[0])}` });
+  return ok({ key_ids: [...new Set(scope.key_ids)], team_ids: [...new Set(scope.team_ids)] });
+}
+
 export async function createExperiment(db: Database, actor: Actor, input: CreateExperimentInput): Promise<ServiceResult<ExperimentRow>> {
   if (!can(actor.role, "routing:write")) return cannotWrite;
+  const scope = await checkScope(db, actor.orgId, { key_ids: input.scope?.key_ids ?? [], team_ids: input.scope?.team_ids ?? [] });
+  if (!scope.ok) return scope;
   if (!(await isKnownName(db, actor.orgId, input.model))) return failure({ code: "invalid", message: "model names no model or group of the organization.", field: "model" });
   for (const [index, variant] of input.variants.entries()) {
     if (!(await isKnownName(db, actor.orgId, variant.target))) return failure({ code: "invalid", message: `variants[${index}].target names no model or group of the organization.`, field: `variants.${index}.target` });
   }
   try {
     const row = await db.transaction(async (tx) => {
-      const created = await insertExperiment(tx, { orgId: actor.orgId, name: input.name, model: input.model, variants: input.variants, guardrails: input.guardrails ?? { min_requests: 30 } });
+      const settings = { variants: input.variants, guardrails: input.guardrails ?? { min_requests: 30 }, scope: scope.value, bandit: input.bandit ?? null };
+      const created = await insertExperiment(tx, { orgId: actor.orgId, name: input.name, model: input.model, ...settings, version: 1 });
+      await insertExperimentVersion(tx, { experimentId: created.id, orgId: actor.orgId, version: 1, ...settings, createdBy: actor.id, note: "created" });
       await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: "experiment.create", targetType: "experiment", targetId: created.id, after: created });
       return created;
     });

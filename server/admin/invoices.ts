@@ -3,10 +3,13 @@ import type { Database } from "@/db/client";
 import { writeAudit } from "@/db/queries/audit";
 import { findInvoice, listInvoices, upsertInvoice, type ProviderInvoiceRow } from "@/db/queries/provider-invoices";
 import { decimalToPicos, picosToDecimal } from "@/server/gateway/pricing";
+import { percentOf } from "@/server/reports/percent-of";
 import { monthSchema } from "./period-close";
 import { can } from "./permissions";
 import { usageReportFor } from "./reports";
 import { failure, ok, type Actor, type ServiceResult } from "./service-result";
+
+export { percentOf };
 
 /**
  * Invoice reconciliation (README "Invoice reconciliation"): finance enters each provider's
@@ -49,16 +52,6 @@ export async function recordInvoice(db: Database, actor: Actor, input: RecordInv
 
 function signed(text: string): bigint {
   return text.startsWith("-") ? -decimalToPicos(text.slice(1)) : decimalToPicos(text);
-}
-
-/** variance / base × 100 with two decimals, rounded half away from zero, in integers only. */
-export function percentOf(variance: bigint, base: bigint): string | null {
-  if (base === 0n) return null;
-  const negative = variance < 0n !== base < 0n && variance !== 0n;
-  const numerator = (variance < 0n ? -variance : variance) * 10_000n;
-  const denominator = base < 0n ? -base : base;
-  const hundredths = (numerator * 2n + denominator) / (denominator * 2n);
-  return `${negative ? "-" : ""}${hundredths / 100n}.${(hundredths % 100n).toString().padStart(2, "0")}`;
 }
 
 export async function reconciliationFor(db: Database, actor: Actor, month: string): Promise<ServiceResult<{ month: string; from: Date; to: Date; timeZone: string; isClosed: boolean; lines: ReconciliationLine[] }>> {

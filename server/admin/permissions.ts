@@ -41,6 +41,8 @@ export const allPermissions = [
   "reports:read",
   /** Closes a calendar month (frozen totals) and enters provider invoices. */
   "periods:close",
+  /** Scheduled exports: creates, changes, disables and re-sends monthly files delivered to a webhook. */
+  "exports:write",
   /** Reopens a closed month (owners only). */
   "periods:reopen",
   /** Org-wide settings such as the report time zone. */
@@ -52,13 +54,13 @@ export const allPermissions = [
 export type Permission = (typeof allPermissions)[number];
 
 const readAll: Permission[] = ["overview:read", "requests:read", "org:read-all", "models:read", "providers:read", "keys:read", "members:read", "teams:read", "rate-limits:read", "budgets:read", "policies:read", "mcp:read", "routing:read"];
-const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "mcp:write", "reports:read", "periods:close", "org-settings:write", "routing:write"];
+const adminOnly: Permission[] = ["models:write", "prices:write", "providers:write", "keys:write", "keys:write-own", "admin-tokens:write", "members:write", "teams:write", "audit:read", "rate-limits:write", "budgets:write", "policies:write", "mcp:write", "reports:read", "periods:close", "exports:write", "org-settings:write", "routing:write"];
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   owner: new Set<Permission>([...readAll, ...adminOnly, "owners:write", "periods:reopen"]),
   admin: new Set<Permission>([...readAll, ...adminOnly]),
   developer: new Set<Permission>(["overview:read", "requests:read", "models:read", "providers:read", "keys:read", "keys:write-own", "teams:read", "routing:read"]),
-  finance: new Set<Permission>([...readAll, "prices:write", "audit:read", "budgets:write", "reports:read", "periods:close"]),
+  finance: new Set<Permission>([...readAll, "prices:write", "audit:read", "budgets:write", "reports:read", "periods:close", "exports:write"]),
   viewer: new Set<Permission>(readAll),
 };
 

@@ -2,7 +2,9 @@ import { permissionsOf } from "@/server/admin/permissions";
 import { adminTokensRouter } from "./routers/admin-tokens";
 import { auditRouter } from "./routers/audit";
 import { budgetsRouter } from "./routers/budgets";
+import { exportSchedulesRouter } from "./routers/export-schedules";
 import { invoicesRouter } from "./routers/invoices";
+import { costImportsRouter } from "./routers/cost-imports";
 import { experimentsRouter } from "./routers/experiments";
 import { groupsRouter } from "./routers/groups";
 import { keysRouter } from "./routers/keys";
@@ -38,12 +40,14 @@ export const appRouter = router({
   audit: auditRouter,
   rateLimits: rateLimitsRouter,
   budgets: budgetsRouter,
+  exportSchedules: exportSchedulesRouter,
   policies: policiesRouter,
   mcp: mcpRouter,
   reports: reportsRouter,
   orgSettings: orgSettingsRouter,
   periods: periodsRouter,
   invoices: invoicesRouter,
+  costImports: costImportsRouter,
   groups: groupsRouter,
   experiments: experimentsRouter,
 });

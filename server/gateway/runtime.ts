@@ -22,6 +22,8 @@ import { createDatabaseResponseStore } from "./inbound/responses/store";
 import { createPostgresCacheStore } from "./cache/postgres-store";
 import { createDatabaseFeedbackStore } from "./feedback/database-feedback-store";
 import { startGuardrailEvaluator } from "@/server/experiments/guardrails";
+import { startCostImporter } from "@/server/cost-import/importer";
+import { startBanditScheduler } from "@/server/experiments/bandit";
 import type { RateLimiter } from "./rate-limit/limiter";
 import { createMemoryRateLimiter } from "./rate-limit/memory-limiter";
 import { RoutingState } from "./routing/routing-state";
@@ -108,6 +110,15 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   );
   // A/B guardrails in every replica: a rollback is a conditional update, so one replica makes each decision.
   const guardrails = startGuardrailEvaluator(handle.db, { intervalMs: settings.EXPERIMENT_GUARDRAIL_INTERVAL_MS });
+  // Providers' own cost figures, daily: every replica looks for a due source, a conditional update lets one import it.
+  const costImporter = startCostImporter(handle.db, `${instance.hostname}:${instance.id}`, {
+    intervalMs: settings.COST_IMPORT_CHECK_INTERVAL_MS,
+    encryptionKey,
+    allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS,
+    delivery: { signingSecret: settings.WEBHOOK_SIGNING_SECRET, allowPrivateHosts: settings.GATEWAY_ALLOW_PRIVATE_HOSTS },
+  });
+  // Bandit splits the same way: split_at and a conditional update make one replica decide each interval.
+  const bandit = startBanditScheduler(handle.db, { intervalMs: settings.EXPERIMENT_BANDIT_INTERVAL_MS });
   const budgets = createDatabaseBudgetStore(handle.db, {
     ...DEFAULT_LEASE_OPTIONS,
     requestsPerSlice: settings.BUDGET_LEASE_REQUESTS,
@@ -116,7 +127,13 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
   // Circuit changes and 429 cool-downs reach every replica through Redis when REDIS_URL is set (routing/shared-routing.ts).
   const routing = new RoutingState();
   const routingEvents = startRoutingEventWriter(handle.db, { replica: `${instance.hostname} · ${instance.id.slice(0, 8)}`, retentionDays: settings.ROUTING_EVENT_RETENTION_DAYS });
-  routing.record = routingEvents.record;
+  const circuitGauge = telemetry.metrics;
+  routing.record = circuitGauge
+    ? (event) => {
+        routingEvents.record(event);
+        if (event.kind === "circuit" && event.state) circuitGauge.setCircuitState(event.subject.group.name, event.deployment, event.state);
+      }
+    : routingEvents.record;
   const sharedRouting = settings.REDIS_URL
     ? (await import("./routing/shared-routing")).shareRoutingState(routing, { url: settings.REDIS_URL, commandTimeoutMs: settings.REDIS_COMMAND_TIMEOUT_MS })
     : undefined;
@@ -158,6 +175,8 @@ async function startGatewayRuntime(): Promise<GatewayRuntime> {
       clearInterval(bodyPruner);
       budgetSweeper.stop();
       guardrails.stop();
+      costImporter.stop();
+      bandit.stop();
       await rateLimiter.stop();
       await sharedRouting?.stop();
       await routingEvents.stop();

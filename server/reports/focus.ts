@@ -27,6 +27,10 @@ import { decimalToMicros, decimalToPicos, discountedPicos, meterRate, picosToDec
  * - ConsumedQuantity in ConsumedUnit "Tokens"; PricingQuantity in PricingUnit "1M Tokens".
  * - Tags (JSON object, user-defined keys without prefix): team, key, cost_centre, end_user.
  * - Columns this data generator adds start with "x_", as the spec requires for custom columns.
+ * - A row recorded for a closed month after its close is exported in the first open month after it as a
+ *   correction: ChargeClass "Correction" (the spec's value for a charge correcting a previous billing period),
+ *   BillingPeriodStart/End the open month, ChargePeriodStart/End still the hour it happened, x_AdjustmentFor the
+ *   closed month (YYYY-MM).
  */
 export const FOCUS_VERSION = "1.2";
 
@@ -90,6 +94,8 @@ export const focusColumns = [
   "Tags",
   "x_FocusVersion",
   "x_EndUser",
+  "x_AdjustmentFor",
+  // Last: the console's download progress counts requests by this cell (export-progress.ts).
   "x_RequestId",
 ] as const;
 export type FocusColumn = (typeof focusColumns)[number];
@@ -172,8 +178,15 @@ function withCosts(base: (string | null)[], part: CostPart): (string | null)[] {
   return values;
 }
 
+/** Where a late row of a closed month is billed: the open month's billing period (ISO instants, "…Z"). */
+export interface FocusCorrection {
+  adjustmentFor: string;
+  billingPeriodStart: string;
+  billingPeriodEnd: string;
+}
+
 /** The FOCUS rows of one ledger row, as arrays in focusColumns order. */
-export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
+export function focusRecordsOf(row: ChargeRow, correction?: FocusCorrection): (string | null)[][] {
   const recorded = decimalToPicos(row.costUsd);
   const recordedList = decimalToPicos(row.listCostUsd);
   const meters = metersOf(row);
@@ -191,12 +204,12 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
     BillingAccountName: oneLine(row.orgName),
     BillingAccountType: "Organization",
     BillingCurrency: "USD",
-    BillingPeriodEnd: row.monthEnd,
-    BillingPeriodStart: row.monthStart,
+    BillingPeriodEnd: correction?.billingPeriodEnd ?? row.monthEnd,
+    BillingPeriodStart: correction?.billingPeriodStart ?? row.monthStart,
     CapacityReservationId: null,
     CapacityReservationStatus: null,
     ChargeCategory: "Usage",
-    ChargeClass: null,
+    ChargeClass: correction ? "Correction" : null,
     ChargeFrequency: "Usage-Based",
     ChargePeriodEnd: new Date(Date.parse(row.hourStart) + 3_600_000).toISOString().replace(".000Z", "Z"),
     ChargePeriodStart: row.hourStart,
@@ -232,6 +245,7 @@ export function focusRecordsOf(row: ChargeRow): (string | null)[][] {
     Tags: Object.keys(tags).length > 0 ? JSON.stringify(tags) : null,
     x_FocusVersion: FOCUS_VERSION,
     x_EndUser: oneLine(row.endUser),
+    x_AdjustmentFor: correction?.adjustmentFor ?? null,
     x_RequestId: row.id,
   });
   // Rows recorded before list costs existed carry list_cost_usd 0 with a cost (migration 0013 backfills them).

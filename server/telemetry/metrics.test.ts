@@ -76,12 +76,12 @@ describe("GatewayMetrics", () => {
 
   test("circuit breaker, usage queue and database pool are read at scrape time", async () => {
     const metrics = new GatewayMetrics({ defaultMetrics: false });
-    metrics.setCircuitState("anthropic", "conn-1", "open");
+    metrics.setCircuitState("chat-default", "primary", "open");
     const queue = { pending: 3, oldestQueuedAt: Date.now() - 2000 as number | undefined };
     metrics.watchUsageQueue(queue);
     metrics.watchDatabasePool(async () => ({ max: 10, connections: { active: 2, idle: 5 } }));
     let body = (await metrics.exposition()).body;
-    expect(sample(body, "modelgate_circuit_breaker_state", { provider: "anthropic", connection: "conn-1" })).toBe(2);
+    expect(sample(body, "modelgate_circuit_breaker_state", { group: "chat-default", deployment: "primary" })).toBe(2);
     expect(sample(body, "modelgate_usage_queue_rows")).toBe(3);
     expect(sample(body, "modelgate_usage_queue_lag_seconds")).toBeGreaterThanOrEqual(2);
     expect(sample(body, "modelgate_db_pool_max")).toBe(10);

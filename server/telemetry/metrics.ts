@@ -49,7 +49,7 @@ export class GatewayMetrics {
   private readonly attempts = new Counter({ name: "modelgate_upstream_attempts_total", help: "Upstream attempts by provider, model and outcome (ok, or the gateway error kind).", labelNames: ["provider", "model", "outcome"], registers: [this.registry] });
   private readonly retries = new Counter({ name: "modelgate_upstream_retries_total", help: "Upstream attempts after the first one of a request.", labelNames: ["provider", "model"], registers: [this.registry] });
   private readonly attemptDuration = new Histogram({ name: "modelgate_upstream_attempt_duration_seconds", help: "Time of one upstream attempt until its answer (a stream's first event) or its failure.", labelNames: ["provider", "outcome"], buckets: LATENCY_BUCKETS, registers: [this.registry] });
-  private readonly circuit = new Gauge({ name: "modelgate_circuit_breaker_state", help: "Circuit breaker state per provider connection: 0 closed, 1 half-open, 2 open.", labelNames: ["provider", "connection"], registers: [this.registry] });
+  private readonly circuit = new Gauge({ name: "modelgate_circuit_breaker_state", help: "Circuit breaker state per model group deployment, as this replica last changed it: 0 closed, 1 half-open, 2 open.", labelNames: ["group", "deployment"], registers: [this.registry] });
   private readonly usageWrites = new Counter({ name: "modelgate_usage_rows_written_total", help: "Ledger rows written by this process's usage writer.", registers: [this.registry] });
   private readonly usageFailures = new Counter({ name: "modelgate_usage_write_failures_total", help: "Failed ledger batch writes (the batch stays queued and is retried).", registers: [this.registry] });
   private readonly usageBatch = new Histogram({ name: "modelgate_usage_batch_write_seconds", help: "Time to write one ledger batch.", buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 5], registers: [this.registry] });
@@ -106,9 +106,9 @@ export class GatewayMetrics {
     this.attemptDuration.observe({ provider: attempt.provider, outcome }, attempt.durationMs / 1000);
   }
 
-  /** The hook circuit breakers call when a connection's state changes. */
-  setCircuitState(provider: string, connectionId: string, state: CircuitState): void {
-    this.circuit.set({ provider, connection: connectionId }, CIRCUIT_VALUES[state]);
+  /** Called with each circuit change routing makes (server/gateway/runtime.ts). */
+  setCircuitState(group: string, deployment: string, state: CircuitState): void {
+    this.circuit.set({ group, deployment }, CIRCUIT_VALUES[state]);
   }
 
   /** Wraps the usage writer's batch write: rows written, failures and batch time. */

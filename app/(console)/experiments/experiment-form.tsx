@@ -8,6 +8,7 @@ import { ErrorBanner } from "@/app/_components/error-banner";
 import { errorMessage } from "@/app/_components/error-message";
 import { SelectField, TextField } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
+import { BanditFields, banditInput, ScopeFields, scopeInput, type BanditValue, type ScopeValue } from "./experiment-settings-fields";
 
 interface VariantRow {
   name: string;
@@ -17,7 +18,7 @@ interface VariantRow {
 
 const optionalNumber = (text: string, scale = 1) => (text.trim() === "" ? undefined : Number(text) / scale);
 
-/** Creates a draft experiment: the name it splits, the variants (control first) and the guardrails. */
+/** Creates a draft experiment: the name it splits, the variants (control first), the guardrails, scope and bandit mode. */
 export function ExperimentForm({ onDone }: { onDone: () => void }) {
   const trpc = useTRPC();
   const router = useRouter();
@@ -31,6 +32,8 @@ export function ExperimentForm({ onDone }: { onDone: () => void }) {
   const [maxErrorRate, setMaxErrorRate] = useState("");
   const [latencyRatio, setLatencyRatio] = useState("");
   const [minRequests, setMinRequests] = useState("30");
+  const [scope, setScope] = useState<ScopeValue>({ keyIds: [], teamIds: [] });
+  const [bandit, setBandit] = useState<BanditValue>({ reward: "", minShare: "10" });
   const create = useMutation(
     trpc.experiments.create.mutationOptions({
       onSuccess: async (created) => {
@@ -47,7 +50,7 @@ export function ExperimentForm({ onDone }: { onDone: () => void }) {
   function submit(event: FormEvent) {
     event.preventDefault();
     const guardrails = { max_error_rate: optionalNumber(maxErrorRate, 100), max_p95_latency_ratio: optionalNumber(latencyRatio), min_requests: optionalNumber(minRequests) ?? 30 };
-    create.mutate({ name: name.trim(), model, variants: rows.map((row) => ({ name: row.name.trim(), weight: Number(row.weight), target: row.target })), guardrails });
+    create.mutate({ name: name.trim(), model, variants: rows.map((row) => ({ name: row.name.trim(), weight: Number(row.weight), target: row.target })), guardrails, scope: scopeInput(scope), bandit: banditInput(bandit) });
   }
   const choose = (label: string, value: string, onChange: (value: string) => void, error?: string) => (
     <SelectField label={label} value={value} onChange={(event) => onChange(event.target.value)} error={error}>
@@ -88,6 +91,8 @@ export function ExperimentForm({ onDone }: { onDone: () => void }) {
         <TextField label="Max p95 latency (× control)" inputMode="decimal" value={latencyRatio} placeholder="off" onChange={(event) => setLatencyRatio(event.target.value)} error={fieldError("guardrails.max_p95_latency_ratio")} />
         <TextField label="Judged after (requests)" inputMode="numeric" value={minRequests} onChange={(event) => setMinRequests(event.target.value)} error={fieldError("guardrails.min_requests")} />
       </fieldset>
+      <ScopeFields value={scope} onChange={setScope} error={fieldError("scope")} />
+      <BanditFields value={bandit} onChange={setBandit} error={fieldError("bandit")} />
       {field && field !== "variants" ? null : <ErrorBanner error={create.error} title="Could not create the experiment" />}
       <div className="flex justify-end gap-2 border-t border-neutral-200 pt-4">
         <Button onClick={onDone}>Cancel</Button>

@@ -31,7 +31,7 @@ export function StatCards({ totals, promptCache }: { totals: OverviewTotals; pro
       <StatCard label="Cost (USD)" value={formatUsd(totals.costUsd)} testId="stat-cost" detail="exact, from the ledger" />
       <StatCard label="Error rate" value={formatPercent(errorRate)} testId="stat-error-rate" detail="errors and aborts" />
       <StatCard
-        label="Cache hits"
+        label="Response cache hits"
         value={formatInteger(totals.cacheHits)}
         testId="stat-cache-hits"
         detail={<span data-testid="stat-cache-saved">{formatUsd(totals.cacheSavedUsd)} saved</span>}
@@ -46,7 +46,7 @@ export function StatCards({ totals, promptCache }: { totals: OverviewTotals; pro
       <StatCard
         label="Saved by prompt caching"
         value={<span title={`${promptCache.savedUsd} USD (exact)`}>{formatUsd(promptCache.savedUsd)}</span>}
-        testId="stat-cache-saved"
+        testId="stat-prompt-cache-saved"
         detail="vs. the plain input price"
       />
     </div>

@@ -8,6 +8,7 @@ import { SelectField, TextField } from "@/app/_components/field";
 import { formatInteger, formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import { ExportButton } from "./export-button";
+import { ExportSchedules } from "./export-schedules";
 import { PeriodPicker } from "./period-picker";
 import { PeriodStatus } from "./period-status";
 import { ReportChart } from "./report-chart";
@@ -71,6 +72,7 @@ export function ReportsPanel() {
           )}
         </>
       ) : null}
+      <ExportSchedules />
     </div>
   );
 }

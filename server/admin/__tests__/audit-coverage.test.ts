@@ -25,11 +25,14 @@ import { updateOrgSettings } from "@/server/admin/org-settings";
 import { setCacheSettings } from "@/server/admin/response-cache";
 import { closePeriod, reopenPeriod } from "@/server/admin/period-close";
 import { recordInvoice } from "@/server/admin/invoices";
+import { importProviderCostsNow, setCostDriftSettings, setProviderCostSource } from "@/server/admin/cost-imports";
+import { createExportSchedule, deleteExportSchedule, sendExportNow, updateExportSchedule } from "@/server/admin/export-schedules";
 import { createPolicyRule, deletePolicyRule, reorderPolicyRules, setPolicyResidency, updatePolicyRule } from "@/server/admin/policies";
 import { deleteRateLimit, setRateLimit, updateRateLimit } from "@/server/admin/rate-limits";
 import { createGroup, createGroupInputSchema, deleteGroup, restoreGroupVersion, updateGroup } from "@/server/admin/groups";
 import { createExperiment, setExperimentStatus } from "@/server/admin/experiments";
 import { promoteExperimentVariant, rollbackExperimentVariant } from "@/server/admin/experiment-decisions";
+import { restoreExperimentVersion, updateExperiment } from "@/server/admin/experiment-edits";
 import type { Actor, ServiceResult } from "@/server/admin/service-result";
 import { completeSetup } from "@/server/admin/setup";
 import { addTeamMember, createTeam, deleteTeam, removeTeamMember, updateTeam } from "@/server/admin/teams";
@@ -38,7 +41,7 @@ import { hashToken, issueToken } from "@/server/crypto/tokens";
 import { createMcpGrant, deleteMcpGrant } from "@/server/admin/mcp-grants";
 import { createMcpServer, deleteMcpServer, updateMcpServer } from "@/server/admin/mcp-servers";
 import { approveMcpTool, revokeMcpTool } from "@/server/admin/mcp-tools";
-import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshExperiment, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
+import { buildWorld, fingerprint, freshAdminToken, freshBudget, freshClosedMonth, freshConnection, freshCostSource, freshExperiment, freshExportSchedule, freshGroup, freshInvitation, freshKey, freshMcpGrant, freshMcpServer, freshMcpTool, freshModel, freshMonth, freshTeam, freshUser, unique, type World } from "./matrix-world";
 import { setDiscount, setOrgPrice } from "../org-prices";
 
 type Database = World["db"];
@@ -135,6 +138,13 @@ const cases: Case[] = [
   { service: "setCacheSettings", action: "response_cache.update", run: (db, _world, actor) => setCacheSettings(db, actor, { mode: "org", ttl_seconds: 300 }) },
   { service: "closePeriod", action: "period.close", run: (db, _world, actor) => closePeriod(db, actor, freshMonth()) },
   { service: "reopenPeriod", action: "period.reopen", run: async (db, world, actor) => reopenPeriod(db, actor, await freshClosedMonth(world)) },
+  { service: "setProviderCostSource", action: "provider_cost_source.set", run: (db, _world, actor) => setProviderCostSource(db, actor, { provider: "anthropic", admin_key: SECRET_API_KEY, base_url: "http://127.0.0.1:9/v1" }) },
+  { service: "setCostDriftSettings", action: "cost_drift.settings", run: (db, _world, actor) => setCostDriftSettings(db, actor, { threshold_percent: "4.5", webhook_url: "http://127.0.0.1:9/hook" }) },
+  { service: "importProviderCostsNow", action: "provider_cost.import", run: async (db, world, actor) => (await freshCostSource(world), importProviderCostsNow(db, actor, "openai")) },
+  { service: "createExportSchedule", action: "export_schedule.create", run: (db, _world, actor) => createExportSchedule(db, actor, { name: unique("export"), format: "focus", webhook_url: "http://127.0.0.1:9/hooks/audit-secret-token", enabled: false }), secrets: () => ["audit-secret-token"] },
+  { service: "updateExportSchedule", action: "export_schedule.update", run: async (db, world, actor) => updateExportSchedule(db, actor, await freshExportSchedule(world), { webhook_url: "http://127.0.0.1:9/hooks/audit-secret-token", enabled: false }), secrets: () => ["audit-secret-token"] },
+  { service: "deleteExportSchedule", action: "export_schedule.delete", run: async (db, world, actor) => deleteExportSchedule(db, actor, await freshExportSchedule(world)) },
+  { service: "sendExportNow", action: "export_schedule.send", run: async (db, world, actor) => sendExportNow(db, actor, await freshExportSchedule(world), "2026-10") },
   { service: "recordInvoice", action: "invoice.record", run: (db, _world, actor) => recordInvoice(db, actor, { month: "2026-10", provider: unique("p").toLowerCase(), total_usd: "1.5" }) },
   { service: "createGroup", action: "model_group.create", run: (db, world, actor) => createGroup(db, actor, createGroupInputSchema.parse({ name: unique("group"), deployments: [{ id: "a", model: world.modelName }] })) },
   { service: "updateGroup", action: "model_group.update", run: async (db, world, actor) => updateGroup(db, actor, await freshGroup(world), { strategy: "lowest_latency" }) },
@@ -142,12 +152,14 @@ const cases: Case[] = [
   { service: "deleteGroup", action: "model_group.delete", run: async (db, world, actor) => deleteGroup(db, actor, await freshGroup(world)) },
   { service: "createExperiment", action: "experiment.create", run: (db, world, actor) => createExperiment(db, actor, { name: unique("experiment"), model: world.modelName, variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] }) },
   { service: "setExperimentStatus", action: "experiment.stop", run: async (db, world, actor) => setExperimentStatus(db, actor, await freshExperiment(world), "stopped") },
+  { service: "updateExperiment", action: "experiment.update", run: async (db, world, actor) => updateExperiment(db, actor, await freshExperiment(world), { weights: { a: 70, b: 30 } }) },
+  { service: "restoreExperimentVersion", action: "experiment.restore", run: async (db, world, actor) => restoreExperimentVersion(db, actor, await freshExperiment(world), 1) },
   { service: "promoteExperimentVariant", action: "experiment.promote", run: async (db, world, actor) => promoteExperimentVariant(db, actor, await freshExperiment(world, "running"), { variant: "a" }) },
   { service: "rollbackExperimentVariant", action: "experiment.rollback", run: async (db, world, actor) => rollbackExperimentVariant(db, actor, await freshExperiment(world, "running"), { variant: "b" }) },
   { service: "removeTeamMember", action: "team.remove_member", run: async (db, world, actor) => removeTeamMember(db, actor, await freshTeam(world, [world.actors.viewer.userId!]), world.actors.viewer.userId!) },
 ];
 
-const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore|promote|rollback)[A-Z]/;
+const mutatingName = /^(create|update|set|revoke|delete|invite|change|deactivate|reactivate|add|remove|accept|complete|close|reopen|approve|record|import|reorder|restore|promote|rollback|send)[A-Z]/;
 
 /** completeSetup runs on an empty database: its own test below. */
 const coveredElsewhere = new Set(["completeSetup"]);

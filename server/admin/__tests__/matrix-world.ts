@@ -5,11 +5,12 @@
  * fresh target for each cell (written straight through db/queries, before the cell's snapshot).
  */
 import { insertBudget } from "@/db/queries/budgets";
+import { insertExportSchedule } from "@/db/queries/export-schedules";
 import { sql } from "drizzle-orm";
 import { executeRows, type Database } from "@/db/client";
 import { insertAdminToken } from "@/db/queries/admin-tokens";
 import { insertInvitation } from "@/db/queries/invitations";
-import { insertExperiment } from "@/db/queries/experiments";
+import { insertExperiment, insertExperimentVersion } from "@/db/queries/experiments";
 import { insertModelGroup, insertModelGroupVersion } from "@/db/queries/model-groups";
 import { insertModel, insertPrice } from "@/db/queries/models";
 import { groupDefinitionSchema } from "@/server/gateway/routing/group-schema";
@@ -87,7 +88,9 @@ export async function freshGroup(world: Pick<World, "db" | "orgId" | "modelName"
 
 /** An experiment on the world's model, a draft unless told (inserted directly: no audit row of its own). */
 export async function freshExperiment(world: Pick<World, "db" | "orgId" | "modelName">, status: "draft" | "running" = "draft"): Promise<string> {
-  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, status, updatedAt: new Date(), variants: [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }] });
+  const variants = [{ name: "a", weight: 50, target: world.modelName }, { name: "b", weight: 50, target: world.modelName }];
+  const row = await insertExperiment(world.db, { orgId: world.orgId, name: unique("experiment"), model: world.modelName, status, updatedAt: new Date(), variants });
+  await insertExperimentVersion(world.db, { experimentId: row.id, orgId: world.orgId, version: 1, variants, guardrails: row.guardrails, scope: row.scope, bandit: null, createdBy: "test", note: "created" });
   return row.id;
 }
 
@@ -118,6 +121,12 @@ export async function freshRateLimit(world: Pick<World, "db" | "orgId">): Promis
 /** A budget on a fresh end user (inserted directly: no audit row of its own). */
 export async function freshBudget(world: Pick<World, "db" | "orgId">): Promise<string> {
   const row = await insertBudget(world.db, { orgId: world.orgId, scope: "user", scopeId: unique("end-user"), period: "monthly", limitUsd: "5" });
+  return row.id;
+}
+
+/** An export schedule to a closed local port (no runner runs in these tests), inserted directly: no audit row of its own. */
+export async function freshExportSchedule(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const row = await insertExportSchedule(world.db, { orgId: world.orgId, name: unique("export"), format: "csv", groupBy: "team", webhookUrl: "http://127.0.0.1:9/export", createdBy: "system" });
   return row.id;
 }
 
@@ -207,4 +216,13 @@ export async function freshClosedMonth(world: Pick<World, "db" | "orgId">): Prom
   const to = new Date(Date.UTC(from.getUTCFullYear(), from.getUTCMonth() + 1, 1));
   await insertPeriodClose(world.db, { orgId: world.orgId, month, timeZone: "UTC", periodStart: from, periodEnd: to, closedBy: "system" });
   return month;
+}
+
+/** The org's OpenAI cost API source on a closed local port: "Import now" fails fast (a recorded failed run, still a success of the call). */
+export async function freshCostSource(world: Pick<World, "db" | "orgId">): Promise<string> {
+  const { upsertCostSource } = await import("@/db/queries/provider-costs");
+  const { encryptSecret } = await import("@/server/crypto/secret-box");
+  const { getEncryptionKey } = await import("@/server/crypto/instance-secrets");
+  const row = await upsertCostSource(world.db, { orgId: world.orgId, provider: "openai", baseUrl: "http://127.0.0.1:9/v1", credentialCiphertext: encryptSecret("sk-admin-matrix-0000", getEncryptionKey()), credentialLast4: "0000", enabled: true, lookbackDays: 2 });
+  return row.id;
 }

@@ -75,28 +75,32 @@ export interface AlertDelivery {
   timeoutMs?: number;
 }
 
-/** Posts one alert to its webhook (re-checked against the SSRF rules, also at connect time), retried with backoff; the log of attempts is stored. */
-export async function deliverAlert(db: Executor, alert: FiredAlert, options: AlertDelivery): Promise<void> {
-  if (!alert.webhook_url) return;
+export type WebhookAttempt = { at: string; status: number | null; error?: string };
+
+/**
+ * POSTs a JSON body to an admin-set webhook URL (checked against the SSRF rules, and again at connect time), signed
+ * with `x-modelgate-timestamp` and, with a secret, `x-modelgate-signature`; retried with backoff until a 2xx. Budget
+ * alerts and cost-drift alerts (server/cost-import/drift-alerts.ts) share it.
+ */
+export async function postSignedWebhook(url: string, body: string, options: AlertDelivery & { userAgent: string }): Promise<{ delivered: boolean; attempts: WebhookAttempt[] }> {
   const allow = parseAllowList(options.allowPrivateHosts);
-  const attempts: { at: string; status: number | null; error?: string }[] = [];
-  const body = JSON.stringify(alertPayload(alert));
+  const attempts: WebhookAttempt[] = [];
   const agent = new Agent({ connect: { lookup: guardedLookup(allow) } });
   let delivered = false;
   try {
-    const checked = await checkOutboundUrl(alert.webhook_url, allow);
+    const checked = await checkOutboundUrl(url, allow);
     if (!checked.ok) attempts.push({ at: new Date().toISOString(), status: null, error: `webhook_url ${checked.reason}` });
     const waits = options.backoffMs ?? [0, 1000, 5000];
     for (const wait of checked.ok ? waits : []) {
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const timestamp = String(Math.floor(Date.now() / 1000));
       try {
-        const response = await request(alert.webhook_url, {
+        const response = await request(url, {
           method: "POST",
           dispatcher: agent,
           headers: {
             "content-type": "application/json",
-            "user-agent": "modelgate-budget-alerts",
+            "user-agent": options.userAgent,
             "x-modelgate-timestamp": timestamp,
             ...(options.signingSecret ? { "x-modelgate-signature": signWebhook(options.signingSecret, timestamp, body) } : {}),
           },
@@ -117,6 +121,13 @@ export async function deliverAlert(db: Executor, alert: FiredAlert, options: Ale
   } finally {
     void agent.destroy().catch(() => undefined);
   }
+  return { delivered, attempts };
+}
+
+/** Posts one alert to its webhook, retried with backoff; the log of attempts is stored. */
+export async function deliverAlert(db: Executor, alert: FiredAlert, options: AlertDelivery): Promise<void> {
+  if (!alert.webhook_url) return;
+  const { delivered, attempts } = await postSignedWebhook(alert.webhook_url, JSON.stringify(alertPayload(alert)), { ...options, userAgent: "modelgate-budget-alerts" });
   await executeRows(db, sql`update budget_alerts set delivery_status = ${delivered ? "delivered" : "failed"}, attempts = ${JSON.stringify(attempts)}::jsonb where id = ${alert.id}::uuid`);
   if (!delivered) logger.warn("budget alert webhook not delivered", { alert_id: alert.id, budget_id: alert.budget_id, attempts: attempts.length });
 }

@@ -9,6 +9,7 @@ import type { GroupRow } from "../routing/group-entry";
 import { resolveCacheSettings } from "../cache/cache-settings";
 import { PROMPT_CACHE_OFF } from "../resolve-target";
 import type { ProviderId } from "../types";
+import { toExperimentEntry } from "../experiments/assign-variant";
 import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPriceEntry, PriceEntry } from "./config-source";
 
 /**
@@ -36,7 +37,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       .from(modelGroups)
       .where(eq(modelGroups.enabled, true)),
     db
-      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants })
+      .select({ id: experiments.id, orgId: experiments.orgId, name: experiments.name, model: experiments.model, variants: experiments.variants, scope: experiments.scope })
       .from(experiments)
       .where(eq(experiments.status, "running")),
     db.select().from(responseCacheSettings),
@@ -177,7 +178,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     conditions: row.conditions,
   }));
   const policyResidency = residencyRows.map((row) => ({ orgId: row.orgId, regions: row.residencyRegions, callerRegions: row.residencyCallerRegions }));
-  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows };
+  return { keys, models: modelEntries, rateLimits: limits, budgets: budgetEntries, policyRules: policyRuleEntries, policyResidency, groups: readGroups(groupRows), experiments: experimentRows.map(toExperimentEntry) };
 }
 
 /** The models a key may use: its own list within its team's (null: no limit at that level; both null: every model). */

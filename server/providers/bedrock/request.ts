@@ -14,9 +14,11 @@
  * - https://docs.aws.amazon.com/bedrock/latest/userguide/conversation-inference-call.html (roles alternate, blank
  *   text blocks are rejected)
  * - response_format: see ./response-format.ts (outputConfig.textFormat, or a forced tool)
+ * - prompt caching: see ./cache-points.ts (automatic cachePoint blocks for Claude models)
  */
 import { stableJsonSchema } from "../stable-json-schema";
-import type { ChatMessage, ChatRequest, ContentPart, GatewayError, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import type { ChatMessage, ChatRequest, ContentPart, GatewayError, PromptCacheSettings, Target, UpstreamRequest, Warning } from "@/server/gateway/types";
+import { applyCachePoints } from "./cache-points";
 import { converseUrl, parseBedrockBaseUrl } from "./endpoint";
 import { applyResponseFormat } from "./response-format";
 import { warnIfUnsignable } from "./credentials";
@@ -45,7 +47,13 @@ function addWarning(warnings: Warning[], warning: Warning): void {
  * The Converse JSON body (no model: it rides in the URL; `modelId` decides model-specific fields). Exported for tests.
  * A request that cannot be served correctly leaves its error in `outcome.rejection`.
  */
-export function buildConverseBody(request: ChatRequest, warnings: Warning[], modelId = "", outcome: { rejection?: GatewayError } = {}): Record<string, unknown> {
+export function buildConverseBody(
+  request: ChatRequest,
+  warnings: Warning[],
+  modelId = "",
+  outcome: { rejection?: GatewayError } = {},
+  promptCache?: PromptCacheSettings,
+): Record<string, unknown> {
   const { system, messages } = translateMessages(request.messages, warnings);
   const body: Record<string, unknown> = { messages };
   if (system.length > 0) body.system = system;
@@ -58,6 +66,7 @@ export function buildConverseBody(request: ChatRequest, warnings: Warning[], mod
   applyThinking(request, modelId, body, warnings);
   applyAnthropicBeta(request, modelId, body, warnings);
   warnUnsupported(request, warnings);
+  applyCachePoints(body, promptCache, modelId, warnings);
   return body;
 }
 
@@ -84,7 +93,7 @@ function applyAnthropicBeta(request: ChatRequest, modelId: string, body: Record<
 export function buildRequest(request: ChatRequest, target: Target): UpstreamRequest {
   const warnings: Warning[] = [];
   const outcome: { rejection?: GatewayError } = {};
-  const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel, outcome));
+  const body = JSON.stringify(buildConverseBody(request, warnings, target.upstreamModel, outcome, target.promptCache));
   if (outcome.rejection) return { url: "", headers: {}, body: "", warnings, rejection: outcome.rejection };
   const url = converseUrl(parseBedrockBaseUrl(target.baseUrl), target.upstreamModel, request.stream === true);
   const headers: Record<string, string> = { "content-type": "application/json", accept: request.stream ? "application/vnd.amazon.eventstream" : "application/json" };

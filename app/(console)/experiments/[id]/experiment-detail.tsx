@@ -2,9 +2,11 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useState } from "react";
 import { Badge } from "@/app/_components/badge";
 import { Button } from "@/app/_components/button";
 import { ConfirmButton } from "@/app/_components/confirm-button";
+import { Dialog } from "@/app/_components/dialog";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { formatDateTime, formatInteger, formatMs, formatUsd } from "@/app/_components/format";
 import { PageHeader } from "@/app/_components/page-header";
@@ -13,6 +15,8 @@ import { useTRPC } from "@/app/_trpc/client";
 import { usePermissions } from "@/app/_trpc/use-permissions";
 import { statusMoves, statusTones } from "../status-moves";
 import { ExperimentCharts } from "./experiment-charts";
+import { ExperimentEditForm } from "./experiment-edit-form";
+import { ExperimentVersions } from "./experiment-versions";
 
 const rate = (value: number | null) => (value === null ? "—" : `${(value * 100).toFixed(1)} %`);
 const verdictTones = { better: "green", worse: "red", no_difference: "gray", not_enough_data: "gray" } as const;
@@ -27,6 +31,7 @@ export function ExperimentDetail({ id }: { id: string }) {
   const setStatus = useMutation(trpc.experiments.setStatus.mutationOptions({ onSuccess }));
   const promote = useMutation(trpc.experiments.promote.mutationOptions({ onSuccess }));
   const rollback = useMutation(trpc.experiments.rollback.mutationOptions({ onSuccess }));
+  const [isEditing, setIsEditing] = useState(false);
   const data = results.data;
   if (!data) return <ErrorBanner error={results.error} title="Could not load the experiment" />;
   const { experiment } = data;
@@ -41,10 +46,22 @@ export function ExperimentDetail({ id }: { id: string }) {
             {experiment.winner ? <> · winner <strong data-testid="experiment-winner">{experiment.winner}</strong></> : null} · <Link href="/experiments" className="text-accent-700 hover:underline">all experiments</Link>
           </>
         }
-        actions={canWrite ? statusMoves[experiment.status].map((move) => (
-          <Button key={move.status} isPending={setStatus.isPending} onClick={() => setStatus.mutate({ id, status: move.status })}>{move.label}</Button>
-        )) : null}
+        actions={canWrite ? (
+          <>
+            {experiment.status === "stopped" ? null : <Button onClick={() => setIsEditing(true)}>Edit</Button>}
+            {statusMoves[experiment.status].map((move) => (
+              <Button key={move.status} isPending={setStatus.isPending} onClick={() => setStatus.mutate({ id, status: move.status })}>{move.label}</Button>
+            ))}
+          </>
+        ) : null}
       />
+      <Dialog title="Edit experiment" isOpen={isEditing} onClose={() => setIsEditing(false)} size="lg">
+        {isEditing ? <ExperimentEditForm experiment={experiment} onDone={() => setIsEditing(false)} /> : null}
+      </Dialog>
+      <p className="mb-3 text-xs text-neutral-500" data-testid="experiment-settings">
+        Version {experiment.version} · scope: {experiment.scope.key_ids.length + experiment.scope.team_ids.length === 0 ? "every key" : `${experiment.scope.key_ids.length} key${experiment.scope.key_ids.length === 1 ? "" : "s"} and ${experiment.scope.team_ids.length} team${experiment.scope.team_ids.length === 1 ? "" : "s"}`} · bandit:{" "}
+        {experiment.bandit ? `Thompson sampling on ${experiment.bandit.reward.replace("_", "-")}, at least ${experiment.bandit.min_share} % per variant${experiment.splitAt ? `, split last moved ${formatDateTime(experiment.splitAt)}` : ""}` : "off"}
+      </p>
       <ErrorBanner error={setStatus.error ?? promote.error ?? rollback.error} title="Could not change the experiment" />
       <Table aria-label="Results per variant">
         <TableHead>
@@ -58,7 +75,7 @@ export function ExperimentDetail({ id }: { id: string }) {
           <Th className="text-right">TTFT p50 / p95</Th>
           <Th className="text-right">Thumbs-up</Th>
           <Th className="text-right">Mean score</Th>
-          <Th className="text-right">Tasks completed</Th>
+          <Th className="text-right">Tasks done</Th>
           {canWrite && isLive ? <Th>Decide</Th> : null}
         </TableHead>
         <TableBody>
@@ -73,12 +90,13 @@ export function ExperimentDetail({ id }: { id: string }) {
               <Td className="tabular text-right">{variant.costPerRequestUsd === null ? "—" : <span title={`${variant.costPerRequestUsd} USD`}>{formatUsd(variant.costPerRequestUsd)}</span>}</Td>
               <Td className="tabular text-right">{formatMs(variant.latencyP50Ms)} / {formatMs(variant.latencyP95Ms)}</Td>
               <Td className="tabular text-right">{formatMs(variant.ttftP50Ms)} / {formatMs(variant.ttftP95Ms)}</Td>
-              <Td className="tabular text-right">{rate(variant.thumbsUpRate)} <span className="text-xs text-neutral-500">of {variant.thumbsRated}</span></Td>
-              <Td className="tabular text-right">{variant.meanScore === null ? "—" : variant.meanScore.toFixed(2)} <span className="text-xs text-neutral-500">of {variant.scoresRated}</span></Td>
-              <Td className="tabular text-right">{rate(variant.taskCompletionRate)} <span className="text-xs text-neutral-500">of {variant.tasksRated}</span></Td>
+              <Td className="tabular text-right">{rate(variant.thumbsUpRate)} <span className="block text-xs text-neutral-500">of {variant.thumbsRated}</span></Td>
+              <Td className="tabular text-right">{variant.meanScore === null ? "—" : variant.meanScore.toFixed(2)} <span className="block text-xs text-neutral-500">of {variant.scoresRated}</span></Td>
+              <Td className="tabular text-right">{rate(variant.taskCompletionRate)} <span className="block text-xs text-neutral-500">of {variant.tasksRated}</span></Td>
               {canWrite && isLive ? (
                 <Td>
-                  <span className="inline-flex gap-1">
+                  {/* Stacked, so the table fits a 1400 px window with every column (e2e/console/experiment-edits.spec.ts). */}
+                  <span className="flex flex-col items-stretch gap-1">
                     {variant.weight > 0 ? (
                       <ConfirmButton label="Promote" aria-label={`Promote ${variant.variant}`} title={`Promote ${variant.variant}?`} confirmLabel="Promote and stop" variant="primary" onConfirm={() => promote.mutateAsync({ id, variant: variant.variant })}>
                         <p className="text-sm">{experiment.model} will serve {variant.target} from now on (a new group version when it is a group, restorable on the Routing page), and the experiment stops.</p>
@@ -130,7 +148,7 @@ export function ExperimentDetail({ id }: { id: string }) {
             <Th>Why</Th>
           </TableHead>
           <TableBody>
-            {experiment.events.length === 0 ? <TableMessage colSpan={5}>No rollbacks or promotions yet.</TableMessage> : null}
+            {experiment.events.length === 0 ? <TableMessage colSpan={5}>No rollbacks, bandit splits or promotions yet.</TableMessage> : null}
             {[...experiment.events].reverse().map((event, index) => (
               <Tr key={index} data-testid="experiment-event">
                 <Td className="text-xs">{formatDateTime(event.at)}</Td>
@@ -143,6 +161,7 @@ export function ExperimentDetail({ id }: { id: string }) {
           </TableBody>
         </Table>
       </section>
+      <ExperimentVersions id={id} current={experiment.version} canRestore={canWrite && experiment.status !== "stopped"} />
     </>
   );
 }

@@ -1,6 +1,7 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
+import Link from "next/link";
 import { Badge, StatusBadge } from "@/app/_components/badge";
 import { ErrorBanner } from "@/app/_components/error-banner";
 import { formatDateTime, formatInteger, formatKeyPrefix, formatMs, formatPercent, formatUsd } from "@/app/_components/format";
@@ -50,6 +51,19 @@ export function RequestDetail({ id }: { id: string }) {
             { label: "Started", value: formatDateTime(row.startedAt) },
             { label: "Ended", value: formatDateTime(row.endedAt) },
             { label: "Client aborted", value: yesNo(row.clientAborted) },
+            ...(row.experimentId
+              ? [
+                  {
+                    label: "Experiment",
+                    value: (
+                      <Link href={`/experiments/${row.experimentId}`} className="text-accent-700 hover:underline">
+                        variant {row.variant ?? "—"}
+                      </Link>
+                    ),
+                    testId: "detail-experiment",
+                  },
+                ]
+              : []),
           ]}
         />
         <div className="space-y-4">
@@ -65,13 +79,13 @@ export function RequestDetail({ id }: { id: string }) {
               {
                 label: "Saved by prompt caching",
                 value: <span title={`${row.promptCache.savedUsd} USD (exact, vs. the plain input price)`}>{formatUsd(row.promptCache.savedUsd)}</span>,
-                testId: "detail-cache-saved",
+                testId: "detail-prompt-cache-saved",
               },
               { label: "Reasoning", value: formatInteger(row.reasoningTokens) },
               { label: "Estimated", value: row.tokensEstimated ? "yes (the provider reported no usage)" : "no" },
               { label: "Cost", value: <span title={`${row.costUsd} USD (exact)`}>{formatUsd(row.costUsd)}</span>, testId: "detail-cost" },
               { label: "Response cache", value: cacheLabel(row.cacheStatus), testId: "detail-cache" },
-              ...(row.cacheSavedUsd !== null ? [{ label: "Saved by the cache", value: <span title={`${row.cacheSavedUsd} USD (exact)`}>{formatUsd(row.cacheSavedUsd)}</span>, testId: "detail-cache-saved" }] : []),
+              ...(row.cacheSavedUsd !== null ? [{ label: "Saved by the response cache", value: <span title={`${row.cacheSavedUsd} USD (exact)`}>{formatUsd(row.cacheSavedUsd)}</span>, testId: "detail-cache-saved" }] : []),
             ]}
           />
           <DetailList

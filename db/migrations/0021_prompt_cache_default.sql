@@ -1,1 +1,0 @@
-ALTER TABLE "organizations" ADD COLUMN "prompt_cache_default" text DEFAULT 'auto' NOT NULL;
