@@ -113,7 +113,7 @@ export async function syncEnvConnections(db: Database, settings: Env, orgId: str
         if (await findModelByName(tx, orgId, name)) continue;
         const model = await insertModel(tx, { orgId, name, connectionId: created.id, upstreamModel: entry.upstreamModel, contextWindow: entry.contextWindow, maxOutputTokens: entry.maxOutputTokens });
         const prices = entry.regional && isRegionalEndpoint(provider.kind, baseUrl) ? entry.regional : entry;
-        await insertPrice(tx, { modelId: model.id, inputPerMtok: prices.input, outputPerMtok: prices.output, cachedInputPerMtok: prices.cachedInput, cacheWritePerMtok: prices.cacheWrite, effectiveFrom: new Date(0) });
+        await insertPrice(tx, { modelId: model.id, inputPerMtok: prices.input, outputPerMtok: prices.output, cachedInputPerMtok: prices.cachedInput, cacheWritePerMtok: prices.cacheWrite, cacheWrite1hPerMtok: prices.cacheWrite1h ?? null, effectiveFrom: new Date(0) });
       }
       await notifyConfigChanged(tx, "providers");
       logger.info("created provider connection from environment", { provider: provider.kind });

@@ -16,6 +16,11 @@ export async function findOrganization(db: Executor, orgId: string) {
   return org;
 }
 
+export async function updateOrgPromptCacheDefault(tx: Executor, orgId: string, promptCacheDefault: "auto" | "off") {
+  const [org] = await tx.update(organizations).set({ promptCacheDefault }).where(eq(organizations.id, orgId)).returning();
+  return org;
+}
+
 export async function updateOrgTimeZone(tx: Executor, orgId: string, timeZone: string) {
   const [org] = await tx.update(organizations).set({ timeZone }).where(eq(organizations.id, orgId)).returning();
   return org;

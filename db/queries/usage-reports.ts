@@ -256,6 +256,7 @@ export interface ChargeRow {
   outputTokens: number;
   cachedInputTokens: number;
   cacheWriteTokens: number;
+  cacheWrite1hTokens: number;
   costUsd: string;
   /** At the catalog price (usage_ledger.list_cost_usd). */
   listCostUsd: string;
@@ -266,11 +267,13 @@ export interface ChargeRow {
   orgOutputPerMtok: string | null;
   orgCachedInputPerMtok: string | null;
   orgCacheWritePerMtok: string | null;
+  orgCacheWrite1hPerMtok: string | null;
   discountPercent: string | null;
   inputPerMtok: string | null;
   outputPerMtok: string | null;
   cachedInputPerMtok: string | null;
   cacheWritePerMtok: string | null;
+  cacheWrite1hPerMtok: string | null;
 }
 
 export interface ChargeCursor {
@@ -298,12 +301,12 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
           ${iso(sql`date_trunc('hour', u.started_at)`)} as hour_start, ${iso(month)} as month_start, ${iso(monthEnd)} as month_end,
           u.org_id, o.name as org_name, u.team_id, t.name as team_name, u.key_id, k.name as key_name, u.key_prefix,
           ${frozen ? sql`pc.tag` : sql`coalesce(k.cost_centre, t.cost_centre)`} as cost_centre, u.end_user, u.requested_model, u.served_model, u.provider, ${frozen ? sql`pc.region` : sql`m.region`} as region,
-          u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cost_usd::text as cost_usd, u.list_cost_usd::text as list_cost_usd, u.price_id,
+          u.input_tokens, u.output_tokens, u.cached_input_tokens, u.cache_write_tokens, u.cache_write_1h_tokens, u.cost_usd::text as cost_usd, u.list_cost_usd::text as list_cost_usd, u.price_id,
           u.org_price_id, u.discount_percent::text as discount_percent,
           op.input_per_mtok::text as org_input_per_mtok, op.output_per_mtok::text as org_output_per_mtok,
-          op.cached_input_per_mtok::text as org_cached_input_per_mtok, op.cache_write_per_mtok::text as org_cache_write_per_mtok,
+          op.cached_input_per_mtok::text as org_cached_input_per_mtok, op.cache_write_per_mtok::text as org_cache_write_per_mtok, op.cache_write_1h_per_mtok::text as org_cache_write_1h_per_mtok,
           p.input_per_mtok::text as input_per_mtok, p.output_per_mtok::text as output_per_mtok,
-          p.cached_input_per_mtok::text as cached_input_per_mtok, p.cache_write_per_mtok::text as cache_write_per_mtok
+          p.cached_input_per_mtok::text as cached_input_per_mtok, p.cache_write_per_mtok::text as cache_write_per_mtok, p.cache_write_1h_per_mtok::text as cache_write_1h_per_mtok
         from usage_ledger u ${reportJoins}
         join organizations o on o.id = u.org_id
         left join model_prices p on p.id = u.price_id
@@ -335,6 +338,7 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
     outputTokens: Number(row.output_tokens),
     cachedInputTokens: Number(row.cached_input_tokens),
     cacheWriteTokens: Number(row.cache_write_tokens),
+    cacheWrite1hTokens: Number(row.cache_write_1h_tokens ?? 0),
     costUsd: String(row.cost_usd),
     listCostUsd: String(row.list_cost_usd),
     priceId: nullable(row.price_id),
@@ -343,11 +347,13 @@ export async function listChargeRows(db: Executor, scope: ReportScope & { timeZo
     orgOutputPerMtok: nullable(row.org_output_per_mtok),
     orgCachedInputPerMtok: nullable(row.org_cached_input_per_mtok),
     orgCacheWritePerMtok: nullable(row.org_cache_write_per_mtok),
+    orgCacheWrite1hPerMtok: nullable(row.org_cache_write_1h_per_mtok),
     discountPercent: nullable(row.discount_percent),
     inputPerMtok: nullable(row.input_per_mtok),
     outputPerMtok: nullable(row.output_per_mtok),
     cachedInputPerMtok: nullable(row.cached_input_per_mtok),
     cacheWritePerMtok: nullable(row.cache_write_per_mtok),
+    cacheWrite1hPerMtok: nullable(row.cache_write_1h_per_mtok),
   }));
 }
 

@@ -57,4 +57,9 @@ export interface GroupDefinition {
    * the caller's own breakpoints.
    */
   prompt_cache: { mode: "auto" | "off"; ttl: "5m" | "1h"; conversation: boolean };
+  /**
+   * The response cache of the group's requests (README "Response cache", precedence): inherit (the key's and the org's
+   * settings), or off / org / key with its own TTL and semantic settings (absent: the org's; null: none).
+   */
+  response_cache: { mode: "inherit" | "off" | "org" | "key"; ttl_seconds?: number; semantic?: { model: string; threshold: number } | null };
 }

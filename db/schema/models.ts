@@ -37,6 +37,8 @@ export const modelPrices = pgTable(
     outputPerMtok: numeric("output_per_mtok", { precision: 18, scale: 6 }).notNull(),
     cachedInputPerMtok: numeric("cached_input_per_mtok", { precision: 18, scale: 6 }),
     cacheWritePerMtok: numeric("cache_write_per_mtok", { precision: 18, scale: 6 }),
+    /** Anthropic's 1-hour cache writes (2x input); null: priced at cache_write_per_mtok. */
+    cacheWrite1hPerMtok: numeric("cache_write_1h_per_mtok", { precision: 18, scale: 6 }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("model_prices_model_effective_idx").on(table.modelId, table.effectiveFrom)],

@@ -18,6 +18,8 @@ export const orgModelPrices = pgTable(
     outputPerMtok: numeric("output_per_mtok", { precision: 18, scale: 6 }),
     cachedInputPerMtok: numeric("cached_input_per_mtok", { precision: 18, scale: 6 }),
     cacheWritePerMtok: numeric("cache_write_per_mtok", { precision: 18, scale: 6 }),
+    /** Anthropic's 1-hour cache writes (2x input); null: priced at cache_write_per_mtok. */
+    cacheWrite1hPerMtok: numeric("cache_write_1h_per_mtok", { precision: 18, scale: 6 }),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
   },
   (table) => [index("org_model_prices_model_effective_idx").on(table.modelId, table.effectiveFrom)],

@@ -33,6 +33,8 @@ export const usageLedger = pgTable(
     outputTokens: integer("output_tokens").notNull().default(0),
     cachedInputTokens: integer("cached_input_tokens").notNull().default(0),
     cacheWriteTokens: integer("cache_write_tokens").notNull().default(0),
+    /** The part of cache_write_tokens written with a 1-hour TTL (Anthropic's cache_creation.ephemeral_1h_input_tokens). */
+    cacheWrite1hTokens: integer("cache_write_1h_tokens").notNull().default(0),
     reasoningTokens: integer("reasoning_tokens").notNull().default(0),
     tokensEstimated: boolean("tokens_estimated").notNull().default(false),
     costUsd: numeric("cost_usd", { precision: 24, scale: 12 }).notNull().default("0"),

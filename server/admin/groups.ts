@@ -33,10 +33,10 @@ const groupMeta = { description: z.string().trim().max(500).nullish(), enabled: 
 export const createGroupInputSchema = z.object({ name: groupName, ...groupMeta, ...groupDefinitionFields }).superRefine(checkDeploymentIds);
 export type CreateGroupInput = z.input<typeof createGroupInputSchema>;
 
-const definitionKeys = ["strategy", "deployments", "fallbacks", "retry", "fallback_on", "session_affinity", "timeouts", "circuit", "context", "prompt_cache"] as const;
+const definitionKeys = ["strategy", "deployments", "fallbacks", "retry", "fallback_on", "session_affinity", "timeouts", "circuit", "context", "prompt_cache", "response_cache"] as const;
 /** PATCH: any definition field given replaces that field; the result is validated whole. Each change is a new version. */
 export const updateGroupInputSchema = z
-  .object({ ...groupMeta, strategy: groupDefinitionFields.strategy.unwrap().optional(), deployments: groupDefinitionFields.deployments.optional(), fallbacks: z.array(z.string().trim().min(1).max(256)).max(10).optional(), retry: z.unknown().optional(), fallback_on: z.unknown().optional(), session_affinity: z.unknown().optional(), timeouts: z.unknown().optional(), circuit: z.unknown().optional(), context: z.unknown().optional(), prompt_cache: z.unknown().optional() })
+  .object({ ...groupMeta, strategy: groupDefinitionFields.strategy.unwrap().optional(), deployments: groupDefinitionFields.deployments.optional(), fallbacks: z.array(z.string().trim().min(1).max(256)).max(10).optional(), retry: z.unknown().optional(), fallback_on: z.unknown().optional(), session_affinity: z.unknown().optional(), timeouts: z.unknown().optional(), circuit: z.unknown().optional(), context: z.unknown().optional(), prompt_cache: z.unknown().optional(), response_cache: z.unknown().optional() })
   .strict();
 export type UpdateGroupInput = z.input<typeof updateGroupInputSchema>;
 export const restoreGroupInputSchema = z.object({ version: z.number().int().positive() });
@@ -66,6 +66,8 @@ async function checkReferences(db: Executor, actor: Actor, name: string, definit
   if (fallbackModel && (fallbackModel === name || !((await findModelByName(db, actor.orgId, fallbackModel)) ?? (await findModelGroupByName(db, actor.orgId, fallbackModel))))) {
     return failure({ code: "invalid", message: "context.fallback_model names no other model or group of the organization.", field: "context.fallback_model" });
   }
+  const semanticModel = definition.response_cache.semantic?.model;
+  if (semanticModel && !(await findModelByName(db, actor.orgId, semanticModel))) return failure({ code: "invalid", message: "response_cache.semantic.model names no model of the organization.", field: "response_cache.semantic.model" });
   return ok(undefined);
 }
 

@@ -20,6 +20,8 @@ export const priceInputSchema = z.object({
   output: priceSchema,
   cached_input: priceSchema.nullish(),
   cache_write: priceSchema.nullish(),
+  /** Anthropic's 1-hour cache writes (2x input); absent: billed at cache_write. */
+  cache_write_1h: priceSchema.nullish(),
   effective_from: z.iso.datetime({ offset: true }).optional(),
 });
 export type PriceInput = z.infer<typeof priceInputSchema>;
@@ -54,6 +56,7 @@ function priceValues(modelId: string, price: PriceInput) {
     outputPerMtok: price.output,
     cachedInputPerMtok: price.cached_input ?? null,
     cacheWritePerMtok: price.cache_write ?? null,
+    cacheWrite1hPerMtok: price.cache_write_1h ?? null,
     effectiveFrom: price.effective_from ? new Date(price.effective_from) : new Date(),
   };
 }

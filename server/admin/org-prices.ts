@@ -19,7 +19,7 @@ export const orgPriceInputSchema = priceInputSchema
   .strict()
   .superRefine((value, context) => {
     if (value.clear) {
-      for (const field of ["input", "output", "cached_input", "cache_write"] as const) {
+      for (const field of ["input", "output", "cached_input", "cache_write", "cache_write_1h"] as const) {
         if (value[field] !== undefined && value[field] !== null) context.addIssue({ code: "custom", path: [field], message: "clear ends the org price; send no prices with it" });
       }
       return;
@@ -61,8 +61,8 @@ export async function setOrgPrice(db: Database, actor: Actor, modelId: string, i
   const model = await findOrgModel(db, actor.orgId, modelId);
   if (!model) return failure({ code: "not_found", message: "No such model." });
   const rates = input.clear
-    ? { inputPerMtok: null, outputPerMtok: null, cachedInputPerMtok: null, cacheWritePerMtok: null }
-    : { inputPerMtok: input.input!, outputPerMtok: input.output!, cachedInputPerMtok: input.cached_input ?? null, cacheWritePerMtok: input.cache_write ?? null };
+    ? { inputPerMtok: null, outputPerMtok: null, cachedInputPerMtok: null, cacheWritePerMtok: null, cacheWrite1hPerMtok: null }
+    : { inputPerMtok: input.input!, outputPerMtok: input.output!, cachedInputPerMtok: input.cached_input ?? null, cacheWritePerMtok: input.cache_write ?? null, cacheWrite1hPerMtok: input.cache_write_1h ?? null };
   const row = await db.transaction(async (tx) => {
     const saved = await insertOrgPrice(tx, { orgId: actor.orgId, modelId, ...rates, effectiveFrom: input.effective_from ? new Date(input.effective_from) : new Date() });
     await writeAudit(tx, { orgId: actor.orgId, actor: actor.id, action: input.clear ? "model.clear_org_price" : "model.set_org_price", targetType: "model", targetId: modelId, after: { model: model.name, ...saved } });

@@ -38,8 +38,13 @@ export interface CatalogEntry {
   output: string;
   cachedInput: string | null;
   cacheWrite: string | null;
+  /**
+   * 1-hour cache writes where they have their own price (Anthropic: 2x base input, 5-minute writes 1.25x,
+   * https://platform.claude.com/docs/en/build-with-claude/prompt-caching#pricing); absent: billed at cacheWrite.
+   */
+  cacheWrite1h?: string;
   /** Prices at a regional endpoint where they differ from the global one (Vertex: Claude Sonnet 4.5 and later, +10%). */
-  regional?: { input: string; output: string; cachedInput: string | null; cacheWrite: string | null };
+  regional?: { input: string; output: string; cachedInput: string | null; cacheWrite: string | null; cacheWrite1h?: string };
 }
 
 export const PRICES_AS_OF = "2026-11-27";
@@ -53,9 +58,9 @@ export const modelCatalog: CatalogEntry[] = [
   // Embeddings (POST /v1/embeddings), here and below: input tokens only; contextWindow is the longest input, no output.
   { provider: "openai", name: "text-embedding-3-small", upstreamModel: "text-embedding-3-small", contextWindow: 8_191, maxOutputTokens: 0, input: "0.02", output: "0", cachedInput: null, cacheWrite: null },
   { provider: "openai", name: "text-embedding-3-large", upstreamModel: "text-embedding-3-large", contextWindow: 8_191, maxOutputTokens: 0, input: "0.13", output: "0", cachedInput: null, cacheWrite: null },
-  { provider: "anthropic", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5-20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75" },
-  { provider: "anthropic", name: "claude-haiku-4-5", upstreamModel: "claude-haiku-4-5-20251001", contextWindow: 200_000, maxOutputTokens: 64_000, input: "1.00", output: "5.00", cachedInput: "0.10", cacheWrite: "1.25" },
-  { provider: "anthropic", name: "claude-opus-4-5", upstreamModel: "claude-opus-4-5-20251101", contextWindow: 200_000, maxOutputTokens: 64_000, input: "5.00", output: "25.00", cachedInput: "0.50", cacheWrite: "6.25" },
+  { provider: "anthropic", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5-20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75", cacheWrite1h: "6.00" },
+  { provider: "anthropic", name: "claude-haiku-4-5", upstreamModel: "claude-haiku-4-5-20251001", contextWindow: 200_000, maxOutputTokens: 64_000, input: "1.00", output: "5.00", cachedInput: "0.10", cacheWrite: "1.25", cacheWrite1h: "2.00" },
+  { provider: "anthropic", name: "claude-opus-4-5", upstreamModel: "claude-opus-4-5-20251101", contextWindow: 200_000, maxOutputTokens: 64_000, input: "5.00", output: "25.00", cachedInput: "0.50", cacheWrite: "6.25", cacheWrite1h: "10.00" },
   { provider: "gemini", name: "gemini-2.5-flash", upstreamModel: "gemini-2.5-flash", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.30", output: "2.50", cachedInput: "0.03", cacheWrite: null },
   { provider: "gemini", name: "gemini-2.5-pro", upstreamModel: "gemini-2.5-pro", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "1.25", output: "10.00", cachedInput: "0.125", cacheWrite: null },
   { provider: "gemini", name: "gemini-2.5-flash-lite", upstreamModel: "gemini-2.5-flash-lite", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.10", output: "0.40", cachedInput: "0.01", cacheWrite: null },
@@ -74,7 +79,7 @@ export const modelCatalog: CatalogEntry[] = [
   { provider: "bedrock", name: "titan-embed-text-v2", upstreamModel: "amazon.titan-embed-text-v2:0", contextWindow: 8_192, maxOutputTokens: 0, input: "0.02", output: "0", cachedInput: null, cacheWrite: null },
   { provider: "bedrock", name: "cohere-embed-english-v3", upstreamModel: "cohere.embed-english-v3", contextWindow: 512, maxOutputTokens: 0, input: "0.10", output: "0", cachedInput: null, cacheWrite: null },
   { provider: "vertex", name: "gemini-2.5-flash", upstreamModel: "gemini-2.5-flash", contextWindow: 1_048_576, maxOutputTokens: 65_536, input: "0.30", output: "2.50", cachedInput: "0.03", cacheWrite: null },
-  { provider: "vertex", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5@20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75", regional: { input: "3.30", output: "16.50", cachedInput: "0.33", cacheWrite: "4.125" } },
+  { provider: "vertex", name: "claude-sonnet-4-5", upstreamModel: "claude-sonnet-4-5@20250929", contextWindow: 200_000, maxOutputTokens: 64_000, input: "3.00", output: "15.00", cachedInput: "0.30", cacheWrite: "3.75", cacheWrite1h: "6.00", regional: { input: "3.30", output: "16.50", cachedInput: "0.33", cacheWrite: "4.125", cacheWrite1h: "6.60" } },
   { provider: "vertex", name: "gemini-embedding-001", upstreamModel: "gemini-embedding-001", contextWindow: 2_048, maxOutputTokens: 0, input: "0.15", output: "0", cachedInput: null, cacheWrite: null },
   { provider: "groq", name: "llama-3.3-70b-versatile", upstreamModel: "llama-3.3-70b-versatile", contextWindow: 131_072, maxOutputTokens: 32_768, input: "0.59", output: "0.79", cachedInput: null, cacheWrite: null },
 ];

@@ -136,7 +136,7 @@ export async function handleGatewayRequest(request: GatewayRequest, deps: Gatewa
   if (!admitted.ok) return fail(record, format, admitted.error, deps);
   record.endUser = chatRequest.user ?? null;
   // A cached answer is replayed here, before any budget is held (cache/); requests fanned out over calls are not cached.
-  const cached = calls.length === 1 ? await answerFromCache(deps, record, { request, format: prepared.value.format, chatRequest, target: cacheTarget(plan?.value.group, model.value) }) : undefined;
+  const cached = calls.length === 1 ? await answerFromCache(deps, record, { request, format: prepared.value.format, chatRequest, target: cacheTarget(plan?.value.group, model.value), groupCache: plan?.value.group.definition.response_cache }) : undefined;
   if (cached) return cached;
   // Routed: the reservation covers the costliest candidate, so no fallback can spend past it.
   if (plan) record.model = plan.value.costliest.model;

@@ -123,6 +123,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
     outputTokens: usage.outputTokens,
     cachedInputTokens: usage.cachedInputTokens ?? 0,
     cacheWriteTokens: usage.cacheWriteTokens ?? 0,
+    cacheWrite1hTokens: usage.cacheWrite1hTokens ?? 0,
     reasoningTokens: usage.reasoningTokens ?? 0,
     tokensEstimated: estimated,
     costUsd: cost,

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "vitest";
 import { pricingAt, type ModelEntry, type PriceEntry } from "./config/config-source";
-import { chargeOf, costUsd, decimalToMicros, discountedPicos, picosToDecimal } from "./pricing";
+import { chargeOf, costUsd, decimalToMicros, discountedPicos, picosToDecimal, promptCacheSavingPicos, tokenMeters } from "./pricing";
 
 const price = (input: string, output: string, cached: string | null = null, cacheWrite: string | null = null): PriceEntry => ({
   id: "p",
@@ -103,5 +103,71 @@ describe("org prices and provider discounts", () => {
   test("a model without a catalog price is charged (and listed) at the org's price", () => {
     const pricing = pricingAt(model({ prices: [], orgPrices: [{ id: "org", effectiveFrom: 0, inputPerMtok: "1", outputPerMtok: "2", cachedInputPerMtok: null, cacheWritePerMtok: null }] }), 1);
     expect(chargeOf({ inputTokens: 1, outputTokens: 1 }, pricing)).toEqual({ listPicos: 3_000_000n, costPicos: 3_000_000n });
+  });
+});
+
+describe("1-hour cache writes: their own meter", () => {
+  // claude-sonnet-4-5: $3 in, $15 out, $0.30 cache read, $3.75 5m write (1.25x), $6 1h write (2x) per 1M tokens.
+  const sonnet: PriceEntry = { ...price("3", "15", "0.30", "3.75"), cacheWrite1hPerMtok: "6" };
+  const model = (overrides: Partial<ModelEntry>): ModelEntry => ({
+    id: "m",
+    orgId: "o",
+    name: "claude-sonnet-4-5",
+    upstreamModel: "claude-sonnet-4-5-20250929",
+    contextWindow: null,
+    maxOutputTokens: null,
+    region: null,
+    createdAt: 0,
+    connection: { id: "c", orgId: "o", kind: "anthropic", name: "Anthropic", baseUrl: "https://api.anthropic.com/v1", apiKey: "", trusted: true, region: null },
+    prices: [],
+    ...overrides,
+  });
+  const usage = { inputTokens: 5_000, cachedInputTokens: 1_000, cacheWriteTokens: 3_000, cacheWrite1hTokens: 2_000, outputTokens: 100 };
+
+  test("plain, read, 5m and 1h writes each at their rate, to the picodollar", () => {
+    // $/1M tokens = µ$ a token: 1000 plain × 3 + 1000 read × 0.3 + 1000 5m × 3.75 + 2000 1h × 6 + 100 out × 15
+    // = 3,000 + 300 + 3,750 + 12,000 + 1,500 µ$ = 0.020550 $
+    expect(costUsd(usage, sonnet)).toBe("0.020550000000");
+    expect(tokenMeters(usage).map((meter) => [meter.name, meter.tokens])).toEqual([
+      ["Input Tokens", 1000n],
+      ["Cached Input Tokens", 1000n],
+      ["Cache Write Tokens", 1000n],
+      ["Cache Write 1h Tokens", 2000n],
+      ["Output Tokens", 100n],
+    ]);
+  });
+
+  test("a price without a 1h rate bills 1h writes at the cache-write rate, then the input rate", () => {
+    // 1000 × 3 + 1000 × 0.3 + 3000 × 3.75 + 100 × 15 = 3,000 + 300 + 11,250 + 1,500 µ$
+    expect(costUsd(usage, price("3", "15", "0.30", "3.75"))).toBe("0.016050000000");
+    // No cache prices at all: every prompt token at $3.
+    expect(costUsd(usage, price("3", "15"))).toBe("0.016500000000");
+  });
+
+  test("odd token counts stay exact: 1 token at $6.000001", () => {
+    expect(costUsd({ inputTokens: 1, cacheWriteTokens: 1, cacheWrite1hTokens: 1, outputTokens: 0 }, { ...price("3", "15"), cacheWrite1hPerMtok: "6.000001" })).toBe("0.000006000001");
+  });
+
+  test("1h tokens are never counted beyond the writes reported", () => {
+    expect(tokenMeters({ inputTokens: 10, cacheWriteTokens: 4, cacheWrite1hTokens: 9, outputTokens: 0 }).map((meter) => meter.tokens)).toEqual([6n, 0n, 0n, 4n, 0n]);
+  });
+
+  test("the org's own 1h rate wins, less the discount; the list cost keeps the catalog's", () => {
+    const pricing = pricingAt(
+      model({
+        prices: [sonnet],
+        orgPrices: [{ id: "org", effectiveFrom: 0, inputPerMtok: "3", outputPerMtok: "15", cachedInputPerMtok: "0.30", cacheWritePerMtok: "3.75", cacheWrite1hPerMtok: "5" }],
+        discounts: [{ id: "d", effectiveFrom: 0, percent: "10" }],
+      }),
+      1,
+    );
+    // list: 0.02055 $; org: the 1h meter at $5 → 10,000 µ$ instead of 12,000, total 18,550 µ$, less 10 % per meter.
+    expect(chargeOf(usage, pricing)).toEqual({ listPicos: 20_550_000_000n, costPicos: 16_695_000_000n });
+  });
+
+  test("the prompt-cache saving counts 1h writes at their price", () => {
+    const pricing = pricingAt(model({ prices: [sonnet] }), 1);
+    // As plain input: 5000 × 3 + 100 × 15 = 16,500 µ$; charged 20,550 µ$ → a saving of −4,050 µ$.
+    expect(promptCacheSavingPicos(usage, pricing)).toBe(-4_050_000_000n);
   });
 });

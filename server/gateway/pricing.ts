@@ -32,27 +32,33 @@ export function picosToDecimal(picos: bigint): string {
   return `${negative ? "-" : ""}${whole}.${fraction}`;
 }
 
-export type PriceRates = Pick<PriceEntry, "inputPerMtok" | "outputPerMtok" | "cachedInputPerMtok" | "cacheWritePerMtok">;
+export type PriceRates = Pick<PriceEntry, "inputPerMtok" | "outputPerMtok" | "cachedInputPerMtok" | "cacheWritePerMtok"> & Partial<Pick<PriceEntry, "cacheWrite1hPerMtok">>;
 
 export interface TokenMeter {
-  name: "Input Tokens" | "Cached Input Tokens" | "Cache Write Tokens" | "Output Tokens";
+  name: "Input Tokens" | "Cached Input Tokens" | "Cache Write Tokens" | "Cache Write 1h Tokens" | "Output Tokens";
   tokens: bigint;
 }
 
-/** The token meters a request is charged on: plain input, cached input, cache writes, output. */
+/** The token meters a request is charged on: plain input, cached input, cache writes (5m, then 1h), output. */
 export function tokenMeters(usage: Usage): TokenMeter[] {
   const cachedTokens = BigInt(usage.cachedInputTokens ?? 0);
   const cacheWriteTokens = BigInt(usage.cacheWriteTokens ?? 0);
+  const oneHour = BigInt(usage.cacheWrite1hTokens ?? 0);
+  const cacheWrite1hTokens = oneHour > cacheWriteTokens ? cacheWriteTokens : oneHour;
   const plainInput = BigInt(Math.max(0, usage.inputTokens)) - cachedTokens - cacheWriteTokens;
   return [
     { name: "Input Tokens", tokens: plainInput > 0n ? plainInput : 0n },
     { name: "Cached Input Tokens", tokens: cachedTokens },
-    { name: "Cache Write Tokens", tokens: cacheWriteTokens },
+    { name: "Cache Write Tokens", tokens: cacheWriteTokens - cacheWrite1hTokens },
+    { name: "Cache Write 1h Tokens", tokens: cacheWrite1hTokens },
     { name: "Output Tokens", tokens: BigInt(Math.max(0, usage.outputTokens)) },
   ];
 }
 
-/** A meter's rate (dollars per 1M tokens as text): cached input and cache writes fall back to the input rate. */
+/**
+ * A meter's rate (dollars per 1M tokens as text): cached input and cache writes fall back to the input rate; 1-hour
+ * cache writes to the cache-write rate (a price without its own 1h rate bills them as 5-minute writes, as before).
+ */
 export function meterRate(meter: TokenMeter["name"], price: PriceRates): string {
   switch (meter) {
     case "Input Tokens":
@@ -61,6 +67,8 @@ export function meterRate(meter: TokenMeter["name"], price: PriceRates): string 
       return price.cachedInputPerMtok ?? price.inputPerMtok;
     case "Cache Write Tokens":
       return price.cacheWritePerMtok ?? price.inputPerMtok;
+    case "Cache Write 1h Tokens":
+      return price.cacheWrite1hPerMtok ?? price.cacheWritePerMtok ?? price.inputPerMtok;
     case "Output Tokens":
       return price.outputPerMtok;
   }
@@ -131,7 +139,7 @@ export function costUsd(usage: Usage, price: PriceEntry | undefined): string {
  */
 export function promptCacheSavingPicos(usage: Usage, pricing: Pricing): bigint {
   if (!(usage.cachedInputTokens ?? 0) && !(usage.cacheWriteTokens ?? 0)) return 0n;
-  return chargeOf({ ...usage, cachedInputTokens: 0, cacheWriteTokens: 0 }, pricing).costPicos - chargeOf(usage, pricing).costPicos;
+  return chargeOf({ ...usage, cachedInputTokens: 0, cacheWriteTokens: 0, cacheWrite1hTokens: 0 }, pricing).costPicos - chargeOf(usage, pricing).costPicos;
 }
 
 /** Share of the prompt read from the provider's cache (0 when there was no prompt). For display, not money. */

@@ -33,6 +33,8 @@ export interface Usage {
   cachedInputTokens?: number;
   /** Prompt tokens written to the provider's cache (a subset of inputTokens; Anthropic). */
   cacheWriteTokens?: number;
+  /** The part of cacheWriteTokens written with a 1-hour TTL (Anthropic), priced at the cache_write_1h meter. */
+  cacheWrite1hTokens?: number;
   /** Reasoning tokens (a subset of outputTokens). */
   reasoningTokens?: number;
 }

@@ -115,16 +115,16 @@ interface Meter {
 function metersOf(row: ChargeRow): Meter[] | null {
   const list: PriceRates | null =
     row.inputPerMtok !== null && row.outputPerMtok !== null
-      ? { inputPerMtok: row.inputPerMtok, outputPerMtok: row.outputPerMtok, cachedInputPerMtok: row.cachedInputPerMtok, cacheWritePerMtok: row.cacheWritePerMtok }
+      ? { inputPerMtok: row.inputPerMtok, outputPerMtok: row.outputPerMtok, cachedInputPerMtok: row.cachedInputPerMtok, cacheWritePerMtok: row.cacheWritePerMtok, cacheWrite1hPerMtok: row.cacheWrite1hPerMtok }
       : null;
   const org: PriceRates | null =
     row.orgInputPerMtok !== null && row.orgOutputPerMtok !== null
-      ? { inputPerMtok: row.orgInputPerMtok, outputPerMtok: row.orgOutputPerMtok, cachedInputPerMtok: row.orgCachedInputPerMtok, cacheWritePerMtok: row.orgCacheWritePerMtok }
+      ? { inputPerMtok: row.orgInputPerMtok, outputPerMtok: row.orgOutputPerMtok, cachedInputPerMtok: row.orgCachedInputPerMtok, cacheWritePerMtok: row.orgCacheWritePerMtok, cacheWrite1hPerMtok: row.orgCacheWrite1hPerMtok }
       : null;
   const contracted = org ?? list;
   if (!contracted) return null;
   const listed = list ?? contracted;
-  const usage = { inputTokens: row.inputTokens, outputTokens: row.outputTokens, cachedInputTokens: row.cachedInputTokens, cacheWriteTokens: row.cacheWriteTokens };
+  const usage = { inputTokens: row.inputTokens, outputTokens: row.outputTokens, cachedInputTokens: row.cachedInputTokens, cacheWriteTokens: row.cacheWriteTokens, cacheWrite1hTokens: row.cacheWrite1hTokens };
   return tokenMeters(usage)
     .filter((meter) => meter.tokens > 0n)
     .map((meter) => {

@@ -26,6 +26,7 @@ export function EditPriceForm({ model, onDone }: { model: Model; onDone: () => v
     output: trimDecimal(current?.outputPerMtok),
     cachedInput: trimDecimal(current?.cachedInputPerMtok),
     cacheWrite: trimDecimal(current?.cacheWritePerMtok),
+    cacheWrite1h: trimDecimal(current?.cacheWrite1hPerMtok),
   });
   const [effectiveFrom, setEffectiveFrom] = useState("");
   const [errors, setErrors] = useState<PriceErrors>({});

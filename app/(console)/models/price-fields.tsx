@@ -7,18 +7,20 @@ export interface PriceForm {
   output: string;
   cachedInput: string;
   cacheWrite: string;
+  /** 1-hour cache writes (Anthropic: 2x input); empty: billed at the cache-write price. */
+  cacheWrite1h: string;
 }
 
 export type PriceErrors = Partial<Record<keyof PriceForm, string>>;
 
-export const emptyPrice: PriceForm = { input: "", output: "", cachedInput: "", cacheWrite: "" };
+export const emptyPrice: PriceForm = { input: "", output: "", cachedInput: "", cacheWrite: "", cacheWrite1h: "" };
 
 const PRICE = /^\d{1,12}(\.\d{1,6})?$/;
 
 /** Same rule as the server: a non-negative decimal with at most 6 decimals. Input and output are required. */
 export function validatePrice(price: PriceForm): PriceErrors {
   const errors: PriceErrors = {};
-  for (const field of ["input", "output", "cachedInput", "cacheWrite"] as const) {
+  for (const field of ["input", "output", "cachedInput", "cacheWrite", "cacheWrite1h"] as const) {
     const value = price[field].trim();
     const isRequired = field === "input" || field === "output";
     if (!value) {
@@ -29,14 +31,14 @@ export function validatePrice(price: PriceForm): PriceErrors {
 }
 
 export function toPriceInput(price: PriceForm) {
-  return { input: price.input.trim(), output: price.output.trim(), cached_input: price.cachedInput.trim() || null, cache_write: price.cacheWrite.trim() || null };
+  return { input: price.input.trim(), output: price.output.trim(), cached_input: price.cachedInput.trim() || null, cache_write: price.cacheWrite.trim() || null, cache_write_1h: price.cacheWrite1h.trim() || null };
 }
 
-const labels: Record<keyof PriceForm, string> = { input: "Input $ / 1M", output: "Output $ / 1M", cachedInput: "Cached input $ / 1M", cacheWrite: "Cache write $ / 1M" };
+const labels: Record<keyof PriceForm, string> = { input: "Input $ / 1M", output: "Output $ / 1M", cachedInput: "Cached input $ / 1M", cacheWrite: "Cache write $ / 1M", cacheWrite1h: "1h cache write $ / 1M" };
 
 export function PriceFields({ value, errors, onChange }: { value: PriceForm; errors: PriceErrors; onChange: (value: PriceForm) => void }) {
   return (
-    <div className="grid grid-cols-2 gap-3 sm:grid-cols-4">
+    <div className="grid grid-cols-2 gap-3 sm:grid-cols-5">
       {(Object.keys(labels) as Array<keyof PriceForm>).map((field) => (
         <TextField
           key={field}

@@ -20,6 +20,7 @@ export function PriceHistory({ prices, currentId }: { prices: Price[]; currentId
             <th className="py-1 font-medium">Output</th>
             <th className="py-1 font-medium">Cached</th>
             <th className="py-1 font-medium">Cache write</th>
+            <th className="py-1 font-medium">1h write</th>
             <th className="py-1" />
           </tr>
         </thead>
@@ -31,6 +32,7 @@ export function PriceHistory({ prices, currentId }: { prices: Price[]; currentId
               <td className="py-1">{formatPrice(price.outputPerMtok)}</td>
               <td className="py-1">{formatPrice(price.cachedInputPerMtok)}</td>
               <td className="py-1">{formatPrice(price.cacheWritePerMtok)}</td>
+              <td className="py-1">{formatPrice(price.cacheWrite1hPerMtok)}</td>
               <td className="py-1 text-right">
                 {price.id === currentId ? <Badge tone="green">current</Badge> : index < currentIndex ? <Badge tone="blue">scheduled</Badge> : null}
               </td>

@@ -8,6 +8,7 @@ import { errorMessage } from "@/app/_components/error-message";
 import { CheckboxField, SelectField, TextField } from "@/app/_components/field";
 import { useTRPC } from "@/app/_trpc/client";
 import type { GroupDefinition, RoutingStrategy } from "@/db/schema/model-group-definition";
+import { ContextCacheFields, readContextCache, toContextCacheValues, type ContextCacheValues } from "./context-cache-fields";
 import { strategyHints, strategyLabels } from "./strategy-labels";
 
 export interface GroupFormValues {
@@ -61,6 +62,8 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
   const [maxAttempts, setMaxAttempts] = useState(String(current?.definition.retry.max_attempts ?? 3));
   const [contentFilter, setContentFilter] = useState(current?.definition.fallback_on.content_filter ?? false);
   const [timeouts, setTimeouts] = useState<Record<TimeoutField, string>>(() => toTimeoutTexts(current?.definition.timeouts ?? {}));
+  const [contextCache, setContextCache] = useState<ContextCacheValues>(() => toContextCacheValues(current?.definition));
+  const [localErrors, setLocalErrors] = useState<Record<string, string>>({});
   const onSuccess = async () => {
     await queryClient.invalidateQueries({ queryKey: trpc.groups.pathKey() });
     onDone();
@@ -71,6 +74,9 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
 
   function submit(event: FormEvent) {
     event.preventDefault();
+    const checked = readContextCache(contextCache, current?.definition);
+    setLocalErrors(checked.ok ? {} : checked.errors);
+    if (!checked.ok) return;
     const deployments = rows.map((row) => ({
       id: row.id.trim(),
       model: row.model,
@@ -85,13 +91,14 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
       retry: { ...(current?.definition.retry ?? {}), max_attempts: toNumber(maxAttempts, 3) },
       fallback_on: { content_filter: contentFilter },
       timeouts: toTimeouts(timeouts),
+      ...checked.value,
     };
     if (current) update.mutate({ id: current.id, patch: { ...definition, description: description.trim() || null, enabled } });
     else create.mutate({ name: name.trim(), description: description.trim() || null, enabled, ...definition });
   }
   const setRow = (index: number, patch: Partial<DeploymentRow>) => setRows(rows.map((row, at) => (at === index ? { ...row, ...patch } : row)));
   const field = error?.data?.field;
-  const fieldError = (prefix: string) => (field && (field === prefix || field.startsWith(`${prefix}.`)) ? errorMessage(error) : undefined);
+  const fieldError = (prefix: string) => localErrors[prefix] ?? (field && (field === prefix || field.startsWith(`${prefix}.`)) ? errorMessage(error) : undefined);
 
   return (
     <form onSubmit={submit} className="space-y-4" noValidate aria-label="Model group">
@@ -143,9 +150,10 @@ export function GroupForm({ current, onDone }: { current?: GroupFormValues; onDo
           ))}
         </div>
       </fieldset>
+      <ContextCacheFields values={contextCache} onChange={(patch) => setContextCache({ ...contextCache, ...patch })} modelNames={models.data?.map((model) => model.name) ?? []} fieldError={fieldError} />
       <CheckboxField label="Fall back when the provider's content filter refuses" checked={contentFilter} onChange={(event) => setContentFilter(event.target.checked)} />
       <CheckboxField label="Enabled" checked={enabled} onChange={(event) => setEnabled(event.target.checked)} />
-      {field && (field === "name" || field.startsWith("deployments.") || field.startsWith("fallbacks") || field.startsWith("timeouts.")) ? null : <ErrorBanner error={error} title="Could not save the group" />}
+      {field && (field === "name" || field.startsWith("deployments.") || field.startsWith("fallbacks") || field.startsWith("timeouts.") || field.startsWith("context.") || field.startsWith("prompt_cache.") || field.startsWith("response_cache.")) ? null : <ErrorBanner error={error} title="Could not save the group" />}
       <div className="flex justify-end gap-2 border-t border-neutral-200 pt-4">
         <Button onClick={onDone}>Cancel</Button>
         <Button type="submit" variant="primary" isPending={create.isPending || update.isPending}>

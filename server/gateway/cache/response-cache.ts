@@ -1,3 +1,4 @@
+import type { GroupDefinition } from "@/db/schema/model-group-definition";
 import type { GatewayRequest, GatewayResponse } from "../contract";
 import type { GatewayDeps } from "../deps";
 import type { InboundFormat } from "../inbound/inbound-format";
@@ -7,6 +8,7 @@ import type { ChatRequest } from "../types";
 import { computeCacheKey } from "./cache-key";
 import { readCacheDirective } from "./cache-directive";
 import type { CachedAnswer } from "./cached-answer";
+import { resolveCacheSettings, type CacheSettings } from "./cache-settings";
 import { replayJson, replayStream } from "./replay";
 import { embedText, mostSimilar, paramsHash, visibleText } from "./semantic";
 
@@ -31,6 +33,14 @@ export interface CacheLookup {
   chatRequest: ChatRequest;
   /** What the model name resolved to (cache-key.ts CacheKeyScope.target). */
   target: string;
+  /** The model group the name routes to, whose own response_cache setting may override the key's (cache-settings.ts). */
+  groupCache?: GroupDefinition["response_cache"];
+}
+
+/** The key's settings, or those a group with its own setting makes of them (a few property reads, no query). */
+function settingsFor(key: RequestRecord["key"], groupCache: CacheLookup["groupCache"]): CacheSettings | undefined {
+  if (!groupCache || groupCache.mode === "inherit") return key.cache;
+  return resolveCacheSettings(key.cacheMode, key.orgCache, groupCache);
 }
 
 /**
@@ -39,7 +49,7 @@ export interface CacheLookup {
  * so the answer is stored once complete (store-answer.ts). Keys without a cache (key.cache unset) cost nothing here.
  */
 export async function answerFromCache(deps: GatewayDeps, record: RequestRecord, lookup: CacheLookup): Promise<GatewayResponse | undefined> {
-  const settings = record.key.cache;
+  const settings = settingsFor(record.key, lookup.groupCache);
   if (!settings || !deps.responseCache) return undefined;
   const directive = readCacheDirective(lookup.request);
   const { key } = record;

@@ -4,8 +4,8 @@ import { indexRateLimits, type OrgRateLimits, type RateLimitEntry } from "../rat
 import type { BudgetEntry } from "../budget/applicable";
 import { toGroupEntry, type GroupEntry, type GroupRow } from "../routing/group-entry";
 import type { ExperimentEntry } from "../experiments/assign-variant";
-import type { CacheSettings } from "../cache/cache-settings";
-import type { ProviderId } from "../types";
+import type { CacheMode, CacheSettings, OrgCacheDefault } from "../cache/cache-settings";
+import type { PromptCacheSettings, ProviderId } from "../types";
 import type { ContextSettings } from "../context/context-settings";
 
 export interface KeyEntry {
@@ -28,6 +28,9 @@ export interface KeyEntry {
   bodyLogging?: "none" | "metadata" | "full";
   /** The response cache the key uses (its own mode, else the org's default); none: no cache (cache/cache-settings.ts). */
   cache?: CacheSettings;
+  /** What `cache` was resolved from, for a model group with its own response_cache setting (cache-settings.ts). */
+  cacheMode?: CacheMode | null;
+  orgCache?: OrgCacheDefault;
 }
 
 export interface ConnectionEntry {
@@ -49,6 +52,8 @@ export interface PriceEntry {
   outputPerMtok: string;
   cachedInputPerMtok: string | null;
   cacheWritePerMtok: string | null;
+  /** 1-hour cache writes; null or absent: the cache-write rate. */
+  cacheWrite1hPerMtok?: string | null;
 }
 
 /** The org's own price for a model (org_model_prices); null rates: the override ended, the catalog price applies. */
@@ -59,6 +64,8 @@ export interface OrgPriceEntry {
   outputPerMtok: string | null;
   cachedInputPerMtok: string | null;
   cacheWritePerMtok: string | null;
+  /** 1-hour cache writes; null or absent: the cache-write rate. */
+  cacheWrite1hPerMtok?: string | null;
 }
 
 /** The org's discount in percent (up to four decimals) on its model's provider (provider_discounts). */
@@ -78,6 +85,8 @@ export interface ModelEntry {
   region: string | null;
   createdAt: number;
   connection: ConnectionEntry;
+  /** Provider prompt caching outside a group (the org's prompt_cache_default); absent: the default, auto. */
+  promptCache?: PromptCacheSettings;
   /** Context-window management of requests to this model by name (context/); absent: mode error. */
   context?: ContextSettings;
   /** Newest first. */

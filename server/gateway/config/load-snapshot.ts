@@ -7,6 +7,7 @@ import { logger } from "@/server/logger";
 import { groupDefinitionSchema } from "../routing/group-schema";
 import type { GroupRow } from "../routing/group-entry";
 import { resolveCacheSettings } from "../cache/cache-settings";
+import { PROMPT_CACHE_OFF } from "../resolve-target";
 import type { ProviderId } from "../types";
 import { toExperimentEntry } from "../experiments/assign-variant";
 import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPriceEntry, PriceEntry } from "./config-source";
@@ -17,7 +18,7 @@ import type { ConfigSnapshot, ConnectionEntry, DiscountEntry, ModelEntry, OrgPri
  * provider discount in fourteen queries.
  */
 export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownProviders: ReadonlySet<string>): Promise<ConfigSnapshot> {
-  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, cacheRows, orgPriceRows, discountRows] = await Promise.all([
+  const [keyRows, connectionRows, modelRows, priceRows, limitRows, budgetRows, ruleRows, residencyRows, teamRows, groupRows, experimentRows, cacheRows, orgPriceRows, discountRows, orgRows] = await Promise.all([
     db
       .select({ key: virtualKeys, role: memberships.role })
       .from(virtualKeys)
@@ -42,7 +43,10 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
     db.select().from(responseCacheSettings),
     db.select().from(orgModelPrices),
     db.select().from(providerDiscounts),
+    db.select({ id: organizations.id, promptCacheDefault: organizations.promptCacheDefault }).from(organizations),
   ]);
+  // Catalog models outside a group follow the org's prompt_cache_default (a group's own prompt_cache always wins).
+  const promptCacheOff = new Set(orgRows.filter((org) => org.promptCacheDefault === "off").map((org) => org.id));
   const cacheDefaults = new Map(cacheRows.map((row) => [row.orgId, row]));
   // A team's model list caps every key of the team at request time, also keys made before the list was narrowed.
   const teamModels = new Map(teamRows.map((team) => [team.id, team.allowedModels]));
@@ -82,14 +86,15 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       outputPerMtok: price.outputPerMtok,
       cachedInputPerMtok: price.cachedInputPerMtok,
       cacheWritePerMtok: price.cacheWritePerMtok,
+      cacheWrite1hPerMtok: price.cacheWrite1hPerMtok,
     });
     prices.set(price.modelId, list);
   }
 
   const orgPrices = new Map<string, OrgPriceEntry[]>();
   for (const row of orgPriceRows) {
-    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok } = row;
-    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok }]);
+    const { id, inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok, cacheWrite1hPerMtok } = row;
+    orgPrices.set(row.modelId, [...(orgPrices.get(row.modelId) ?? []), { id, effectiveFrom: row.effectiveFrom.getTime(), inputPerMtok, outputPerMtok, cachedInputPerMtok, cacheWritePerMtok, cacheWrite1hPerMtok }]);
   }
   const discounts = new Map<string, DiscountEntry[]>();
   for (const row of discountRows) {
@@ -112,6 +117,7 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       region: row.region,
       createdAt: row.createdAt.getTime(),
       connection,
+      ...(promptCacheOff.has(row.orgId) ? { promptCache: PROMPT_CACHE_OFF } : {}),
       ...readContextSettings(row.context),
       prices: newestFirst(prices.get(row.id)),
       orgPrices: newestFirst(orgPrices.get(row.id)),
@@ -137,6 +143,8 @@ export async function loadSnapshot(db: Executor, encryptionKey: Buffer, knownPro
       region: row.region,
       bodyLogging: row.bodyLogging ?? (row.teamId ? teamBodyLogging.get(row.teamId) : undefined) ?? "none",
       cache: resolveCacheSettings(row.responseCache, cacheDefaults.get(row.orgId)),
+      cacheMode: row.responseCache ?? null,
+      orgCache: cacheDefaults.get(row.orgId),
     }));
   const limits = limitRows.map((row) => ({
     id: row.id,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { GroupDefinition } from "@/db/schema/model-group-definition";
+import { MAX_CACHE_TTL_SECONDS } from "../cache/cache-settings";
 import { contextSettingsSchema, DEFAULT_CONTEXT_SETTINGS } from "../context/context-settings";
 
 const deploymentId = z
@@ -60,6 +61,14 @@ export const groupDefinitionFields = {
     })
     .strict()
     .default({ mode: "auto", ttl: "5m", conversation: false }),
+  response_cache: z
+    .object({
+      mode: z.enum(["inherit", "off", "org", "key"]).default("inherit"),
+      ttl_seconds: z.number().int().min(1).max(MAX_CACHE_TTL_SECONDS).optional(),
+      semantic: z.object({ model: modelName, threshold: z.number().min(0.5).max(1) }).strict().nullish(),
+    })
+    .strict()
+    .default({ mode: "inherit" }),
   circuit: z
     .object({
       failure_threshold: z.number().int().min(1).max(1000).default(5),

@@ -86,7 +86,7 @@ function resolveFallback(deps: GatewayDeps, key: KeyEntry, name: string): { grou
   const model = deps.config.findModel(key.orgId, name);
   if (!model) return "no such group or model";
   const deployment: DeploymentEntry = { id: name, group: name, model, healthKey: model.id, weight: 1, priority: 0, overrides: {}, supports: { tools: true, images: true, structured_output: true } };
-  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT, context: DEFAULT_CONTEXT_SETTINGS, prompt_cache: DEFAULT_PROMPT_CACHE }, deployments: [deployment] };
+  const single: GroupEntry = { id: `model:${model.id}`, orgId: key.orgId, name, version: 0, definition: { strategy: "priority", deployments: [], fallbacks: [], retry: DEFAULT_RETRY, fallback_on: { content_filter: false }, session_affinity: false, timeouts: {}, circuit: DEFAULT_CIRCUIT, context: DEFAULT_CONTEXT_SETTINGS, prompt_cache: DEFAULT_PROMPT_CACHE, response_cache: { mode: "inherit" } }, deployments: [deployment] };
   return { group: single, deployments: [deployment] };
 }
 

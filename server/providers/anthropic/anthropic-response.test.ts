@@ -64,6 +64,34 @@ describe("anthropic: parseResponse", () => {
   });
 });
 
+describe("anthropic: 1-hour cache writes (usage.cache_creation)", () => {
+  const message = (usage: Record<string, unknown>) => ({ id: "msg_1", content: [{ type: "text", text: "ok" }], stop_reason: "end_turn", usage });
+
+  test.each([
+    ["the split: 1h part recorded", { input_tokens: 10, cache_creation_input_tokens: 3000, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }, output_tokens: 5 }, { inputTokens: 3010, cacheWriteTokens: 3000, cacheWrite1hTokens: 2000, outputTokens: 5 }],
+    ["only 5m writes", { input_tokens: 10, cache_creation_input_tokens: 1500, cache_creation: { ephemeral_5m_input_tokens: 1500, ephemeral_1h_input_tokens: 0 }, output_tokens: 5 }, { inputTokens: 1510, cacheWriteTokens: 1500, outputTokens: 5 }],
+    ["no split reported (older API versions): every write as 5m", { input_tokens: 10, cache_creation_input_tokens: 1500, output_tokens: 5 }, { inputTokens: 1510, cacheWriteTokens: 1500, outputTokens: 5 }],
+    ["a 1h count above the writes is capped", { input_tokens: 0, cache_creation_input_tokens: 100, cache_creation: { ephemeral_1h_input_tokens: 900 }, output_tokens: 1 }, { inputTokens: 100, cacheWriteTokens: 100, cacheWrite1hTokens: 100, outputTokens: 1 }],
+  ])("%s", (_label, usage, expected) => {
+    const parsed = anthropic.parseResponse(message(usage));
+    expect(parsed.ok && parsed.value.usage).toEqual(expected);
+  });
+
+  test("stream: message_start's split reaches the finish event", async () => {
+    const events = await parse(
+      streamOf([
+        { event: "message_start", data: JSON.stringify({ type: "message_start", message: { id: "msg_1", usage: { input_tokens: 10, cache_creation_input_tokens: 3000, cache_read_input_tokens: 0, cache_creation: { ephemeral_5m_input_tokens: 1000, ephemeral_1h_input_tokens: 2000 }, output_tokens: 1 } } }) },
+        { event: "content_block_start", data: JSON.stringify({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } }) },
+        { event: "content_block_delta", data: JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text: "ok" } }) },
+        { event: "content_block_stop", data: JSON.stringify({ type: "content_block_stop", index: 0 }) },
+        { event: "message_delta", data: JSON.stringify({ type: "message_delta", delta: { stop_reason: "end_turn" }, usage: { output_tokens: 7 } }) },
+        { event: "message_stop", data: JSON.stringify({ type: "message_stop" }) },
+      ]),
+    );
+    expect(events.at(-1)).toEqual({ type: "finish", finishReasons: ["stop"], usage: { inputTokens: 3010, cacheWriteTokens: 3000, cacheWrite1hTokens: 2000, outputTokens: 7 } });
+  });
+});
+
 describe("anthropic: parseStream", () => {
   test("text stream", async () => {
     expect(await parse(fixtureSse("anthropic-text"))).toEqual([

@@ -8,7 +8,8 @@
  *   `signature`; redacted_thinking blocks carry encrypted `data`: both go back unmodified in tool loops, see
  *   #preserving-thinking-blocks and #thinking-redaction)
  * - https://platform.claude.com/docs/en/build-with-claude/prompt-caching (input_tokens excludes
- *   cache_read_input_tokens and cache_creation_input_tokens; total input is their sum)
+ *   cache_read_input_tokens and cache_creation_input_tokens; total input is their sum; `cache_creation` splits the
+ *   writes into ephemeral_5m_input_tokens and ephemeral_1h_input_tokens, 1h writes billed at 2x base input, 5m at 1.25x)
  */
 import { replayableReasoning, type ReasoningBlock } from "@/server/gateway/reasoning-replay";
 import { z } from "zod";
@@ -19,6 +20,7 @@ export const usageSchema = z.looseObject({
   output_tokens: z.number().nullish(),
   cache_creation_input_tokens: z.number().nullish(),
   cache_read_input_tokens: z.number().nullish(),
+  cache_creation: z.looseObject({ ephemeral_5m_input_tokens: z.number().nullish(), ephemeral_1h_input_tokens: z.number().nullish() }).nullish(),
   output_tokens_details: z.looseObject({ thinking_tokens: z.number().nullish() }).nullish(),
 });
 export type AnthropicUsage = z.infer<typeof usageSchema>;
@@ -63,6 +65,9 @@ export function toUsage(usage: AnthropicUsage): Usage {
   const result: Usage = { inputTokens: (usage.input_tokens ?? 0) + cacheRead + cacheWrite, outputTokens: usage.output_tokens ?? 0 };
   if (cacheRead > 0) result.cachedInputTokens = cacheRead;
   if (cacheWrite > 0) result.cacheWriteTokens = cacheWrite;
+  // The 1h part of the writes (never more than all of them); without the split every write is priced as a 5m one.
+  const written1h = Math.min(cacheWrite, usage.cache_creation?.ephemeral_1h_input_tokens ?? 0);
+  if (written1h > 0) result.cacheWrite1hTokens = written1h;
   const thinking = usage.output_tokens_details?.thinking_tokens;
   if (thinking) result.reasoningTokens = thinking;
   return result;

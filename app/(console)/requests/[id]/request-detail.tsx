@@ -74,6 +74,7 @@ export function RequestDetail({ id }: { id: string }) {
               { label: "Output tokens", value: formatInteger(row.outputTokens), testId: "detail-output-tokens" },
               { label: "Cache read", value: formatInteger(row.cachedInputTokens), testId: "detail-cache-read" },
               { label: "Cache write", value: formatInteger(row.cacheWriteTokens), testId: "detail-cache-write" },
+              ...(row.cacheWrite1hTokens > 0 ? [{ label: "of which 1-hour writes", value: formatInteger(row.cacheWrite1hTokens), testId: "detail-cache-write-1h" }] : []),
               { label: "Cache hit ratio", value: formatPercent(row.promptCache.hitRatio), testId: "detail-cache-hit-ratio" },
               {
                 label: "Saved by prompt caching",

@@ -14,7 +14,7 @@ export function sumUsage(usages: readonly Usage[]): Usage {
   for (const usage of usages) {
     total.inputTokens += usage.inputTokens;
     total.outputTokens += usage.outputTokens;
-    for (const field of ["cachedInputTokens", "cacheWriteTokens", "reasoningTokens"] as const) {
+    for (const field of ["cachedInputTokens", "cacheWriteTokens", "cacheWrite1hTokens", "reasoningTokens"] as const) {
       if (usage[field] !== undefined) total[field] = (total[field] ?? 0) + usage[field];
     }
   }

@@ -205,6 +205,16 @@ describe("response: ChatResult → Message", () => {
     });
   });
 
+  test("usage: the 5m/1h split of cache writes, when 1h writes were reported", () => {
+    expect(toAnthropicUsage({ inputTokens: 100, outputTokens: 7, cacheWriteTokens: 60, cacheWrite1hTokens: 45 })).toEqual({
+      input_tokens: 40,
+      output_tokens: 7,
+      cache_read_input_tokens: 0,
+      cache_creation_input_tokens: 60,
+      cache_creation: { ephemeral_5m_input_tokens: 15, ephemeral_1h_input_tokens: 45 },
+    });
+  });
+
   test("thinking, text and tool_use blocks", () => {
     const result: ChatResult = {
       choices: [{ index: 0, text: "Checking.", reasoning: "Hmm.", toolCalls: [{ id: "call_1", name: "get_weather", arguments: '{"city":"Paris"}' }], finishReason: "tool_calls" }],

@@ -25,15 +25,20 @@ export function toStopReason(reason: FinishReason): StopReason {
   }
 }
 
-/** Anthropic's input_tokens excludes cache reads and writes; ours (OpenAI semantics) includes them. */
+/**
+ * Anthropic's input_tokens excludes cache reads and writes; ours (OpenAI semantics) includes them. The writes' 5m/1h
+ * split (`cache_creation`) is sent when the provider reported 1h writes, the only case where the split is known.
+ */
 export function toAnthropicUsage(usage: Usage) {
   const cacheRead = usage.cachedInputTokens ?? 0;
   const cacheWrite = usage.cacheWriteTokens ?? 0;
+  const oneHour = Math.min(cacheWrite, usage.cacheWrite1hTokens ?? 0);
   return {
     input_tokens: Math.max(0, usage.inputTokens - cacheRead - cacheWrite),
     output_tokens: usage.outputTokens,
     cache_read_input_tokens: cacheRead,
     cache_creation_input_tokens: cacheWrite,
+    ...(oneHour > 0 ? { cache_creation: { ephemeral_5m_input_tokens: cacheWrite - oneHour, ephemeral_1h_input_tokens: oneHour } } : {}),
   };
 }
 
