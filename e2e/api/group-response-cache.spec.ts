@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eEnv } from "../support/e2e-env";
-import { adminHeaders, createKey, fakeRequests, ledgerRow } from "../support/gateway-client";
+import { adminHeaders, countFakeRequestsContaining, createKey, ledgerRow } from "../support/gateway-client";
 
 /**
  * A model group's own response_cache setting (README "Response cache", precedence) against the OpenAI fake, while the
@@ -12,7 +12,7 @@ const question = () => `Group cache ${crypto.randomUUID()}`;
 const chat = (request: APIRequestContext, key: string, model: string, text: string) =>
   request.post("/v1/chat/completions", { headers: { authorization: `Bearer ${key}` }, data: { model, messages: [{ role: "user", content: text }] } });
 const stored = () => new Promise((resolve) => setTimeout(resolve, 300));
-const reachedFake = async (text: string) => (await fakeRequests(e2eEnv().fakeOpenAIUrl)).filter((recorded) => JSON.stringify(recorded.body).includes(text)).length;
+const reachedFake = (text: string) => countFakeRequestsContaining(e2eEnv().fakeOpenAIUrl, text);
 
 async function createGroup(request: APIRequestContext, name: string, responseCache: Record<string, unknown>): Promise<string> {
   const response = await request.post("/api/admin/groups", { headers: adminHeaders(), data: { name, deployments: [{ id: "mini", model: "gpt-4o-mini" }], response_cache: responseCache } });

@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { e2eEnv } from "../support/e2e-env";
-import { adminHeaders, createKey, fakeRequests, ledgerRow, sseData } from "../support/gateway-client";
+import { adminHeaders, countFakeRequestsContaining, createKey, ledgerRow, sseData } from "../support/gateway-client";
 
 /**
  * The response cache in the built app (PostgreSQL store on its embedded database, REDIS_URL unset), with the OpenAI
@@ -15,7 +15,7 @@ const ask = (text: string, extra: Record<string, unknown> = {}) => ({ messages: 
 
 /** How many requests carrying `text` reached the fake. */
 async function reachedFake(text: string): Promise<number> {
-  return (await fakeRequests(e2eEnv().fakeOpenAIUrl)).filter((recorded) => (JSON.stringify(recorded.body) ?? "").includes(text)).length;
+  return countFakeRequestsContaining(e2eEnv().fakeOpenAIUrl, text);
 }
 /** Stores are written off the response path: a moment for the entry to land. */
 const stored = () => new Promise((resolve) => setTimeout(resolve, 300));

@@ -11,7 +11,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import type { FakeUpstream } from "../fakes/common";
-import { createTestDatabase, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import { createTestDatabase, moveUsageBackOneMonth, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 const ADMIN_KEY = "finance-e2e-admin-key-0123456789";
 const FINANCE_EMAIL = "finance@finance-e2e.test";
@@ -71,11 +71,7 @@ test.beforeAll(async () => {
     }
   }
   await expect.poll(async () => Number((await database.sql`select count(*)::int as n from usage_ledger`)[0].n), { timeout: 10_000 }).toBe(5);
-  await database.sql`update usage_ledger set started_at = started_at - interval '1 month', ended_at = ended_at - interval '1 month'`;
-  // The rollups follow the ledger only through its insert (README "Rollups"): a row moved in place moves them too.
-  await database.sql`update usage_rollups_hourly set hour = hour - interval '1 month'`;
-  await database.sql`update usage_rollups_org_hourly set hour = hour - interval '1 month'`;
-  await database.sql`update usage_rollups_daily set day = day - interval '1 month'`;
+  await moveUsageBackOneMonth(database);
 });
 
 test.afterAll(async () => {
@@ -156,7 +152,7 @@ test("finance: last month's cost by team as CSV and FOCUS, close the month, ente
   await expect(page.getByTestId("invoice-month")).toHaveValue(month);
   const line = page.getByTestId("reconciliation-openai");
   await expect(line).toContainText("not entered");
-  await page.getByLabel("Provider").fill("openai");
+  await page.getByRole("form", { name: "Enter an invoice" }).getByLabel("Provider").fill("openai");
   await page.getByLabel("Invoice total (USD)").fill("1.00");
   await page.getByRole("button", { name: `Save invoice for ${month}` }).click();
   await expect(line.getByTestId("variance-usd")).not.toHaveText("—");

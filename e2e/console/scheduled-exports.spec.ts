@@ -12,7 +12,7 @@ import { expect, test } from "@playwright/test";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import type { FakeUpstream } from "../fakes/common";
 import { parseCsv } from "../../server/reports/__tests__/parse-csv";
-import { createTestDatabase, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import { createTestDatabase, moveUsageBackOneMonth, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 const ADMIN_KEY = "exports-e2e-admin-key-0123456789";
 const OWNER_EMAIL = "owner@exports-e2e.test";
@@ -96,9 +96,7 @@ test.beforeAll(async () => {
     }
   }
   await expect.poll(async () => Number((await database.sql`select count(*)::int as n from usage_ledger`)[0].n), { timeout: 10_000 }).toBe(5);
-  await database.sql`update usage_ledger set started_at = started_at - interval '1 month', ended_at = ended_at - interval '1 month'`;
-  await database.sql`update usage_rollups_hourly set hour = hour - interval '1 month'`;
-  await database.sql`update usage_rollups_org_hourly set hour = hour - interval '1 month'`;
+  await moveUsageBackOneMonth(database);
 });
 
 test.afterAll(async () => {

@@ -33,6 +33,11 @@ export async function fakeRequests(fakeUrl: string): Promise<{ path: string; bod
   return response.json();
 }
 
+/** How many requests the fake recorded whose JSON body contains `text` (requests without a body, such as GETs, count as none). */
+export async function countFakeRequestsContaining(fakeUrl: string, text: string): Promise<number> {
+  return (await fakeRequests(fakeUrl)).filter((recorded) => recorded.body !== undefined && JSON.stringify(recorded.body).includes(text)).length;
+}
+
 /** Splits an SSE body into its data payloads. */
 export function sseData(text: string): string[] {
   return text

@@ -21,6 +21,19 @@ export interface TestDatabase {
   drop(): Promise<void>;
 }
 
+/**
+ * Moves every ledger row one month back, with the rollups (README "Rollups": they follow the ledger only through its
+ * insert, so rows moved in place must move every rollup table too), making "last month" of the requests just sent.
+ */
+export async function moveUsageBackOneMonth(database: TestDatabase): Promise<void> {
+  await database.sql.begin(async (sql) => {
+    await sql`update usage_ledger set started_at = started_at - interval '1 month', ended_at = ended_at - interval '1 month'`;
+    await sql`update usage_rollups_hourly set hour = hour - interval '1 month'`;
+    await sql`update usage_rollups_daily set day = day - interval '1 month'`;
+    await sql`update usage_rollups_org_hourly set hour = hour - interval '1 month'`;
+  });
+}
+
 export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const name = `modelgate_${label}_${process.pid}_${Date.now()}`;
   const admin = postgres(serverUrl, { onnotice: () => {}, max: 1 });
