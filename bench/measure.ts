@@ -23,19 +23,24 @@ export interface Endpoint {
   /** The process whose CPU and memory are measured (none for the direct upstream). */
   pid?: number;
   readyMs: number;
+  /** The model (or model group) every request names; default gpt-4o-mini. */
+  model?: string;
 }
 
 export const RATES = [100, 500];
 const seconds = Number(process.env.BENCH_SECONDS ?? 5);
 const streams = Number(process.env.BENCH_STREAMS ?? 1000);
 const content = "Summarize the following text. ".repeat(30).slice(0, 900);
-const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
-const streamBody = JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content }] });
-const slowBody = JSON.stringify({ model: "gpt-4o-mini", stream: true, messages: [{ role: "user", content: "count [[fake:slow]]" }] });
+const bodies = (model: string) => ({
+  body: JSON.stringify({ model, messages: [{ role: "user", content }] }),
+  streamBody: JSON.stringify({ model, stream: true, messages: [{ role: "user", content }] }),
+  slowBody: JSON.stringify({ model, stream: true, messages: [{ role: "user", content: "count [[fake:slow]]" }] }),
+});
 
 export async function measure(endpoint: Endpoint): Promise<Row> {
   const client = createClient(endpoint.url);
   const headers = { authorization: `Bearer ${endpoint.apiKey}` };
+  const { body, streamBody, slowBody } = bodies(endpoint.model ?? "gpt-4o-mini");
   const call = () => post(client, "/v1/chat/completions", headers, body);
   // Idle: started and ready, no request served yet.
   const row: Row = { name: endpoint.name, p50: {}, p99: {}, maxRps: NaN, cpuPerRequestMs: NaN, ttfbP50: NaN, gapP99: NaN, rssIdle: endpoint.pid ? rssMb(endpoint.pid) : NaN, rssStreams: NaN, readyMs: endpoint.readyMs };
@@ -52,14 +57,14 @@ export async function measure(endpoint: Endpoint): Promise<Row> {
   const ttfbs: number[] = [];
   for (let index = 0; index < 200; index++) ttfbs.push((await post(client, "/v1/chat/completions", headers, streamBody)).ttfbMs);
   row.ttfbP50 = percentile(ttfbs, 50);
-  row.gapP99 = await chunkGapP99(endpoint.url, headers);
-  if (endpoint.pid) row.rssStreams = await rssWithStreams(endpoint.url, headers, endpoint.pid);
+  row.gapP99 = await chunkGapP99(endpoint.url, headers, slowBody);
+  if (endpoint.pid) row.rssStreams = await rssWithStreams(endpoint.url, headers, endpoint.pid, slowBody);
   await client.close();
   return row;
 }
 
 /** 20 paced streams (one delta per 100 ms) for 3 s: the 99th percentile gap between chunks at the client. */
-async function chunkGapP99(url: string, headers: Record<string, string>): Promise<number> {
+async function chunkGapP99(url: string, headers: Record<string, string>, slowBody: string): Promise<number> {
   const gaps: number[] = [];
   const controller = new AbortController();
   const open = Array.from({ length: 20 }, async () => {
@@ -78,7 +83,7 @@ async function chunkGapP99(url: string, headers: Record<string, string>): Promis
 }
 
 /** RSS after `streams` slow streams have been open for 3 s. */
-async function rssWithStreams(url: string, headers: Record<string, string>, pid: number): Promise<number> {
+async function rssWithStreams(url: string, headers: Record<string, string>, pid: number, slowBody: string): Promise<number> {
   const client = createClient(url, streams + 8);
   const controller = new AbortController();
   const open = Array.from({ length: streams }, () =>

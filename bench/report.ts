@@ -61,3 +61,11 @@ export function formatGovernanceTargets(direct: Row, plain: Row, governed: Row):
   for (const check of checks) lines.push(`| ${check.what} | ${fmt(check.measured, 3)} ${check.unit} | ${fmt(check.bound, 3)} ${check.unit} | ${check.measured <= check.bound ? "yes" : "**no**"} |`);
   return lines.join("\n");
 }
+
+/** Issue 10's target: the routing step (a group of three deployments with health scoring) against the plain path. */
+export function formatRoutingTargets(plain: Row, routed: Row): string {
+  const lines = ["| routing target (group of 3, lowest latency) | measured | bound | met |", "|---|---|---|---|"];
+  const bound = 1.1 * plain.cpuPerRequestMs;
+  lines.push(`| CPU per request ≤ 1.10 × the plain model | ${fmt(routed.cpuPerRequestMs, 3)} ms | ${fmt(bound, 3)} ms | ${routed.cpuPerRequestMs <= bound ? "yes" : "**no**"} |`);
+  return lines.join("\n");
+}

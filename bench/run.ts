@@ -2,7 +2,9 @@
  * npm run bench — one run, side by side, the same mock upstream (the strict OpenAI fake) and 1 KB chat request:
  *   direct to the fake · a bare node:http + undici passthrough (the floor) · a gateway-only replica
  *   (dist/gateway.mjs) · the combined `npm start` process (dist/server.mjs, gateway + console) · the gateway-only
- *   replica again with one budget, one rate limit and ten policy rules on (issue 9's governance scenario).
+ *   replica again with one budget, one rate limit and ten policy rules on (issue 9's governance scenario) · the
+ *   gateway-only replica serving a model group of three deployments with lowest-latency health scoring (issue 10's
+ *   routing step).
  * Both gateway processes run on one PostgreSQL database made for the run (the ledger is written there).
  * Each proxy runs alone on core 1 (taskset), the load generator and the fake on core 0, one after another.
  * Prints the table and issue 8's targets; figures are a comparison on this machine, not a ceiling.
@@ -14,7 +16,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { measure, type Row } from "./measure";
-import { formatGovernanceTargets, formatTable, formatTargets } from "./report";
+import { formatGovernanceTargets, formatRoutingTargets, formatTable, formatTargets } from "./report";
 import { firstLine, pinSelf, spawnOnCore, startTarget, stopProcess, type Target } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
@@ -84,6 +86,13 @@ async function main() {
     running.push(combined);
     const created = await fetch(`${combined.url}/api/admin/keys`, { method: "POST", headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" }, body: JSON.stringify({ name: "bench" }) });
     const { key } = (await created.json()) as { key: string };
+    // Issue 10's routing scenario: a group of three deployments (all on the fake), ordered by health score (latency EWMA).
+    const group = await fetch(`${combined.url}/api/admin/groups`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${ADMIN_KEY}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "bench-group", strategy: "lowest_latency", deployments: ["gpt-4o-mini", "gpt-4.1-mini", "gpt-4.1-nano"].map((model) => ({ id: model, model })) }),
+    });
+    if (group.status !== 201) throw new Error(`creating the bench group: ${group.status} ${await group.text()}`);
     const combinedRow = await measure({ name: combined.name, url: combined.url, apiKey: key, pid: combined.child.pid, readyMs: combined.readyMs });
     await stopProcess(combined.child);
 
@@ -99,13 +108,18 @@ async function main() {
     rows.push(await measure({ name: gateway!.name, url: gateway!.url, apiKey: key, pid: gateway!.child.pid, readyMs: bestReady }));
     await stopProcess(gateway!.child);
 
+    const routed = await startTarget("gateway-only, group of 3", 3395, process.execPath, ["dist/gateway.mjs"], shared);
+    running.push(routed);
+    const routedRow = await measure({ name: routed.name, url: routed.url, apiKey: key, pid: routed.child.pid, readyMs: routed.readyMs, model: "bench-group" });
+    await stopProcess(routed.child);
+
     // Issue 9's scenario: the same replica with one budget, one rate limit and ten policy rules on (none refuses).
     await addGovernance(database.url);
     const governed = await startTarget("gateway-only + governance", 3394, process.execPath, ["dist/gateway.mjs"], shared);
     running.push(governed);
     const governedRow = await measure({ name: governed.name, url: governed.url, apiKey: key, pid: governed.child.pid, readyMs: governed.readyMs });
     await stopProcess(governed.child);
-    rows.push(combinedRow, governedRow);
+    rows.push(combinedRow, governedRow, routedRow);
 
     console.log(`modelgate benchmark — ${new Date().toISOString()} — ${os.cpus().length} cores, node ${process.version}, ${process.env.BENCH_SECONDS ?? 5} s per step\n`);
     console.log(formatTable(direct, rows));
@@ -113,6 +127,8 @@ async function main() {
     console.log(formatTargets(direct, rows[0], rows[1]));
     console.log("");
     console.log(formatGovernanceTargets(direct, rows[1], governedRow));
+    console.log("");
+    console.log(formatRoutingTargets(rows[1], routedRow));
   } finally {
     await Promise.all(running.map((target) => stopProcess(target.child)));
     await stopProcess(fake);
@@ -121,7 +137,11 @@ async function main() {
   }
 }
 
-main().catch((error) => {
-  console.error(error);
-  process.exit(1);
-});
+main().then(
+  // The fake runs under npx: its grandchild can outlive the stop and keep this process's pipes open.
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
