@@ -58,37 +58,24 @@ describe("hourly and daily rollups", () => {
     const inserted = await Promise.all(batches.map((batch) => insertUsageRows(database.handle.db, batch)));
     expect(inserted.reduce((sum, count) => sum + count, 0)).toBe(rows.length);
 
-    // Every dimension tuple: the rollup's sums against the ledger's, as text (exact numerics), both ways.
-    const mismatches = await executeRows<Record<string, unknown>>(
-      database.handle.db,
-      sql`with ledger as (
-            select org_id, date_trunc('hour', started_at, 'UTC') as hour, team_id, key_id, requested_model, provider, count(*)::bigint as requests,
-              count(*) filter (where status <> 'success')::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
-              sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(cost_usd)::text as cost_usd,
-              sum(list_cost_usd)::text as list_cost_usd, sum(latency_ms)::bigint as latency_ms_sum
-            from usage_ledger where org_id = ${orgId} group by 1, 2, 3, 4, 5, 6),
-          rollup as (
-            select org_id, hour, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
-              cost_usd::text, list_cost_usd::text, latency_ms_sum from usage_rollups_hourly where org_id = ${orgId})
-          (select 'missing' as side, * from ledger except select 'missing', * from rollup)
-          union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
-    );
-    expect(mismatches).toEqual([]);
-    const dailyMismatches = await executeRows<Record<string, unknown>>(
-      database.handle.db,
-      sql`with ledger as (
-            select org_id, date_trunc('day', started_at, 'UTC') as day, team_id, key_id, requested_model, provider, count(*)::bigint as requests,
-              count(*) filter (where status <> 'success')::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
-              sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(cost_usd)::text as cost_usd,
-              sum(list_cost_usd)::text as list_cost_usd, sum(latency_ms)::bigint as latency_ms_sum
-            from usage_ledger where org_id = ${orgId} group by 1, 2, 3, 4, 5, 6),
-          rollup as (
-            select org_id, day, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
-              cost_usd::text, list_cost_usd::text, latency_ms_sum from usage_rollups_daily where org_id = ${orgId})
-          (select 'missing' as side, * from ledger except select 'missing', * from rollup)
-          union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
-    );
-    expect(dailyMismatches).toEqual([]);
+    // Every dimension tuple of the hourly and the daily rollup: its sums against the ledger's, as text (exact numerics), both ways.
+    for (const [table, unit] of [["usage_rollups_hourly", "hour"], ["usage_rollups_daily", "day"]] as const) {
+      const mismatches = await executeRows<Record<string, unknown>>(
+        database.handle.db,
+        sql`with ledger as (
+              select org_id, date_trunc(${unit}, started_at, 'UTC') as at, team_id, key_id, requested_model, provider, count(*)::bigint as requests,
+                count(*) filter (where status <> 'success')::bigint as errors, sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens,
+                sum(cached_input_tokens)::bigint as cached_input_tokens, sum(cache_write_tokens)::bigint as cache_write_tokens, sum(cost_usd)::text as cost_usd,
+                sum(list_cost_usd)::text as list_cost_usd, sum(latency_ms)::bigint as latency_ms_sum
+              from usage_ledger where org_id = ${orgId} group by 1, 2, 3, 4, 5, 6),
+            rollup as (
+              select org_id, ${sql.raw(unit)} as at, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens, cached_input_tokens, cache_write_tokens,
+                cost_usd::text, list_cost_usd::text, latency_ms_sum from ${sql.raw(table)} where org_id = ${orgId})
+            (select 'missing' as side, * from ledger except select 'missing', * from rollup)
+            union all (select 'extra', * from rollup except select 'extra', * from ledger)`,
+      );
+      expect(mismatches, table).toEqual([]);
+    }
     const [counts] = await executeRows<{ rollups: number; hours: number; days: number }>(
       database.handle.db,
       sql`select (select count(*)::int from usage_rollups_hourly where org_id = ${orgId}) as rollups, (select count(*)::int from usage_rollups_org_hourly where org_id = ${orgId}) as hours,

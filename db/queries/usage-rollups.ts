@@ -22,31 +22,23 @@ export const utcHour = (column: SQL) => sql`date_trunc('hour', ${column}, 'UTC')
 export const utcDay = (column: SQL) => sql`date_trunc('day', ${column}, 'UTC')`;
 
 /** The CTEs that add the inserted rows (`ins`) to the rollups; appended to insertUsageRows' statement. */
-export const rollupCtes = sql`rolled as (
-    insert into usage_rollups_hourly as r (org_id, hour, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
+/** Adds the inserted rows' sums to one dimensional rollup table (hourly or daily), per `time` bucket. */
+const dimensionalRollup = (table: "usage_rollups_hourly" | "usage_rollups_daily", column: "hour" | "day", time: SQL) => sql`
+    insert into ${sql.raw(table)} as r (org_id, ${sql.raw(column)}, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
       cached_input_tokens, cache_write_tokens, cost_usd, list_cost_usd, latency_ms_sum)
-    select org_id, ${utcHour(sql`started_at`)}, team_id, key_id, requested_model, provider, count(*), count(*) filter (where status <> 'success'),
+    select org_id, ${time}, team_id, key_id, requested_model, provider, count(*), count(*) filter (where status <> 'success'),
       sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(cost_usd), sum(list_cost_usd), sum(latency_ms)
     from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
-    on conflict on constraint usage_rollups_hourly_dims_unique do update set
+    on conflict on constraint ${sql.raw(`${table}_dims_unique`)} do update set
       requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
       input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
       cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
       cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum
-    returning 1
+    returning 1`;
+
+export const rollupCtes = sql`rolled as (${dimensionalRollup("usage_rollups_hourly", "hour", utcHour(sql`started_at`))}
   ),
-  daily_rolled as (
-    insert into usage_rollups_daily as r (org_id, day, team_id, key_id, requested_model, provider, requests, errors, input_tokens, output_tokens,
-      cached_input_tokens, cache_write_tokens, cost_usd, list_cost_usd, latency_ms_sum)
-    select org_id, ${utcDay(sql`started_at`)}, team_id, key_id, requested_model, provider, count(*), count(*) filter (where status <> 'success'),
-      sum(input_tokens), sum(output_tokens), sum(cached_input_tokens), sum(cache_write_tokens), sum(cost_usd), sum(list_cost_usd), sum(latency_ms)
-    from ins group by 1, 2, 3, 4, 5, 6 order by 1, 2, 3, 4, 5, 6
-    on conflict on constraint usage_rollups_daily_dims_unique do update set
-      requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
-      input_tokens = r.input_tokens + excluded.input_tokens, output_tokens = r.output_tokens + excluded.output_tokens,
-      cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
-      cost_usd = r.cost_usd + excluded.cost_usd, list_cost_usd = r.list_cost_usd + excluded.list_cost_usd, latency_ms_sum = r.latency_ms_sum + excluded.latency_ms_sum
-    returning 1
+  daily_rolled as (${dimensionalRollup("usage_rollups_daily", "day", utcDay(sql`started_at`))}
   ),
   org_buckets as (
     select org_id, ${utcHour(sql`started_at`)} as hour, width_bucket(latency_ms, ${latencyBoundsSql}) as bucket, count(*)::int as n from ins group by 1, 2, 3

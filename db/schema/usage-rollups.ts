@@ -1,5 +1,27 @@
 import { bigint, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
+/** What the hourly and daily rollups group by, beside their time column. */
+const rollupDimensions = () => ({
+  orgId: uuid("org_id").notNull(),
+  teamId: uuid("team_id"),
+  keyId: uuid("key_id"),
+  requestedModel: text("requested_model"),
+  provider: text("provider"),
+});
+
+/** What the hourly and daily rollups sum. */
+const rollupSums = () => ({
+  requests: bigint("requests", { mode: "number" }).notNull(),
+  errors: bigint("errors", { mode: "number" }).notNull(),
+  inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
+  outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
+  cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
+  cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull(),
+  costUsd: numeric("cost_usd", { precision: 30, scale: 12 }).notNull(),
+  listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
+  latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
+});
+
 /**
  * Hourly sums of the usage ledger (README "Request log at scale"), per org, UTC hour, team, key, requested model and
  * provider: the dimensions the reports group by (region and cost-centre tags are read through the key, team and
@@ -8,23 +30,7 @@ import { bigint, integer, numeric, pgTable, primaryKey, text, timestamp, unique,
  */
 export const usageRollupsHourly = pgTable(
   "usage_rollups_hourly",
-  {
-    orgId: uuid("org_id").notNull(),
-    hour: timestamp("hour", { withTimezone: true }).notNull(),
-    teamId: uuid("team_id"),
-    keyId: uuid("key_id"),
-    requestedModel: text("requested_model"),
-    provider: text("provider"),
-    requests: bigint("requests", { mode: "number" }).notNull(),
-    errors: bigint("errors", { mode: "number" }).notNull(),
-    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
-    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
-    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
-    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull(),
-    costUsd: numeric("cost_usd", { precision: 30, scale: 12 }).notNull(),
-    listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
-    latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
-  },
+  { ...rollupDimensions(), hour: timestamp("hour", { withTimezone: true }).notNull(), ...rollupSums() },
   (table) => [unique("usage_rollups_hourly_dims_unique").on(table.orgId, table.hour, table.teamId, table.keyId, table.requestedModel, table.provider).nullsNotDistinct()],
 );
 
@@ -35,23 +41,7 @@ export const usageRollupsHourly = pgTable(
  */
 export const usageRollupsDaily = pgTable(
   "usage_rollups_daily",
-  {
-    orgId: uuid("org_id").notNull(),
-    day: timestamp("day", { withTimezone: true }).notNull(),
-    teamId: uuid("team_id"),
-    keyId: uuid("key_id"),
-    requestedModel: text("requested_model"),
-    provider: text("provider"),
-    requests: bigint("requests", { mode: "number" }).notNull(),
-    errors: bigint("errors", { mode: "number" }).notNull(),
-    inputTokens: bigint("input_tokens", { mode: "number" }).notNull(),
-    outputTokens: bigint("output_tokens", { mode: "number" }).notNull(),
-    cachedInputTokens: bigint("cached_input_tokens", { mode: "number" }).notNull(),
-    cacheWriteTokens: bigint("cache_write_tokens", { mode: "number" }).notNull(),
-    costUsd: numeric("cost_usd", { precision: 30, scale: 12 }).notNull(),
-    listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
-    latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
-  },
+  { ...rollupDimensions(), day: timestamp("day", { withTimezone: true }).notNull(), ...rollupSums() },
   (table) => [unique("usage_rollups_daily_dims_unique").on(table.orgId, table.day, table.teamId, table.keyId, table.requestedModel, table.provider).nullsNotDistinct()],
 );
 
