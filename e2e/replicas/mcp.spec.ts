@@ -69,8 +69,9 @@ test("every replica serves the granted tools; six calls are six rows; no replica
     const rows = await cluster.database.sql<{ count: number }[]>`select count(*)::int as count from mcp_calls where key_id = ${key.id} and status = 'ok'`;
     return rows[0].count === 7;
   });
-  const ledger = await cluster.database.sql<{ count: number; cost: string }[]>`select count(*)::int as count, sum(cost_usd)::text as cost from usage_ledger where key_id = ${key.id} and endpoint = '/mcp'`;
-  expect(ledger[0]).toEqual({ count: 7, cost: "0.000700000000" });
+  // The ledger rows come from each replica's own usage batch, which may land after its mcp_calls row.
+  const ledger = async () => (await cluster.database.sql<{ count: number; cost: string }[]>`select count(*)::int as count, sum(cost_usd)::text as cost from usage_ledger where key_id = ${key.id} and endpoint = '/mcp'`)[0];
+  await expect.poll(ledger, { timeout: 10_000 }).toEqual({ count: 7, cost: "0.000700000000" });
   for (const seen of upstream.requests) expect(JSON.stringify(seen.headers)).not.toContain(key.key);
 });
 
