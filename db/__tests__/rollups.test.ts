@@ -118,7 +118,7 @@ describe("hourly and daily rollups", () => {
     expect(sums(fromRollups.totals)).toEqual(sums(totals));
     expect(fromRollups.series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) }))).toEqual(series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) })));
     // Percentiles from histograms: within the bucket the exact one falls in.
-    for (const [approximate, exact] of [[fromRollups.totals.p50Ms, totals.p50Ms], [fromRollups.totals.p95Ms, totals.p95Ms]]) {
+    for (const [approximate, exact] of [[fromRollups.totals.p50Ms, totals.p50Ms], [fromRollups.totals.p95Ms, totals.p95Ms], [fromRollups.totals.p99Ms, totals.p99Ms]]) {
       const index = LATENCY_BUCKET_BOUNDS.findLastIndex((bound) => bound <= exact!);
       expect(approximate).toBeGreaterThanOrEqual(LATENCY_BUCKET_BOUNDS[index]);
       expect(approximate).toBeLessThanOrEqual(LATENCY_BUCKET_BOUNDS[index + 1] ?? Infinity);

@@ -161,6 +161,7 @@ export interface OverviewTotals {
   costUsd: string;
   p50Ms: number | null;
   p95Ms: number | null;
+  p99Ms: number | null;
   /** Requests answered by the response cache, and what their original answers cost (the money they saved). */
   cacheHits: number;
   cacheSavedUsd: string;
@@ -182,6 +183,7 @@ const overviewAggregates = sql`count(*)::int as requests,
   coalesce(sum(cost_usd), 0)::text as cost_usd,
   percentile_cont(0.5) within group (order by latency_ms) as p50,
   percentile_cont(0.95) within group (order by latency_ms) as p95,
+  percentile_cont(0.99) within group (order by latency_ms) as p99,
   count(*) filter (where cache_status = 'hit')::int as cache_hits,
   coalesce(sum(cache_saved_usd), 0)::text as cache_saved_usd,
   coalesce(sum(prompt_cache_saved_usd), 0)::text as prompt_cache_saved_usd`;
@@ -197,6 +199,7 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
     costUsd: String(row.cost_usd),
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
+    p99Ms: row.p99 === null ? null : Number(row.p99),
     cacheHits: Number(row.cache_hits),
     cacheSavedUsd: String(row.cache_saved_usd),
     promptCacheSavedUsd: String(row.prompt_cache_saved_usd),

@@ -214,9 +214,9 @@ export async function overviewFromRollups(db: Executor, orgId: string, options: 
     totals.errors += bucket.errors;
     totals.inputTokens += bucket.inputTokens;
     totals.outputTokens += bucket.outputTokens;
-    return { ...bucket, p50Ms: histogramPercentile(histogram, 0.5), p95Ms: histogramPercentile(histogram, 0.95) };
+    return { ...bucket, p50Ms: histogramPercentile(histogram, 0.5), p95Ms: histogramPercentile(histogram, 0.95), p99Ms: histogramPercentile(histogram, 0.99) };
   });
-  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), promptCacheSavedUsd: signedDecimal(promptSaved), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95) }, series };
+  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), promptCacheSavedUsd: signedDecimal(promptSaved), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95), p99Ms: histogramPercentile(all, 0.99) }, series };
 }
 
 /** numeric(…, 12) text ("12.000000000345", never negative here) → picodollars, and back: exact, no float. */

@@ -128,6 +128,7 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   await expect(cost).toHaveText(/^(<)?\$\d/);
   await expect(cost).not.toHaveText("$0.00");
   await expect(page.getByTestId("chart-cost")).toBeVisible();
+  await expect(page.getByTestId("stat-latency-p99")).toHaveText(/^p99 \d[\d,.]* (ms|s) · whole request$/);
   // Where the cost goes: the largest models of the range (the e2e app is shared, so ours may not be among them), each
   // with its exact cost and a link to its requests.
   const topModel = page.getByTestId("breakdown-model").getByTestId("breakdown-row").first();

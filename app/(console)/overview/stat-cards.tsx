@@ -36,7 +36,7 @@ export function StatCards({ totals, promptCache }: { totals: OverviewTotals; pro
         testId="stat-cache-hits"
         detail={<span data-testid="stat-cache-saved">{formatUsd(totals.cacheSavedUsd)} saved</span>}
       />
-      <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail="whole request" />
+      <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail={<span data-testid="stat-latency-p99">p99 {formatMs(totals.p99Ms)} · whole request</span>} />
       <StatCard
         label="Prompt cache hit ratio"
         value={formatPercent(promptCache.hitRatio)}
