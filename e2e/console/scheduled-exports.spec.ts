@@ -137,6 +137,8 @@ test("last month's CSV and FOCUS files reach the webhook, signed, summing to the
 
   // The runner delivers both; the page shows them delivered.
   await expect(csvRow.getByTestId("delivery-status")).toHaveText("delivered", { timeout: 20_000 });
+  // The page polls only while a row it shows is pending: a schedule made over the API appears on the next load.
+  await page.reload();
   const focusRow = section.getByTestId("export-schedule-row").filter({ hasText: "Data lake FOCUS" });
   await expect(focusRow.getByTestId("delivery-status")).toHaveText("delivered", { timeout: 20_000 });
   await expect(csvRow).toContainText(month);
