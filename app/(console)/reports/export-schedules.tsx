@@ -12,23 +12,15 @@ import { formatDateTime, formatInteger } from "@/app/_components/format";
 import { Switch } from "@/app/_components/switch";
 import { Table, TableBody, TableHead, TableMessage, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
+import type { ExportDeliveryView } from "@/server/admin/export-schedules";
 import { usePermissions } from "@/app/_trpc/use-permissions";
 import { ExportScheduleForm } from "./export-schedule-form";
 import { groupings } from "./report-query";
 
 const statusTones: Record<string, BadgeTone> = { delivered: "green", pending: "blue", failed: "red" };
 
-interface Delivery {
-  period: string;
-  status: string;
-  attempts: number;
-  next_attempt_at: string | null;
-  last_error: string | null;
-  response_status: number | null;
-  bytes: number | null;
-  rows: number | null;
-  delivered_at: string | null;
-}
+/** What the status cell reads of a delivery (the service's view; type only, nothing of the server is bundled). */
+type Delivery = Omit<ExportDeliveryView, "id" | "idempotency_key">;
 
 function formatBytes(bytes: number | null): string {
   if (bytes === null) return "";
