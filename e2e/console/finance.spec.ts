@@ -11,7 +11,7 @@
 import { expect, test, type Page } from "@playwright/test";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import type { FakeUpstream } from "../fakes/common";
-import { createTestDatabase, moveUsageBackOneMonth, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import { createTestDatabase, replicaPort, seedLastMonthTeamTraffic, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 const ADMIN_KEY = "finance-e2e-admin-key-0123456789";
 const FINANCE_EMAIL = "finance@finance-e2e.test";
@@ -47,31 +47,8 @@ test.beforeAll(async () => {
     ADMIN_EMAIL: "owner@finance-e2e.test",
     ADMIN_PASSWORD: "finance-e2e-owner-password",
   });
-  // The owner's part, over the admin API: two teams with a key each, and the finance member's invitation.
-  for (const [team, calls] of [
-    ["Research", 3],
-    ["Support", 2],
-  ] as const) {
-    const created = await admin("/api/admin/teams", { name: team });
-    const key = (await admin("/api/admin/keys", { name: `${team} bot`, team_id: created.id })) as { key: string };
-    for (let index = 0; index < calls; index++) {
-      const send = () =>
-        fetch(`${app.url}/v1/chat/completions`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hello from ${team} ${index}` }] }),
-        });
-      // A new key reaches the gateway's snapshot by notification within a second or two (refusals are not billed).
-      let response = await send();
-      for (let attempt = 0; attempt < 50 && response.status === 401; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        response = await send();
-      }
-      expect(response.status).toBe(200);
-    }
-  }
-  await expect.poll(async () => Number((await database.sql`select count(*)::int as n from usage_ledger`)[0].n), { timeout: 10_000 }).toBe(5);
-  await moveUsageBackOneMonth(database);
+  // The owner's part, over the admin API: two teams with a key each and their requests, moved to last month.
+  await seedLastMonthTeamTraffic(app.url, ADMIN_KEY, database, [["Research", 3], ["Support", 2]]);
 });
 
 test.afterAll(async () => {

@@ -12,7 +12,7 @@ import { expect, test } from "@playwright/test";
 import { FAKE_OPENAI_API_KEY, startFakeOpenAI } from "../fakes/openai-fake";
 import type { FakeUpstream } from "../fakes/common";
 import { parseCsv } from "../../server/reports/__tests__/parse-csv";
-import { createTestDatabase, moveUsageBackOneMonth, replicaPort, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
+import { createTestDatabase, replicaPort, seedLastMonthTeamTraffic, sharedSettings, startProcess, stopProcess, type ModelgateProcess, type TestDatabase } from "../support/replicas";
 
 const ADMIN_KEY = "exports-e2e-admin-key-0123456789";
 const OWNER_EMAIL = "owner@exports-e2e.test";
@@ -74,29 +74,7 @@ test.beforeAll(async () => {
     WEBHOOK_SIGNING_SECRET: SECRET,
     EXPORT_DELIVERY_INTERVAL_MS: "1000",
   });
-  for (const [team, calls] of [
-    ["Research", 3],
-    ["Support", 2],
-  ] as const) {
-    const created = await admin("/api/admin/teams", { body: { name: team } });
-    const key = (await admin("/api/admin/keys", { body: { name: `${team} bot`, team_id: created.id } })) as { key: string };
-    for (let index = 0; index < calls; index++) {
-      const send = () =>
-        fetch(`${app.url}/v1/chat/completions`, {
-          method: "POST",
-          headers: { authorization: `Bearer ${key.key}`, "content-type": "application/json" },
-          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hello from ${team} ${index}` }] }),
-        });
-      let response = await send();
-      for (let attempt = 0; attempt < 50 && response.status === 401; attempt++) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        response = await send();
-      }
-      expect(response.status).toBe(200);
-    }
-  }
-  await expect.poll(async () => Number((await database.sql`select count(*)::int as n from usage_ledger`)[0].n), { timeout: 10_000 }).toBe(5);
-  await moveUsageBackOneMonth(database);
+  await seedLastMonthTeamTraffic(app.url, ADMIN_KEY, database, [["Research", 3], ["Support", 2]]);
 });
 
 test.afterAll(async () => {

@@ -25,6 +25,48 @@ export interface TestDatabase {
  * Moves every ledger row one month back, with the rollups (README "Rollups": they follow the ledger only through its
  * insert, so rows moved in place must move every rollup table too), making "last month" of the requests just sent.
  */
+/**
+ * Last month's traffic of two teams for the finance specs: a team with a key each (through the admin API), `calls`
+ * chat requests per key through the gateway (a new key reaches the snapshot by notification within a second or two;
+ * refusals are not billed), every row written, then moved a month back with the rollups. Returns the team ids.
+ */
+export async function seedLastMonthTeamTraffic(appUrl: string, adminKey: string, database: TestDatabase, teams: readonly (readonly [string, number])[]): Promise<Record<string, string>> {
+  const admin = async (path: string, body: unknown) => {
+    const response = await fetch(`${appUrl}${path}`, { method: "POST", headers: { authorization: `Bearer ${adminKey}`, "content-type": "application/json" }, body: JSON.stringify(body) });
+    if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { id: string; key?: string };
+  };
+  const ids: Record<string, string> = {};
+  let total = 0;
+  for (const [team, calls] of teams) {
+    const created = await admin("/api/admin/teams", { name: team });
+    ids[team] = created.id;
+    const { key } = await admin("/api/admin/keys", { name: `${team} bot`, team_id: created.id });
+    for (let index = 0; index < calls; index++) {
+      const send = () =>
+        fetch(`${appUrl}/v1/chat/completions`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${key}`, "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: `hello from ${team} ${index}` }] }),
+        });
+      let response = await send();
+      for (let attempt = 0; attempt < 50 && response.status === 401; attempt++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        response = await send();
+      }
+      if (response.status !== 200) throw new Error(`a chat request for ${team} answered ${response.status}`);
+      total++;
+    }
+  }
+  const deadline = Date.now() + 10_000;
+  while (Number((await database.sql`select count(*)::int as n from usage_ledger`)[0].n) < total) {
+    if (Date.now() > deadline) throw new Error(`the ledger did not get ${total} rows`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  await moveUsageBackOneMonth(database);
+  return ids;
+}
+
 export async function moveUsageBackOneMonth(database: TestDatabase): Promise<void> {
   await database.sql.begin(async (sql) => {
     await sql`update usage_ledger set started_at = started_at - interval '1 month', ended_at = ended_at - interval '1 month'`;
