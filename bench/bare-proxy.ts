@@ -38,6 +38,8 @@ const server = createServer((request, response) => {
   });
 });
 server.keepAliveTimeout = 65_000;
+// A clean exit on SIGTERM, so `node --cpu-prof` writes its profile (npm run bench:profile).
+process.on("SIGTERM", () => process.exit(0));
 server.listen(port, "127.0.0.1", () => {
   const address = server.address();
   process.stdout.write(`http://127.0.0.1:${typeof address === "object" && address ? address.port : port}\n`);

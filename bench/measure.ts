@@ -44,7 +44,9 @@ export async function measure(endpoint: Endpoint): Promise<Row> {
   const call = () => post(client, "/v1/chat/completions", headers, body);
   // Idle: started and ready, no request served yet.
   const row: Row = { name: endpoint.name, p50: {}, p99: {}, maxRps: NaN, cpuPerRequestMs: NaN, ttfbP50: NaN, gapP99: NaN, rssIdle: endpoint.pid ? rssMb(endpoint.pid) : NaN, rssStreams: NaN, readyMs: endpoint.readyMs };
-  await closedLoop(call, 8, 1); // warm up: JIT, pools
+  // Warm up at saturation, the same for every target: a fresh gateway replica costs up to 1.5x its steady-state CPU per
+  // request in its first saturated seconds (JIT, pools, caches, the old generation), measured with npm run bench:profile.
+  await closedLoop(call, 64, Number(process.env.BENCH_WARMUP_SECONDS ?? 3));
   for (const rate of RATES) {
     const sample = await fixedRate(call, rate, seconds);
     row.p50[rate] = percentile(sample.latencies, 50);

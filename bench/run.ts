@@ -66,7 +66,7 @@ async function main() {
   if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
   if (spawnSync("node_modules/.bin/esbuild", ["bench/bare-proxy.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--outfile=dist/bare-proxy.mjs", "--log-level=warning"], { stdio: "inherit" }).status !== 0) process.exit(1);
   pinSelf(0);
-  const fake = spawnOnCore(0, "npx", ["tsx", "bench/fake-upstream.ts", "0"], {});
+  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
   const fakeUrl = await firstLine(fake);
   const database = await createDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "modelgate-bench-"));
@@ -138,7 +138,7 @@ async function main() {
 }
 
 main().then(
-  // The fake runs under npx: its grandchild can outlive the stop and keep this process's pipes open.
+  // Exit even if a child process still holds this process's pipes open.
   () => process.exit(0),
   (error) => {
     console.error(error);

@@ -44,7 +44,7 @@ async function startDiscardingReceiver(): Promise<{ url: string; requests: () =>
 async function main() {
   if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
   pinSelf(0);
-  const fake = spawnOnCore(0, "npx", ["tsx", "bench/fake-upstream.ts", "0"], {});
+  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
   const fakeUrl = await firstLine(fake);
   const receiver = await startDiscardingReceiver();
   const name = `modelgate_bench_telemetry_${process.pid}`;
