@@ -42,6 +42,8 @@ export interface Logger {
   info(message: string, fields?: Record<string, unknown>): void;
   warn(message: string, fields?: Record<string, unknown>): void;
   error(message: string, fields?: Record<string, unknown>): void;
+  /** Whether a line at `level` would be written (the hot path skips building fields that would be dropped). */
+  isEnabled(level: Level): boolean;
   /** Writes what is buffered now (used at shutdown). */
   flush(): void;
 }
@@ -60,7 +62,7 @@ export function createLogger(options: { level?: LogLevel; destination?: Destinat
     destination,
   );
   const at = (level: Level) => (message: string, fields?: Record<string, unknown>) => (fields ? base[level](fields, message) : base[level](message));
-  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), flush: () => base.flush() };
+  return { debug: at("debug"), info: at("info"), warn: at("warn"), error: at("error"), isEnabled: (level) => base.isLevelEnabled(level), flush: () => base.flush() };
 }
 
 export const logger: Logger = createLogger();

@@ -1,4 +1,9 @@
+import * as nodeCrypto from "node:crypto";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+
+// crypto.hash (Node 20.12+, 21.7+) hashes a string in one call without a Hash object: about 3 µs less per
+// authenticated request than createHash().update().digest() (npm run bench:profile).
+const oneShotHash = (nodeCrypto as { hash?: (algorithm: string, data: string, encoding: "hex") => string }).hash;
 
 /** Characters of an issued token kept in clear for lookup (`vk_` + 8). Not enough to guess the rest. */
 export const TOKEN_PREFIX_LENGTH = 11;
@@ -20,7 +25,7 @@ export function tokenPrefix(token: string): string {
 }
 
 export function hashToken(token: string): string {
-  return createHash("sha256").update(token).digest("hex");
+  return oneShotHash ? oneShotHash("sha256", token, "hex") : createHash("sha256").update(token).digest("hex");
 }
 
 export function hashesEqual(a: string, b: string): boolean {

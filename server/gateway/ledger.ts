@@ -153,6 +153,7 @@ export async function settleRequest(record: RequestRecord, outcome: Outcome, dep
   };
   deps.usage.record(row);
   record.telemetry?.settled(row);
+  if (!logger.isEnabled("info")) return;
   logger.info("request", {
     request_id: row.id,
     ...(record.telemetry?.traceId ? { trace_id: record.telemetry.traceId, span_id: record.telemetry.spanId } : {}),
