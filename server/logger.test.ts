@@ -37,6 +37,13 @@ describe("logger (pino)", () => {
     expect(quiet.lines).toEqual([]);
   });
 
+  it("says which levels it writes, so the hot path can skip building fields it would drop", () => {
+    const atWarn = createLogger({ level: "warn", destination: capture().destination });
+    expect([atWarn.isEnabled("debug"), atWarn.isEnabled("info"), atWarn.isEnabled("warn"), atWarn.isEnabled("error")]).toEqual([false, false, true, true]);
+    const atInfo = createLogger({ level: "info", destination: capture().destination });
+    expect([atInfo.isEnabled("debug"), atInfo.isEnabled("info")]).toEqual([false, true]);
+  });
+
   it("masks credentials wherever a caller passes them, at the top level and one object down", () => {
     const { lines, destination } = capture();
     const logger = createLogger({ level: "info", destination });

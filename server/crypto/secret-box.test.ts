@@ -1,3 +1,4 @@
+import { createHash } from "node:crypto";
 import { randomBytes } from "node:crypto";
 import { describe, expect, test } from "vitest";
 import { decryptSecret, encryptSecret, parseEncryptionKey } from "./secret-box";
@@ -35,5 +36,11 @@ describe("tokens", () => {
     expect(hashesEqual(issued.hash, hashToken(issued.token))).toBe(true);
     expect(hashesEqual(issued.hash, hashToken(issued.token + "x"))).toBe(false);
     expect(tokenPrefix(issueToken("mga").token)).toMatch(/^mga_.{8}$/);
+  });
+
+  test("the key hash is hex SHA-256 of the token (stored hashes from earlier releases keep matching)", () => {
+    // FIPS 180-2's test vector for "abc", and a non-ASCII token hashed as UTF-8.
+    expect(hashToken("abc")).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(hashToken("vk_é")).toBe(createHash("sha256").update("vk_é", "utf8").digest("hex"));
   });
 });
