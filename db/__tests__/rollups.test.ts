@@ -38,6 +38,8 @@ function randomRow(index: number, base: number): UsageRow {
     status: pick % 17 === 0 ? "error" : pick % 23 === 0 ? "aborted" : "success",
     httpStatus: 200,
     latencyMs: pick % 400_000,
+    // A first token for most rows (across every bucket too), none for every seventh (failed before any token).
+    ttftMs: pick % 7 === 0 ? null : Math.floor(pick / 32) % 350_000,
     startedAt,
     endedAt: startedAt,
     inputTokens: pick % 5000,
@@ -92,19 +94,32 @@ describe("hourly and daily rollups", () => {
       sql`with buckets as (
             select date_trunc('hour', started_at, 'UTC') as hour, width_bucket(latency_ms, ${sql.raw(`'{${LATENCY_BUCKET_BOUNDS.join(",")}}'::int[]`)}) as bucket, count(*)::int as n
             from usage_ledger where org_id = ${orgId} group by 1, 2),
+          ttft_buckets as (
+            select date_trunc('hour', started_at, 'UTC') as hour, width_bucket(ttft_ms, ${sql.raw(`'{${LATENCY_BUCKET_BOUNDS.join(",")}}'::int[]`)}) as bucket, count(*)::int as n
+            from usage_ledger where org_id = ${orgId} and ttft_ms is not null group by 1, 2),
           sums as (
             select org_id, date_trunc('hour', started_at, 'UTC') as hour, count(*)::bigint as requests, count(*) filter (where status <> 'success')::bigint as errors,
               sum(input_tokens)::bigint as input_tokens, sum(output_tokens)::bigint as output_tokens, sum(cost_usd)::text as cost_usd, sum(list_cost_usd)::text as list_cost_usd,
               sum(latency_ms)::bigint as latency_ms_sum
             from usage_ledger where org_id = ${orgId} group by 1, 2),
           ledger as (
-            select s.*, array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i left join buckets b on b.hour = s.hour and b.bucket = i order by i) as histogram
+            select s.*, array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i left join buckets b on b.hour = s.hour and b.bucket = i order by i) as histogram,
+              array(select coalesce(t.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i left join ttft_buckets t on t.hour = s.hour and t.bucket = i order by i) as ttft_histogram
             from sums s),
           rollup as (
-            select org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd::text, list_cost_usd::text, latency_ms_sum, latency_histogram from usage_rollups_org_hourly where org_id = ${orgId})
+            select org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd::text, list_cost_usd::text, latency_ms_sum, latency_histogram, ttft_histogram from usage_rollups_org_hourly where org_id = ${orgId})
           (select * from ledger except select * from rollup) union all (select * from rollup except select * from ledger)`,
     );
     expect(orgMismatches).toEqual([]);
+    // Rows without a first token count in no TTFT bucket: the histograms hold exactly the rows that have one.
+    const [ttftCounts] = await executeRows<{ rolled: number; ledger: number; without: number }>(
+      database.handle.db,
+      sql`select (select sum(n)::int from usage_rollups_org_hourly, unnest(ttft_histogram) n where org_id = ${orgId}) as rolled,
+        (select count(*)::int from usage_ledger where org_id = ${orgId} and ttft_ms is not null) as ledger,
+        (select count(*)::int from usage_ledger where org_id = ${orgId} and ttft_ms is null) as without`,
+    );
+    expect(ttftCounts.rolled).toBe(ttftCounts.ledger);
+    expect(ttftCounts.without).toBeGreaterThan(0);
   });
 
   test.each(["hour", "day"] as const)("the Overview from the rollups (whole hours) and the ledger (edge hours) equals the ledger's sums, by %s", async (bucket) => {
@@ -118,7 +133,16 @@ describe("hourly and daily rollups", () => {
     expect(sums(fromRollups.totals)).toEqual(sums(totals));
     expect(fromRollups.series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) }))).toEqual(series.map((entry) => ({ bucket: entry.bucket, ...sums(entry) })));
     // Percentiles from histograms: within the bucket the exact one falls in.
-    for (const [approximate, exact] of [[fromRollups.totals.p50Ms, totals.p50Ms], [fromRollups.totals.p95Ms, totals.p95Ms], [fromRollups.totals.p99Ms, totals.p99Ms]]) {
+    const pairs = [
+      [fromRollups.totals.p50Ms, totals.p50Ms],
+      [fromRollups.totals.p95Ms, totals.p95Ms],
+      [fromRollups.totals.p99Ms, totals.p99Ms],
+      [fromRollups.totals.ttftP50Ms, totals.ttftP50Ms],
+      [fromRollups.totals.ttftP95Ms, totals.ttftP95Ms],
+      [fromRollups.totals.ttftP99Ms, totals.ttftP99Ms],
+    ];
+    expect(totals.ttftP50Ms).not.toBeNull();
+    for (const [approximate, exact] of pairs) {
       const index = LATENCY_BUCKET_BOUNDS.findLastIndex((bound) => bound <= exact!);
       expect(approximate).toBeGreaterThanOrEqual(LATENCY_BUCKET_BOUNDS[index]);
       expect(approximate).toBeLessThanOrEqual(LATENCY_BUCKET_BOUNDS[index + 1] ?? Infinity);

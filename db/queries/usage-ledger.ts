@@ -50,7 +50,7 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
         insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, (select rows from raw))
         on conflict (id) do nothing
         returning id, org_id, team_id, key_id, requested_model, provider, status, started_at, input_tokens, output_tokens, cached_input_tokens,
-          cache_write_tokens, cost_usd, list_cost_usd, latency_ms, cache_status, cache_saved_usd, prompt_cache_saved_usd, budget_charges
+          cache_write_tokens, cost_usd, list_cost_usd, latency_ms, ttft_ms, cache_status, cache_saved_usd, prompt_cache_saved_usd, budget_charges
       ),
       ${rollupCtes},
       charges as (
@@ -170,6 +170,10 @@ export interface OverviewTotals {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  /** Time to first token (the first streamed token; the whole answer for a non-stream request), over the requests that had one. */
+  ttftP50Ms: number | null;
+  ttftP95Ms: number | null;
+  ttftP99Ms: number | null;
   /** Requests answered by the response cache, and what their original answers cost (the money they saved). */
   cacheHits: number;
   cacheSavedUsd: string;
@@ -192,6 +196,9 @@ const overviewAggregates = sql`count(*)::int as requests,
   percentile_cont(0.5) within group (order by latency_ms) as p50,
   percentile_cont(0.95) within group (order by latency_ms) as p95,
   percentile_cont(0.99) within group (order by latency_ms) as p99,
+  percentile_cont(0.5) within group (order by ttft_ms) as ttft_p50,
+  percentile_cont(0.95) within group (order by ttft_ms) as ttft_p95,
+  percentile_cont(0.99) within group (order by ttft_ms) as ttft_p99,
   count(*) filter (where cache_status = 'hit')::int as cache_hits,
   coalesce(sum(cache_saved_usd), 0)::text as cache_saved_usd,
   coalesce(sum(prompt_cache_saved_usd), 0)::text as prompt_cache_saved_usd`;
@@ -208,6 +215,9 @@ function toTotals(row: Record<string, unknown>): OverviewTotals {
     p50Ms: row.p50 === null ? null : Number(row.p50),
     p95Ms: row.p95 === null ? null : Number(row.p95),
     p99Ms: row.p99 === null ? null : Number(row.p99),
+    ttftP50Ms: row.ttft_p50 === null ? null : Number(row.ttft_p50),
+    ttftP95Ms: row.ttft_p95 === null ? null : Number(row.ttft_p95),
+    ttftP99Ms: row.ttft_p99 === null ? null : Number(row.ttft_p99),
     cacheHits: Number(row.cache_hits),
     cacheSavedUsd: String(row.cache_saved_usd),
     promptCacheSavedUsd: String(row.prompt_cache_saved_usd),

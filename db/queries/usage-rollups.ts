@@ -43,6 +43,9 @@ export const rollupCtes = sql`rolled as (${dimensionalRollup("usage_rollups_hour
   org_buckets as (
     select org_id, ${utcHour(sql`started_at`)} as hour, width_bucket(latency_ms, ${latencyBoundsSql}) as bucket, count(*)::int as n from ins group by 1, 2, 3
   ),
+  org_ttft_buckets as (
+    select org_id, ${utcHour(sql`started_at`)} as hour, width_bucket(ttft_ms, ${latencyBoundsSql}) as bucket, count(*)::int as n from ins where ttft_ms is not null group by 1, 2, 3
+  ),
   org_sums as (
     select org_id, ${utcHour(sql`started_at`)} as hour, count(*) as requests, count(*) filter (where status <> 'success') as errors,
       sum(input_tokens) as input_tokens, sum(output_tokens) as output_tokens, sum(cost_usd) as cost_usd, sum(list_cost_usd) as list_cost_usd, sum(latency_ms) as latency_ms_sum,
@@ -52,11 +55,13 @@ export const rollupCtes = sql`rolled as (${dimensionalRollup("usage_rollups_hour
   ),
   org_rolled as (
     insert into usage_rollups_org_hourly as r (org_id, hour, requests, errors, input_tokens, output_tokens, cost_usd, list_cost_usd, latency_ms_sum, cache_hits, cache_saved_usd,
-      cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram)
+      cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram, ttft_histogram)
     select s.org_id, s.hour, s.requests, s.errors, s.input_tokens, s.output_tokens, s.cost_usd, s.list_cost_usd, s.latency_ms_sum, s.cache_hits, s.cache_saved_usd,
       s.cached_input_tokens, s.cache_write_tokens, s.prompt_cache_saved_usd,
       array(select coalesce(b.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) as i(i)
-            left join org_buckets b on b.org_id = s.org_id and b.hour = s.hour and b.bucket = i.i order by i.i)
+            left join org_buckets b on b.org_id = s.org_id and b.hour = s.hour and b.bucket = i.i order by i.i),
+      array(select coalesce(t.n, 0) from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) as i(i)
+            left join org_ttft_buckets t on t.org_id = s.org_id and t.hour = s.hour and t.bucket = i.i order by i.i)
     from org_sums s order by 1, 2
     on conflict (org_id, hour) do update set
       requests = r.requests + excluded.requests, errors = r.errors + excluded.errors,
@@ -65,7 +70,8 @@ export const rollupCtes = sql`rolled as (${dimensionalRollup("usage_rollups_hour
       cache_hits = r.cache_hits + excluded.cache_hits, cache_saved_usd = r.cache_saved_usd + excluded.cache_saved_usd,
       cached_input_tokens = r.cached_input_tokens + excluded.cached_input_tokens, cache_write_tokens = r.cache_write_tokens + excluded.cache_write_tokens,
       prompt_cache_saved_usd = r.prompt_cache_saved_usd + excluded.prompt_cache_saved_usd,
-      latency_histogram = array(select a + b from unnest(r.latency_histogram, excluded.latency_histogram) with ordinality as h(a, b, i) order by h.i)
+      latency_histogram = array(select a + b from unnest(r.latency_histogram, excluded.latency_histogram) with ordinality as h(a, b, i) order by h.i),
+      ttft_histogram = array(select a + b from unnest(r.ttft_histogram, excluded.ttft_histogram) with ordinality as h(a, b, i) order by h.i)
     returning 1
   )`;
 
@@ -127,6 +133,8 @@ export interface RollupOverviewBucket {
   cacheWriteTokens: number;
   promptCacheSavedUsd: string;
   histogram: number[];
+  /** Time to first token, in the latency histogram's buckets. */
+  ttftHistogram: number[];
 }
 
 /**
@@ -139,9 +147,9 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
   const from = options.from.toISOString();
   const to = options.to.toISOString();
   const rollupPart = hours
-    ? sql`select hour as at, requests, errors, input_tokens, output_tokens, cost_usd, cache_hits, cache_saved_usd, cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram as histogram
+    ? sql`select hour as at, requests, errors, input_tokens, output_tokens, cost_usd, cache_hits, cache_saved_usd, cached_input_tokens, cache_write_tokens, prompt_cache_saved_usd, latency_histogram as histogram, ttft_histogram
           from usage_rollups_org_hourly where org_id = ${orgId} and hour >= ${hours.first.toISOString()} and hour < ${hours.last.toISOString()}`
-    : sql`select null::timestamptz, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, 0::bigint, 0::numeric, 0::bigint, 0::bigint, 0::numeric, null::int[] where false`;
+    : sql`select null::timestamptz, 0::bigint, 0::bigint, 0::bigint, 0::bigint, 0::numeric, 0::bigint, 0::numeric, 0::bigint, 0::bigint, 0::numeric, null::int[], null::int[] where false`;
   const ledgerRange = hours
     ? sql`((started_at >= ${from} and started_at < ${hours.first.toISOString()}) or (started_at >= ${hours.last.toISOString()} and started_at < ${to}))`
     : sql`started_at >= ${from} and started_at < ${to}`;
@@ -151,7 +159,8 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
           ${rollupPart}
           union all
           select started_at, 1, (status <> 'success')::int, input_tokens, output_tokens, cost_usd, (cache_status = 'hit')::int, coalesce(cache_saved_usd, 0), cached_input_tokens, cache_write_tokens, coalesce(prompt_cache_saved_usd, 0),
-            array(select (i = width_bucket(latency_ms, ${latencyBoundsSql}))::int from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i)
+            array(select (i = width_bucket(latency_ms, ${latencyBoundsSql}))::int from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i),
+            array(select coalesce(i = width_bucket(ttft_ms, ${latencyBoundsSql}), false)::int from generate_series(1, ${LATENCY_BUCKET_BOUNDS.length}) i)
           from usage_ledger where org_id = ${orgId} and ${ledgerRange}
         ),
         sums as (
@@ -164,8 +173,13 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
         histograms as (
           select date_trunc(${options.bucket}, p.at) as bucket, h.i, sum(h.n)::bigint as n
           from parts p cross join lateral unnest(p.histogram) with ordinality as h(n, i) group by 1, 2
+        ),
+        ttft_histograms as (
+          select date_trunc(${options.bucket}, p.at) as bucket, h.i, sum(h.n)::bigint as n
+          from parts p cross join lateral unnest(p.ttft_histogram) with ordinality as h(n, i) group by 1, 2
         )
-        select s.*, (select array_agg(h.n order by h.i) from histograms h where h.bucket = s.bucket) as histogram
+        select s.*, (select array_agg(h.n order by h.i) from histograms h where h.bucket = s.bucket) as histogram,
+          (select array_agg(t.n order by t.i) from ttft_histograms t where t.bucket = s.bucket) as ttft_histogram
         from sums s order by 1`,
   );
   return rows.map((row) => ({
@@ -181,6 +195,7 @@ export async function overviewBucketsFromRollups(db: Executor, orgId: string, op
     cacheWriteTokens: Number(row.cache_write_tokens),
     promptCacheSavedUsd: String(row.prompt_cache_saved_usd),
     histogram: parseIntArray(row.histogram),
+    ttftHistogram: parseIntArray(row.ttft_histogram),
   }));
 }
 
@@ -198,12 +213,14 @@ function parseIntArray(value: unknown): number[] {
 export async function overviewFromRollups(db: Executor, orgId: string, options: { from: Date; to: Date; bucket: "hour" | "day" }): Promise<{ totals: OverviewTotals; series: OverviewBucket[] }> {
   const buckets = await overviewBucketsFromRollups(db, orgId, options);
   const all: number[] = [];
+  const allTtft: number[] = [];
   let cost = 0n;
   let saved = 0n;
   let promptSaved = 0n;
   const totals = { requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cacheHits: 0, cachedInputTokens: 0, cacheWriteTokens: 0 };
-  const series = buckets.map(({ histogram, ...bucket }) => {
+  const series = buckets.map(({ histogram, ttftHistogram, ...bucket }) => {
     addHistograms(all, histogram);
+    addHistograms(allTtft, ttftHistogram);
     cost += decimalToPicos(bucket.costUsd);
     saved += decimalToPicos(bucket.cacheSavedUsd);
     totals.cacheHits += bucket.cacheHits;
@@ -214,9 +231,20 @@ export async function overviewFromRollups(db: Executor, orgId: string, options: 
     totals.errors += bucket.errors;
     totals.inputTokens += bucket.inputTokens;
     totals.outputTokens += bucket.outputTokens;
-    return { ...bucket, p50Ms: histogramPercentile(histogram, 0.5), p95Ms: histogramPercentile(histogram, 0.95), p99Ms: histogramPercentile(histogram, 0.99) };
+    return { ...bucket, ...percentiles(histogram, ttftHistogram) };
   });
-  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), promptCacheSavedUsd: signedDecimal(promptSaved), p50Ms: histogramPercentile(all, 0.5), p95Ms: histogramPercentile(all, 0.95), p99Ms: histogramPercentile(all, 0.99) }, series };
+  return { totals: { ...totals, costUsd: buckets.length === 0 ? "0" : picosToDecimal(cost), cacheSavedUsd: buckets.length === 0 ? "0" : picosToDecimal(saved), promptCacheSavedUsd: signedDecimal(promptSaved), ...percentiles(all, allTtft) }, series };
+}
+
+function percentiles(latency: readonly number[], ttft: readonly number[]) {
+  return {
+    p50Ms: histogramPercentile(latency, 0.5),
+    p95Ms: histogramPercentile(latency, 0.95),
+    p99Ms: histogramPercentile(latency, 0.99),
+    ttftP50Ms: histogramPercentile(ttft, 0.5),
+    ttftP95Ms: histogramPercentile(ttft, 0.95),
+    ttftP99Ms: histogramPercentile(ttft, 0.99),
+  };
 }
 
 /** numeric(…, 12) text ("12.000000000345", never negative here) → picodollars, and back: exact, no float. */

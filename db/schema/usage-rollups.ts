@@ -1,3 +1,4 @@
+import { sql } from "drizzle-orm";
 import { bigint, integer, numeric, pgTable, primaryKey, text, timestamp, unique, uuid } from "drizzle-orm/pg-core";
 
 /** What the hourly and daily rollups group by, beside their time column. */
@@ -46,8 +47,8 @@ export const usageRollupsDaily = pgTable(
 );
 
 /**
- * Hourly sums per org only (the Overview), with a latency histogram: latency_histogram[i] counts the requests whose
- * latency falls in bucket i of LATENCY_BUCKET_BOUNDS (db/queries/usage-rollups.ts).
+ * Hourly sums per org only (the Overview), with a latency and a time-to-first-token histogram: latency_histogram[i]
+ * counts the requests whose latency falls in bucket i of LATENCY_BUCKET_BOUNDS (db/queries/usage-rollups.ts).
  */
 export const usageRollupsOrgHourly = pgTable(
   "usage_rollups_org_hourly",
@@ -62,6 +63,15 @@ export const usageRollupsOrgHourly = pgTable(
     listCostUsd: numeric("list_cost_usd", { precision: 30, scale: 12 }).notNull(),
     latencyMsSum: bigint("latency_ms_sum", { mode: "number" }).notNull(),
     latencyHistogram: integer("latency_histogram").array().notNull(),
+    /**
+     * Time to first token, in the same buckets: ttft_histogram[i] counts the requests whose ttft_ms falls in bucket i (a
+     * request that never produced a first token, ttft_ms null, counts in none).
+     */
+    ttftHistogram: integer("ttft_histogram")
+      .array()
+      .notNull()
+      // 24 zeros: one per LATENCY_BUCKET_BOUNDS bucket (a test checks the two agree).
+      .default(sql.raw(`'{${Array.from({ length: 24 }, () => 0).join(",")}}'::int[]`)),
     /** Requests answered by the response cache, and what their original answers cost (README "Response cache"). */
     cacheHits: bigint("cache_hits", { mode: "number" }).notNull().default(0),
     cacheSavedUsd: numeric("cache_saved_usd", { precision: 30, scale: 12 }).notNull().default("0"),

@@ -129,6 +129,9 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   await expect(cost).not.toHaveText("$0.00");
   await expect(page.getByTestId("chart-cost")).toBeVisible();
   await expect(page.getByTestId("stat-latency-p99")).toHaveText(/^p99 \d[\d,.]* (ms|s) · whole request$/);
+  // Time to first token from the same rollups (every request above had one: the fake answers at once).
+  await expect(page.getByTestId("stat-ttft")).toHaveText(/^\d[\d,.]* (ms|s) \/ \d[\d,.]* (ms|s)$/);
+  await expect(page.getByTestId("stat-ttft-p99")).toHaveText(/^p99 \d[\d,.]* (ms|s) · streams: first token$/);
   // Where the cost goes: the largest models of the range (the e2e app is shared, so ours may not be among them), each
   // with its exact cost and a link to its requests.
   const topModel = page.getByTestId("breakdown-model").getByTestId("breakdown-row").first();

@@ -10,7 +10,7 @@ export interface ChartPoint extends OverviewBucket {
 }
 
 function emptyBucket(time: number): OverviewBucket {
-  return { bucket: new Date(time), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, costUsd: "0", p50Ms: null, p95Ms: null, p99Ms: null, cacheHits: 0, cacheSavedUsd: "0", promptCacheSavedUsd: "0" };
+  return { bucket: new Date(time), requests: 0, errors: 0, inputTokens: 0, outputTokens: 0, cachedInputTokens: 0, cacheWriteTokens: 0, costUsd: "0", p50Ms: null, p95Ms: null, p99Ms: null, ttftP50Ms: null, ttftP95Ms: null, ttftP99Ms: null, cacheHits: 0, cacheSavedUsd: "0", promptCacheSavedUsd: "0" };
 }
 
 /**

@@ -5,7 +5,7 @@ import { Area, AreaChart, Bar, BarChart, CartesianGrid, Legend, Line, LineChart,
 import { formatCompact, formatInteger, formatMs, formatUsd } from "@/app/_components/format";
 import type { ChartPoint } from "./fill-series";
 
-const colors = { accent: "#4f46e5", error: "#dc2626", output: "#0d9488", p95: "#d97706", grid: "#e5e5e5", axis: "#737373" };
+const colors = { accent: "#4f46e5", error: "#dc2626", output: "#0d9488", p95: "#d97706", ttft: "#0891b2", grid: "#e5e5e5", axis: "#737373" };
 const axisProps = { stroke: colors.axis, fontSize: 11, tickLine: false, axisLine: false } as const;
 
 function timeFormatter(bucket: "minute" | "hour" | "day") {
@@ -78,7 +78,7 @@ export function OverviewCharts({ points, bucket }: { points: ChartPoint[]; bucke
           <Area isAnimationActive={false} dataKey="cost" name="Cost" stroke={colors.accent} fill={colors.accent} fillOpacity={0.15} type="linear" />
         </AreaChart>
       </ChartCard>
-      <ChartCard title="Latency p50 / p95" testId="chart-latency">
+      <ChartCard title="Latency p50 / p95 · first token p50" testId="chart-latency">
         <LineChart data={points} margin={{ top: 4, right: 8, bottom: 0, left: -8 }}>
           {grid}
           {xAxis}
@@ -87,6 +87,7 @@ export function OverviewCharts({ points, bucket }: { points: ChartPoint[]; bucke
           <Legend iconSize={8} wrapperStyle={{ fontSize: 11 }} />
           <Line isAnimationActive={false} dataKey="p50Ms" name="p50" stroke={colors.accent} dot={{ r: 2 }} connectNulls type="linear" />
           <Line isAnimationActive={false} dataKey="p95Ms" name="p95" stroke={colors.p95} dot={{ r: 2 }} connectNulls type="linear" />
+          <Line isAnimationActive={false} dataKey="ttftP50Ms" name="first token p50" stroke={colors.ttft} strokeDasharray="4 3" dot={{ r: 2 }} connectNulls type="linear" />
         </LineChart>
       </ChartCard>
     </div>

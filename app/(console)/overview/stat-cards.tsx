@@ -38,6 +38,12 @@ export function StatCards({ totals, promptCache }: { totals: OverviewTotals; pro
       />
       <StatCard label="Latency p50 / p95" value={`${formatMs(totals.p50Ms)} / ${formatMs(totals.p95Ms)}`} testId="stat-latency" detail={<span data-testid="stat-latency-p99">p99 {formatMs(totals.p99Ms)} · whole request</span>} />
       <StatCard
+        label="First token p50 / p95"
+        value={`${formatMs(totals.ttftP50Ms)} / ${formatMs(totals.ttftP95Ms)}`}
+        testId="stat-ttft"
+        detail={<span data-testid="stat-ttft-p99">p99 {formatMs(totals.ttftP99Ms)} · streams: first token</span>}
+      />
+      <StatCard
         label="Prompt cache hit ratio"
         value={formatPercent(promptCache.hitRatio)}
         testId="stat-cache-hit-ratio"
