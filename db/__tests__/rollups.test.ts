@@ -190,6 +190,26 @@ describe("hourly and daily rollups", () => {
     }
     // No keys (a developer without any): nothing.
     expect(await usageBreakdown(database.handle.db, { ...scope, keyIds: [] }, "model", 5)).toEqual({ rows: [], groups: 0 });
+
+    // Top users: the console user each key belongs to (two keys one member's, one another's), from the same rollups.
+    const [ada, bo] = await executeRows<{ id: string }>(
+      database.handle.db,
+      sql`insert into users (email, name, password_hash) values ('ada@rollups.test', 'Ada', 'x'), ('bo@rollups.test', null, 'x') returning id`,
+    );
+    for (const [index, owner] of [ada.id, ada.id, bo.id].entries()) {
+      await executeRows(database.handle.db, sql`insert into virtual_keys (id, org_id, name, key_prefix, key_hash, user_id) values (${keys[index]}, ${orgId}, ${`key ${index}`}, ${`vk_rollup${index}`}, 'x', ${owner})`);
+    }
+    const byOwner = await executeRows<{ key: string | null; requests: number; errors: number; cost_usd: string }>(
+      database.handle.db,
+      sql`select k.user_id::text as key, count(*)::int as requests, count(*) filter (where l.status <> 'success')::int as errors, sum(l.cost_usd)::text as cost_usd
+          from usage_ledger l left join virtual_keys k on k.id = l.key_id
+          where l.org_id = ${orgId} and l.started_at >= ${scope.from.toISOString()} and l.started_at < ${scope.to.toISOString()}
+          group by 1 order by sum(l.cost_usd) desc, count(*) desc, 1 nulls last`,
+    );
+    const owners = await usageBreakdown(database.handle.db, scope, "owner", 5);
+    expect(owners.groups).toBe(3); // Ada, Bo, and rows without a key
+    expect(owners.rows.map(({ key, requests, errors, costUsd }) => ({ key, requests, errors, costUsd }))).toEqual(byOwner.map((row) => ({ key: row.key, requests: row.requests, errors: row.errors, costUsd: row.cost_usd })));
+    expect(Object.fromEntries(owners.rows.map((row) => [row.key, row.label]))).toEqual({ [ada.id]: "Ada", [bo.id]: "bo@rollups.test", null: null });
   });
 
   test.each(["hour", "day"] as const)("cost over time by model (%s buckets): each point's top groups and the rest equal the ledger's", async (bucket) => {

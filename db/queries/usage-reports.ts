@@ -54,6 +54,21 @@ const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
   tag: { key: sql`coalesce(k.cost_centre, t.cost_centre)`, label: sql`coalesce(k.cost_centre, t.cost_centre)` },
 };
 
+/**
+ * The Overview's breakdown and cost-chart groupings: the reports' from the rollups, and "owner", the console user a key
+ * belongs to (top users; end users live in the ledger only, so "user" is the reports' alone).
+ */
+export type BreakdownGrouping = Exclude<ReportGrouping, "user"> | "owner";
+const breakdownGroupingSql: Record<BreakdownGrouping, { key: SQL; label: SQL }> = {
+  team: groupings.team,
+  key: groupings.key,
+  model: groupings.model,
+  provider: groupings.provider,
+  region: groupings.region,
+  tag: groupings.tag,
+  owner: { key: sql`k.user_id::text`, label: sql`max(coalesce(ow.name, ow.email))` },
+};
+
 // Over parts (rollup rows and ledger rows alike, each carrying its request count): exact numerics and bigints.
 const sums = sql`coalesce(sum(u.requests), 0)::int as requests,
   coalesce(sum(u.input_tokens), 0)::bigint::text as input_tokens,
@@ -93,6 +108,7 @@ function reportParts(scope: ReportScope, useRollups: boolean, options: { days?: 
 
 /** The joins every report and export shares (a key's and a team's names and tags, the model's region). */
 export const reportJoins = sql`left join virtual_keys k on k.id = u.key_id
+  left join users ow on ow.id = k.user_id
   left join teams t on t.id = u.team_id
   left join models m on m.org_id = u.org_id and m.name = u.requested_model`;
 
@@ -137,8 +153,8 @@ export interface BreakdownRow {
  * The Overview's "where the cost goes": the `limit` largest groups by cost (then requests) over a scope, from the
  * same rollup-backed parts as the reports, with their error counts, and how many groups there are in all.
  */
-export async function usageBreakdown(db: Executor, scope: ReportScope, groupBy: Exclude<ReportGrouping, "user">, limit: number): Promise<{ rows: BreakdownRow[]; groups: number }> {
-  const grouping = groupings[groupBy];
+export async function usageBreakdown(db: Executor, scope: ReportScope, groupBy: BreakdownGrouping, limit: number): Promise<{ rows: BreakdownRow[]; groups: number }> {
+  const grouping = breakdownGroupingSql[groupBy];
   const rows = await executeRows<Record<string, unknown>>(
     db,
     sql`select ${grouping.key} as group_key, ${grouping.label} as group_label, coalesce(sum(u.requests), 0)::int as requests,
@@ -165,8 +181,8 @@ export interface CostSeries {
  * Cost over time by group (the Overview's stacked chart): hour buckets read whole hours from usage_rollups_hourly,
  * day buckets whole days from usage_rollups_daily, the edges from the ledger, as the reports do.
  */
-export async function usageCostSeries(db: Executor, scope: ReportScope, groupBy: Exclude<ReportGrouping, "user">, bucket: "hour" | "day", top: number): Promise<CostSeries> {
-  const grouping = groupings[groupBy];
+export async function usageCostSeries(db: Executor, scope: ReportScope, groupBy: BreakdownGrouping, bucket: "hour" | "day", top: number): Promise<CostSeries> {
+  const grouping = breakdownGroupingSql[groupBy];
   // One statement: the cells (bucket × group), each group's rank by its total, and per bucket the top groups' sums and
   // the rest's (slot 0). Exact numerics throughout, returned as text.
   const rows = await executeRows<{ bucket: Date | string; slot: number; group_key: string | null; group_label: string | null; group_total: string; cost_usd: string }>(

@@ -142,6 +142,9 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   await expect(costBy.locator(".recharts-legend-item").filter({ hasText: topModelName })).toBeVisible();
   await costBy.getByLabel("Cost over time by").selectOption("provider");
   await expect(costBy.locator(".recharts-legend-item").first()).toBeVisible();
+  // Top users: the members whose keys spent the most; one links to that member's keys.
+  const topOwner = page.getByTestId("breakdown-owner").getByTestId("breakdown-row").first();
+  await expect(topOwner).toContainText("$");
   await shot(page, "overview");
   // The range is kept in the URL, so the view can be shared.
   await page.getByRole("radio", { name: "7d", exact: true }).click();
@@ -153,4 +156,14 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   await expect.poll(() => new URL(page.url()).searchParams.get("model")).toBe(weekTop);
   expect(new URL(page.url()).pathname).toBe("/requests");
   await expect(page.getByTestId("request-row").first()).toBeVisible();
+  // A member's keys, from the top users' link.
+  await page.goto("/overview");
+  const ownerLink = page.getByTestId("breakdown-owner").getByTestId("breakdown-row").getByRole("link").first();
+  await ownerLink.click();
+  await expect(page).toHaveURL(/\/keys\?owner=/);
+  await expect(page.getByTestId("keys-owner-filter")).toBeVisible();
+  await expect(page.getByTestId("key-row").first()).toBeVisible();
+  const members = new Set((await page.getByTestId("key-row").locator("td:nth-child(4)").allTextContents()).map((cell) => cell.trim()));
+  expect(members.size).toBe(1);
+  expect([...members][0]).toMatch(/@/);
 });

@@ -76,10 +76,11 @@ export async function overviewFor(db: Database, actor: Actor, range: OverviewRan
 }
 
 /** The groupings of the Overview's breakdown, each with its largest groups by cost. */
-export const breakdownGroupings = ["team", "key", "model", "provider"] as const;
+export const breakdownGroupings = ["team", "key", "owner", "model", "provider"] as const;
 
 /**
- * Where the cost of a range goes (the Overview's breakdown): the five largest teams, keys, models and providers by cost,
+ * Where the cost of a range goes (the Overview's breakdown): the five largest teams, keys, key owners (console users),
+ * models and providers by cost,
  * with requests and errors, from the rollups (as the reports). A developer's are their own keys'.
  */
 export async function overviewBreakdownFor(db: Database, actor: Actor, range: OverviewRange) {

@@ -2,6 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
 import { Badge, StatusBadge } from "@/app/_components/badge";
 import { ConfirmButton } from "@/app/_components/confirm-button";
 import { ErrorBanner } from "@/app/_components/error-banner";
@@ -34,11 +35,23 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
   const revoke = useMutation(trpc.keys.revoke.mutationOptions({ onSuccess: () => queryClient.invalidateQueries({ queryKey: trpc.keys.list.queryKey() }) }));
   const canReadLimits = permissions.can("rate-limits:read");
   const limits = useQuery(trpc.rateLimits.list.queryOptions({ scope: "key" }, { enabled: canReadLimits }));
+  // ?owner=<user id>: one member's keys (the Overview's top users link here).
+  const owner = useSearchParams().get("owner");
+  const shown = owner ? keys.data?.filter((key) => key.userId === owner) : keys.data;
+  const ownerEmail = owner ? keys.data?.find((key) => key.userId === owner)?.userEmail : undefined;
   const canRevoke = (key: { userId: string | null }) => permissions.can("keys:write") || (permissions.can("keys:write-own") && key.userId !== null && key.userId === permissions.me?.userId);
 
   return (
     <div className="space-y-3">
       <ErrorBanner error={keys.error} title="Could not load keys" />
+      {owner ? (
+        <p className="text-sm text-neutral-600" data-testid="keys-owner-filter">
+          Keys of {ownerEmail ?? "one member"} ·{" "}
+          <Link href="/keys" className="text-accent-700 hover:underline">
+            show all keys
+          </Link>
+        </p>
+      ) : null}
       <Table aria-label="Virtual keys">
         <TableHead>
           <Th>Name</Th>
@@ -56,7 +69,8 @@ export function KeysTable({ permissions }: { permissions: ReturnType<typeof useP
         <TableBody>
           {keys.isLoading ? <TableMessage colSpan={canReadLimits ? 11 : 10}>Loading…</TableMessage> : null}
           {keys.data?.length === 0 ? <TableMessage colSpan={canReadLimits ? 11 : 10}>No keys yet. Create one to call the gateway.</TableMessage> : null}
-          {keys.data?.map((key) => {
+          {keys.data && keys.data.length > 0 && shown?.length === 0 ? <TableMessage colSpan={canReadLimits ? 11 : 10}>This member has no keys you can see.</TableMessage> : null}
+          {shown?.map((key) => {
             const status = keyStatus(key);
             return (
               <Tr key={key.id} data-testid="key-row">

@@ -7,7 +7,7 @@ import { Table, TableBody, TableHead, Td, Th, Tr } from "@/app/_components/table
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverviewRange } from "./range-picker";
 
-type Grouping = "team" | "key" | "model" | "provider";
+type Grouping = "team" | "key" | "owner" | "model" | "provider";
 interface Row {
   key: string | null;
   label: string | null;
@@ -16,19 +16,20 @@ interface Row {
   costUsd: string;
 }
 
-const titles: Record<Grouping, string> = { team: "Teams", key: "Keys", model: "Models", provider: "Providers" };
-const none: Record<Grouping, string> = { team: "No team", key: "No key", model: "No model", provider: "No provider" };
+const titles: Record<Grouping, string> = { team: "Teams", key: "Keys", owner: "Users (key owners)", model: "Models", provider: "Providers" };
+const none: Record<Grouping, string> = { team: "No team", key: "No key", owner: "Keys without an owner", model: "No model", provider: "No provider" };
 
-/** Where a row's requests are: the Requests page filtered to it (a team: its page). */
+/** Where a row's requests are: the Requests page filtered to it (a team: its page; a user: their keys, on the Keys page). */
 function hrefOf(grouping: Grouping, key: string | null, errorsOnly = false): string | null {
   if (key === null) return null;
   if (grouping === "team") return `/teams/${encodeURIComponent(key)}`;
+  if (grouping === "owner") return errorsOnly ? null : `/keys?owner=${encodeURIComponent(key)}`;
   const params = new URLSearchParams({ [grouping]: key });
   if (errorsOnly) params.set("status", "error");
   return `/requests?${params.toString()}`;
 }
 
-/** The Overview's "where the cost goes": the five largest teams, keys, models and providers of the range, by cost. */
+/** The Overview's "where the cost goes": the five largest teams, keys, users, models and providers of the range, by cost. */
 export function CostBreakdown({ range, totalCostUsd }: { range: OverviewRange; totalCostUsd: string }) {
   const trpc = useTRPC();
   const breakdown = useQuery(trpc.overview.breakdown.queryOptions({ range }, { refetchInterval: 30_000 }));

@@ -7,13 +7,14 @@ import { formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
 import type { OverviewRange } from "./range-picker";
 
-type Grouping = "team" | "key" | "model" | "provider";
-const groupings: Grouping[] = ["model", "provider", "team", "key"];
+type Grouping = "team" | "key" | "owner" | "model" | "provider";
+const groupings: Grouping[] = ["model", "provider", "team", "key", "owner"];
+const optionLabels: Record<Grouping, string> = { model: "model", provider: "provider", team: "team", key: "key", owner: "user (key owner)" };
 const palette = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb"];
 const OTHER = "#a3a3a3";
-const none: Record<Grouping, string> = { team: "No team", key: "No key", model: "No model", provider: "No provider" };
+const none: Record<Grouping, string> = { team: "No team", key: "No key", owner: "Keys without an owner", model: "No model", provider: "No provider" };
 
-/** Cost over time, stacked by the five largest teams, keys, models or providers of the range and the rest. */
+/** Cost over time, stacked by the five largest teams, keys, users (key owners), models or providers of the range and the rest. */
 export function CostSeriesChart({ range }: { range: OverviewRange }) {
   const trpc = useTRPC();
   const [groupBy, setGroupBy] = useState<Grouping>("model");
@@ -38,7 +39,7 @@ export function CostSeriesChart({ range }: { range: OverviewRange }) {
         <select aria-label="Cost over time by" value={groupBy} onChange={(event) => setGroupBy(event.target.value as Grouping)} className="rounded-md border border-neutral-300 bg-white px-2 py-1 text-xs">
           {groupings.map((grouping) => (
             <option key={grouping} value={grouping}>
-              {grouping}
+              {optionLabels[grouping]}
             </option>
           ))}
         </select>
