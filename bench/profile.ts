@@ -14,7 +14,9 @@
  * .cpuprofile (for Chrome DevTools) and prints its path; BENCH_PROFILE_CPU_ONLY=3 runs no profiler and prints the CPU per
  * request of 3 saturated windows (an A/B check of a change, without the profiler's overhead); BENCH_PROFILE_HEAP=1 takes
  * V8's sampling heap profile instead and prints what the process still holds at exit (its heap after the load: the
- * memory side of issue 8's RSS targets), by area and by allocating function.
+ * memory side of issue 8's RSS targets), by area and by allocating function; BENCH_PROFILE_ALLOC=1 samples every
+ * allocation of the saturated window through the inspector (garbage included: what the collector has to clear) and
+ * prints the bytes allocated per request by area and by function.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
@@ -23,6 +25,7 @@ import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { SourceMapConsumer } from "source-map-js";
+import WebSocket from "ws";
 import { closedLoop, createClient, post } from "./load";
 import { cpuMs, firstLine, pinSelf, spawnOnCore, startTarget, stopProcess } from "./targets";
 
@@ -33,7 +36,10 @@ const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const target = process.env.BENCH_PROFILE_TARGET ?? "gateway";
 const cpuOnly = Number(process.env.BENCH_PROFILE_CPU_ONLY ?? 0);
 const heap = process.env.BENCH_PROFILE_HEAP === "1";
-const profilerFlags = (dir: string) => (cpuOnly ? [] : heap ? ["--heap-prof", `--heap-prof-dir=${dir}`, "--heap-prof-interval=32768"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+const allocations = process.env.BENCH_PROFILE_ALLOC === "1";
+const INSPECTOR_PORT = 9339;
+const profilerFlags = (dir: string) =>
+  cpuOnly ? [] : allocations ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : heap ? ["--heap-prof", `--heap-prof-dir=${dir}`, "--heap-prof-interval=32768"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`];
 
 interface CallFrame {
   functionName: string;
@@ -97,8 +103,11 @@ function loadSourceMap(bundle: string): SourceMapConsumer | null {
   }
 }
 
-/** The live heap at exit (V8's sampling heap profile keeps only samples still alive), by area and by allocating function. */
-function printHeapProfile(profile: HeapProfile, bundle: string, requests: number, name: string): void {
+/**
+ * A sampling heap profile by area and by allocating function: "live" is the heap at exit (--heap-prof keeps only
+ * samples still alive), "allocated" every allocation of a window (garbage included), per request.
+ */
+function printHeapProfile(profile: HeapProfile, bundle: string, requests: number, name: string, kind: "live" | "allocated" = "live"): void {
   const consumer = loadSourceMap(bundle);
   const byArea = new Map<string, number>();
   const byFunction = new Map<string, number>();
@@ -115,12 +124,40 @@ function printHeapProfile(profile: HeapProfile, bundle: string, requests: number
     for (const child of node.children) visit(child);
   };
   visit(profile.head);
-  const kib = (bytes: number) => (bytes / 1024).toFixed(0).padStart(7);
-  console.log(`${name}: after ${requests} requests, ${kib(total)} KiB of JS heap still live at exit (sampled)\n`);
-  console.log("live KiB by area:");
-  for (const [where, bytes] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${kib(bytes)}  ${where}`);
-  console.log("\nlive KiB by allocating function:");
-  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 40))) console.log(`${kib(bytes)}  ${key}`);
+  const figure = kind === "live" ? (bytes: number) => (bytes / 1024).toFixed(0).padStart(7) : (bytes: number) => (bytes / requests).toFixed(0).padStart(7);
+  const unit = kind === "live" ? "live KiB" : "bytes allocated per request";
+  console.log(kind === "live" ? `${name}: after ${requests} requests, ${figure(total)} KiB of JS heap still live at exit (sampled)\n` : `${name}: ${requests} requests, ${figure(total)} bytes allocated per request (sampled, garbage included)\n`);
+  console.log(`${unit} by area:`);
+  for (const [where, bytes] of [...byArea].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`${figure(bytes)}  ${where}`);
+  console.log(`\n${unit} by allocating function:`);
+  for (const [key, bytes] of [...byFunction].sort((a, b) => b[1] - a[1]).slice(0, Number(process.env.BENCH_PROFILE_TOP ?? 40))) console.log(`${figure(bytes)}  ${key}`);
+}
+
+/** Samples every allocation (collected ones too) of the profiled process through its inspector until stop(). */
+async function startAllocationSampling(): Promise<{ stop(): Promise<HeapProfile> }> {
+  const [target] = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`)).json()) as { webSocketDebuggerUrl: string }[];
+  const socket = new WebSocket(target.webSocketDebuggerUrl, { maxPayload: 1024 * 1024 * 1024 });
+  await new Promise((resolve, reject) => socket.once("open", resolve).once("error", reject));
+  let id = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on("message", (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const send = (method: string, params: Record<string, unknown> = {}) =>
+    new Promise<unknown>((resolve) => {
+      pending.set(++id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  await send("HeapProfiler.enable");
+  await send("HeapProfiler.startSampling", { samplingInterval: 16_384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+  return {
+    async stop() {
+      const { profile } = (await send("HeapProfiler.stopSampling")) as { profile: HeapProfile };
+      socket.close();
+      return profile;
+    },
+  };
 }
 
 /** User and system CPU time of a process so far, in ms (clock ticks of 10 ms). */
@@ -187,8 +224,16 @@ async function main() {
       await stopProcess(started.child);
       return;
     }
+    const sampler = allocations ? await startAllocationSampling() : undefined;
     const cpuBefore = cpuMs(started.child.pid!);
     const saturated = await closedLoop(call, 64, seconds);
+    if (sampler) {
+      const sampled = await sampler.stop();
+      printHeapProfile(sampled, target === "bare" ? "dist/bare-proxy.mjs" : "dist/gateway.mjs", saturated.latencies.length, started.name, "allocated");
+      await client.close();
+      await stopProcess(started.child);
+      return;
+    }
     const cpuPerRequest = (cpuMs(started.child.pid!) - cpuBefore) / saturated.latencies.length;
     await client.close();
     await stopProcess(started.child);
