@@ -77,7 +77,7 @@ export function meterRate(meter: TokenMeter["name"], price: PriceRates): string 
 /** Prices are a handful of decimal strings: each is parsed once, not on every reservation and settlement. */
 const parsedRates = new Map<string, bigint>();
 
-function rateMicros(text: string): bigint {
+export function rateMicros(text: string): bigint {
   let micros = parsedRates.get(text);
   if (micros === undefined) {
     micros = decimalToMicros(text);

@@ -18,3 +18,19 @@ export function createRequestSignal(clientSignal: AbortSignal, totalTimeoutMs: n
     },
   };
 }
+
+/**
+ * A controller of its own that also aborts when `parent` does (with the parent's reason): AbortSignal.any for the
+ * common case of one parent, without its cost (a routed attempt made one per request: about 20 µs of the routing
+ * step's CPU, npm run bench:profile). unlink() detaches it from the parent once it is no longer needed.
+ */
+export function linkedController(parent: AbortSignal): { controller: AbortController; unlink(): void } {
+  const controller = new AbortController();
+  if (parent.aborted) {
+    controller.abort(parent.reason);
+    return { controller, unlink: () => {} };
+  }
+  const onAbort = () => controller.abort(parent.reason);
+  parent.addEventListener("abort", onAbort, { once: true });
+  return { controller, unlink: () => parent.removeEventListener("abort", onAbort) };
+}

