@@ -37,6 +37,8 @@ describe.each(["http/protobuf", "http/json"] as const)("traces over OTLP %s to a
     tracing = (await startTracing({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: `${receiver.url}/v1/traces`, OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: protocol, OTEL_SDK_DISABLED: false }, "test"))!;
     gateway = await startTestGateway({ keys: [key.entry], models: [makeModel("mini", "openai", `${fake.url}/v1`, FAKE_OPENAI_API_KEY, "gpt-4o-mini")], maxRetries: 1 });
     gateway.deps.telemetry = createRequestTelemetry({ tracing });
+    // The request line is built only when info is on (tests run at warn): turn it on for the capture.
+    const infoOn = vi.spyOn(logger, "isEnabled").mockImplementation((level) => level !== "debug");
     const info = vi.spyOn(logger, "info").mockImplementation((message, fields) => void (message === "request" && fields && logged.push(fields)));
 
     const post = (body: unknown, headers: Record<string, string> = {}) =>
@@ -53,6 +55,7 @@ describe.each(["http/protobuf", "http/json"] as const)("traces over OTLP %s to a
     await gateway.waitForRows(3);
     await tracing.shutdown(); // exports what is buffered
     info.mockRestore();
+    infoOn.mockRestore();
     vi.unstubAllEnvs();
   });
   afterAll(async () => {
@@ -128,6 +131,7 @@ test("with tracing off, a caller's traceparent still reaches the log line", asyn
   const { GatewayMetrics } = await import("./metrics");
   gateway.deps.telemetry = createRequestTelemetry({ metrics: new GatewayMetrics({ defaultMetrics: false }) });
   const logged: Record<string, unknown>[] = [];
+  const infoOn = vi.spyOn(logger, "isEnabled").mockImplementation((level) => level !== "debug");
   const info = vi.spyOn(logger, "info").mockImplementation((message, fields) => void (message === "request" && fields && logged.push(fields)));
   try {
     const response = await fetch(`${gateway.url}/v1/chat/completions`, {
@@ -140,6 +144,7 @@ test("with tracing off, a caller's traceparent still reaches the log line", asyn
     expect(logged[0]).toMatchObject({ trace_id: CALLER_TRACE });
   } finally {
     info.mockRestore();
+    infoOn.mockRestore();
     await gateway.close();
     await fake.close();
   }
