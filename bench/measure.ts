@@ -1,4 +1,5 @@
 /** One benchmark row: the same steps against the direct upstream, the bare proxy and each gateway role. */
+import { setMaxListeners } from "node:events";
 import { request } from "undici";
 import { closedLoop, createClient, fixedRate, percentile, post } from "./load";
 import { cpuMs, rssMb } from "./targets";
@@ -69,6 +70,7 @@ export async function measure(endpoint: Endpoint): Promise<Row> {
 async function chunkGapP99(url: string, headers: Record<string, string>, slowBody: string): Promise<number> {
   const gaps: number[] = [];
   const controller = new AbortController();
+  setMaxListeners(64, controller.signal); // one signal for the 20 streams (each request listens to it)
   const open = Array.from({ length: 20 }, async () => {
     const response = await request(`${url}/v1/chat/completions`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: slowBody, signal: controller.signal });
     let last = NaN;
@@ -88,6 +90,7 @@ async function chunkGapP99(url: string, headers: Record<string, string>, slowBod
 async function rssWithStreams(url: string, headers: Record<string, string>, pid: number, slowBody: string): Promise<number> {
   const client = createClient(url, streams + 8);
   const controller = new AbortController();
+  setMaxListeners(streams + 64, controller.signal); // one signal for every open stream
   const open = Array.from({ length: streams }, () =>
     client
       .request({ method: "POST", path: "/v1/chat/completions", headers: { ...headers, "content-type": "application/json" }, body: slowBody, signal: controller.signal })

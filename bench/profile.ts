@@ -16,9 +16,10 @@
  * V8's sampling heap profile instead and prints what the process still holds at exit (its heap after the load: the
  * memory side of issue 8's RSS targets), by area and by allocating function; BENCH_PROFILE_ALLOC=1 samples every
  * allocation of the saturated window through the inspector (garbage included: what the collector has to clear) and
- * prints the bytes allocated per request by area and by function.
+ * prints the bytes allocated per request by area and by function; BENCH_PROFILE_RATE=500 prints p50 / p99 / max latency
+ * of three windows at that fixed rate instead (no profiler).
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { spawnSync } from "node:child_process";
@@ -26,7 +27,7 @@ import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { SourceMapConsumer } from "source-map-js";
 import WebSocket from "ws";
-import { closedLoop, createClient, post } from "./load";
+import { closedLoop, createClient, fixedRate, percentile, post } from "./load";
 import { cpuMs, firstLine, pinSelf, spawnOnCore, startTarget, stopProcess } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
@@ -34,12 +35,15 @@ const FAKE_KEY = "sk-fake-openai-0123456789";
 const serverUrl = process.env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/postgres";
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 const target = process.env.BENCH_PROFILE_TARGET ?? "gateway";
-const cpuOnly = Number(process.env.BENCH_PROFILE_CPU_ONLY ?? 0);
+const cpuOnly = Number(process.env.BENCH_PROFILE_CPU_ONLY ?? 0) || (process.env.BENCH_PROFILE_RATE ? 1 : 0);
+const latencyRate = Number(process.env.BENCH_PROFILE_RATE ?? 0);
 const heap = process.env.BENCH_PROFILE_HEAP === "1";
 const allocations = process.env.BENCH_PROFILE_ALLOC === "1";
 const INSPECTOR_PORT = 9339;
+// BENCH_PROFILE_NODE_FLAGS: extra flags for the profiled process (e.g. --trace-gc, with BENCH_PROFILE_STDOUT=<file>).
+const extraFlags = (process.env.BENCH_PROFILE_NODE_FLAGS ?? "").split(" ").filter(Boolean);
 const profilerFlags = (dir: string) =>
-  cpuOnly ? [] : allocations ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : heap ? ["--heap-prof", `--heap-prof-dir=${dir}`, "--heap-prof-interval=32768"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`];
+  extraFlags.length > 0 ? extraFlags : cpuOnly ? [] : allocations ? [`--inspect=127.0.0.1:${INSPECTOR_PORT}`] : heap ? ["--heap-prof", `--heap-prof-dir=${dir}`, "--heap-prof-interval=32768"] : ["--cpu-prof", `--cpu-prof-dir=${dir}`];
 
 interface CallFrame {
   functionName: string;
@@ -202,12 +206,25 @@ async function main() {
       await stopProcess(combined.child);
       started = await startTarget("gateway-only", 3398, process.execPath, [...profilerFlags(profileDir), "dist/gateway.mjs"], shared);
     }
+    if (process.env.BENCH_PROFILE_STDOUT) started.child.stdout!.pipe(createWriteStream(process.env.BENCH_PROFILE_STDOUT));
     const client = createClient(started.url);
     const body = JSON.stringify({ model, messages: [{ role: "user", content: "Summarize the following text. ".repeat(30).slice(0, 900) }] });
     const call = () => post(client, "/v1/chat/completions", { authorization: `Bearer ${apiKey}` }, body);
     // Warm up (JIT, pools, caches, the old generation): the first saturated seconds of a fresh replica cost up to 1.5x
     // the steady state, measured with this script.
     const warmup = await closedLoop(call, 64, Number(process.env.BENCH_WARMUP_SECONDS ?? 6));
+    if (latencyRate) {
+      // Latency at a fixed rate (the bench's open loop), three windows: p50 and p99 in ms.
+      const shown: string[] = [];
+      for (let run = 0; run < 3; run++) {
+        const sample = await fixedRate(call, latencyRate, seconds);
+        shown.push(`p50 ${percentile(sample.latencies, 50).toFixed(2)} p99 ${percentile(sample.latencies, 99).toFixed(2)} max ${Math.max(...sample.latencies).toFixed(1)}`);
+      }
+      console.log(`${started.name} at ${latencyRate} req/s (ms): ${shown.join(" · ")}`);
+      await client.close();
+      await stopProcess(started.child);
+      return;
+    }
     if (cpuOnly) {
       const figures: { total: number; user: number; system: number }[] = [];
       for (let run = 0; run < cpuOnly; run++) {
