@@ -22,13 +22,12 @@
 import { createWriteStream, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { SourceMapConsumer } from "source-map-js";
 import WebSocket from "ws";
 import { closedLoop, createClient, fixedRate, percentile, post } from "./load";
-import { cpuMs, firstLine, pinSelf, spawnOnCore, startTarget, stopProcess } from "./targets";
+import { cpuMs, cpuSplitMs, prepareBuilds, startLoadAndFake, startTarget, stopProcess } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
 const FAKE_KEY = "sk-fake-openai-0123456789";
@@ -164,18 +163,9 @@ async function startAllocationSampling(): Promise<{ stop(): Promise<HeapProfile>
   };
 }
 
-/** User and system CPU time of a process so far, in ms (clock ticks of 10 ms). */
-function cpuSplit(pid: number): { user: number; system: number } {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
-}
-
 async function main() {
-  if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
-  if (spawnSync("node_modules/.bin/esbuild", ["bench/bare-proxy.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--outfile=dist/bare-proxy.mjs", "--log-level=warning"], { stdio: "inherit" }).status !== 0) process.exit(1);
-  pinSelf(0);
-  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
-  const fakeUrl = await firstLine(fake);
+  prepareBuilds();
+  const { fake, fakeUrl } = await startLoadAndFake();
   const name = `modelgate_profile_${process.pid}`;
   const admin = postgres(serverUrl, { onnotice: () => {}, max: 1 });
   await admin.unsafe(`create database ${name}`);
@@ -228,9 +218,9 @@ async function main() {
     if (cpuOnly) {
       const figures: { total: number; user: number; system: number }[] = [];
       for (let run = 0; run < cpuOnly; run++) {
-        const before = cpuSplit(started.child.pid!);
+        const before = cpuSplitMs(started.child.pid!);
         const window = await closedLoop(call, 64, seconds);
-        const after = cpuSplit(started.child.pid!);
+        const after = cpuSplitMs(started.child.pid!);
         const user = ((after.user - before.user) / window.latencies.length) * 1000;
         const system = ((after.system - before.system) / window.latencies.length) * 1000;
         figures.push({ total: user + system, user, system });

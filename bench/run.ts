@@ -12,12 +12,11 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { measure, type Row } from "./measure";
 import { formatGovernanceTargets, formatRoutingTargets, formatTable, formatTargets } from "./report";
-import { firstLine, pinSelf, spawnOnCore, startTarget, stopProcess, type Target } from "./targets";
+import { prepareBuilds, startLoadAndFake, startTarget, stopProcess, type Target } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
 const FAKE_KEY = "sk-fake-openai-0123456789";
@@ -63,11 +62,8 @@ async function addGovernance(url: string): Promise<void> {
 }
 
 async function main() {
-  if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
-  if (spawnSync("node_modules/.bin/esbuild", ["bench/bare-proxy.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--outfile=dist/bare-proxy.mjs", "--log-level=warning"], { stdio: "inherit" }).status !== 0) process.exit(1);
-  pinSelf(0);
-  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
-  const fakeUrl = await firstLine(fake);
+  prepareBuilds();
+  const { fake, fakeUrl } = await startLoadAndFake();
   const database = await createDatabase();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), "modelgate-bench-"));
   const shared = { NODE_ENV: "production", DATABASE_URL: database.url, GATEWAY_ENCRYPTION_KEY: randomBytes(32).toString("base64"), DATA_DIR: dataDir, LOG_LEVEL: "warn", UPSTREAM_MAX_RETRIES: "0" };

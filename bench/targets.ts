@@ -75,8 +75,30 @@ export function rssMb(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
 }
 
-/** User + system CPU time of a process so far, in ms (clock ticks of 10 ms). */
-export function cpuMs(pid: number): number {
+/** User and system CPU time of a process so far, in ms (clock ticks of 10 ms). */
+export function cpuSplitMs(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+  return { user: Number(fields[11]) * 10, system: Number(fields[12]) * 10 };
+}
+
+/** User + system CPU time of a process so far, in ms. */
+export function cpuMs(pid: number): number {
+  const { user, system } = cpuSplitMs(pid);
+  return user + system;
+}
+
+/** Builds what a benchmark runs (dist/ if stale, the bare proxy's bundle); exits the process when a build fails. */
+export function prepareBuilds(): void {
+  if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
+  if (spawnSync("node_modules/.bin/esbuild", ["bench/bare-proxy.ts", "--bundle", "--platform=node", "--format=esm", "--packages=external", "--outfile=dist/bare-proxy.mjs", "--log-level=warning"], { stdio: "inherit" }).status !== 0) process.exit(1);
+}
+
+/**
+ * Pins this process (the load generator) to core 0 and starts the strict OpenAI fake there, under node itself (an npx
+ * wrapper's grandchild could outlive stopProcess); resolves with the fake and its URL.
+ */
+export async function startLoadAndFake(): Promise<{ fake: ChildProcess; fakeUrl: string }> {
+  pinSelf(0);
+  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
+  return { fake, fakeUrl: await firstLine(fake) };
 }

@@ -16,7 +16,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { closedLoop, createClient, percentile, post } from "./load";
-import { cpuMs, firstLine, pinSelf, rssMb, spawnOnCore, startTarget, stopProcess } from "./targets";
+import { cpuMs, rssMb, startLoadAndFake, startTarget, stopProcess } from "./targets";
 
 const ADMIN_KEY = "bench-admin-key-0123456789abcdef";
 const FAKE_KEY = "sk-fake-openai-0123456789";
@@ -43,9 +43,7 @@ async function startDiscardingReceiver(): Promise<{ url: string; requests: () =>
 
 async function main() {
   if (spawnSync("node", ["-e", "import('./scripts/build-if-needed.mjs').then(m => m.buildIfNeeded())"], { stdio: "inherit" }).status !== 0) process.exit(1);
-  pinSelf(0);
-  const fake = spawnOnCore(0, process.execPath, ["--import", "tsx", "bench/fake-upstream.ts", "0"], {});
-  const fakeUrl = await firstLine(fake);
+  const { fake, fakeUrl } = await startLoadAndFake();
   const receiver = await startDiscardingReceiver();
   const name = `modelgate_bench_telemetry_${process.pid}`;
   const admin = postgres(serverUrl, { onnotice: () => {}, max: 1 });
