@@ -6,28 +6,37 @@ import { rollupCtes } from "./usage-rollups";
 /** A ledger row, and what its key asks to keep of the request (request_bodies), inserted by the same statement. */
 export type UsageRow = typeof usageLedger.$inferInsert & { storedBody?: { mode: "metadata" | "full"; callerRegion: string | null; body: unknown; responseText?: string | null } };
 
-const ledgerColumns = Object.entries(getTableColumns(usageLedger)).map(([property, column]) => ({ property, name: column.name, fallback: column.default ?? null }));
+const ledgerColumns = Object.entries(getTableColumns(usageLedger)).map(([property, column]) => ({ property, name: column.name, fallback: column.default ?? null, type: column.getSQLType() }));
+
+/** Where a batch row keeps what its key asks to store of the request: after the ledger's columns. */
+const STORED_BODY = ledgerColumns.length;
+const ID = ledgerColumns.findIndex((column) => column.name === "id");
+/** The insert's column list and, for a batch row `v` (a JSON array), each column's value cast to its type. */
+const insertColumns = sql.raw(ledgerColumns.map((column) => `"${column.name}"`).join(", "));
+const selectValues = sql.raw(
+  ledgerColumns.map((column, index) => (column.type === "jsonb" ? `nullif((v->${index})::jsonb, 'null'::jsonb)` : `(v->>${index})::${column.type}`)).join(",\n          "),
+);
 
 /**
- * The row as json_populate_recordset reads it: column names as keys, nulls left out (an absent key is NULL there too,
- * which makes a batch about 30 % smaller), column defaults applied to unset fields, Dates left to JSON.stringify (their
- * toJSON is the ISO string).
+ * A ledger row as the batch statement reads it: one JSON array, the ledger's columns in schema order, then the stored
+ * body. Positional, so a batch carries no column names (491 bytes for a typical row, against 814 as a JSON object
+ * without nulls and 1,126 with them) and no per-row record object is built; column defaults are applied to unset fields here, Dates are left to
+ * JSON.stringify (their toJSON is the ISO string).
  */
-function toRecord(row: UsageRow): Record<string, unknown> {
-  const record: Record<string, unknown> = {};
+function toBatchRow(row: UsageRow): unknown[] {
   const fields = row as Record<string, unknown>;
-  for (let index = 0; index < ledgerColumns.length; index++) {
-    const { property, name, fallback } = ledgerColumns[index];
+  const values = new Array<unknown>(STORED_BODY + 1);
+  for (let index = 0; index < STORED_BODY; index++) {
+    const { property, fallback } = ledgerColumns[index];
     const value = fields[property];
-    if (value === undefined) {
-      if (fallback !== null) record[name] = fallback;
-    } else if (value !== null) record[name] = value;
+    values[index] = value === undefined ? fallback : value;
   }
   // A row built without a list cost was charged at the list price (no org price, no discount).
-  if (row.listCostUsd === undefined && row.costUsd !== undefined) record.list_cost_usd = row.costUsd;
-  if (row.storedBody) record.stored_body = row.storedBody;
-  return record;
+  if (row.listCostUsd === undefined && row.costUsd !== undefined) values[LIST_COST] = row.costUsd;
+  values[STORED_BODY] = row.storedBody ?? null;
+  return values;
 }
+const LIST_COST = ledgerColumns.findIndex((column) => column.name === "list_cost_usd");
 
 /**
  * Idempotent batch insert: one statement with one JSON parameter, whatever the batch size
@@ -37,7 +46,7 @@ function toRecord(row: UsageRow): Record<string, unknown> {
  */
 export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<number> {
   if (rows.length === 0) return 0;
-  const payload = JSON.stringify(rows.map(toRecord));
+  const payload = JSON.stringify(rows.map(toBatchRow));
   // The same statement settles the budgets each new row was charged to (README "Budgets"): a per-request
   // reservation is deleted and freed, a leased charge moves its part out of the replica's slice (budget_leases) and
   // out of reserved, and the cost is added to spent. A row skipped as a duplicate settles nothing, so a retried batch
@@ -47,9 +56,11 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
     db,
     sql`with raw as (select ${payload}::json as rows),
       ins as (
-        insert into usage_ledger select * from json_populate_recordset(null::usage_ledger, (select rows from raw))
+        insert into usage_ledger (${insertColumns})
+        select ${selectValues}
+        from json_array_elements((select rows from raw)) as r(v)
         on conflict (id) do nothing
-        returning id, org_id, team_id, key_id, requested_model, provider, status, started_at, input_tokens, output_tokens, cached_input_tokens,
+        returning id, endpoint, org_id, team_id, key_id, requested_model, provider, status, started_at, input_tokens, output_tokens, cached_input_tokens,
           cache_write_tokens, cost_usd, list_cost_usd, latency_ms, ttft_ms, cache_status, cache_saved_usd, prompt_cache_saved_usd, budget_charges
       ),
       ${rollupCtes},
@@ -78,10 +89,10 @@ export async function insertUsageRows(db: Executor, rows: UsageRow[]): Promise<n
       ),
       bodies as (
         insert into request_bodies (request_id, org_id, key_id, started_at, endpoint, mode, caller_region, body, response_text)
-        select x.id, x.org_id, x.key_id, x.started_at, x.endpoint, x.stored_body->>'mode', x.stored_body->>'callerRegion', x.stored_body->'body', x.stored_body->>'responseText'
-        from json_to_recordset((select rows from raw)) as x(id text, org_id uuid, key_id uuid, started_at timestamptz, endpoint text, stored_body jsonb)
-        join ins on ins.id = x.id
-        where x.stored_body is not null
+        select ins.id, ins.org_id, ins.key_id, ins.started_at, ins.endpoint, s.b->>'mode', s.b->>'callerRegion', (s.b->'body')::jsonb, s.b->>'responseText'
+        from (select r.v->>${sql.raw(String(ID))} as id, r.v->${sql.raw(String(STORED_BODY))} as b from json_array_elements((select rows from raw)) as r(v)) s
+        join ins on ins.id = s.id
+        where json_typeof(s.b) = 'object'
         on conflict do nothing
       ),
       settled as (
