@@ -4,17 +4,14 @@
  * and the timer is cleared as soon as the request settles instead of lingering until it fires.
  */
 export function createRequestSignal(clientSignal: AbortSignal, totalTimeoutMs: number): { signal: AbortSignal; dispose(): void } {
-  const controller = new AbortController();
-  const onClientAbort = () => controller.abort(clientSignal.reason);
-  if (clientSignal.aborted) controller.abort(clientSignal.reason);
-  else clientSignal.addEventListener("abort", onClientAbort, { once: true });
+  const { controller, unlink } = linkedController(clientSignal);
   const timer = setTimeout(() => controller.abort(new DOMException("total timeout", "TimeoutError")), totalTimeoutMs);
   timer.unref();
   return {
     signal: controller.signal,
     dispose() {
       clearTimeout(timer);
-      clientSignal.removeEventListener("abort", onClientAbort);
+      unlink();
     },
   };
 }
