@@ -11,6 +11,7 @@ const ledgerColumns = Object.entries(getTableColumns(usageLedger)).map(([propert
 /** Where a batch row keeps what its key asks to store of the request: after the ledger's columns. */
 const STORED_BODY = ledgerColumns.length;
 const ID = ledgerColumns.findIndex((column) => column.name === "id");
+const LIST_COST = ledgerColumns.findIndex((column) => column.name === "list_cost_usd");
 /** The insert's column list and, for a batch row `v` (a JSON array), each column's value cast to its type. */
 const insertColumns = sql.raw(ledgerColumns.map((column) => `"${column.name}"`).join(", "));
 const selectValues = sql.raw(
@@ -36,7 +37,6 @@ function toBatchRow(row: UsageRow): unknown[] {
   values[STORED_BODY] = row.storedBody ?? null;
   return values;
 }
-const LIST_COST = ledgerColumns.findIndex((column) => column.name === "list_cost_usd");
 
 /**
  * Idempotent batch insert: one statement with one JSON parameter, whatever the batch size

@@ -59,13 +59,9 @@ const groupings: Record<ReportGrouping, { key: SQL; label: SQL }> = {
  * belongs to (top users; end users live in the ledger only, so "user" is the reports' alone).
  */
 export type BreakdownGrouping = Exclude<ReportGrouping, "user"> | "owner";
+const { user: _endUser, ...rollupGroupings } = groupings;
 const breakdownGroupingSql: Record<BreakdownGrouping, { key: SQL; label: SQL }> = {
-  team: groupings.team,
-  key: groupings.key,
-  model: groupings.model,
-  provider: groupings.provider,
-  region: groupings.region,
-  tag: groupings.tag,
+  ...rollupGroupings,
   owner: { key: sql`k.user_id::text`, label: sql`max(coalesce(ow.name, ow.email))` },
 };
 

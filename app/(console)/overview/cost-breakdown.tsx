@@ -5,9 +5,10 @@ import Link from "next/link";
 import { formatInteger, formatPercent, formatUsd } from "@/app/_components/format";
 import { Table, TableBody, TableHead, Td, Th, Tr } from "@/app/_components/table";
 import { useTRPC } from "@/app/_trpc/client";
+import { noGroupLabel, type OverviewGrouping } from "./groupings";
 import type { OverviewRange } from "./range-picker";
 
-type Grouping = "team" | "key" | "owner" | "model" | "provider";
+type Grouping = OverviewGrouping;
 interface Row {
   key: string | null;
   label: string | null;
@@ -17,7 +18,6 @@ interface Row {
 }
 
 const titles: Record<Grouping, string> = { team: "Teams", key: "Keys", owner: "Users (key owners)", model: "Models", provider: "Providers" };
-const none: Record<Grouping, string> = { team: "No team", key: "No key", owner: "Keys without an owner", model: "No model", provider: "No provider" };
 
 /** Where a row's requests are: the Requests page filtered to it (a team: its page; a user: their keys, on the Keys page). */
 function hrefOf(grouping: Grouping, key: string | null, errorsOnly = false): string | null {
@@ -56,7 +56,7 @@ export function CostBreakdown({ range, totalCostUsd }: { range: OverviewRange; t
                     const href = hrefOf(grouping, row.key);
                     const errorsHref = row.errors > 0 ? hrefOf(grouping, row.key, true) : null;
                     const share = total > 0 ? Number(row.costUsd) / total : 0;
-                    const label = row.key === null ? none[grouping] : (row.label ?? row.key);
+                    const label = row.key === null ? noGroupLabel[grouping] : (row.label ?? row.key);
                     return (
                       <Tr key={row.key ?? "none"} data-testid="breakdown-row">
                         <Td className="max-w-56 truncate" title={label}>

@@ -5,14 +5,14 @@ import { useState } from "react";
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
 import { formatUsd } from "@/app/_components/format";
 import { useTRPC } from "@/app/_trpc/client";
+import { noGroupLabel, type OverviewGrouping } from "./groupings";
 import type { OverviewRange } from "./range-picker";
 
-type Grouping = "team" | "key" | "owner" | "model" | "provider";
+type Grouping = OverviewGrouping;
 const groupings: Grouping[] = ["model", "provider", "team", "key", "owner"];
 const optionLabels: Record<Grouping, string> = { model: "model", provider: "provider", team: "team", key: "key", owner: "user (key owner)" };
 const palette = ["#4f46e5", "#0d9488", "#d97706", "#db2777", "#2563eb"];
 const OTHER = "#a3a3a3";
-const none: Record<Grouping, string> = { team: "No team", key: "No key", owner: "Keys without an owner", model: "No model", provider: "No provider" };
 
 /** Cost over time, stacked by the five largest teams, keys, users (key owners), models or providers of the range and the rest. */
 export function CostSeriesChart({ range }: { range: OverviewRange }) {
@@ -20,7 +20,7 @@ export function CostSeriesChart({ range }: { range: OverviewRange }) {
   const [groupBy, setGroupBy] = useState<Grouping>("model");
   const series = useQuery(trpc.overview.costSeries.queryOptions({ range, group_by: groupBy }, { placeholderData: keepPreviousData, refetchInterval: 30_000 }));
   const data = series.data;
-  const names = data ? data.groups.map((group) => (group.key === null ? none[groupBy] : (group.label ?? group.key))) : [];
+  const names = data ? data.groups.map((group) => (group.key === null ? noGroupLabel[groupBy] : (group.label ?? group.key))) : [];
   const hasOther = data ? data.points.some((point) => point.otherUsd !== "0" && Number(point.otherUsd) !== 0) : false;
   // Bar heights are floats for drawing only; the tooltip shows each exact decimal.
   const points = data
