@@ -166,4 +166,5 @@ test("console: provider, model, key, a request, and its cost in the ledger", asy
   const members = new Set((await page.getByTestId("key-row").locator("td:nth-child(4)").allTextContents()).map((cell) => cell.trim()));
   expect(members.size).toBe(1);
   expect([...members][0]).toMatch(/@/);
+  await shot(page, "keys-of-one-member");
 });
